@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// Entry point of the `affect` command line. Runs the TypeScript sources through tsx.
+import { register } from 'tsx/esm/api';
+
+register();
+const { runCli } = await import('../electron/cli/run-cli.ts');
+process.exitCode = await runCli(process.argv.slice(2));

@@ -1,0 +1,82 @@
+import type { FaceDetector } from './face/detector.js';
+import { cropFace, DEFAULT_CROP } from './face/crop.js';
+import type { FaceExpressionModel } from './face/expression-model.js';
+import { streamVideoFrames } from './media/decode.js';
+import type { ResolvedFfmpeg } from './media/ffmpeg-path.js';
+import type { VideoStreamInfo } from './media/probe.js';
+import type { RgbImage } from './image.js';
+import type { FrameResult } from './result.js';
+import { argmax } from './vote.js';
+
+const BATCH = 8;
+
+export interface FaceTrackOptions {
+  fps: number;
+  maxSide: number;
+  signal?: AbortSignal;
+  /** Called with the media time (s) reached so far. */
+  onTime?: (timeS: number) => void;
+}
+
+/** Input height and width of an image model, from its manifest. */
+export function modelInputSize(model: FaceExpressionModel): { width: number; height: number } {
+  const { shape, layout } = model.manifest.input;
+  return layout === 'NCHW' ? { height: shape[2], width: shape[3] } : { height: shape[1], width: shape[2] };
+}
+
+/**
+ * The face track: decode frames at `fps`, find the largest face, crop it as the model was trained,
+ * classify in small batches. Memory: one decoded frame plus BATCH small crops.
+ */
+export async function runFaceTrack(
+  file: string,
+  video: VideoStreamInfo,
+  ff: ResolvedFfmpeg,
+  detector: FaceDetector,
+  model: FaceExpressionModel,
+  opts: FaceTrackOptions,
+): Promise<FrameResult[]> {
+  const results: FrameResult[] = [];
+  const size = modelInputSize(model);
+  const crop = model.manifest.crop ?? DEFAULT_CROP;
+  const abstainBelow = model.manifest.abstainBelow;
+  let pending: Array<{ result: FrameResult; crop: RgbImage }> = [];
+  const displayWidth = Math.abs(video.rotation) % 180 === 90 ? video.height : video.width;
+
+  const classifyPending = async () => {
+    if (pending.length === 0) return;
+    const probs = await model.classify(pending.map((p) => p.crop));
+    pending.forEach((p, i) => {
+      const top = argmax(probs[i]);
+      p.result.probs = probs[i];
+      p.result.confidence = probs[i][top];
+      p.result.label = probs[i][top] >= abstainBelow ? model.manifest.labels[top] : null;
+    });
+    pending = [];
+  };
+
+  // Frames are scaled to at most maxSide; boxes are reported in source pixels.
+  for await (const frame of streamVideoFrames(file, ff, video, { fps: opts.fps, maxSide: opts.maxSide, signal: opts.signal })) {
+    const face = await detector.detectLargest(frame);
+    const toSource = displayWidth / frame.width;
+    const result: FrameResult = {
+      index: frame.index,
+      timeS: frame.timeS,
+      face: face
+        ? {
+            box: { x: face.box.x * toSource, y: face.box.y * toSource, width: face.box.width * toSource, height: face.box.height * toSource },
+            score: face.score,
+          }
+        : null,
+      label: null,
+      confidence: null,
+      probs: null,
+    };
+    results.push(result);
+    if (face) pending.push({ result, crop: cropFace(frame, face.box, crop, size.width, size.height) });
+    if (pending.length >= BATCH) await classifyPending();
+    opts.onTime?.(frame.timeS);
+  }
+  await classifyPending();
+  return results;
+}

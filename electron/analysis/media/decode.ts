@@ -1,0 +1,99 @@
+import { describeFfmpegFailure } from './probe.js';
+import type { ResolvedFfmpeg } from './ffmpeg-path.js';
+import { streamProcess } from './spawn-stream.js';
+
+export const AUDIO_SAMPLE_RATE = 16000;
+
+export interface VideoFrame {
+  index: number;
+  /** Presentation time in seconds from the start of the file. */
+  timeS: number;
+  width: number;
+  height: number;
+  /** Packed RGB24, row-major, width*height*3 bytes. Valid only until the next frame is requested. */
+  rgb: Uint8Array;
+}
+
+export interface FrameStreamOptions {
+  fps: number;
+  /** Frames are scaled so the longer side is at most this many pixels (never upscaled). */
+  maxSide: number;
+  signal?: AbortSignal;
+}
+
+/** Output size for a source size scaled to fit maxSide, with even dimensions. */
+export function scaledSize(width: number, height: number, maxSide: number): { width: number; height: number } {
+  const scale = Math.min(1, maxSide / Math.max(width, height));
+  const even = (n: number) => Math.max(2, 2 * Math.round((n * scale) / 2));
+  return { width: even(width), height: even(height) };
+}
+
+/**
+ * Stream decoded frames sampled at `fps`, as RGB24. One frame in memory at a time,
+ * whatever the length of the recording. Rotation metadata is applied by ffmpeg (autorotate).
+ */
+export async function* streamVideoFrames(
+  file: string,
+  ff: ResolvedFfmpeg,
+  source: { width: number; height: number; rotation: number },
+  opts: FrameStreamOptions,
+): AsyncGenerator<VideoFrame> {
+  const rotated = Math.abs(source.rotation) % 180 === 90;
+  const { width, height } = scaledSize(rotated ? source.height : source.width, rotated ? source.width : source.height, opts.maxSide);
+  const args = [
+    '-nostdin', '-v', 'error', '-i', file,
+    '-an', '-sn', '-dn',
+    '-vf', `fps=${opts.fps},scale=${width}:${height}:flags=area`,
+    '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1',
+  ];
+  const frameBytes = width * height * 3;
+  let index = 0;
+  for await (const chunk of streamProcess(ff.ffmpeg, args, {
+    chunkBytes: frameBytes,
+    exact: true,
+    signal: opts.signal,
+    describeFailure: describeFfmpegFailure(file, 'video decoding'),
+  })) {
+    yield { index, timeS: index / opts.fps, width, height, rgb: chunk };
+    index++;
+  }
+}
+
+/**
+ * Stream the first audio stream as 16 kHz mono float32 samples, `chunkSamples` at a time.
+ */
+export async function* streamAudio(
+  file: string,
+  ff: ResolvedFfmpeg,
+  opts: { chunkSamples: number; signal?: AbortSignal },
+): AsyncGenerator<Float32Array> {
+  const args = ['-nostdin', '-v', 'error', '-i', file, '-vn', '-sn', '-dn', '-ac', '1', '-ar', String(AUDIO_SAMPLE_RATE), '-f', 'f32le', 'pipe:1'];
+  for await (const chunk of streamProcess(ff.ffmpeg, args, {
+    chunkBytes: opts.chunkSamples * 4,
+    signal: opts.signal,
+    describeFailure: describeFfmpegFailure(file, 'audio decoding'),
+  })) {
+    const usable = chunk.length - (chunk.length % 4);
+    // Copy into an aligned buffer: Buffer slices may not be 4-byte aligned.
+    const samples = new Float32Array(usable / 4);
+    new Uint8Array(samples.buffer).set(chunk.subarray(0, usable));
+    yield samples;
+  }
+}
+
+/** Decode a whole (short) file's audio into memory. For evaluation and training exports, not for long recordings. */
+export async function readAudio(file: string, ff: ResolvedFfmpeg, signal?: AbortSignal): Promise<Float32Array> {
+  const parts: Float32Array[] = [];
+  let total = 0;
+  for await (const part of streamAudio(file, ff, { chunkSamples: AUDIO_SAMPLE_RATE * 10, signal })) {
+    parts.push(part);
+    total += part.length;
+  }
+  const out = new Float32Array(total);
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}

@@ -1,0 +1,52 @@
+import ort from 'onnxruntime-node';
+
+/**
+ * The one module that owns onnxruntime sessions. Everything else asks it for a session by path
+ * and runs float32 tensors through it.
+ */
+export interface SessionOptions {
+  /** Intra-op threads; default: onnxruntime's choice. */
+  threads?: number;
+}
+
+export interface OnnxModel {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  run(inputs: Record<string, { data: Float32Array; dims: readonly number[] }>): Promise<Record<string, { data: Float32Array; dims: readonly number[] }>>;
+  release(): Promise<void>;
+}
+
+export async function openOnnxModel(modelPath: string, opts: SessionOptions = {}): Promise<OnnxModel> {
+  const session = await ort.InferenceSession.create(modelPath, {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'all',
+    logSeverityLevel: 3,
+    ...(opts.threads ? { intraOpNumThreads: opts.threads, interOpNumThreads: 1 } : {}),
+  });
+  return {
+    inputNames: session.inputNames,
+    outputNames: session.outputNames,
+    async run(inputs) {
+      const feeds: Record<string, ort.Tensor> = {};
+      for (const [name, t] of Object.entries(inputs)) feeds[name] = new ort.Tensor('float32', t.data, t.dims as number[]);
+      const out = await session.run(feeds);
+      const result: Record<string, { data: Float32Array; dims: readonly number[] }> = {};
+      for (const [name, t] of Object.entries(out)) result[name] = { data: t.data as Float32Array, dims: t.dims };
+      return result;
+    },
+    release: () => session.release(),
+  };
+}
+
+export function softmax(logits: Float32Array | number[], temperature = 1): Float32Array {
+  const out = new Float32Array(logits.length);
+  let max = -Infinity;
+  for (const v of logits) max = Math.max(max, v / temperature);
+  let sum = 0;
+  for (let i = 0; i < logits.length; i++) {
+    out[i] = Math.exp(logits[i] / temperature - max);
+    sum += out[i];
+  }
+  for (let i = 0; i < out.length; i++) out[i] /= sum;
+  return out;
+}

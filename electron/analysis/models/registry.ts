@@ -1,0 +1,47 @@
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadManifest, type LoadedManifest } from './manifest.js';
+
+/** The models shipped in this repository: native-models/ at its root. */
+export const BUNDLED_MODELS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../native-models');
+
+/** The models the engine uses unless told otherwise, by role. */
+export const DEFAULT_MODEL_IDS = {
+  faceDetector: 'blazeface-front-128',
+  faceExpression: 'face-cnn',
+  voiceEmotion: 'voice-spectrogram-cnn',
+} as const;
+
+export type ModelRole = keyof typeof DEFAULT_MODEL_IDS;
+
+/**
+ * Resolve a model reference to its folder: an existing folder path is used as it is; otherwise the
+ * reference is an id under `modelsRoot`.
+ */
+export function resolveModelDir(ref: string, modelsRoot = BUNDLED_MODELS_DIR): string {
+  if (ref.includes('/') || ref.includes(path.sep)) {
+    if (existsSync(path.join(ref, 'manifest.json'))) return path.resolve(ref);
+    throw new Error(`model folder ${ref} has no manifest.json`);
+  }
+  const dir = path.join(modelsRoot, ref);
+  if (!existsSync(path.join(dir, 'manifest.json'))) {
+    const known = listModels(modelsRoot).map((m) => m.id);
+    throw new Error(`unknown model "${ref}" (available in ${modelsRoot}: ${known.join(', ') || 'none'})`);
+  }
+  return dir;
+}
+
+/** Every ONNX model folder under modelsRoot with a valid manifest (invalid ones are reported, not hidden). */
+export function listModels(modelsRoot = BUNDLED_MODELS_DIR): Array<LoadedManifest | { id: string; error: string }> {
+  if (!existsSync(modelsRoot)) return [];
+  return readdirSync(modelsRoot, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(path.join(modelsRoot, d.name, 'manifest.json')) && existsSync(path.join(modelsRoot, d.name, 'model.onnx')))
+    .map((d) => {
+      try {
+        return loadManifest(path.join(modelsRoot, d.name));
+      } catch (err) {
+        return { id: d.name, error: (err as Error).message };
+      }
+    });
+}

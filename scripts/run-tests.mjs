@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// Runs every tests/**/*.test.ts with Node's own test runner (through tsx), after a typecheck.
+// Usage: node scripts/run-tests.mjs [filter-substring…]
+import { readdirSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const filters = process.argv.slice(2);
+
+function walk(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) return name === 'artifacts' || name === 'fixtures' ? [] : walk(full);
+    return name.endsWith('.test.ts') ? [full] : [];
+  });
+}
+
+const files = walk(path.join(root, 'tests'))
+  .map((f) => path.relative(root, f))
+  .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
+  .sort();
+if (files.length === 0) {
+  console.error('no test files matched', filters);
+  process.exit(1);
+}
+
+if (filters.length === 0) {
+  const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+  if (tsc.status !== 0) {
+    console.error('typecheck failed');
+    process.exit(tsc.status ?? 1);
+  }
+}
+
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
+  { cwd: root, stdio: 'inherit', env: { ...process.env, AFFECT_QUIET_ORT: '1' } },
+);
+process.exit(result.status ?? 1);

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import Database from 'better-sqlite3';
+import { openDatabase } from '../electron/store/db.js';
+import { appliedVersions, listMigrations, migrate } from '../electron/store/migrations.js';
+import { tempDir } from './helpers/paths.js';
+
+const tables = (db: Database.Database) =>
+  (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);
+
+test('migrations are numbered 1..n without gaps', () => {
+  const ms = listMigrations();
+  assert.ok(ms.length >= 1);
+  ms.forEach((m, i) => assert.equal(m.version, i + 1));
+});
+
+test('each migration applies on a real file, one at a time, and is recorded', () => {
+  const file = path.join(tempDir(), 'stepwise.sqlite');
+  const db = new Database(file);
+  const ms = listMigrations();
+  for (const m of ms) {
+    const before = tables(db);
+    assert.deepEqual(migrate(db, ms, m.version), [m.version]);
+    assert.ok(tables(db).length > before.length || m.sql.includes('ALTER') || m.sql.includes('INDEX'), `${m.name} changed the schema`);
+    assert.equal(db.pragma('foreign_key_check').length, 0);
+  }
+  assert.deepEqual(appliedVersions(db), ms.map((m) => m.version));
+  assert.deepEqual(migrate(db, ms), [], 'nothing left to apply');
+  db.close();
+});
+
+test('001_init: WAL, foreign keys, the core tables', () => {
+  const file = path.join(tempDir(), 'init.sqlite');
+  const db = openDatabase(file);
+  assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+  assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
+  for (const t of ['clients', 'sessions', 'media', 'models', 'session_models', 'frame_results', 'window_results', 'schema_migrations'])
+    assert.ok(tables(db).includes(t), t);
+  // Foreign keys are enforced: a session cannot point at missing media.
+  assert.throws(() => db.prepare("INSERT INTO sessions (media_id, settings, summary, elapsed_s) VALUES (999, '{}', '{}', 0)").run(), /FOREIGN KEY/);
+  db.close();
+  // Reopening applies nothing new and keeps the data.
+  const again = openDatabase(file);
+  assert.deepEqual(appliedVersions(again), listMigrations().map((m) => m.version));
+  again.close();
+});
+
+test('a failing migration rolls back and leaves the last good version', () => {
+  const dir = tempDir();
+  const migDir = path.join(dir, 'migrations');
+  mkdirSync(migDir);
+  writeFileSync(path.join(migDir, '001_ok.sql'), 'CREATE TABLE a (x INTEGER);');
+  writeFileSync(path.join(migDir, '002_bad.sql'), 'CREATE TABLE b (y INTEGER); INSERT INTO nowhere VALUES (1);');
+  const db = new Database(path.join(dir, 'x.sqlite'));
+  assert.throws(() => migrate(db, listMigrations(migDir)), /no such table: nowhere/);
+  assert.deepEqual(appliedVersions(db), [1]);
+  assert.ok(!tables(db).includes('b'), 'the half-applied migration left nothing behind');
+  db.close();
+});
+
+test('a database from a newer app version is refused, not damaged', () => {
+  const file = path.join(tempDir(), 'newer.sqlite');
+  openDatabase(file).close();
+  const raw = new Database(file);
+  raw.prepare("INSERT INTO schema_migrations (version, name) VALUES (999, '999_future')").run();
+  raw.close();
+  assert.throws(() => openDatabase(file), /newer than this app understands/);
+});
+
+test('a file that is not SQLite is reported by name', () => {
+  const file = path.join(tempDir(), 'notes.sqlite');
+  writeFileSync(file, 'just some text, not a database '.repeat(100));
+  assert.throws(() => openDatabase(file), (err: Error) => err.message.startsWith(file) && /not an Affect Workstation database|not a database/.test(err.message));
+});
