@@ -52,18 +52,18 @@ function gaussian(r: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 }
 
-/** Speech power: mean square over 20 ms frames that pass the engine's energy gate (whole file if none). */
+/** Speech power: mean square over the 20 ms frames within 20 dB of the loudest frame (independent of recording level). */
 function speechPower(x: Float32Array): number {
   const frame = Math.round(TRAINING_FRONT_END.vadFrameSeconds * TRAINING_FRONT_END.sampleRate);
-  const thr = 10 ** (TRAINING_FRONT_END.vadThresholdDbfs / 10);
-  let sum = 0, n = 0, all = 0;
+  const energies: number[] = [];
   for (let s = 0; s + frame <= x.length; s += frame) {
     let e = 0;
     for (let i = s; i < s + frame; i++) e += x[i] * x[i];
-    all += e;
-    if (e / frame > thr) { sum += e; n += frame; }
+    energies.push(e / frame);
   }
-  return n > 0 ? sum / n : all / Math.max(1, x.length);
+  const loudest = Math.max(...energies, 1e-20);
+  const speech = energies.filter((e) => e >= loudest / 100);
+  return speech.reduce((a, b) => a + b, 0) / Math.max(1, speech.length);
 }
 
 /** Additive noise at a random SNR (5–30 dB re speech power): white, or brown-ish (leaky-integrated) for low-frequency hum/rumble. */
@@ -106,7 +106,7 @@ async function main() {
     const at = sink.offset;
     sink.offset += data.length;
     const ok = sink.stream.write(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
-    if (!ok) await new Promise((res) => sink.stream.once('drain', res));
+    if (!ok) await new Promise<void>((res) => sink.stream.once('drain', () => res()));
     return at; // offset in float32 values
   };
   const files: unknown[] = [];

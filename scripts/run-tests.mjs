@@ -26,10 +26,12 @@ if (files.length === 0) {
 }
 
 if (filters.length === 0) {
-  const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
-  if (tsc.status !== 0) {
-    console.error('typecheck failed');
-    process.exit(tsc.status ?? 1);
+  for (const project of ['tsconfig.json', 'renderer/tsconfig.json']) {
+    const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', project], { cwd: root, stdio: 'inherit' });
+    if (tsc.status !== 0) {
+      console.error(`typecheck failed (${project})`);
+      process.exit(tsc.status ?? 1);
+    }
   }
 }
 

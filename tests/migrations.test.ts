@@ -24,7 +24,7 @@ test('each migration applies on a real file, one at a time, and is recorded', ()
     const before = tables(db);
     assert.deepEqual(migrate(db, ms, m.version), [m.version]);
     assert.ok(tables(db).length > before.length || m.sql.includes('ALTER') || m.sql.includes('INDEX'), `${m.name} changed the schema`);
-    assert.equal(db.pragma('foreign_key_check').length, 0);
+    assert.equal((db.pragma('foreign_key_check') as unknown[]).length, 0);
   }
   assert.deepEqual(appliedVersions(db), ms.map((m) => m.version));
   assert.deepEqual(migrate(db, ms), [], 'nothing left to apply');

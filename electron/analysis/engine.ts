@@ -136,9 +136,10 @@ export class AnalysisEngine {
     const voice = this.summarizeVoice(windows, media.audio !== null);
     const faceAgg = aggregateTrack(this.faceModel.manifest.labels, frames);
     const voiceAgg = aggregateTrack(this.voiceModel.manifest.labels, windows);
+    const weights = { face: fusionWeight(this.faceModel.manifest), voice: fusionWeight(this.voiceModel.manifest) };
     const fused = fuseTracks([
-      { meanProbs: faceAgg.meanProbs, votes: face.framesWithFace, weight: fusionWeight(this.faceModel.manifest) },
-      { meanProbs: voiceAgg.meanProbs, votes: voice.voicedWindows, weight: fusionWeight(this.voiceModel.manifest) },
+      { meanProbs: faceAgg.meanProbs, votes: face.framesWithFace, weight: weights.face },
+      { meanProbs: voiceAgg.meanProbs, votes: voice.voicedWindows, weight: weights.voice },
     ]);
     const models = this.models;
     const elapsedS = (performance.now() - started) / 1000;
@@ -146,7 +147,7 @@ export class AnalysisEngine {
       session: { id: null, file, durationS: media.durationS },
       face,
       voice,
-      fused: { label: fused.label, confidence: fused.confidence, rule: FUSION_RULE },
+      fused: { label: fused.label, confidence: fused.confidence, rule: FUSION_RULE, weights },
       models: models.map(({ id, version, sha256 }) => ({ id, version, sha256 })),
       warnings,
       elapsedS,

@@ -54,7 +54,7 @@ export interface AnalysisSummary {
   session: { id: number | null; file: string; durationS: number };
   face: FaceSummary;
   voice: VoiceSummary;
-  fused: { label: string | null; confidence: number | null; rule: string };
+  fused: { label: string | null; confidence: number | null; rule: string; weights: { face: number; voice: number } };
   models: Array<{ id: string; version: string; sha256: string }>;
   warnings: string[];
   elapsedS: number;

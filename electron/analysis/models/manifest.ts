@@ -56,9 +56,11 @@ export const ModelManifestSchema = z.object({
       hopSeconds: z.number().positive(),
       /** Added to the mel power before the natural log (voice/logmel.ts; default 1e-6). */
       logFloor: z.number().positive().optional(),
-      /** Energy gate (voice/windows.ts): frame length, threshold in dBFS, seconds above it for a voiced window. */
+      /** Energy gate (voice/windows.ts): frame length, absolute floor in dBFS, dB above the window's quiet frames,
+       *  and seconds of active frames for a voiced window. */
       vadFrameSeconds: z.number().positive().optional(),
       vadThresholdDbfs: z.number().optional(),
+      vadDynamicRangeDb: z.number().min(0).optional(),
       vadMinActiveSeconds: z.number().min(0).optional(),
     })
     .optional(),

@@ -1,0 +1,87 @@
+import { loadDass21Items } from '../analysis/dass/items.js';
+import { scoreDass21, type Answer } from '../analysis/dass/score.js';
+import { clinicianNotes } from '../analysis/dass/clinician-notes.js';
+import type { ApiOutput } from '../contract/api.js';
+import { ApiError } from '../contract/api.js';
+import { compareDassAdministrations, listDassAdministrations, saveDassAdministration, type DassAdministration } from '../store/dass-repo.js';
+import type { Db } from '../store/db.js';
+import { listSessions } from '../store/sessions-repo.js';
+
+type Out<M extends 'dass.items' | 'dass.save' | 'dass.list' | 'trends.get'> = ApiOutput<M>;
+
+/** A stored administration as the UI shows it: per-subscale detail, items of note, next steps. */
+function present(a: DassAdministration): Out<'dass.save'> {
+  const score = scoreDass21(a.answers);
+  const notes = clinicianNotes(score, a.answers);
+  return {
+    id: a.id,
+    clientId: a.clientId,
+    administeredAt: a.administeredOn,
+    sessionId: a.sessionId,
+    answers: a.answers as Answer[],
+    depression: score.depression,
+    anxiety: score.anxiety,
+    stress: score.stress,
+    complete: score.complete,
+    scoringVersion: a.scoringVersion,
+    itemsOfNote: notes.itemsOfNote,
+    nextSteps: notes.nextSteps,
+  };
+}
+
+export function dassHandlers(db: Db, requireClient: (id: number) => unknown) {
+  let items: ReturnType<typeof loadDass21Items> | null = null;
+  return {
+    'dass.items': (): Out<'dass.items'> => {
+      items ??= loadDass21Items();
+      return {
+        instructions: items.instructions,
+        scale: items.scale,
+        items: items.items.map((i) => ({ number: i.number, text: i.text, subscale: i.subscale })),
+        credit: `${items.source.credit} ${items.source.website}`,
+      };
+    },
+    'dass.save': (i: { clientId: number; administeredAt: string; answers: Answer[]; sessionId?: number | null }): Out<'dass.save'> => {
+      requireClient(i.clientId);
+      try {
+        return present(saveDassAdministration(db, { clientId: i.clientId, administeredOn: i.administeredAt.slice(0, 10), answers: i.answers, sessionId: i.sessionId ?? null }));
+      } catch (err) {
+        throw new ApiError((err as Error).message, 'bad-request');
+      }
+    },
+    'dass.list': (i: { clientId: number }): Out<'dass.list'> => {
+      requireClient(i.clientId);
+      const all = listDassAdministrations(db, i.clientId);
+      const changes = all.slice(1).map((a, k) => {
+        const c = compareDassAdministrations(db, all[k].id, a.id);
+        return {
+          fromId: all[k].id,
+          toId: a.id,
+          subscales: c.changes.map((s) => ({
+            subscale: s.subscale,
+            from: s.from,
+            to: s.to,
+            difference: s.difference,
+            fromBand: s.fromBand,
+            toBand: s.toBand,
+            bandChanged: s.bandChange === 'higher' || s.bandChange === 'lower',
+            flagged: s.flagged,
+          })),
+        };
+      });
+      return { administrations: all.map(present), changes };
+    },
+    'trends.get': (i: { clientId: number }): Out<'trends.get'> => {
+      requireClient(i.clientId);
+      const sessions = listSessions(db, { clientId: i.clientId }).map((s) => ({
+        sessionId: s.id,
+        date: s.recordedAt ?? s.analysedAt,
+        title: s.title,
+        face: s.summary.face.distribution,
+        voice: s.summary.voice.distribution,
+        fused: s.summary.fused.label,
+      }));
+      return { sessions, dass: listDassAdministrations(db, i.clientId).map(present) };
+    },
+  };
+}

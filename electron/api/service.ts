@@ -1,0 +1,137 @@
+import type { AnalysisEngine } from '../analysis/engine.js';
+import { ESTIMATE_NOTE } from '../analysis/result.js';
+import { resolveFfmpeg } from '../analysis/media/ffmpeg-path.js';
+import { DEFAULT_MODEL_IDS, listModels } from '../analysis/models/registry.js';
+import { API, ApiError, parseInput, parseOutput, type ApiInput, type ApiMethod, type ApiOutput } from '../contract/api.js';
+import { ensureClient, getClient, listClients, renameClient, setClientArchived } from '../store/clients-repo.js';
+import type { Db } from '../store/db.js';
+import { addJobs, getJob, listJobs, setJobStatus, type JobRow } from '../store/jobs-repo.js';
+import { getSession, listSessions } from '../store/sessions-repo.js';
+import { dassHandlers } from './dass-handlers.js';
+import { JobQueue } from './job-queue.js';
+import { sessionDetail } from './session-detail.js';
+
+export const APP_VERSION = '0.1.0';
+
+export interface ServiceOptions {
+  db: Db;
+  databasePath: string;
+  /** Creates the analysis engine on first use (models load once). */
+  engine: () => Promise<AnalysisEngine>;
+}
+
+type Handlers = { [M in ApiMethod]: (input: ReturnType<typeof parseInput<M>>) => ApiOutput<M> | Promise<ApiOutput<M>> };
+
+/**
+ * The engine side of the typed API: one handler per method. Transports (Electron IPC, the
+ * browser-mode HTTP server) call `handle(method, rawInput)`, which validates input and output.
+ */
+export class AffectService {
+  readonly queue: JobQueue;
+  private readonly handlers: Handlers;
+
+  constructor(private readonly opts: ServiceOptions) {
+    let enginePromise: Promise<AnalysisEngine> | null = null;
+    const engine = () => (enginePromise ??= opts.engine());
+    this.queue = new JobQueue(opts.db, engine);
+    this.handlers = this.makeHandlers();
+    this.queue.kick();
+  }
+
+  async handle(method: string, rawInput: unknown): Promise<unknown> {
+    if (!Object.prototype.hasOwnProperty.call(API, method)) throw new ApiError(`unknown method ${method}`, 'bad-request');
+    const m = method as ApiMethod;
+    const input = parseInput(m, rawInput);
+    const output = await (this.handlers[m] as (i: unknown) => unknown)(input);
+    return parseOutput(m, output);
+  }
+
+  /** Typed in-process call (tests, CLI). */
+  call<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutput<M>> {
+    return this.handle(method, input) as Promise<ApiOutput<M>>;
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+
+  private job(row: JobRow) {
+    const live = this.queue.progressOf(row.id);
+    return {
+      id: row.id,
+      file: row.file,
+      clientId: row.clientId,
+      status: row.status,
+      fraction: row.status === 'done' ? 1 : live?.fraction ?? 0,
+      etaS: live?.etaS ?? null,
+      stage: live?.stage ?? null,
+      error: row.error,
+      sessionId: row.sessionId,
+      createdAt: row.createdAt,
+    };
+  }
+
+  private client(id: number) {
+    const c = getClient(this.opts.db, id);
+    if (!c) throw new ApiError(`no client with id ${id}`, 'not-found');
+    return c;
+  }
+
+  private makeHandlers(): Handlers {
+    const db = this.opts.db;
+    return {
+      'app.info': () => {
+        let ffmpeg: { path: string; source: string } | null = null;
+        let ffmpegError: string | null = null;
+        try {
+          const ff = resolveFfmpeg();
+          ffmpeg = { path: ff.ffmpeg, source: ff.source };
+        } catch (err) {
+          ffmpegError = (err as Error).message;
+        }
+        const roles = Object.entries(DEFAULT_MODEL_IDS).map(([role, modelId]) => [modelId, role] as const);
+        const models = listModels().flatMap((m) => {
+          if ('error' in m) return [];
+          const role = roles.find(([modelId]) => modelId === m.id)?.[1];
+          return role ? [{ role, id: m.id, version: m.version, sha256: m.sha256, architecture: m.architecture, labels: m.labels, metrics: m.metrics }] : [];
+        });
+        return { appVersion: APP_VERSION, databasePath: this.opts.databasePath, ffmpeg, ffmpegError, models, note: ESTIMATE_NOTE };
+      },
+      'clients.list': (i) => listClients(db, i),
+      'clients.create': (i) => {
+        if (listClients(db, { search: i.code, includeArchived: true }).some((c) => c.code === i.code))
+          throw new ApiError(`a client with code "${i.code}" already exists`, 'bad-request');
+        return ensureClient(db, i.code, i.displayName ?? undefined);
+      },
+      'clients.rename': (i) => (renameClient(db, i.id, i.displayName), this.client(i.id)),
+      'clients.archive': (i) => (setClientArchived(db, i.id, i.archived), this.client(i.id)),
+      'sessions.list': (i) => listSessions(db, i.clientId === undefined ? {} : { clientId: i.clientId }),
+      'sessions.get': (i) => sessionDetail(db, i.id),
+      'sessions.assign': (i) => {
+        if (i.clientId !== null) this.client(i.clientId);
+        if (db.prepare('UPDATE sessions SET client_id = ? WHERE id = ?').run(i.clientId, i.id).changes !== 1) throw new ApiError(`no session with id ${i.id}`, 'not-found');
+        return getSession(db, i.id)!;
+      },
+      'jobs.enqueue': (i) => {
+        if (i.clientId) this.client(i.clientId);
+        const rows = addJobs(db, i.paths, i.clientId ?? null, i.fps ?? 2);
+        this.queue.kick();
+        return rows.map((r) => this.job(r));
+      },
+      'jobs.list': () => listJobs(db).map((r) => this.job(r)),
+      'jobs.cancel': (i) => {
+        this.queue.cancel(i.id);
+        return this.job(getJob(db, i.id)!);
+      },
+      'jobs.retry': (i) => {
+        const row = getJob(db, i.id);
+        if (!row) throw new ApiError(`no job ${i.id}`, 'not-found');
+        if (row.status !== 'failed' && row.status !== 'cancelled') throw new ApiError(`job ${i.id} is ${row.status}; only failed or cancelled jobs can be retried`, 'bad-request');
+        setJobStatus(db, i.id, 'queued');
+        this.queue.kick();
+        return this.job(getJob(db, i.id)!);
+      },
+      ...dassHandlers(db, (id) => this.client(id)),
+    };
+  }
+}

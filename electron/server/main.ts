@@ -1,0 +1,41 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { AnalysisEngine } from '../analysis/engine.js';
+import { AffectService } from '../api/service.js';
+import { openDatabase } from '../store/db.js';
+import { defaultDatabasePath } from '../store/default-paths.js';
+import { startBrowserServer } from './serve.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** `npm run serve [-- --db <path>] [--port <n>]`: browser mode. First stdout line: the URL with its token. */
+async function main() {
+  const { values } = parseArgs({ options: { db: { type: 'string' }, port: { type: 'string' }, renderer: { type: 'string' } } });
+  const databasePath = path.resolve(values.db ?? defaultDatabasePath());
+  const rendererDir = path.resolve(values.renderer ?? path.join(ROOT, 'out', 'renderer'));
+  if (!existsSync(path.join(rendererDir, 'index.html'))) {
+    console.error(`serve: the renderer is not built (${rendererDir}/index.html missing); run \`npm run build\` first`);
+    process.exit(1);
+  }
+  const db = openDatabase(databasePath);
+  const service = new AffectService({ db, databasePath, engine: () => AnalysisEngine.create() });
+  const port = values.port === undefined ? 0 : Number(values.port);
+  const { server, url } = await startBrowserServer({ service, db, rendererDir, uploadDir: path.join(path.dirname(databasePath), 'imports'), port });
+  process.stdout.write(url + '\n');
+  console.error(`serve: database ${databasePath}; listening on 127.0.0.1 only; Ctrl-C to stop`);
+  const stop = async () => {
+    server.close();
+    await service.close();
+    db.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err) => {
+  console.error(`serve: ${(err as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,153 @@
+import { useEffect, useRef, useState } from 'react';
+import type { ApiOutput } from '../../../electron/contract/api';
+import { api } from '../api';
+import { useApi } from '../components/useApi';
+
+type Answer = 0 | 1 | 2 | 3 | null;
+
+/**
+ * DASS-21 entry, keyboard-only possible: on an item, press 0–3 to answer (focus moves on),
+ * ↑/↓ to move, Delete/Backspace to clear (a missing answer). The text is shown verbatim.
+ */
+export function DassEntryPage({ clientId }: { clientId: number }) {
+  const items = useApi(() => api.call('dass.items', {}), []);
+  const [answers, setAnswers] = useState<Answer[]>(() => Array(21).fill(null));
+  const [date, setDate] = useState(() => new Date().toISOString().slice(0, 10));
+  const [result, setResult] = useState<ApiOutput<'dass.save'> | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const rows = useRef<Array<HTMLDivElement | null>>([]);
+  useEffect(() => {
+    if (items.data) rows.current[0]?.focus();
+  }, [items.data]);
+
+  if (!clientId) return <p className="error">Open a client first, then choose “New DASS-21”.</p>;
+  if (items.error) return <p className="error">{items.error}</p>;
+  if (!items.data) return <p>Loading…</p>;
+  const d = items.data;
+
+  const setAnswer = (i: number, v: Answer) => setAnswers((a) => a.map((x, k) => (k === i ? v : x)));
+  const onKey = (i: number) => (e: React.KeyboardEvent) => {
+    if (/^[0-3]$/.test(e.key)) {
+      e.preventDefault();
+      setAnswer(i, Number(e.key) as Answer);
+      (rows.current[i + 1] ?? document.getElementById('dass-save'))?.focus();
+    } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      rows.current[i + (e.key === 'ArrowDown' ? 1 : -1)]?.focus();
+    } else if (e.key === 'Delete' || e.key === 'Backspace') {
+      e.preventDefault();
+      setAnswer(i, null);
+    }
+  };
+  const save = async () => {
+    try {
+      setResult(await api.call('dass.save', { clientId, administeredAt: date, answers }));
+      setError(null);
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  const missing = answers.filter((a) => a === null).length;
+
+  if (result)
+    return (
+      <section>
+        <h1>DASS-21 result</h1>
+        <p className="muted">For the clinician's interpretation; not a diagnosis.</p>
+        <table className="list" data-testid="dass-result">
+          <thead>
+            <tr>
+              <th>Subscale</th>
+              <th>Score (×2)</th>
+              <th>Severity band</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(['depression', 'anxiety', 'stress'] as const).map((s) => (
+              <tr key={s}>
+                <td>{s}</td>
+                <td>{result[s].score ?? 'no score (2+ items missing)'}{result[s].prorated ? ' (prorated: 1 item missing)' : ''}</td>
+                <td>{result[s].band ?? '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {result.itemsOfNote.length > 0 && (
+          <div className="card warning" role="alert">
+            <h2>Items of note</h2>
+            <ul>
+              {result.itemsOfNote.map((n) => (
+                <li key={n.item}>
+                  Item {n.item}: “{n.text}” — answered {n.answer}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
+        <div className="card">
+          <h2>Suggested next steps (for the clinician)</h2>
+          <ul>
+            {result.nextSteps.map((n, i) => (
+              <li key={i}>
+                <strong>{n.title}</strong> — {n.detail}
+              </li>
+            ))}
+          </ul>
+        </div>
+        <a className="button" href={`#/client/${clientId}`}>
+          Back to client
+        </a>
+      </section>
+    );
+
+  return (
+    <section className="dass-entry">
+      <h1>DASS-21</h1>
+      <label>
+        Date administered <input type="date" value={date} onChange={(e) => setDate(e.target.value)} aria-label="Date administered" />
+      </label>
+      <p className="instructions">{d.instructions}</p>
+      <ol className="scale">
+        {d.scale.map((s) => (
+          <li key={s.value}>
+            <strong>{s.value}</strong> {s.label}
+          </li>
+        ))}
+      </ol>
+      <p className="muted small">Keyboard: press 0–3 on an item to answer and move on; ↑/↓ move; Delete clears.</p>
+      <div role="list">
+        {d.items.map((item, i) => (
+          <div
+            key={item.number}
+            role="listitem"
+            tabIndex={0}
+            ref={(el) => {
+              rows.current[i] = el;
+            }}
+            className={answers[i] === null ? 'dass-item' : 'dass-item answered'}
+            onKeyDown={onKey(i)}
+            aria-label={`Item ${item.number}: ${item.text}. Answer ${answers[i] ?? 'none'}`}
+            data-testid={`dass-item-${item.number}`}
+          >
+            <span className="num">{item.number}</span>
+            <span className="text">{item.text}</span>
+            <span className="choices">
+              {[0, 1, 2, 3].map((v) => (
+                <label key={v}>
+                  <input type="radio" tabIndex={-1} name={`q${item.number}`} checked={answers[i] === v} onChange={() => setAnswer(i, v as Answer)} />
+                  {v}
+                </label>
+              ))}
+            </span>
+          </div>
+        ))}
+      </div>
+      <p className="muted">{missing ? `${missing} item${missing > 1 ? 's' : ''} unanswered (a subscale with 2 or more missing gets no score).` : 'All items answered.'}</p>
+      <button id="dass-save" type="button" onClick={() => void save()}>
+        Save and score
+      </button>
+      {error && <p className="error">{error}</p>}
+      <p className="muted small">{d.credit}</p>
+    </section>
+  );
+}

@@ -1,0 +1,139 @@
+import { useEffect, useRef, useState } from 'react';
+import { api } from '../api';
+import { useApi } from '../components/useApi';
+import { formatEta, pct } from '../labels';
+
+export function ImportPage({ clientId }: { clientId: number | null }) {
+  const [client, setClient] = useState<number | null>(clientId);
+  const [dragging, setDragging] = useState(false);
+  const [message, setMessage] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const clients = useApi(() => api.call('clients.list', {}), []);
+  const jobs = useApi(() => api.call('jobs.list', {}), []);
+
+  // Poll while anything is queued or running.
+  const active = jobs.data?.some((j) => j.status === 'queued' || j.status === 'running') ?? false;
+  useEffect(() => {
+    const t = setInterval(jobs.reload, active ? 500 : 3000);
+    return () => clearInterval(t);
+  }, [active, jobs.reload]);
+
+  const enqueue = async (paths: string[]) => {
+    if (paths.length === 0) return;
+    await api.call('jobs.enqueue', { paths, clientId: client });
+    setMessage(`${paths.length} file${paths.length > 1 ? 's' : ''} queued`);
+    jobs.reload();
+  };
+  const addFiles = async (files: File[]) => {
+    setError(null);
+    try {
+      await enqueue(await api.filesToPaths(files, (name, i, n) => setMessage(`Copying ${name} (${i + 1}/${n})…`)));
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  const pick = async () => {
+    const native = api.pickFiles();
+    if (native) await enqueue(await native);
+    else fileInput.current?.click();
+  };
+
+  return (
+    <section>
+      <h1>Import recordings</h1>
+      <div className="row">
+        <label>
+          Client:{' '}
+          <select aria-label="Client for imported recordings" value={client ?? ''} onChange={(e) => setClient(e.target.value ? Number(e.target.value) : null)}>
+            <option value="">(none — assign later)</option>
+            {clients.data?.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.code}
+                {c.displayName ? ` — ${c.displayName}` : ''}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <div
+        className={dragging ? 'dropzone dragging' : 'dropzone'}
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={(e) => {
+          e.preventDefault();
+          setDragging(false);
+          void addFiles([...e.dataTransfer.files]);
+        }}
+      >
+        <p>Drop video or audio recordings here (several at once), or</p>
+        <button type="button" onClick={() => void pick()}>
+          Choose files…
+        </button>
+        <input
+          ref={fileInput}
+          type="file"
+          multiple
+          hidden
+          data-testid="file-input"
+          accept="video/*,audio/*,.mkv,.flac,.m4a"
+          onChange={(e) => {
+            void addFiles([...(e.target.files ?? [])]);
+            e.target.value = '';
+          }}
+        />
+        <p className="muted">Recordings stay on this computer. Analysis runs in the background; you can keep working.</p>
+      </div>
+      {message && <p role="status">{message}</p>}
+      {error && <p className="error">{error}</p>}
+      <h2>Queue</h2>
+      <table className="list jobs">
+        <thead>
+          <tr>
+            <th>File</th>
+            <th>Status</th>
+            <th>Progress</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {jobs.data
+            ?.slice()
+            .reverse()
+            .map((j) => (
+              <tr key={j.id} data-job-status={j.status}>
+                <td title={j.file}>{j.file.split(/[\\/]/).pop()}</td>
+                <td>
+                  {j.status}
+                  {j.error && <div className="error small">{j.error}</div>}
+                </td>
+                <td>
+                  {(j.status === 'running' || j.status === 'queued') && (
+                    <>
+                      <progress value={j.fraction} max={1} aria-label={`Progress of ${j.file}`} /> {pct(j.fraction)} · {j.status === 'running' ? formatEta(j.etaS) : 'waiting'}
+                    </>
+                  )}
+                  {j.status === 'done' && j.sessionId && <a href={`#/session/${j.sessionId}`}>Review session</a>}
+                </td>
+                <td>
+                  {(j.status === 'running' || j.status === 'queued') && (
+                    <button type="button" onClick={() => void api.call('jobs.cancel', { id: j.id }).then(jobs.reload)}>
+                      Cancel
+                    </button>
+                  )}
+                  {(j.status === 'failed' || j.status === 'cancelled') && (
+                    <button type="button" onClick={() => void api.call('jobs.retry', { id: j.id }).then(jobs.reload)}>
+                      Retry
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
