@@ -1,6 +1,6 @@
 import { loadDass21Items } from '../analysis/dass/items.js';
 import { scoreDass21, type Answer } from '../analysis/dass/score.js';
-import { clinicianNotes } from '../analysis/dass/clinician-notes.js';
+import { evaluateNextSteps, loadNextSteps, type NextStepsTable } from '../analysis/dass/next-steps.js';
 import type { ApiOutput } from '../contract/api.js';
 import { ApiError } from '../contract/api.js';
 import { compareDassAdministrations, listDassAdministrations, saveDassAdministration, type DassAdministration } from '../store/dass-repo.js';
@@ -9,10 +9,32 @@ import { listSessions } from '../store/sessions-repo.js';
 
 type Out<M extends 'dass.items' | 'dass.save' | 'dass.list' | 'trends.get'> = ApiOutput<M>;
 
+type ItemTexts = ReturnType<typeof loadDass21Items>;
+
+/**
+ * The clinician-facing notes of one administration, from the editable rule table
+ * (data/dass21/next-steps.json): items of note, matched rules and their suggestions, then the
+ * referral contacts and helplines the rules ask to show.
+ */
+function clinicianNotes(table: NextStepsTable, items: ItemTexts, score: ReturnType<typeof scoreDass21>, answers: readonly Answer[]) {
+  const steps = evaluateNextSteps(table, score, answers);
+  return {
+    itemsOfNote: steps.itemsOfNote.map((n) => ({ item: n.item, text: items.items[n.item - 1].text, answer: n.answer, message: n.message })),
+    nextSteps: [
+      ...steps.rules.flatMap((r) => [
+        { kind: r.clinicianReview ? 'review' : 'info', title: r.title, detail: r.message },
+        ...r.suggestions.map((x) => ({ kind: x.kind, title: x.title, detail: x.description })),
+      ]),
+      ...steps.referralContacts.map((c) => ({ kind: 'referral', title: c.name, detail: [c.phone, c.email, c.address, c.notes].filter(Boolean).join(' — ') })),
+      ...steps.helplines.map((h) => ({ kind: 'helpline', title: `${h.name} (${h.country})`, detail: [h.number, h.notes].filter(Boolean).join(' — ') })),
+    ],
+  };
+}
+
 /** A stored administration as the UI shows it: per-subscale detail, items of note, next steps. */
-function present(a: DassAdministration): Out<'dass.save'> {
+function present(a: DassAdministration, table: NextStepsTable, items: ItemTexts): Out<'dass.save'> {
   const score = scoreDass21(a.answers);
-  const notes = clinicianNotes(score, a.answers);
+  const notes = clinicianNotes(table, items, score, a.answers);
   return {
     id: a.id,
     clientId: a.clientId,
@@ -30,10 +52,11 @@ function present(a: DassAdministration): Out<'dass.save'> {
 }
 
 export function dassHandlers(db: Db, requireClient: (id: number) => unknown) {
-  let items: ReturnType<typeof loadDass21Items> | null = null;
+  const items = loadDass21Items();
+  // Read on each use: the table is the user's to edit while the app runs.
+  const show = (a: DassAdministration) => present(a, loadNextSteps(), items);
   return {
     'dass.items': (): Out<'dass.items'> => {
-      items ??= loadDass21Items();
       return {
         instructions: items.instructions,
         scale: items.scale,
@@ -44,7 +67,7 @@ export function dassHandlers(db: Db, requireClient: (id: number) => unknown) {
     'dass.save': (i: { clientId: number; administeredAt: string; answers: Answer[]; sessionId?: number | null }): Out<'dass.save'> => {
       requireClient(i.clientId);
       try {
-        return present(saveDassAdministration(db, { clientId: i.clientId, administeredOn: i.administeredAt.slice(0, 10), answers: i.answers, sessionId: i.sessionId ?? null }));
+        return show(saveDassAdministration(db, { clientId: i.clientId, administeredOn: i.administeredAt.slice(0, 10), answers: i.answers, sessionId: i.sessionId ?? null }));
       } catch (err) {
         throw new ApiError((err as Error).message, 'bad-request');
       }
@@ -69,7 +92,7 @@ export function dassHandlers(db: Db, requireClient: (id: number) => unknown) {
           })),
         };
       });
-      return { administrations: all.map(present), changes };
+      return { administrations: all.map(show), changes };
     },
     'trends.get': (i: { clientId: number }): Out<'trends.get'> => {
       requireClient(i.clientId);
@@ -81,7 +104,7 @@ export function dassHandlers(db: Db, requireClient: (id: number) => unknown) {
         voice: s.summary.voice.distribution,
         fused: s.summary.fused.label,
       }));
-      return { sessions, dass: listDassAdministrations(db, i.clientId).map(present) };
+      return { sessions, dass: listDassAdministrations(db, i.clientId).map(show) };
     },
   };
 }

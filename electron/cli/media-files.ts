@@ -10,8 +10,9 @@ export const MEDIA_EXTENSIONS = new Set([
  * Expand the command line's inputs: files are kept as given (even with odd extensions: ffprobe decides),
  * directories are walked for media files by extension, in a stable sorted order.
  */
-export function expandInputs(inputs: string[]): string[] {
+export function expandInputs(inputs: string[]): { files: string[]; emptyDirs: string[] } {
   const out: string[] = [];
+  const emptyDirs: string[] = [];
   for (const input of inputs) {
     let isDir = false;
     try {
@@ -31,7 +32,9 @@ export function expandInputs(inputs: string[]): string[] {
           if (e.isDirectory()) return walk(full);
           return e.isFile() && MEDIA_EXTENSIONS.has(path.extname(e.name).toLowerCase()) ? [full] : [];
         });
-    out.push(...walk(input));
+    const found = walk(input);
+    if (found.length === 0) emptyDirs.push(input);
+    out.push(...found);
   }
-  return out;
+  return { files: out, emptyDirs };
 }

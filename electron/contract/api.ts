@@ -126,7 +126,7 @@ export const DassAdministration = z.object({
   stress: DassSubscaleResult,
   complete: z.boolean(),
   scoringVersion: z.string(),
-  itemsOfNote: z.array(z.object({ item: z.number(), text: z.string(), answer: z.number() })),
+  itemsOfNote: z.array(z.object({ item: z.number(), text: z.string(), answer: z.number(), message: z.string() })),
   nextSteps: z.array(z.object({ kind: z.string(), title: z.string(), detail: z.string() })),
 });
 

@@ -29,13 +29,14 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
   const threads = values.threads === undefined ? undefined : Number(values.threads);
   if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) throw new UsageError(`--threads must be a positive integer`);
 
-  const files = expandInputs(positionals);
-  if (files.length === 0) throw new UsageError(`no media files found in ${positionals.join(', ')}`);
+  const { files, emptyDirs } = expandInputs(positionals);
+  for (const dir of emptyDirs) writeLine(io.stderr, `affect: ${dir}: is a directory with no audio or video files in it`);
+  if (files.length === 0) return 1;
   const dbPath = values.db ?? defaultDatabasePath();
   const db = values['no-store'] ? null : openDatabase(dbPath);
   const engine = await AnalysisEngine.create({ threads });
   if (!values.json) writeLine(io.stderr, `ffmpeg: ${engine.ffmpeg.ffmpeg} (${engine.ffmpeg.source})${db ? `; database: ${dbPath}` : ''}`);
-  let failures = 0;
+  let failures = emptyDirs.length;
   try {
     const clientId = db && values.client ? ensureClient(db, values.client).id : null;
     for (const [i, file] of files.entries()) {

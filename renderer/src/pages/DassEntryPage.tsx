@@ -78,7 +78,7 @@ export function DassEntryPage({ clientId }: { clientId: number }) {
             <ul>
               {result.itemsOfNote.map((n) => (
                 <li key={n.item}>
-                  Item {n.item}: “{n.text}” — answered {n.answer}
+                  Item {n.item}: “{n.text}” — answered {n.answer}. {n.message}
                 </li>
               ))}
             </ul>
@@ -88,7 +88,7 @@ export function DassEntryPage({ clientId }: { clientId: number }) {
           <h2>Suggested next steps (for the clinician)</h2>
           <ul>
             {result.nextSteps.map((n, i) => (
-              <li key={i}>
+              <li key={i} className={`step-${n.kind}`}>
                 <strong>{n.title}</strong> — {n.detail}
               </li>
             ))}

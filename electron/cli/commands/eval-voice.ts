@@ -1,0 +1,154 @@
+import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { classificationReport, formatReport } from '../../analysis/metrics.js';
+import { MediaInputError, throwIfAborted } from '../../analysis/media/errors.js';
+import { resolveFfmpeg } from '../../analysis/media/ffmpeg-path.js';
+import { classifyAudioFile, VoiceEmotionModel } from '../../analysis/voice/voice-model.js';
+import { parseCommandArgs, UsageError, writeLine, type CliIO } from '../io.js';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const DEFAULT_VOICE_MODEL = 'voice-spectrogram-cnn';
+
+/** `--model`: a folder holding manifest.json, else a model id under native-models/. */
+export function resolveModelDir(idOrDir: string): string {
+  if (existsSync(path.join(idOrDir, 'manifest.json'))) return path.resolve(idOrDir);
+  if (/^[\w.-]+$/.test(idOrDir)) {
+    const dir = path.join(REPO_ROOT, 'native-models', idOrDir);
+    if (existsSync(path.join(dir, 'manifest.json'))) return dir;
+  }
+  throw new UsageError(`--model ${idOrDir}: neither a model folder with manifest.json nor a model id under native-models/`);
+}
+
+/** Minimal RFC-4180 CSV: quoted fields, doubled quotes, CRLF. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') row.push(field), (field = '');
+    else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(field), rows.push(row), (row = []), (field = '');
+    } else field += c;
+  }
+  if (field !== '' || row.length) row.push(field), rows.push(row);
+  return rows.filter((r) => r.some((f) => f.trim() !== ''));
+}
+
+const csvField = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+
+interface LabelledFile {
+  path: string;
+  emotion: string;
+}
+
+function readLabels(dir: string): LabelledFile[] {
+  const file = path.join(dir, 'labels.csv');
+  if (!existsSync(file)) throw new MediaInputError(file, 'labels.csv is missing (needs at least the columns path,emotion)');
+  const [head, ...rows] = parseCsv(readFileSync(file, 'utf8'));
+  const cols = (head ?? []).map((c) => c.trim());
+  const pi = cols.indexOf('path');
+  const ei = cols.indexOf('emotion');
+  if (pi < 0 || ei < 0) throw new MediaInputError(file, `needs columns path,emotion; has ${cols.join(',')}`);
+  return rows.map((r) => ({ path: (r[pi] ?? '').trim(), emotion: (r[ei] ?? '').trim() }));
+}
+
+function formatSeconds(s: number): string {
+  return s >= 90 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.round(s)}s`;
+}
+
+export async function runEvalVoice(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, {
+    model: { type: 'string', default: DEFAULT_VOICE_MODEL },
+    predictions: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    threads: { type: 'string' },
+  });
+  if (positionals.length !== 1) throw new UsageError('eval voice needs exactly one <dir> holding audio files and labels.csv');
+  const dir = path.resolve(positionals[0]);
+  const modelDir = resolveModelDir(values.model!);
+  const threads = values.threads ? Number(values.threads) : undefined;
+  if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) throw new UsageError('--threads must be a positive integer');
+
+  const rows = readLabels(dir);
+  const ff = resolveFfmpeg();
+  const model = await VoiceEmotionModel.load(modelDir, { threads });
+  try {
+    const known = new Set(model.labels);
+    const usable: LabelledFile[] = [];
+    for (const row of rows) {
+      if (!known.has(row.emotion)) {
+        writeLine(io.stderr, `skipped ${row.path}: emotion "${row.emotion}" is not one of the model's labels (${model.labels.join(', ')})`);
+        continue;
+      }
+      const file = path.resolve(dir, row.path);
+      if (!existsSync(file)) throw new MediaInputError(file, 'listed in labels.csv but not found');
+      usable.push(row);
+    }
+    if (usable.length === 0) throw new MediaInputError(path.join(dir, 'labels.csv'), 'no rows with a label the model knows');
+
+    const truth: string[] = [];
+    const predicted: (string | null)[] = [];
+    const confidences: number[] = [];
+    let audioSeconds = 0;
+    const start = performance.now();
+    let lastProgress = 0;
+    for (let i = 0; i < usable.length; i++) {
+      throwIfAborted(io.signal, 'evaluation');
+      const result = await classifyAudioFile(path.resolve(dir, usable[i].path), ff, model, io.signal);
+      truth.push(usable[i].emotion);
+      predicted.push(result.vote.label);
+      confidences.push(result.vote.confidence);
+      audioSeconds += result.audioSeconds;
+      const now = performance.now();
+      if (io.interactive || now - lastProgress > 5000 || i + 1 === usable.length) {
+        lastProgress = now;
+        const elapsed = (now - start) / 1000;
+        const eta = (elapsed / (i + 1)) * (usable.length - i - 1);
+        const line = `eval voice: ${i + 1}/${usable.length} files, ${formatSeconds(elapsed)} elapsed, ETA ${formatSeconds(eta)}`;
+        io.stderr.write(io.interactive ? `\r${line}${i + 1 === usable.length ? '\n' : ''}` : line + '\n');
+      }
+    }
+    const processingSeconds = (performance.now() - start) / 1000;
+    const report = classificationReport(model.labels, truth, predicted);
+    const realTimeFactor = audioSeconds > 0 ? processingSeconds / audioSeconds : 0;
+
+    if (values.predictions) {
+      const out = path.resolve(values.predictions);
+      const lines = ['path,predicted,confidence', ...usable.map((r, i) => [csvField(r.path), csvField(predicted[i] ?? ''), confidences[i].toFixed(4)].join(','))];
+      writeFileSync(out + '.partial', lines.join('\n') + '\n');
+      renameSync(out + '.partial', out);
+    }
+    const { abstained, ...metrics } = report;
+    if (values.json) {
+      writeLine(
+        io.stdout,
+        JSON.stringify({
+          ...metrics,
+          realTimeFactor,
+          abstained,
+          skipped: rows.length - usable.length,
+          audioSeconds,
+          model: { id: model.manifest.id, version: model.manifest.version, dir: modelDir, tinyRandomWeights: model.manifest.tinyRandomWeights },
+        }),
+      );
+    } else {
+      if (model.manifest.tinyRandomWeights) writeLine(io.stdout, 'WARNING: this model has random weights (test fixture); its figures mean nothing.');
+      writeLine(io.stdout, `model ${model.manifest.id} ${model.manifest.version}; ${usable.length} files from ${dir}` + (rows.length > usable.length ? ` (${rows.length - usable.length} skipped)` : ''));
+      writeLine(io.stdout, formatReport(report));
+      writeLine(io.stdout, `\nreal-time factor ${realTimeFactor.toFixed(4)} (${processingSeconds.toFixed(1)} s for ${audioSeconds.toFixed(1)} s of audio)`);
+      writeLine(io.stdout, 'Labels are expression estimates, not diagnoses.');
+    }
+    return 0;
+  } finally {
+    await model.release();
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * npm run bench [-- --minutes 10] — speed and memory figures, printed (never asserted in tests).
+ *  1. End to end: `AnalysisEngine.analyze` on a generated N-minute 720p video (the bundled sample's
+ *     face and speech, looped and scaled to 1280×720): frames/s, real-time factor, peak memory.
+ *  2. Face expression stage: images/s at batch 1 and 8, on 1 and 2 threads.
+ *  3. Face detector: ms per frame.  4. Voice stage: real-time factor on 60 s of speech.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { AnalysisEngine } from '../electron/analysis/engine.js';
+import { FaceDetector } from '../electron/analysis/face/detector.js';
+import { FaceExpressionModel } from '../electron/analysis/face/expression-model.js';
+import { cropFace } from '../electron/analysis/face/crop.js';
+import { readAudio, streamVideoFrames } from '../electron/analysis/media/decode.js';
+import { resolveFfmpeg } from '../electron/analysis/media/ffmpeg-path.js';
+import { probeMedia } from '../electron/analysis/media/probe.js';
+import { DEFAULT_MODEL_IDS, resolveModelDir } from '../electron/analysis/models/registry.js';
+import type { RgbImage } from '../electron/analysis/image.js';
+import { VoiceEmotionModel } from '../electron/analysis/voice/voice-model.js';
+import { windowSignal } from '../electron/analysis/voice/windows.js';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const SAMPLE = path.join(ROOT, 'data/samples/sample.mp4');
+const { values } = parseArgs({ options: { minutes: { type: 'string', default: '10' }, skip: { type: 'string', default: '' } } });
+const minutes = Number(values.minutes);
+const skip = new Set(values.skip.split(',').filter(Boolean));
+const ff = resolveFfmpeg();
+const mib = (kb: number) => `${(kb / 1024).toFixed(0)} MiB`;
+
+console.log(`bench: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ffmpeg ${ff.ffmpeg} (${ff.source})`);
+
+async function timeIt<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const t0 = performance.now();
+  const r = await fn();
+  return [r, (performance.now() - t0) / 1000];
+}
+
+async function sampleCrops(n: number, size: number): Promise<RgbImage[]> {
+  const info = await probeMedia(SAMPLE, ff);
+  const detector = await FaceDetector.load(resolveModelDir(DEFAULT_MODEL_IDS.faceDetector));
+  const crops: RgbImage[] = [];
+  for await (const frame of streamVideoFrames(SAMPLE, ff, info.video!, { fps: 2, maxSide: 640 })) {
+    const face = await detector.detectLargest(frame);
+    if (face) crops.push(cropFace(frame, face.box, { margin: 0.15, square: true }, size));
+  }
+  await detector.release();
+  return Array.from({ length: n }, (_, i) => crops[i % crops.length]);
+}
+
+if (!skip.has('face')) {
+  const dir = resolveModelDir(DEFAULT_MODEL_IDS.faceExpression);
+  const crops = await sampleCrops(64, 96);
+  for (const threads of [1, 2]) {
+    const model = await FaceExpressionModel.load(dir, { threads, maxBatch: 8 });
+    await model.classify(crops.slice(0, 8)); // warm-up
+    for (const batch of [1, 8]) {
+      const [, s] = await timeIt(async () => {
+        for (let i = 0; i < crops.length; i += batch) await model.classify(crops.slice(i, i + batch));
+      });
+      console.log(`face expression (${model.manifest.id}): batch ${batch}, ${threads} thread(s): ${(crops.length / s).toFixed(1)} images/s`);
+    }
+    await model.release();
+  }
+}
+
+if (!skip.has('detector')) {
+  const info = await probeMedia(SAMPLE, ff);
+  const detector = await FaceDetector.load(resolveModelDir(DEFAULT_MODEL_IDS.faceDetector));
+  let n = 0;
+  let total = 0;
+  for await (const frame of streamVideoFrames(SAMPLE, ff, info.video!, { fps: 2, maxSide: 640 })) {
+    const [, s] = await timeIt(() => detector.detect(frame));
+    total += s;
+    n++;
+  }
+  console.log(`face detector (${DEFAULT_MODEL_IDS.faceDetector}): ${((total / n) * 1000).toFixed(1)} ms/frame at 640×360 (${n} frames)`);
+  await detector.release();
+}
+
+if (!skip.has('voice')) {
+  const model = await VoiceEmotionModel.load(resolveModelDir(DEFAULT_MODEL_IDS.voiceEmotion));
+  const speech = await readAudio(SAMPLE, ff);
+  const sixty = new Float32Array(16000 * 60);
+  for (let i = 0; i < sixty.length; i++) sixty[i] = speech[i % speech.length];
+  const [, s] = await timeIt(async () => {
+    const windows = windowSignal(sixty, model.frontEnd);
+    await model.classify(windows.filter((w) => w.voiced));
+  });
+  console.log(`voice stage (${model.manifest.id}): 60 s of audio in ${s.toFixed(2)} s → real-time factor ${(s / 60).toFixed(4)}`);
+  await model.release();
+}
+
+if (!skip.has('e2e')) {
+  const cacheDir = path.join(ROOT, '.cache', 'bench');
+  mkdirSync(cacheDir, { recursive: true });
+  const video = path.join(cacheDir, `generated-${minutes}min-720p.mp4`);
+  if (!existsSync(video)) {
+    console.log(`generating ${video} (${minutes} min, 1280×720, looped sample)…`);
+    execFileSync(ff.ffmpeg, [
+      '-v', 'error', '-y', '-stream_loop', '-1', '-i', SAMPLE, '-t', String(minutes * 60),
+      '-vf', 'scale=1280:720', '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '28', '-c:a', 'aac', '-b:a', '64k', video,
+    ]);
+  }
+  const engine = await AnalysisEngine.create();
+  const [result, s] = await timeIt(() => engine.analyze(video, { fps: 2 }));
+  const usage = process.resourceUsage();
+  const d = result.media.durationS;
+  console.log(
+    `end to end: ${(d / 60).toFixed(1)} min 720p at 2 fps → ${result.frames.length} frames + ${result.windows.length} voice windows in ${s.toFixed(1)} s: ` +
+      `${(result.frames.length / s).toFixed(2)} frames/s, real-time factor ${(s / d).toFixed(3)} (${(d / s).toFixed(1)}× faster than real time), ` +
+      `peak memory (Node process, max RSS) ${mib(usage.maxRSS)}; ffmpeg decodes in separate processes with streamed, bounded buffers`,
+  );
+  await engine.close();
+}

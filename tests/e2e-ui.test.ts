@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { buildRenderer, launchChromium, screenshotPath, skipWithoutChromium, startServe } from './helpers/browser.js';
+import { SAMPLE } from './helpers/media-fixtures.js';
+import { tempDir } from './helpers/paths.js';
+
+/**
+ * The whole UI in Debian's Chromium against the real engine in browser mode (`npm run serve`):
+ * create a client, import the sample recording, watch progress, review the session, enter a DASS-21,
+ * see the trend page. Screenshots of each page go to tests/artifacts/.
+ */
+const skip = skipWithoutChromium();
+let browser: Browser;
+let page: Page;
+let serve: { url: string; child: ChildProcess; stderr: () => string };
+let api: (method: string, input: unknown) => Promise<any>;
+const pageErrors: string[] = [];
+
+before(async () => {
+  if (skip) return;
+  buildRenderer();
+  serve = await startServe(path.join(tempDir(), 'e2e.sqlite'));
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const requests: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(serve.url);
+  const origin = new URL(serve.url).origin;
+  api = async (method, input) =>
+    page.evaluate(
+      async ([m, i]) => {
+        const r = await fetch(`./api/${m}`, { method: 'POST', body: JSON.stringify(i), credentials: 'same-origin' });
+        return (await r.json()).result;
+      },
+      [method, input] as const,
+    );
+  after(() => {
+    // Network-silent: every request the page made went to the local server.
+    assert.deepEqual(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:')), []);
+    assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  serve?.child.kill();
+});
+
+test('first run: the clients page explains what to do', { skip }, async () => {
+  await page.waitForSelector('h1:has-text("Clients")');
+  assert.match(await page.textContent('.estimate-note') ?? '', /not diagnoses/);
+  await page.screenshot({ path: screenshotPath('01-clients-empty'), fullPage: true });
+});
+
+test('create a client, import the sample, watch progress, review the session', { skip, timeout: 240_000 }, async () => {
+  await page.fill('input[aria-label="Client code"]', 'C-100');
+  await page.fill('input[aria-label="Display name"]', 'Demo client');
+  await page.click('button:has-text("Create client")');
+  await page.waitForSelector('h1:has-text("Client C-100")');
+  await page.click('a:has-text("Import recordings")');
+  await page.waitForSelector('h1:has-text("Import recordings")');
+  assert.equal(await page.$eval('select[aria-label="Client for imported recordings"]', (s) => (s as HTMLSelectElement).selectedOptions[0].text), 'C-100 — Demo client');
+  await page.setInputFiles('input[data-testid="file-input"]', SAMPLE);
+  // Progress shows while it runs (with a percentage and an ETA), then a link to the review.
+  await page.waitForSelector('tr[data-job-status="running"] progress', { timeout: 60_000 });
+  await page.screenshot({ path: screenshotPath('02-import-running'), fullPage: true });
+  await page.waitForSelector('tr[data-job-status="done"] a:has-text("Review session")', { timeout: 180_000 });
+  await page.click('tr[data-job-status="done"] a:has-text("Review session")');
+  await page.waitForSelector('[data-testid="face-track"] svg');
+
+  // The timeline is drawn from the stored results.
+  const sessionId = Number(new URL(page.url()).hash.split('/')[2]);
+  const detail = await api('sessions.get', { id: sessionId });
+  const labelledFrames = detail.frames.filter((f: { label: string | null }) => f.label).length;
+  assert.ok(labelledFrames > 20, 'most frames of the sample carry a face estimate');
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="face-track"] .face-point').length === n, labelledFrames);
+  const voiced = detail.windows.filter((w: { label: string | null }) => w.label).length;
+  assert.ok(voiced > 0);
+  assert.equal(await page.locator('[data-testid="voice-track"] .voice-window').count(), voiced);
+  assert.ok((await page.locator('[data-testid="fused-track"] .fused-slice').count()) > 0);
+  assert.equal((await page.textContent('[data-testid="face-majority"]'))?.trim().split(' ')[0], detail.summary.face.majority);
+  assert.equal((await page.textContent('[data-testid="voice-majority"]'))?.trim().split(' ')[0], detail.summary.voice.majority);
+  // Keyboard seek moves the cursor and the "now" line.
+  await page.locator('body').press('ArrowRight');
+  await page.locator('body').press('Shift+ArrowRight');
+  await page.waitForFunction(() => /At 0:11/.test(document.querySelector('.now')?.textContent ?? ''));
+  await page.screenshot({ path: screenshotPath('03-session-review'), fullPage: true });
+});
+
+test('enter a DASS-21 from the keyboard and see scores, bands and items of note', { skip, timeout: 60_000 }, async () => {
+  const clients = await api('clients.list', {});
+  const id = clients.find((c: { code: string }) => c.code === 'C-100').id;
+  // An earlier administration so the history shows a change.
+  await api('dass.save', { clientId: id, administeredAt: '2026-10-01', answers: Array(21).fill(0) });
+  await page.goto(`${new URL(serve.url).origin}/#/dass?client=${id}`);
+  await page.waitForSelector('[data-testid="dass-item-1"]:focus');
+  // Keyboard only: one digit per item; focus advances by itself.
+  const answers = [1, 2, 2, 1, 3, 1, 2, 2, 1, 2, 2, 1, 3, 2, 1, 2, 3, 2, 1, 2, 2];
+  for (const a of answers) await page.keyboard.press(String(a));
+  await page.screenshot({ path: screenshotPath('04-dass-entry'), fullPage: true });
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[data-testid="dass-result"]');
+  const text = (await page.textContent('[data-testid="dass-result"]')) ?? '';
+  // Depression items 3,5,10,13,16,17,21 → 2+3+2+3+2+3+2 = 17 → 34 (extremely severe).
+  assert.match(text, /depression\s*34\s*extremely severe/);
+  // Anxiety 2,4,7,9,15,19,20 → 2+1+2+1+1+1+2 = 10 → 20 (extremely severe); stress 1,6,8,11,12,14,18 → 1+1+2+2+1+2+2 = 11 → 22 (moderate).
+  assert.match(text, /anxiety\s*20\s*extremely severe/);
+  assert.match(text, /stress\s*22\s*moderate/);
+  assert.match((await page.textContent('body')) ?? '', /Item 21/);
+  await page.screenshot({ path: screenshotPath('05-dass-result'), fullPage: true });
+});
+
+test('the client trend page shows emotion shares per session and DASS-21 history with band shading', { skip, timeout: 60_000 }, async () => {
+  await page.click('a:has-text("Back to client")');
+  await page.waitForSelector('[data-testid="trend-face"] svg .recharts-area');
+  await page.waitForSelector('[data-testid="trend-dass"] svg .recharts-line');
+  assert.ok((await page.locator('[data-testid="trend-dass"] .recharts-reference-area').count()) >= 15, 'five bands × three subscales');
+  const history = (await page.textContent('[data-testid="dass-history"]')) ?? '';
+  assert.match(history, /2026-10-01/);
+  assert.match(history, /D \+34/);
+  await page.screenshot({ path: screenshotPath('06-client-trends'), fullPage: true });
+});
+
+test('settings show the models, ffmpeg and the database in use', { skip }, async () => {
+  await page.click('a.tab:has-text("Settings")');
+  await page.waitForSelector('h2:has-text("Models in use")');
+  const body = (await page.textContent('main')) ?? '';
+  assert.match(body, /face-expression/);
+  assert.match(body, /voice-emotion/);
+  assert.match(body, /e2e\.sqlite/);
+  assert.match(body, /ffmpeg/);
+  await page.screenshot({ path: screenshotPath('07-settings'), fullPage: true });
+});
