@@ -4,6 +4,7 @@
  *     face and speech, looped and scaled to 1280×720): frames/s, real-time factor, peak memory.
  *  2. Face expression stage: images/s at batch 1 and 8, on 1 and 2 threads.
  *  3. Face detector: ms per frame.  4. Voice stage: real-time factor on 60 s of speech.
+ *  5. `affect merge` of 100 shard databases (each one analysed session of the sample, made distinct).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -21,6 +22,11 @@ import { DEFAULT_MODEL_IDS, resolveModelDir } from '../electron/analysis/models/
 import type { RgbImage } from '../electron/analysis/image.js';
 import { VoiceEmotionModel } from '../electron/analysis/voice/voice-model.js';
 import { windowSignal } from '../electron/analysis/voice/windows.js';
+import { copyFileSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { openDatabase } from '../electron/store/db.js';
+import { mergeDatabase } from '../electron/store/merge.js';
+import { saveAnalysis } from '../electron/store/sessions-repo.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const SAMPLE = path.join(ROOT, 'data/samples/sample.mp4');
@@ -114,4 +120,34 @@ if (!skip.has('e2e')) {
       `peak memory (Node process, max RSS) ${mib(usage.maxRSS)}; ffmpeg decodes in separate processes with streamed, bounded buffers`,
   );
   await engine.close();
+}
+
+if (!skip.has('merge')) {
+  const dir = path.join(ROOT, '.cache', 'bench', 'shards');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const engine = await AnalysisEngine.create();
+  const result = await engine.analyze(SAMPLE, { fps: 2 });
+  await engine.close();
+  const first = path.join(dir, 'shard-000.sqlite');
+  const db = openDatabase(first);
+  saveAnalysis(db, result);
+  db.close();
+  const shards = [first];
+  for (let i = 1; i < 100; i++) {
+    const file = path.join(dir, `shard-${String(i).padStart(3, '0')}.sqlite`);
+    copyFileSync(first, file);
+    const d = new Database(file);
+    d.prepare('UPDATE media SET sha256 = ?').run(`${i}`.padStart(64, '0')); // a distinct recording per shard
+    d.close();
+    shards.push(file);
+  }
+  const into = openDatabase(path.join(dir, 'merged.sqlite'));
+  const [, s] = await timeIt(async () => {
+    for (const shard of shards) mergeDatabase(into, shard);
+  });
+  const n = (into.prepare('SELECT COUNT(*) AS n FROM sessions').get() as { n: number }).n;
+  const frames = (into.prepare('SELECT COUNT(*) AS n FROM frame_results').get() as { n: number }).n;
+  into.close();
+  console.log(`merge: 100 shard databases (${n} sessions, ${frames} frames) merged in ${s.toFixed(2)} s (${((s / 100) * 1000).toFixed(0)} ms per shard)`);
 }

@@ -43,6 +43,8 @@ export interface AnalyzeOptions {
   maxSide?: number;
   signal?: AbortSignal;
   onProgress?: ProgressListener;
+  /** The file's sha256 when the caller has already computed it (batch resume does). */
+  mediaSha256?: string;
 }
 
 export const FUSION_RULE =
@@ -99,7 +101,7 @@ export class AnalysisEngine {
     const progress = new ProgressTracker(opts.onProgress);
     progress.update('probing', 0, file, true);
     const media = await probeMedia(file, this.ffmpeg, opts.signal);
-    const mediaSha256 = await hashFile(file, opts.signal);
+    const mediaSha256 = opts.mediaSha256 ?? (await hashFile(file, opts.signal));
 
     // Progress = media time covered by each track, weighted by its expected cost.
     const reached = { face: 0, voice: 0 };

@@ -10,8 +10,14 @@ export const MEDIA_EXTENSIONS = new Set([
  * Expand the command line's inputs: files are kept as given (even with odd extensions: ffprobe decides),
  * directories are walked for media files by extension, in a stable sorted order.
  */
-export function expandInputs(inputs: string[]): { files: string[]; emptyDirs: string[] } {
-  const out: string[] = [];
+export interface InputFile {
+  path: string;
+  /** The folder it was found under (its own folder when given directly): shards hash the path relative to it. */
+  root: string;
+}
+
+export function expandInputs(inputs: string[]): { files: InputFile[]; emptyDirs: string[] } {
+  const out: InputFile[] = [];
   const emptyDirs: string[] = [];
   for (const input of inputs) {
     let isDir = false;
@@ -21,7 +27,7 @@ export function expandInputs(inputs: string[]): { files: string[]; emptyDirs: st
       // Not found: kept, so the analysis reports it by name.
     }
     if (!isDir) {
-      out.push(input);
+      out.push({ path: input, root: path.dirname(input) });
       continue;
     }
     const walk = (dir: string): string[] =>
@@ -34,7 +40,7 @@ export function expandInputs(inputs: string[]): { files: string[]; emptyDirs: st
         });
     const found = walk(input);
     if (found.length === 0) emptyDirs.push(input);
-    out.push(...found);
+    out.push(...found.map((f) => ({ path: f, root: input })));
   }
   return { files: out, emptyDirs };
 }

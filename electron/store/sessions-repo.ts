@@ -177,3 +177,19 @@ export function deleteSession(db: Db, id: number): void {
     db.prepare('DELETE FROM media WHERE id = ? AND NOT EXISTS (SELECT 1 FROM sessions WHERE media_id = ?)').run(row.media_id, row.media_id);
   })();
 }
+
+/**
+ * The session already stored for this exact recording (content hash), frame rate and set of models,
+ * if any: a batch run that is started again skips it.
+ */
+export function findAnalysedSession(db: Db, mediaSha256: string, fps: number, modelSha256s: readonly string[]): number | null {
+  const want = [...modelSha256s].sort().join(',');
+  const rows = db
+    .prepare(
+      `SELECT s.id, (SELECT group_concat(sha256, ',') FROM (SELECT m2.sha256 FROM session_models sm JOIN models m2 ON m2.id = sm.model_id WHERE sm.session_id = s.id ORDER BY m2.sha256)) AS shas
+       FROM sessions s JOIN media m ON m.id = s.media_id
+       WHERE m.sha256 = ? AND json_extract(s.settings, '$.fps') = ? ORDER BY s.id`,
+    )
+    .all(mediaSha256, fps) as Array<{ id: number; shas: string }>;
+  return rows.find((r) => r.shas === want)?.id ?? null;
+}

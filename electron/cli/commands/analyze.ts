@@ -1,18 +1,24 @@
+import { statSync } from 'node:fs';
 import { AnalysisEngine } from '../../analysis/engine.js';
 import { CancelledError, MediaInputError } from '../../analysis/media/errors.js';
+import { hashFile } from '../../analysis/media/media-hash.js';
+import { checkInputFile } from '../../analysis/media/probe.js';
 import { ensureClient } from '../../store/clients-repo.js';
 import { openDatabase } from '../../store/db.js';
 import { defaultDatabasePath } from '../../store/default-paths.js';
-import { saveAnalysis } from '../../store/sessions-repo.js';
+import { findAnalysedSession, saveAnalysis } from '../../store/sessions-repo.js';
 import { formatSummary } from '../format-summary.js';
 import { parseCommandArgs, UsageError, writeLine, type CliIO } from '../io.js';
 import { expandInputs } from '../media-files.js';
 import { progressPrinter } from '../progress-line.js';
+import { parseShard, shardOf } from '../shard.js';
 
 /**
- * affect analyze <file|dir…> [--db <path>] [--fps <n>] [--client <code>] [--json] [--threads <n>]
- * Each file is analysed, then stored in one transaction. A bad file gets one line on stderr naming it
- * and the problem; the others go on; the exit code is 1 if any file failed.
+ * affect analyze <file|dir|…> [--db <path>] [--fps <n>] [--client <code>] [--json] [--threads <n>]
+ *                [--shard i/N] [--force] [--no-store]
+ * Each file is analysed, then stored in one transaction. A file already stored with the same content,
+ * fps and models is skipped (so a batch started again resumes where it stopped) unless --force.
+ * A bad file gets one line on stderr naming it and the problem; the others go on; exit 1 if any failed.
  */
 export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
@@ -21,6 +27,8 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
     client: { type: 'string' },
     json: { type: 'boolean', default: false },
     threads: { type: 'string' },
+    shard: { type: 'string' },
+    force: { type: 'boolean', default: false },
     'no-store': { type: 'boolean', default: false },
   });
   if (positionals.length === 0) throw new UsageError('analyze needs at least one file or directory');
@@ -28,22 +36,65 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
   if (!(fps > 0 && fps <= 60)) throw new UsageError(`--fps must be a number in (0, 60], got "${values.fps}"`);
   const threads = values.threads === undefined ? undefined : Number(values.threads);
   if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) throw new UsageError(`--threads must be a positive integer`);
+  let shard;
+  try {
+    shard = values.shard === undefined ? null : parseShard(values.shard);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
 
-  const { files, emptyDirs } = expandInputs(positionals);
-  for (const dir of emptyDirs) writeLine(io.stderr, `affect: ${dir}: is a directory with no audio or video files in it`);
-  if (files.length === 0) return 1;
+  const expanded = expandInputs(positionals);
+  for (const dir of expanded.emptyDirs) writeLine(io.stderr, `affect: ${dir}: is a directory with no audio or video files in it`);
+  const files = shard ? expanded.files.filter((f) => shardOf(f.path, f.root, shard.count) === shard.index) : expanded.files;
+  if (files.length === 0) {
+    if (shard && expanded.files.length > 0) writeLine(io.stderr, `affect: shard ${shard.index}/${shard.count} has no files (of ${expanded.files.length})`);
+    return expanded.files.length > 0 ? 0 : 1;
+  }
   const dbPath = values.db ?? defaultDatabasePath();
   const db = values['no-store'] ? null : openDatabase(dbPath);
   const engine = await AnalysisEngine.create({ threads });
-  if (!values.json) writeLine(io.stderr, `ffmpeg: ${engine.ffmpeg.ffmpeg} (${engine.ffmpeg.source})${db ? `; database: ${dbPath}` : ''}`);
-  let failures = emptyDirs.length;
+  if (!values.json)
+    writeLine(io.stderr, `ffmpeg: ${engine.ffmpeg.ffmpeg} (${engine.ffmpeg.source})${db ? `; database: ${dbPath}` : ''}${shard ? `; shard ${shard.index}/${shard.count}: ${files.length} of ${expanded.files.length} files` : ''}`);
+  const modelShas = engine.models.map((m) => m.sha256);
+  // Overall progress for a batch is weighted by file size (durations are unknown until each file is probed).
+  const sizes = files.map((f) => {
+    try {
+      return statSync(f.path).size;
+    } catch {
+      return 0;
+    }
+  });
+  const totalBytes = sizes.reduce((a, b) => a + b, 0) || 1;
+  let doneBytes = 0;
+  const batchStart = performance.now();
+  let failures = expanded.emptyDirs.length;
+  let skipped = 0;
   try {
     const clientId = db && values.client ? ensureClient(db, values.client).id : null;
-    for (const [i, file] of files.entries()) {
+    for (const [i, { path: file }] of files.entries()) {
       const label = files.length > 1 ? `[${i + 1}/${files.length}] ${file}` : file;
       const progress = progressPrinter(io.stderr, io.interactive, label);
       try {
-        const result = await engine.analyze(file, { fps, signal: io.signal, onProgress: progress.print });
+        checkInputFile(file);
+        const mediaSha256 = await hashFile(file, io.signal);
+        const existing = db && !values.force ? findAnalysedSession(db, mediaSha256, fps, modelShas) : null;
+        if (existing !== null) {
+          skipped++;
+          writeLine(io.stderr, `${label}: already analysed as session ${existing} (same content, fps and models); skipped — use --force to analyse again`);
+          continue;
+        }
+        const result = await engine.analyze(file, {
+          fps,
+          mediaSha256,
+          signal: io.signal,
+          onProgress: (p) => {
+            if (files.length === 1) return progress.print(p);
+            const overall = (doneBytes + p.fraction * sizes[i]) / totalBytes;
+            const elapsed = (performance.now() - batchStart) / 1000;
+            // In a batch the percentage and ETA are the whole batch's; the detail says where this file is.
+            progress.print({ ...p, fraction: overall, etaS: overall > 0.01 ? (elapsed / overall) * (1 - overall) : null, detail: `(batch; this file ${Math.floor(p.fraction * 100)}%)` });
+          },
+        });
         progress.end();
         if (db) result.summary.session.id = saveAnalysis(db, result, { clientId });
         if (values.json) writeLine(io.stdout, JSON.stringify(result.summary));
@@ -54,11 +105,14 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
         if (!(err instanceof MediaInputError)) throw err;
         failures++;
         writeLine(io.stderr, `affect: ${err.message}`);
+      } finally {
+        doneBytes += sizes[i];
       }
     }
   } finally {
     db?.close();
     await engine.close();
   }
+  if (files.length > 1) writeLine(io.stderr, `affect: ${files.length - failures - skipped} analysed, ${skipped} already done, ${failures} failed`);
   return failures > 0 ? 1 : 0;
 }

@@ -1,0 +1,222 @@
+import { createWriteStream } from 'node:fs';
+import PDFDocument from 'pdfkit';
+import { SUBSCALES } from '../analysis/dass/score.js';
+import { EMOTION_LABELS } from '../analysis/labels.js';
+import type { Span } from '../store/annotations-repo.js';
+import type { ReportTrack, SessionReport } from './report-data.js';
+
+/** The UI's label colours (renderer/src/labels.ts), chosen to stay distinguishable for common colour-vision deficiencies. */
+const LABEL_COLORS: Record<string, string> = {
+  neutral: '#8c8c8c',
+  calm: '#6baed6',
+  happy: '#f2b701',
+  sad: '#3969ac',
+  angry: '#e73f74',
+  fearful: '#7f3c8d',
+  disgust: '#11a579',
+  surprised: '#e68310',
+};
+const colorOf = (label: string) => LABEL_COLORS[label] ?? '#444444';
+
+const MARGIN = 50;
+const INK = '#1a1a1a';
+const MUTED = '#666666';
+
+const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)}%`);
+const clock = (s: number) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}`;
+
+/** Standard PDF fonts encode WinAnsi only: other characters are shown as "?" rather than as wrong glyphs. */
+const winAnsi = (s: string) => s.replace(/[^\u0020-\u007e\u00a0-\u00ff\u2013\u2014\u2018\u2019\u201c\u201d\u2022\u2026\u20ac]/g, '?');
+
+function niceStep(durationS: number): number {
+  const target = durationS / 8;
+  for (const step of [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600]) if (step >= target) return step;
+  return 7200;
+}
+
+function trackLine(t: ReportTrack, unit: string): string {
+  if (t.majority === null) return `no estimate${t.reason ? ` (${t.reason})` : ''}`;
+  return `${t.majority} in ${pct(t.majorityShare)} of ${t.counted} labelled ${unit} (${t.total} analysed)`;
+}
+
+/**
+ * Renders the clinician's session report (A4, one or two pages) to a PDF file. Vector graphics only:
+ * the timeline is drawn from the stored per-frame and per-window results. `compress: false` keeps the
+ * text searchable in the file (tests read it).
+ */
+export async function renderSessionReportPdf(report: SessionReport, file: string, { compress = true, generatedAt = new Date() } = {}): Promise<void> {
+  const doc = new PDFDocument({
+    size: 'A4',
+    margins: { top: MARGIN, bottom: MARGIN + 20, left: MARGIN, right: MARGIN },
+    compress,
+    bufferPages: true,
+    info: {
+      Title: winAnsi(`Session report${report.clientCode ? ` \u2014 ${report.clientCode}` : ''} \u2014 ${report.date}`),
+      Subject: report.disclaimer,
+      Creator: 'Affect Workstation',
+    },
+  });
+  const done = new Promise<void>((resolve, reject) => {
+    const out = createWriteStream(file);
+    out.on('finish', resolve).on('error', reject);
+    doc.on('error', reject);
+    doc.pipe(out);
+  });
+  const width = doc.page.width - 2 * MARGIN;
+  const heading = (text: string) => {
+    doc.moveDown(0.8).font('Helvetica-Bold').fontSize(12).fillColor(INK).text(winAnsi(text), MARGIN, doc.y, { width });
+    doc.moveDown(0.25);
+  };
+  const body = () => doc.font('Helvetica').fontSize(10).fillColor(INK);
+
+  // Title and disclaimer.
+  doc.font('Helvetica-Bold').fontSize(18).fillColor(INK).text('Session report', MARGIN, MARGIN, { width });
+  doc.font('Helvetica').fontSize(9).fillColor(MUTED).text('Affect Workstation', MARGIN, MARGIN + 5, { width, align: 'right' });
+  doc.moveDown(0.6);
+  const boxY = doc.y;
+  doc.rect(MARGIN, boxY, width, 22).fillAndStroke('#fff4d6', '#d9a400');
+  doc.font('Helvetica-Bold').fontSize(10).fillColor(INK).text(winAnsi(report.disclaimer), MARGIN + 8, boxY + 7, { width: width - 16 });
+  doc.y = boxY + 30;
+
+  // Who, when, what.
+  const facts: Array<[string, string]> = [
+    ['Client', report.clientCode ?? '(not assigned to a client)'],
+    ['Date', `${report.date}${report.dateIsAnalysisDate ? ' (date analysed; recording date unknown)' : ''}`],
+    ['Recording', `${report.recording.name} (${clock(report.recording.durationS)})`],
+    ['Session', `#${report.sessionId}${report.title ? ` \u2014 ${report.title}` : ''}`],
+  ];
+  for (const [k, v] of facts) {
+    const y = doc.y;
+    doc.font('Helvetica-Bold').fontSize(10).fillColor(INK).text(k, MARGIN, y, { width: 80 });
+    doc.font('Helvetica').text(winAnsi(v), MARGIN + 80, y, { width: width - 80 });
+  }
+
+  // Estimates.
+  heading('Expression estimates (model)');
+  const estimate = (name: string, label: string | null, line: string) => {
+    const y = doc.y;
+    doc.rect(MARGIN, y + 1, 9, 9).fill(label ? colorOf(label) : '#dddddd');
+    doc.font('Helvetica-Bold').fontSize(10).fillColor(INK).text(name, MARGIN + 15, y, { width: 60 });
+    body().text(winAnsi(line), MARGIN + 75, y, { width: width - 75 });
+  };
+  estimate('Face', report.face.majority, `majority: ${trackLine(report.face, 'frames')}`);
+  estimate('Voice', report.voice.majority, `majority: ${trackLine(report.voice, 'windows')}`);
+  estimate('Fused', report.fused.label, report.fused.label === null ? 'no estimate' : `${report.fused.label} (fused probability ${pct(report.fused.confidence)}; face and voice weighted by each model's held-out accuracy)`);
+
+  // Timeline.
+  heading('Timeline');
+  drawTimeline(doc, report.timeline, MARGIN, doc.y, width);
+
+  // DASS-21.
+  heading('DASS-21');
+  body();
+  if (!report.dass) doc.text('No DASS-21 administration is recorded for this client on or before this session.', MARGIN, doc.y, { width });
+  else {
+    const d = report.dass;
+    doc.text(
+      winAnsi(`Administered ${d.administeredOn} (${d.link})${d.complete ? '' : '; incomplete: some subscales could not be scored'}.${d.previous ? ` Compared with ${d.previous.administeredOn}.` : ' No earlier administration to compare with.'}`),
+      MARGIN,
+      doc.y,
+      { width },
+    );
+    doc.moveDown(0.3);
+    const cols = [MARGIN, MARGIN + 95, MARGIN + 150, MARGIN + 270, MARGIN + 390];
+    const row = (cells: string[], bold = false) => {
+      const y = doc.y;
+      doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(10).fillColor(INK);
+      cells.forEach((c, i) => doc.text(winAnsi(c), cols[i], y, { width: (cols[i + 1] ?? MARGIN + width) - cols[i] - 4, lineBreak: false }));
+      doc.y = y + 14;
+    };
+    row(['Subscale', 'Score', 'Band', d.previous ? `Previous (${d.previous.administeredOn})` : 'Previous', 'Change'], true);
+    doc.moveTo(MARGIN, doc.y - 2).lineTo(MARGIN + width, doc.y - 2).lineWidth(0.5).strokeColor('#999999').stroke();
+    for (const s of SUBSCALES) {
+      const cur = d.scores[s];
+      const prev = d.previous?.scores[s];
+      const ch = d.changes?.find((c) => c.subscale === s);
+      const change =
+        !ch || ch.difference === null
+          ? '—'
+          : `${ch.difference > 0 ? '+' : ''}${ch.difference}${ch.bandChange === 'higher' ? ', band up' : ch.bandChange === 'lower' ? ', band down' : ''}${ch.flagged ? ' (flagged)' : ''}`;
+      row([s[0].toUpperCase() + s.slice(1), cur.score === null ? '—' : String(cur.score), cur.band ?? 'not scored', prev ? `${prev.score ?? '—'} ${prev.band ?? ''}` : '—', change]);
+    }
+    doc.font('Helvetica').fontSize(8).fillColor(MUTED).text('Scores on the DASS-42 scale (sums ×2); bands: Lovibond & Lovibond (1995). "Flagged": a change of 5 points or more.', MARGIN, doc.y + 2, { width });
+
+    heading('Items of note');
+    body();
+    if (d.itemsOfNote.length === 0) doc.text('None endorsed.', MARGIN, doc.y, { width });
+    for (const n of d.itemsOfNote) doc.text(winAnsi(`\u2022 Item ${n.item} (answer ${n.answer}): \u201c${n.text}\u201d \u2014 ${n.message}`), MARGIN, doc.y, { width });
+  }
+
+  heading('Models');
+  body();
+  for (const m of report.models) doc.text(winAnsi(`${m.role}: ${m.id} version ${m.version} (sha256 ${m.sha256.slice(0, 12)}\u2026)`), MARGIN, doc.y, { width });
+  if (report.warnings.length) {
+    heading('Warnings');
+    body();
+    for (const w of report.warnings) doc.text(winAnsi(`\u2022 ${w}`), MARGIN, doc.y, { width });
+  }
+
+  // Footer on every page.
+  const range = doc.bufferedPageRange();
+  for (let i = range.start; i < range.start + range.count; i++) {
+    doc.switchToPage(i);
+    const bottom = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0;
+    const y = doc.page.height - MARGIN - 4;
+    doc.moveTo(MARGIN, y - 6).lineTo(MARGIN + width, y - 6).lineWidth(0.5).strokeColor('#bbbbbb').stroke();
+    doc.font('Helvetica').fontSize(8).fillColor(MUTED);
+    doc.text(winAnsi(`${report.note} Session #${report.sessionId}, generated ${generatedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC.`), MARGIN, y, { width: width - 70, lineBreak: false });
+    doc.text(`Page ${i - range.start + 1} of ${range.count}`, MARGIN, y, { width, align: 'right', lineBreak: false });
+    doc.page.margins.bottom = bottom;
+  }
+  doc.end();
+  await done;
+}
+
+/** Three rows (face, voice, fused) of coloured spans over a time axis, with a legend. */
+function drawTimeline(doc: PDFKit.PDFDocument, t: SessionReport['timeline'], x: number, y: number, width: number): void {
+  const labelW = 45;
+  const rowH = 14;
+  const gap = 5;
+  const barX = x + labelW;
+  const barW = width - labelW;
+  const scale = (s: number) => barX + (Math.min(Math.max(s, 0), t.durationS) / Math.max(t.durationS, 1e-9)) * barW;
+  const rows: Array<[string, Span[]]> = [
+    ['Face', t.face],
+    ['Voice', t.voice],
+    ['Fused', t.fused],
+  ];
+  rows.forEach(([name, spans], i) => {
+    const ry = y + i * (rowH + gap);
+    doc.font('Helvetica').fontSize(9).fillColor(INK).text(name, x, ry + 3, { width: labelW - 4, lineBreak: false });
+    doc.rect(barX, ry, barW, rowH).fill('#f1f1f1');
+    for (const s of spans) {
+      const x0 = scale(s.start);
+      const w = Math.max(scale(s.end) - x0, 0.4);
+      doc.rect(x0, ry, w, rowH).fill(colorOf(s.label));
+    }
+    doc.rect(barX, ry, barW, rowH).lineWidth(0.5).strokeColor('#999999').stroke();
+  });
+  const axisY = y + rows.length * (rowH + gap);
+  const step = niceStep(t.durationS);
+  doc.font('Helvetica').fontSize(7).fillColor(MUTED);
+  for (let s = 0; s <= t.durationS + 1e-9; s += step) {
+    const tx = scale(s);
+    doc.moveTo(tx, axisY - gap).lineTo(tx, axisY - 2).lineWidth(0.5).strokeColor('#777777').stroke();
+    doc.text(clock(s), tx - 15, axisY, { width: 30, align: 'center', lineBreak: false });
+  }
+  // Legend: the labels that occur, in vocabulary order, then the blank swatch (no face, unvoiced or uncertain).
+  const used = new Set(rows.flatMap(([, spans]) => spans.map((s) => s.label)));
+  let lx = barX;
+  const ly = axisY + 14;
+  doc.fontSize(8);
+  for (const l of [...EMOTION_LABELS.filter((l) => used.has(l)), ...[...used].filter((l) => !(EMOTION_LABELS as readonly string[]).includes(l))]) {
+    doc.rect(lx, ly, 8, 8).fill(colorOf(l));
+    doc.fillColor(INK).text(l, lx + 11, ly, { lineBreak: false });
+    lx += 11 + doc.widthOfString(l) + 12;
+  }
+  doc.rect(lx, ly, 8, 8).lineWidth(0.5).fillAndStroke('#f1f1f1', '#999999');
+  doc.fillColor(MUTED).text('blank: no face, unvoiced or uncertain', lx + 11, ly, { lineBreak: false });
+  doc.x = x;
+  doc.y = ly + 14;
+}

@@ -1,0 +1,102 @@
+import type { Db } from './db.js';
+import { openDatabase } from './db.js';
+import { findAnalysedSession } from './sessions-repo.js';
+
+export interface MergeReport {
+  source: string;
+  sessionsAdded: number;
+  sessionsSkipped: number;
+  clientsAdded: number;
+  dassAdded: number;
+}
+
+const columns = (db: Db, table: string, schema = 'main') =>
+  (db.prepare(`SELECT name FROM pragma_table_info(?, ?)`).all(table, schema) as Array<{ name: string }>).map((c) => c.name);
+
+/**
+ * Merge one database (e.g. a shard of a batch run) into `target`, in one transaction: clients by code,
+ * models by (id, version, sha256), and every session whose recording (content hash), fps and models
+ * are not already in the target, with its media, frames and windows; DASS-21 administrations by
+ * (client, date, answers). Merging the same source twice adds nothing.
+ */
+export function mergeDatabase(target: Db, sourcePath: string): MergeReport {
+  // Bring the source to the current schema first (its own file, migrated like any opened database).
+  openDatabase(sourcePath).close();
+  target.prepare('ATTACH DATABASE ? AS src').run(sourcePath);
+  try {
+    return target.transaction(() => {
+      const report: MergeReport = { source: sourcePath, sessionsAdded: 0, sessionsSkipped: 0, clientsAdded: 0, dassAdded: 0 };
+      report.clientsAdded = target
+        .prepare('INSERT INTO main.clients (code, display_name, created_at, archived_at) SELECT code, display_name, created_at, archived_at FROM src.clients WHERE true ON CONFLICT (code) DO NOTHING')
+        .run().changes;
+      target.prepare('INSERT INTO main.models (model_id, version, sha256, task, labels) SELECT model_id, version, sha256, task, labels FROM src.models WHERE true ON CONFLICT DO NOTHING').run();
+      const clientMap = (srcClientId: number | null): number | null =>
+        srcClientId === null
+          ? null
+          : ((target.prepare('SELECT c.id FROM main.clients c JOIN src.clients s ON s.code = c.code WHERE s.id = ?').get(srcClientId) as { id: number }).id);
+
+      const sessionMap = new Map<number, number>();
+      const sessions = target
+        .prepare(`SELECT s.*, m.sha256 AS media_sha256 FROM src.sessions s JOIN src.media m ON m.id = s.media_id ORDER BY s.id`)
+        .all() as Array<Record<string, unknown> & { id: number; media_id: number; client_id: number | null; settings: string; media_sha256: string }>;
+      const mediaCols = columns(target, 'media').filter((c) => c !== 'id');
+      for (const s of sessions) {
+        const modelShas = (
+          target.prepare('SELECT m.sha256 FROM src.session_models sm JOIN src.models m ON m.id = sm.model_id WHERE sm.session_id = ?').all(s.id) as Array<{ sha256: string }>
+        ).map((r) => r.sha256);
+        const fps = (JSON.parse(s.settings) as { fps: number }).fps;
+        const existing = findAnalysedSession(target, s.media_sha256, fps, modelShas);
+        if (existing !== null) {
+          sessionMap.set(s.id, existing);
+          report.sessionsSkipped++;
+          continue;
+        }
+        const mediaId = Number(
+          target.prepare(`INSERT INTO main.media (${mediaCols.join(', ')}) SELECT ${mediaCols.join(', ')} FROM src.media WHERE id = ?`).run(s.media_id).lastInsertRowid,
+        );
+        const sessionId = Number(
+          target
+            .prepare(
+              `INSERT INTO main.sessions (client_id, media_id, title, recorded_at, analysed_at, settings, summary, elapsed_s)
+               SELECT ?, ?, title, recorded_at, analysed_at, settings, summary, elapsed_s FROM src.sessions WHERE id = ?`,
+            )
+            .run(clientMap(s.client_id), mediaId, s.id).lastInsertRowid,
+        );
+        // The stored summary carries its session id: keep it pointing at the merged row.
+        target.prepare("UPDATE main.sessions SET summary = json_set(summary, '$.session.id', ?) WHERE id = ?").run(sessionId, sessionId);
+        target
+          .prepare(
+            `INSERT INTO main.session_models (session_id, model_id, role)
+             SELECT ?, mm.id, sm.role FROM src.session_models sm JOIN src.models sm2 ON sm2.id = sm.model_id
+             JOIN main.models mm ON mm.model_id = sm2.model_id AND mm.version = sm2.version AND mm.sha256 = sm2.sha256 WHERE sm.session_id = ?`,
+          )
+          .run(sessionId, s.id);
+        const frameCols = columns(target, 'frame_results').filter((c) => c !== 'session_id');
+        target.prepare(`INSERT INTO main.frame_results (session_id, ${frameCols.join(', ')}) SELECT ?, ${frameCols.join(', ')} FROM src.frame_results WHERE session_id = ?`).run(sessionId, s.id);
+        const windowCols = columns(target, 'window_results').filter((c) => c !== 'session_id');
+        target.prepare(`INSERT INTO main.window_results (session_id, ${windowCols.join(', ')}) SELECT ?, ${windowCols.join(', ')} FROM src.window_results WHERE session_id = ?`).run(sessionId, s.id);
+        sessionMap.set(s.id, sessionId);
+        report.sessionsAdded++;
+      }
+
+      const dassCols = columns(target, 'dass_administrations').filter((c) => !['id', 'client_id', 'session_id'].includes(c));
+      const answerCols = dassCols.filter((c) => /^q\d+$/.test(c));
+      const same = answerCols.map((c) => `d.${c} IS a.${c}`).join(' AND ');
+      const dass = target.prepare('SELECT * FROM src.dass_administrations ORDER BY id').all() as Array<Record<string, unknown> & { id: number; client_id: number; session_id: number | null }>;
+      for (const a of dass) {
+        const clientId = clientMap(a.client_id)!;
+        const dup = target
+          .prepare(`SELECT 1 FROM main.dass_administrations d, src.dass_administrations a WHERE a.id = ? AND d.client_id = ? AND d.administered_on = a.administered_on AND ${same}`)
+          .get(a.id, clientId);
+        if (dup) continue;
+        target
+          .prepare(`INSERT INTO main.dass_administrations (client_id, session_id, ${dassCols.join(', ')}) SELECT ?, ?, ${dassCols.join(', ')} FROM src.dass_administrations WHERE id = ?`)
+          .run(clientId, a.session_id === null ? null : sessionMap.get(a.session_id) ?? null, a.id);
+        report.dassAdded++;
+      }
+      return report;
+    })();
+  } finally {
+    target.prepare('DETACH DATABASE src').run();
+  }
+}
