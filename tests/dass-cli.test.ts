@@ -4,7 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
-import { parseCsv } from '../electron/analysis/dass/csv.js';
+import { parseCsv } from '../electron/analysis/csv.js';
 import { runDass } from '../electron/cli/commands/dass.js';
 import type { CliIO } from '../electron/cli/io.js';
 import { REPO_ROOT, sharedPath, skipWithoutShared, tempDir } from './helpers/paths.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { parseCsv } from '../electron/analysis/dass/csv.js';
+import { parseCsv } from '../electron/analysis/csv.js';
 import { BANDS, SUBSCALES, parseAnswers, type Answer, type Subscale } from '../electron/analysis/dass/score.js';
 import {
   bandMetrics,

@@ -91,6 +91,49 @@ test('create a client, import the sample, watch progress, review the session', {
   await page.screenshot({ path: screenshotPath('03-session-review'), fullPage: true });
 });
 
+test('label the recording from the keyboard, undo, agreement with the model, export to ELAN', { skip, timeout: 60_000 }, async () => {
+  const sessionId = Number(new URL(page.url()).hash.split('/')[2]);
+  await page.fill('input[aria-label="Annotator name"]', 'rater1');
+  await page.click('button:has-text("New track")');
+  await page.waitForSelector('select[aria-label="Annotation track"] option:has-text("rater1")');
+  await page.locator('body').press('Shift+ArrowLeft'); // back to 0:01 (cursor was at 0:11)
+  await page.locator('body').press('ArrowLeft');
+  await page.keyboard.press('i');
+  await page.keyboard.press('Shift+ArrowRight'); // 0:10
+  await page.keyboard.press('o');
+  await page.waitForSelector('.lane .segment');
+  await page.keyboard.press('4'); // labels: 1 neutral, 2 calm, 3 happy, 4 sad
+  await page.waitForSelector('.lane .segment[data-label="sad"]');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Shift+ArrowRight'); // 0:20 → clamped at the end
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('i');
+  await page.keyboard.press('Shift+ArrowLeft');
+  await page.keyboard.press('o');
+  await page.waitForFunction(() => document.querySelectorAll('.lane .segment').length === 2);
+  await page.keyboard.press('3'); // happy
+  await page.waitForSelector('.lane .segment[data-label="happy"]');
+  const { tracks } = await api('annotations.tracks', { sessionId });
+  const segs = tracks.find((t: { annotator: string }) => t.annotator === 'rater1').segments;
+  assert.deepEqual(segs.map((s: { label: string }) => s.label).sort(), ['happy', 'sad']);
+  assert.ok(Math.abs(segs.find((s: { label: string }) => s.label === 'sad').start - 0) < 0.6);
+  // Undo the last relabel, then redo it.
+  await page.keyboard.press('Control+z');
+  await page.waitForFunction(() => !document.querySelector('.lane .segment[data-label="happy"]'));
+  await page.keyboard.press('Control+Shift+z');
+  await page.waitForSelector('.lane .segment[data-label="happy"]');
+  // Agreement against the model's face estimates: a kappa figure over compared slices.
+  await page.waitForFunction(() => /model-face\s*-?\d\.\d{3}/.test(document.querySelector('[data-testid="agreement"]')?.textContent ?? ''));
+  await page.click('button:has-text("ELAN .eaf")');
+  await page.waitForSelector('[role="status"]:has-text(".eaf")');
+  const eafPath = ((await page.textContent('[role="status"] code')) ?? '').trim();
+  const { readFileSync } = await import('node:fs');
+  const eaf = readFileSync(eafPath, 'utf8');
+  assert.match(eaf, /<ANNOTATION_DOCUMENT/);
+  assert.match(eaf, /TIER_ID="rater1"/);
+  await page.screenshot({ path: screenshotPath('03b-annotations'), fullPage: true });
+});
+
 test('enter a DASS-21 from the keyboard and see scores, bands and items of note', { skip, timeout: 60_000 }, async () => {
   const clients = await api('clients.list', {});
   const id = clients.find((c: { code: string }) => c.code === 'C-100').id;

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { parseCsv } from '../electron/analysis/dass/csv.js';
+import { parseCsv } from '../electron/analysis/csv.js';
 import { addSegment, createTrack } from '../electron/store/annotations-repo.js';
 import { ensureClient } from '../electron/store/clients-repo.js';
 import { openDatabase } from '../electron/store/db.js';

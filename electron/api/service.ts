@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { AnalysisEngine } from '../analysis/engine.js';
 import { ESTIMATE_NOTE } from '../analysis/result.js';
 import { resolveFfmpeg } from '../analysis/media/ffmpeg-path.js';
@@ -7,6 +8,7 @@ import { ensureClient, getClient, listClients, renameClient, setClientArchived }
 import type { Db } from '../store/db.js';
 import { addJobs, getJob, listJobs, setJobStatus, type JobRow } from '../store/jobs-repo.js';
 import { getSession, listSessions } from '../store/sessions-repo.js';
+import { annotationHandlers } from './annotation-handlers.js';
 import { dassHandlers } from './dass-handlers.js';
 import { JobQueue } from './job-queue.js';
 import { sessionDetail } from './session-detail.js';
@@ -132,6 +134,7 @@ export class AffectService {
         return this.job(getJob(db, i.id)!);
       },
       ...dassHandlers(db, (id) => this.client(id)),
+      ...annotationHandlers(db, path.join(path.dirname(path.resolve(this.opts.databasePath)), 'exports')),
     };
   }
 }

@@ -163,6 +163,34 @@ export const TrendPoint = z.object({
   fused: z.string().nullable(),
 });
 
+export const Segment = z.object({ id, trackId: id, start: z.number(), end: z.number(), label: z.string() });
+
+export const AnnotationTrack = z.object({
+  id,
+  sessionId: id,
+  annotator: z.string(),
+  labels: z.array(z.string()),
+  source: z.enum(['human', 'model', 'import']),
+  readOnly: z.boolean(),
+  segments: z.array(Segment),
+});
+
+export const Agreement = z.object({
+  unit: z.object({ kind: z.string(), sliceS: z.number(), rule: z.string() }),
+  slicesTotal: z.number(),
+  slicesCompared: z.number(),
+  slicesOnlyA: z.number(),
+  slicesOnlyB: z.number(),
+  percentAgreement: z.number().nullable(),
+  kappa: z.number().nullable(),
+  expectedAgreement: z.number().nullable(),
+  labels: z.array(z.string()),
+  matrix: z.array(z.array(z.number())),
+});
+
+const segmentId = z.object({ segmentId: id });
+const seconds = z.number().min(0);
+
 /** method name → input and output schema. */
 export const API = {
   'app.info': { input: z.object({}), output: AppInfo },
@@ -187,6 +215,24 @@ export const API = {
   },
   'dass.list': { input: z.object({ clientId: id }), output: z.object({ administrations: z.array(DassAdministration), changes: z.array(DassChange) }) },
   'trends.get': { input: z.object({ clientId: id }), output: z.object({ sessions: z.array(TrendPoint), dass: z.array(DassAdministration) }) },
+  'annotations.tracks': {
+    input: z.object({ sessionId: id }),
+    output: z.object({ tracks: z.array(AnnotationTrack), frameTimes: z.object({ count: z.number(), endS: z.number() }).nullable() }),
+  },
+  'annotations.createTrack': { input: z.object({ sessionId: id, annotator: z.string().trim().min(1).max(100) }), output: AnnotationTrack },
+  'annotations.add': { input: z.object({ trackId: id, start: seconds, end: seconds, label: z.string().min(1) }), output: Segment },
+  'annotations.split': { input: segmentId.extend({ at: seconds }), output: z.array(Segment) },
+  'annotations.merge': { input: z.object({ firstId: id, secondId: id }), output: Segment },
+  'annotations.move': { input: segmentId.extend({ start: seconds.optional(), end: seconds.optional() }), output: Segment },
+  'annotations.relabel': { input: segmentId.extend({ label: z.string().min(1) }), output: Segment },
+  'annotations.delete': { input: segmentId, output: z.object({ ok: z.literal(true) }) },
+  'annotations.undo': { input: z.object({ trackId: id }), output: AnnotationTrack },
+  'annotations.redo': { input: z.object({ trackId: id }), output: AnnotationTrack },
+  'agreement.session': { input: z.object({ sessionId: id, a: z.string().min(1), b: z.string().min(1), sliceS: z.number().positive().max(60).optional() }), output: Agreement },
+  'export.session': {
+    input: z.object({ sessionId: id, format: z.enum(['csv', 'json', 'eaf', 'pdf']), per: z.enum(['frame', 'window', 'segment', 'summary']).optional() }),
+    output: z.object({ files: z.array(z.string()) }),
+  },
 } as const;
 
 export type ApiMethod = keyof typeof API;

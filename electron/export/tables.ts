@@ -1,6 +1,6 @@
 import { EMOTION_LABELS } from '../analysis/labels.js';
 import { ESTIMATE_NOTE } from '../analysis/result.js';
-import { toCsv } from '../analysis/dass/csv.js';
+import { toCsv } from '../analysis/csv.js';
 import { isModelTrackKind, listSegments, listTracks, MODEL_TRACKS, modelSpans } from '../store/annotations-repo.js';
 import type { Db } from '../store/db.js';
 import { getFrames, getSession, getSessionModels, getWindows } from '../store/sessions-repo.js';

@@ -8,6 +8,7 @@ export interface MergeReport {
   sessionsSkipped: number;
   clientsAdded: number;
   dassAdded: number;
+  tracksAdded: number;
 }
 
 const columns = (db: Db, table: string, schema = 'main') =>
@@ -16,8 +17,9 @@ const columns = (db: Db, table: string, schema = 'main') =>
 /**
  * Merge one database (e.g. a shard of a batch run) into `target`, in one transaction: clients by code,
  * models by (id, version, sha256), and every session whose recording (content hash), fps and models
- * are not already in the target, with its media, frames and windows; DASS-21 administrations by
- * (client, date, answers). Merging the same source twice adds nothing.
+ * are not already in the target, with its media, frame timestamps, frames and windows; annotation
+ * tracks by (session, annotator) with their segments; DASS-21 administrations by (client, date,
+ * answers). Merging the same source twice adds nothing.
  */
 export function mergeDatabase(target: Db, sourcePath: string): MergeReport {
   // Bring the source to the current schema first (its own file, migrated like any opened database).
@@ -25,7 +27,7 @@ export function mergeDatabase(target: Db, sourcePath: string): MergeReport {
   target.prepare('ATTACH DATABASE ? AS src').run(sourcePath);
   try {
     return target.transaction(() => {
-      const report: MergeReport = { source: sourcePath, sessionsAdded: 0, sessionsSkipped: 0, clientsAdded: 0, dassAdded: 0 };
+      const report: MergeReport = { source: sourcePath, sessionsAdded: 0, sessionsSkipped: 0, clientsAdded: 0, dassAdded: 0, tracksAdded: 0 };
       report.clientsAdded = target
         .prepare('INSERT INTO main.clients (code, display_name, created_at, archived_at) SELECT code, display_name, created_at, archived_at FROM src.clients WHERE true ON CONFLICT (code) DO NOTHING')
         .run().changes;
@@ -75,8 +77,29 @@ export function mergeDatabase(target: Db, sourcePath: string): MergeReport {
         target.prepare(`INSERT INTO main.frame_results (session_id, ${frameCols.join(', ')}) SELECT ?, ${frameCols.join(', ')} FROM src.frame_results WHERE session_id = ?`).run(sessionId, s.id);
         const windowCols = columns(target, 'window_results').filter((c) => c !== 'session_id');
         target.prepare(`INSERT INTO main.window_results (session_id, ${windowCols.join(', ')}) SELECT ?, ${windowCols.join(', ')} FROM src.window_results WHERE session_id = ?`).run(sessionId, s.id);
+        target
+          .prepare('INSERT INTO main.media_frame_times (media_id, times, end_s, method, created_at) SELECT ?, times, end_s, method, created_at FROM src.media_frame_times WHERE media_id = ?')
+          .run(mediaId, s.media_id);
         sessionMap.set(s.id, sessionId);
         report.sessionsAdded++;
+      }
+
+      // Annotation tracks (with their segments) follow their session, unless the target session already has a
+      // track by the same annotator. The edit history (undo/redo) stays with the source database.
+      target.prepare('INSERT INTO main.label_schemes (name, labels) SELECT name, labels FROM src.label_schemes WHERE true ON CONFLICT (name) DO NOTHING').run();
+      const tracks = target
+        .prepare('SELECT t.id, t.session_id, t.annotator, t.source, t.read_only, t.created_at, ls.name AS scheme FROM src.annotation_tracks t JOIN src.label_schemes ls ON ls.id = t.scheme_id ORDER BY t.id')
+        .all() as Array<{ id: number; session_id: number; annotator: string; source: string; read_only: number; created_at: string; scheme: string }>;
+      for (const t of tracks) {
+        const sessionId = sessionMap.get(t.session_id);
+        if (sessionId === undefined || target.prepare('SELECT 1 FROM main.annotation_tracks WHERE session_id = ? AND annotator = ?').get(sessionId, t.annotator)) continue;
+        const trackId = Number(
+          target
+            .prepare('INSERT INTO main.annotation_tracks (session_id, annotator, scheme_id, source, read_only, created_at) SELECT ?, ?, id, ?, ?, ? FROM main.label_schemes WHERE name = ?')
+            .run(sessionId, t.annotator, t.source, t.read_only, t.created_at, t.scheme).lastInsertRowid,
+        );
+        target.prepare('INSERT INTO main.annotation_segments (track_id, start_s, end_s, label) SELECT ?, start_s, end_s, label FROM src.annotation_segments WHERE track_id = ? ORDER BY start_s').run(trackId, t.id);
+        report.tracksAdded++;
       }
 
       const dassCols = columns(target, 'dass_administrations').filter((c) => !['id', 'client_id', 'session_id'].includes(c));

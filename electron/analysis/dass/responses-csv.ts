@@ -1,4 +1,4 @@
-import { parseCsv } from './csv.js';
+import { parseCsv } from '../csv.js';
 import { DassAnswerError, ITEM_COUNT, parseAnswer, type Answer } from './score.js';
 
 /** One respondent's row from an `id,q1,…,q21` file. */

@@ -1,6 +1,6 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { toCsv } from '../../analysis/dass/csv.js';
+import { toCsv } from '../../analysis/csv.js';
 import { readResponsesCsv, type ResponseRow } from '../../analysis/dass/responses-csv.js';
 import { SUBSCALES, scoreDass21 } from '../../analysis/dass/score.js';
 import { estimateSeverity, loadSeverityEstimator } from '../../analysis/dass/severity-rf.js';

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { RandomForestClassifier } from 'ml-random-forest';
-import { parseCsv } from '../../../electron/analysis/dass/csv.js';
+import { parseCsv } from '../../../electron/analysis/csv.js';
 import { BANDS, SUBSCALES, parseAnswers, type Subscale } from '../../../electron/analysis/dass/score.js';
 import { FEATURE_VERSION, severityFeatures } from '../../../electron/analysis/dass/severity-features.js';
 import {

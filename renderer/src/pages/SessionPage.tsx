@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { api } from '../api';
+import { AnnotationPanel } from '../components/AnnotationPanel';
 import { Timeline } from '../components/Timeline';
 import { useApi } from '../components/useApi';
 import { Waveform } from '../components/Waveform';
@@ -132,6 +133,7 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
         </div>
       </div>
       <Timeline detail={d} currentTime={time} onSeek={seek} />
+      <AnnotationPanel sessionId={d.id} durationS={d.durationS} currentTime={time} onSeek={seek} />
       <div className="card">
         <h2>Distribution of estimates</h2>
         <ResponsiveContainer width="100%" height={220}>

@@ -64,7 +64,8 @@ export function parseCsv(text: string): string[][] {
 
 function csvCell(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined) return '';
-  const s = String(value);
+  // A text cell starting with = + - @ (or a tab/CR) would run as a formula in a spreadsheet: prefix an apostrophe.
+  const s = typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : String(value);
   return /[",\r\n]/.test(s) || /^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

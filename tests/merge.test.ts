@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { test } from 'node:test';
+import { saveDassAdministration, listDassAdministrations } from '../electron/store/dass-repo.js';
+import { ensureClient } from '../electron/store/clients-repo.js';
+import { openDatabase } from '../electron/store/db.js';
+import { mergeDatabase } from '../electron/store/merge.js';
+import { addSegment, createTrack, listSegments, listTracks } from '../electron/store/annotations-repo.js';
+import { getFrames, listSessions } from '../electron/store/sessions-repo.js';
+import { tempDir } from './helpers/paths.js';
+import { SAMPLE_MP4, storeScriptedSession } from './helpers/stored-session.js';
+
+test('merge carries sessions, frames, clients, DASS-21 and annotation tracks, once', async () => {
+  const dir = tempDir();
+  const src = openDatabase(path.join(dir, 'src.sqlite'));
+  const client = ensureClient(src, 'M-1', 'Merge');
+  const sessionId = await storeScriptedSession(src, SAMPLE_MP4, { faceAt: (t) => (t < 10 ? 'sad' : 'happy'), voiceAt: () => 'neutral' }, { clientId: client.id });
+  const track = createTrack(src, { sessionId, annotator: 'rater1' });
+  addSegment(src, track.id, { start: 0, end: 4.5, label: 'sad' });
+  addSegment(src, track.id, { start: 10, end: 15, label: 'happy' });
+  saveDassAdministration(src, { clientId: client.id, administeredOn: '2026-11-01', answers: Array(21).fill(1), sessionId });
+  const srcFrames = getFrames(src, sessionId);
+  src.close();
+
+  const target = openDatabase(path.join(dir, 'target.sqlite'));
+  const first = mergeDatabase(target, path.join(dir, 'src.sqlite'));
+  assert.deepEqual({ ...first, source: '' }, { source: '', sessionsAdded: 1, sessionsSkipped: 0, clientsAdded: 1, dassAdded: 1, tracksAdded: 1 });
+  const [merged] = listSessions(target);
+  assert.equal(merged.summary.session.id, merged.id);
+  assert.deepEqual(getFrames(target, merged.id), srcFrames.map((f) => ({ ...f })));
+  const [t] = listTracks(target, merged.id);
+  assert.equal(t.annotator, 'rater1');
+  assert.deepEqual(listSegments(target, t.id).map((s) => [s.start, s.end, s.label]), [[0, 4.5, 'sad'], [10, 15, 'happy']]);
+  const [dass] = listDassAdministrations(target, merged.clientId!);
+  assert.equal(dass.sessionId, merged.id, 'the administration still points at its session');
+
+  const second = mergeDatabase(target, path.join(dir, 'src.sqlite'));
+  assert.deepEqual({ ...second, source: '' }, { source: '', sessionsAdded: 0, sessionsSkipped: 1, clientsAdded: 0, dassAdded: 0, tracksAdded: 0 });
+  target.close();
+});
