@@ -25,6 +25,9 @@ import { runVoiceTrack } from './voice-track.js';
 
 export const ENGINE_VERSION = '0.1.0';
 
+/** See scripts/face-stability.ts for the flicker measurements behind this default. */
+export const DEFAULT_SMOOTH_RADIUS = 1;
+
 export interface EngineOptions {
   modelsRoot?: string;
   /** Model ids or folders per role; defaults in DEFAULT_MODEL_IDS. */
@@ -41,6 +44,8 @@ export interface AnalyzeOptions {
   fps?: number;
   /** Longest side of decoded frames in pixels (default 640). */
   maxSide?: number;
+  /** Face-track smoothing radius in frames (default 1: ±1 frame, i.e. ±0.5 s at 2 fps; 0 = none). */
+  smoothRadius?: number;
   signal?: AbortSignal;
   onProgress?: ProgressListener;
   /** The file's sha256 when the caller has already computed it (batch resume does). */
@@ -97,6 +102,7 @@ export class AnalysisEngine {
     const started = performance.now();
     const fps = opts.fps ?? 2;
     const maxSide = opts.maxSide ?? 640;
+    const smoothRadius = opts.smoothRadius ?? DEFAULT_SMOOTH_RADIUS;
     if (!(fps > 0 && fps <= 60)) throw new Error(`fps must be in (0, 60], got ${fps}`);
     const progress = new ProgressTracker(opts.onProgress);
     progress.update('probing', 0, file, true);
@@ -119,6 +125,7 @@ export class AnalysisEngine {
         ? runFaceTrack(file, media.video, this.ffmpeg, this.detector, this.faceModel, {
             fps,
             maxSide,
+            smoothRadius,
             signal: opts.signal,
             onTime: (t) => ((reached.face = t), report()),
           })
@@ -156,7 +163,7 @@ export class AnalysisEngine {
       note: ESTIMATE_NOTE,
     };
     progress.update('done', 1, undefined, true);
-    return { file, media, mediaSha256, settings: { fps, maxSide, engineVersion: ENGINE_VERSION }, models, frames, windows, summary };
+    return { file, media, mediaSha256, settings: { fps, maxSide, smoothRadius, engineVersion: ENGINE_VERSION }, models, frames, windows, summary };
   }
 
   private summarizeFace(frames: FrameResult[], hasVideo: boolean): FaceSummary {

@@ -6,6 +6,7 @@ import type { ResolvedFfmpeg } from './media/ffmpeg-path.js';
 import type { VideoStreamInfo } from './media/probe.js';
 import type { RgbImage } from './image.js';
 import type { FrameResult } from './result.js';
+import { smoothProbabilities } from './smoothing.js';
 import { argmax } from './vote.js';
 
 const BATCH = 8;
@@ -14,6 +15,8 @@ export interface FaceTrackOptions {
   fps: number;
   maxSide: number;
   signal?: AbortSignal;
+  /** Temporal smoothing: centred moving average over ±radius frames with a face (0 = none). */
+  smoothRadius: number;
   /** Called with the media time (s) reached so far. */
   onTime?: (timeS: number) => void;
 }
@@ -46,12 +49,7 @@ export async function runFaceTrack(
   const classifyPending = async () => {
     if (pending.length === 0) return;
     const probs = await model.classify(pending.map((p) => p.crop));
-    pending.forEach((p, i) => {
-      const top = argmax(probs[i]);
-      p.result.probs = probs[i];
-      p.result.confidence = probs[i][top];
-      p.result.label = probs[i][top] >= abstainBelow ? model.manifest.labels[top] : null;
-    });
+    pending.forEach((p, i) => (p.result.probs = probs[i]));
     pending = [];
   };
 
@@ -78,5 +76,15 @@ export async function runFaceTrack(
     opts.onTime?.(frame.timeS);
   }
   await classifyPending();
+  // Labels come from the (smoothed) probabilities; a frame below the abstain threshold gets none.
+  const smoothed = smoothProbabilities(results.map((r) => r.probs), opts.smoothRadius);
+  results.forEach((r, i) => {
+    const p = smoothed[i];
+    r.probs = p;
+    if (!p) return;
+    const top = argmax(p);
+    r.confidence = p[top];
+    r.label = p[top] >= abstainBelow ? model.manifest.labels[top] : null;
+  });
   return results;
 }

@@ -65,6 +65,7 @@ export interface AnalysisSummary {
 export interface AnalysisSettings {
   fps: number;
   maxSide: number;
+  smoothRadius: number;
   engineVersion: string;
 }
 

@@ -70,7 +70,7 @@ export async function storeScriptedSession(
     file,
     media,
     mediaSha256: await hashFile(file),
-    settings: { fps, maxSide: 640, engineVersion: 'scripted-test-fixture' },
+    settings: { fps, maxSide: 640, smoothRadius: 0, engineVersion: 'scripted-test-fixture' },
     models: [
       { role: 'face-expression', id: 'scripted-face', version: '0.0.0-test', sha256: '0'.repeat(64), task: 'face-expression', labels: [...FIXTURE_FACE_LABELS] },
       { role: 'voice-emotion', id: 'scripted-voice', version: '0.0.0-test', sha256: '1'.repeat(64), task: 'voice-emotion', labels: [...EMOTION_LABELS] },

@@ -1,0 +1,44 @@
+/**
+ * Frame-to-frame stability of the face track on real video: flicker rate (share of consecutive
+ * labelled frames whose estimate changes) and the majority vote, without smoothing and with a
+ * centred moving average of ±1 and ±2 frames. Reads the bundled sample and ../shared/datasets/videos.
+ *   node --import tsx scripts/face-stability.ts [--fps 2] [--model <id or dir>]
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { FaceDetector } from '../electron/analysis/face/detector.js';
+import { FaceExpressionModel } from '../electron/analysis/face/expression-model.js';
+import { runFaceTrack } from '../electron/analysis/face-track.js';
+import { resolveFfmpeg } from '../electron/analysis/media/ffmpeg-path.js';
+import { probeMedia } from '../electron/analysis/media/probe.js';
+import { DEFAULT_MODEL_IDS, resolveModelDir } from '../electron/analysis/models/registry.js';
+import { flickerRate } from '../electron/analysis/smoothing.js';
+import { aggregateTrack } from '../electron/analysis/vote.js';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const { values } = parseArgs({ options: { fps: { type: 'string', default: '2' }, model: { type: 'string', default: DEFAULT_MODEL_IDS.faceExpression } } });
+const fps = Number(values.fps);
+const ff = resolveFfmpeg();
+const detector = await FaceDetector.load(resolveModelDir(DEFAULT_MODEL_IDS.faceDetector));
+const model = await FaceExpressionModel.load(resolveModelDir(values.model));
+const shared = path.resolve(ROOT, '../shared/datasets/videos');
+const files = [
+  path.join(ROOT, 'data/samples/sample.mp4'),
+  ...['WolfgangLanger_Pexels.mp4', 'single_face.mp4', 'face_noface.mov', 'noface_face.mov'].map((f) => path.join(shared, f)).filter(existsSync),
+];
+console.log(`face stability: model ${model.manifest.id}@${model.manifest.version}, ${fps} fps`);
+console.log('file | radius | frames with label | flicker rate | majority (share)');
+for (const file of files) {
+  const info = await probeMedia(file, ff);
+  for (const radius of [0, 1, 2]) {
+    const frames = await runFaceTrack(file, info.video!, ff, detector, model, { fps, maxSide: 640, smoothRadius: radius });
+    const agg = aggregateTrack(model.manifest.labels, frames);
+    const fr = flickerRate(frames.map((f) => f.label));
+    console.log(
+      `${path.basename(file)} | ±${radius} | ${agg.votes}/${frames.length} | ${fr === null ? 'n/a' : fr.toFixed(3)} | ${agg.majority ?? '—'} (${agg.majority ? (agg.distribution[agg.majority] * 100).toFixed(0) + '%' : ''})`,
+    );
+  }
+}
+await detector.release();
+await model.release();
