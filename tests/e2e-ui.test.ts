@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { buildRenderer, launchChromium, screenshotPath, skipWithoutChromium, startServe } from './helpers/browser.js';
 import { SAMPLE } from './helpers/media-fixtures.js';
 import { tempDir } from './helpers/paths.js';
@@ -13,7 +13,7 @@ import { tempDir } from './helpers/paths.js';
  * see the trend page. Screenshots of each page go to tests/artifacts/.
  */
 const skip = skipWithoutChromium();
-let browser: Browser;
+let browser: BrowserContext;
 let page: Page;
 let serve: { url: string; child: ChildProcess; stderr: () => string };
 let api: (method: string, input: unknown) => Promise<any>;
@@ -24,7 +24,7 @@ before(async () => {
   buildRenderer();
   serve = await startServe(path.join(tempDir(), 'e2e.sqlite'));
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  page = await browser.newPage();
   const requests: string[] = [];
   page.on('request', (r) => requests.push(r.url()));
   page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -71,6 +71,7 @@ test('create a client, import the sample, watch progress, review the session', {
   await page.waitForSelector('tr[data-job-status="done"] a:has-text("Review session")', { timeout: 180_000 });
   await page.click('tr[data-job-status="done"] a:has-text("Review session")');
   await page.waitForSelector('[data-testid="face-track"] svg');
+  await page.screenshot({ path: screenshotPath('03-session-review-loaded'), fullPage: true });
 
   // The timeline is drawn from the stored results.
   const sessionId = Number(new URL(page.url()).hash.split('/')[2]);
@@ -95,7 +96,7 @@ test('label the recording from the keyboard, undo, agreement with the model, exp
   const sessionId = Number(new URL(page.url()).hash.split('/')[2]);
   await page.fill('input[aria-label="Annotator name"]', 'rater1');
   await page.click('button:has-text("New track")');
-  await page.waitForSelector('select[aria-label="Annotation track"] option:has-text("rater1")');
+  await page.waitForSelector('select[aria-label="Annotation track"] option:has-text("rater1")', { state: 'attached' });
   await page.locator('body').press('Shift+ArrowLeft'); // back to 0:01 (cursor was at 0:11)
   await page.locator('body').press('ArrowLeft');
   await page.keyboard.press('i');
@@ -104,13 +105,15 @@ test('label the recording from the keyboard, undo, agreement with the model, exp
   await page.waitForSelector('.lane .segment');
   await page.keyboard.press('4'); // labels: 1 neutral, 2 calm, 3 happy, 4 sad
   await page.waitForSelector('.lane .segment[data-label="sad"]');
-  await page.keyboard.press('ArrowRight');
-  await page.keyboard.press('Shift+ArrowRight'); // 0:20 → clamped at the end
-  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('Shift+ArrowRight'); // 0:20 → clamped at the end (19.7 s)
+  await page.keyboard.press('ArrowLeft'); // 18.7 s
   await page.keyboard.press('i');
-  await page.keyboard.press('Shift+ArrowLeft');
+  for (let k = 0; k < 6; k++) await page.keyboard.press('ArrowLeft'); // 12.7 s
   await page.keyboard.press('o');
-  await page.waitForFunction(() => document.querySelectorAll('.lane .segment').length === 2);
+  await page.waitForFunction(() => document.querySelectorAll('.lane .segment').length === 2).catch(async (e) => {
+    await page.screenshot({ path: screenshotPath('03b-annotations-failed'), fullPage: true });
+    throw e;
+  });
   await page.keyboard.press('3'); // happy
   await page.waitForSelector('.lane .segment[data-label="happy"]');
   const { tracks } = await api('annotations.tracks', { sessionId });
@@ -159,7 +162,7 @@ test('enter a DASS-21 from the keyboard and see scores, bands and items of note'
 
 test('the client trend page shows emotion shares per session and DASS-21 history with band shading', { skip, timeout: 60_000 }, async () => {
   await page.click('a:has-text("Back to client")');
-  await page.waitForSelector('[data-testid="trend-face"] svg .recharts-area');
+  await page.waitForSelector('[data-testid="trend-face"] svg .recharts-bar-rectangle');
   await page.waitForSelector('[data-testid="trend-dass"] svg .recharts-line');
   assert.ok((await page.locator('[data-testid="trend-dass"] .recharts-reference-area').count()) >= 15, 'five bands × three subscales');
   const history = (await page.textContent('[data-testid="dass-history"]')) ?? '';

@@ -7,7 +7,7 @@ import { resolveFfmpeg, type ResolvedFfmpeg } from './media/ffmpeg-path.js';
 import { probeMedia } from './media/probe.js';
 import { throwIfAborted } from './media/errors.js';
 import type { LoadedManifest } from './models/manifest.js';
-import { BUNDLED_MODELS_DIR, DEFAULT_MODEL_IDS, resolveModelDir } from './models/registry.js';
+import { BUNDLED_MODELS_DIR, DEFAULT_MODEL_IDS, defaultModelsRoot, resolveModelDir } from './models/registry.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
 import {
   ESTIMATE_NOTE,
@@ -78,7 +78,7 @@ export class AnalysisEngine {
   ) {}
 
   static async create(opts: EngineOptions = {}): Promise<AnalysisEngine> {
-    const root = opts.modelsRoot ?? BUNDLED_MODELS_DIR;
+    const root = opts.modelsRoot ?? defaultModelsRoot();
     const ffmpeg = opts.ffmpeg ?? resolveFfmpeg();
     const threads = opts.threads;
     const [detector, faceModel, voiceModel] = await Promise.all([

@@ -91,11 +91,12 @@ export class AffectService {
         } catch (err) {
           ffmpegError = (err as Error).message;
         }
-        const roles = Object.entries(DEFAULT_MODEL_IDS).map(([role, modelId]) => [modelId, role] as const);
-        const models = listModels().flatMap((m) => {
-          if ('error' in m) return [];
-          const role = roles.find(([modelId]) => modelId === m.id)?.[1];
-          return role ? [{ role, id: m.id, version: m.version, sha256: m.sha256, architecture: m.architecture, labels: m.labels, metrics: m.metrics }] : [];
+        // The models the engine will use: each role's default folder (by folder name, as the engine resolves them).
+        const roleNames: Record<string, string> = { faceDetector: 'face-detector', faceExpression: 'face-expression', voiceEmotion: 'voice-emotion' };
+        const models = Object.entries(DEFAULT_MODEL_IDS).flatMap(([key, folder]) => {
+          const role = roleNames[key];
+          const m = listModels().find((x) => 'dir' in x && path.basename(x.dir) === folder);
+          return m && 'dir' in m ? [{ role, id: m.id, version: m.version, sha256: m.sha256, architecture: m.architecture, labels: m.labels, metrics: m.metrics }] : [];
         });
         return { appVersion: APP_VERSION, databasePath: this.opts.databasePath, ffmpeg, ffmpegError, models, note: ESTIMATE_NOTE };
       },

@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type BrowserContext } from 'playwright-core';
 import { ARTIFACTS_DIR, REPO_ROOT, tempDir } from './paths.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -39,9 +39,11 @@ export async function startServe(dbPath: string): Promise<{ url: string; child: 
   return { url, child, stderr: () => err };
 }
 
-export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({
+/** Debian's Chromium, headless, with a fresh user-data-dir and every background-networking feature off. */
+export async function launchChromium(): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(tempDir('chromium-'), {
     executablePath: CHROMIUM,
+    viewport: { width: 1400, height: 1000 },
     args: [
       '--headless',
       '--no-sandbox',
@@ -51,7 +53,6 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      `--user-data-dir=${tempDir('chromium-')}`,
     ],
   });
 }

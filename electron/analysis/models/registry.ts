@@ -1,10 +1,15 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadManifest, type LoadedManifest } from './manifest.js';
 
 /** The models shipped in this repository: native-models/ at its root. */
 export const BUNDLED_MODELS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../native-models');
+
+/** Where models are looked up: $AFFECT_MODELS_DIR when set (a folder of model folders), else the bundled ones. */
+export function defaultModelsRoot(env: NodeJS.ProcessEnv = process.env): string {
+  return env.AFFECT_MODELS_DIR || BUNDLED_MODELS_DIR;
+}
 
 /** The models the engine uses unless told otherwise, by role. */
 export const DEFAULT_MODEL_IDS = {
@@ -19,7 +24,7 @@ export type ModelRole = keyof typeof DEFAULT_MODEL_IDS;
  * Resolve a model reference to its folder: an existing folder path is used as it is; otherwise the
  * reference is an id under `modelsRoot`.
  */
-export function resolveModelDir(ref: string, modelsRoot = BUNDLED_MODELS_DIR): string {
+export function resolveModelDir(ref: string, modelsRoot = defaultModelsRoot()): string {
   if (ref.includes('/') || ref.includes(path.sep)) {
     if (existsSync(path.join(ref, 'manifest.json'))) return path.resolve(ref);
     throw new Error(`model folder ${ref} has no manifest.json`);
@@ -33,15 +38,16 @@ export function resolveModelDir(ref: string, modelsRoot = BUNDLED_MODELS_DIR): s
 }
 
 /** Every ONNX model folder under modelsRoot with a valid manifest (invalid ones are reported, not hidden). */
-export function listModels(modelsRoot = BUNDLED_MODELS_DIR): Array<LoadedManifest | { id: string; error: string }> {
+export function listModels(modelsRoot = defaultModelsRoot()): Array<LoadedManifest | { id: string; error: string }> {
   if (!existsSync(modelsRoot)) return [];
-  return readdirSync(modelsRoot, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(path.join(modelsRoot, d.name, 'manifest.json')) && existsSync(path.join(modelsRoot, d.name, 'model.onnx')))
-    .map((d) => {
+  return readdirSync(modelsRoot)
+    .sort()
+    .filter((name) => statSync(path.join(modelsRoot, name)).isDirectory() && existsSync(path.join(modelsRoot, name, 'manifest.json')) && existsSync(path.join(modelsRoot, name, 'model.onnx')))
+    .map((name) => {
       try {
-        return loadManifest(path.join(modelsRoot, d.name));
+        return loadManifest(path.join(modelsRoot, name));
       } catch (err) {
-        return { id: d.name, error: (err as Error).message };
+        return { id: name, error: (err as Error).message };
       }
     });
 }

@@ -1,4 +1,4 @@
-import { CartesianGrid, ReferenceArea, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, XAxis, YAxis, Cell, Tooltip } from 'recharts';
+import { CartesianGrid, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, XAxis, YAxis, Cell, Tooltip } from 'recharts';
 import type { ApiOutput } from '../../../electron/contract/api';
 import { formatTime, LABEL_COLORS } from '../labels';
 import { fusedTrack } from './fusedTrack';
@@ -27,7 +27,7 @@ function TrackChart({ title, duration, currentTime, onSeek, children, testId }: 
         >
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
           <XAxis type="number" dataKey="t" domain={[0, duration]} tickFormatter={formatTime} allowDataOverflow />
-          <YAxis type="number" dataKey="confidence" domain={[0, 1]} ticks={[0, 0.5, 1]} width={34} tickFormatter={(v: number) => `${v * 100}%`} />
+          <YAxis type="number" dataKey="confidence" domain={[0, 1]} ticks={[0, 0.5, 1]} width={44} tickFormatter={(v: number) => `${v * 100}%`} />
           {children}
           <ReferenceLine x={currentTime} stroke="#111" strokeWidth={2} ifOverflow="hidden" />
         </ScatterChart>
@@ -36,15 +36,78 @@ function TrackChart({ title, duration, currentTime, onSeek, children, testId }: 
   );
 }
 
+interface Band {
+  start: number;
+  end: number;
+  label: string;
+  confidence: number;
+}
+
+/**
+ * A track of time bands (voice windows, fused slices) drawn as plain SVG on the same time axis as the
+ * face chart: band height = confidence, colour = label. Click to seek.
+ */
+function BandTrack({ title, bands, duration, currentTime, onSeek, testId, bandClass, opacity }: { title: string; bands: Band[]; duration: number; currentTime: number; onSeek: (t: number) => void; testId: string; bandClass: string; opacity: number }) {
+  const W = 1000;
+  const H = 70;
+  const x = (t: number) => (Math.max(0, Math.min(duration, t)) / Math.max(duration, 1e-9)) * W;
+  const ticks = Array.from({ length: 6 }, (_, i) => (duration * i) / 5);
+  return (
+    <div className="track" data-testid={testId}>
+      <div className="track-title">{title}</div>
+      <div className="band-track">
+        <svg
+          viewBox={`0 0 ${W} ${H + 16}`}
+          preserveAspectRatio="none"
+          role="img"
+          aria-label={title}
+          onClick={(e) => {
+            const r = e.currentTarget.getBoundingClientRect();
+            onSeek(((e.clientX - r.left) / r.width) * duration);
+          }}
+        >
+          <line x1={0} x2={W} y1={H} y2={H} stroke="#999" vectorEffect="non-scaling-stroke" />
+          <line x1={0} x2={W} y1={H / 2} y2={H / 2} stroke="#ddd" strokeDasharray="3 3" vectorEffect="non-scaling-stroke" />
+          {bands.map((b, i) => (
+            <rect
+              key={i}
+              className={`${bandClass} label-${b.label}`}
+              x={x(b.start)}
+              width={Math.max(0.5, x(b.end) - x(b.start))}
+              y={H - b.confidence * H}
+              height={b.confidence * H}
+              fill={LABEL_COLORS[b.label] ?? '#000'}
+              fillOpacity={opacity}
+            >
+              <title>{`${b.label} ${Math.round(b.confidence * 100)}% · ${formatTime(b.start)}–${formatTime(b.end)}`}</title>
+            </rect>
+          ))}
+          <line x1={x(currentTime)} x2={x(currentTime)} y1={0} y2={H} stroke="#111" strokeWidth={2} vectorEffect="non-scaling-stroke" />
+        </svg>
+        <div className="band-ticks">
+          {ticks.map((t) => (
+            <span key={t} style={{ left: `${(t / Math.max(duration, 1e-9)) * 100}%` }}>
+              {formatTime(t)}
+            </span>
+          ))}
+        </div>
+      </div>
+    </div>
+  );
+}
+
 /**
  * The review timeline: face estimates per frame (dots, height = confidence), voice estimates per
- * window (bands, opacity = confidence) and the fused track. Click a track to seek.
+ * window (bands, height = confidence) and the fused track. Click a track to seek.
  */
 export function Timeline({ detail, currentTime, onSeek }: Props) {
   const duration = detail.durationS;
   const facePoints = detail.frames.filter((f) => f.label !== null).map((f) => ({ t: f.t, confidence: f.confidence, label: f.label! }));
-  const fused = fusedTrack(detail).filter((p) => p.label !== null);
   const step = detail.frames.length > 1 ? detail.frames[1].t - detail.frames[0].t : 0.5;
+  const voice: Band[] = detail.windows.filter((w) => w.label).map((w) => ({ start: w.start, end: w.end, label: w.label!, confidence: w.confidence ?? 0 }));
+  const fused: Band[] = fusedTrack(detail)
+    .filter((p) => p.label !== null)
+    .map((p) => ({ start: p.t - step / 2, end: p.t + step / 2, label: p.label!, confidence: p.confidence ?? 0 }));
   return (
     <div className="timeline" aria-label="Timeline of expression estimates">
       <TrackChart title={`Face (per frame) — ${facePoints.length} estimates`} duration={duration} currentTime={currentTime} onSeek={onSeek} testId="face-track">
@@ -55,41 +118,8 @@ export function Timeline({ detail, currentTime, onSeek }: Props) {
         </Scatter>
         <Tooltip formatter={(v) => `${Math.round(Number(v) * 100)}%`} labelFormatter={() => ''} />
       </TrackChart>
-      <TrackChart title={`Voice (per window) — ${detail.windows.filter((w) => w.label).length} estimates`} duration={duration} currentTime={currentTime} onSeek={onSeek} testId="voice-track">
-        <Scatter data={[]} />
-        {detail.windows
-          .filter((w) => w.label)
-          .map((w, i) => (
-            <ReferenceArea
-              key={i}
-              x1={w.start}
-              x2={w.end}
-              y1={0}
-              y2={w.confidence ?? 0}
-              fill={LABEL_COLORS[w.label!] ?? '#000'}
-              fillOpacity={0.35}
-              stroke={LABEL_COLORS[w.label!]}
-              className={`voice-window label-${w.label}`}
-              ifOverflow="hidden"
-            />
-          ))}
-      </TrackChart>
-      <TrackChart title="Fused (face + voice)" duration={duration} currentTime={currentTime} onSeek={onSeek} testId="fused-track">
-        <Scatter data={[]} />
-        {fused.map((p, i) => (
-          <ReferenceArea
-            key={i}
-            x1={Math.max(0, p.t - step / 2)}
-            x2={Math.min(duration, p.t + step / 2)}
-            y1={0}
-            y2={p.confidence ?? 0}
-            fill={LABEL_COLORS[p.label!] ?? '#000'}
-            fillOpacity={0.6}
-            className={`fused-slice label-${p.label}`}
-            ifOverflow="hidden"
-          />
-        ))}
-      </TrackChart>
+      <BandTrack title={`Voice (per window, overlapping) — ${voice.length} estimates`} bands={voice} duration={duration} currentTime={currentTime} onSeek={onSeek} testId="voice-track" bandClass="voice-window" opacity={0.35} />
+      <BandTrack title="Fused (face + voice)" bands={fused} duration={duration} currentTime={currentTime} onSeek={onSeek} testId="fused-track" bandClass="fused-slice" opacity={0.75} />
       <div className="legend">
         {Object.entries(LABEL_COLORS).map(([label, color]) => (
           <span key={label}>

@@ -1,4 +1,4 @@
-import { Area, AreaChart, CartesianGrid, Legend, Line, LineChart, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ApiOutput } from '../../../electron/contract/api';
 import { ALL_LABELS, LABEL_COLORS, pct } from '../labels';
 
@@ -18,21 +18,21 @@ export function EmotionTrend({ trends, track }: { trends: Trends; track: 'face' 
   const labels = ALL_LABELS.filter((l) => data.some((d) => ((d as Record<string, unknown>)[l] as number | undefined) ?? 0));
   return (
     <div className="chart" data-testid={`trend-${track}`}>
-      <h3>{track === 'face' ? 'Facial' : 'Vocal'} expression estimates per session (share)</h3>
+      <h3>{track === 'face' ? 'Facial' : 'Vocal'} expression estimates per session (share of frames or windows)</h3>
       {data.length === 0 ? (
         <p className="muted">No analysed sessions yet.</p>
       ) : (
         <ResponsiveContainer width="100%" height={220}>
-          <AreaChart data={data} margin={{ top: 8, right: 12, bottom: 4, left: 0 }}>
+          <BarChart data={data} margin={{ top: 8, right: 12, bottom: 4, left: 0 }} maxBarSize={60}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="name" />
-            <YAxis domain={[0, 1]} tickFormatter={(v: number) => pct(v)} width={40} />
+            <YAxis domain={[0, 1]} tickFormatter={(v: number) => pct(v)} width={48} />
             <Tooltip formatter={(v) => pct(Number(v))} />
             <Legend />
             {labels.map((l) => (
-              <Area key={l} type="monotone" dataKey={l} stackId="1" stroke={LABEL_COLORS[l]} fill={LABEL_COLORS[l]} isAnimationActive={false} />
+              <Bar key={l} dataKey={l} stackId="1" fill={LABEL_COLORS[l]} isAnimationActive={false} />
             ))}
-          </AreaChart>
+          </BarChart>
         </ResponsiveContainer>
       )}
     </div>

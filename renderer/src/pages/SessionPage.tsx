@@ -23,12 +23,13 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
   // Keyboard: ←/→ 1 s (Shift: 10 s), space play/pause, [ and ] previous/next change of the face estimate.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if ((e.target as HTMLElement).closest('input, select, textarea, button')) return;
+      const target = e.target as HTMLElement;
+      if (target.closest('input, select, textarea')) return;
       const m = media.current;
       if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
         e.preventDefault();
         seek(time + (e.key === 'ArrowRight' ? 1 : -1) * (e.shiftKey ? 10 : 1));
-      } else if (e.key === ' ' && m) {
+      } else if (e.key === ' ' && m && !target.closest('button, a')) {
         e.preventDefault();
         if (m.paused) void m.play();
         else m.pause();
@@ -140,7 +141,7 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
           <BarChart data={distribution} margin={{ top: 8, right: 12, bottom: 4, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="label" />
-            <YAxis tickFormatter={(v: number) => `${Math.round(v * 100)}%`} domain={[0, 1]} width={40} />
+            <YAxis tickFormatter={(v: number) => `${Math.round(v * 100)}%`} domain={[0, 1]} width={48} />
             <Tooltip formatter={(v) => pct(Number(v))} />
             <Legend />
             <Bar dataKey="face" name="face (share of frames)" fill="#4a6fa5" isAnimationActive={false} />
