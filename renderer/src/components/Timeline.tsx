@@ -103,6 +103,8 @@ function BandTrack({ title, bands, duration, currentTime, onSeek, testId, bandCl
 export function Timeline({ detail, currentTime, onSeek }: Props) {
   const duration = detail.durationS;
   const facePoints = detail.frames.filter((f) => f.label !== null).map((f) => ({ t: f.t, confidence: f.confidence, label: f.label! }));
+  // Frames with a face whose top probability is below the model's threshold: shown, marked uncertain, not voted.
+  const uncertain = detail.frames.filter((f) => f.face && f.label === null && f.confidence !== null).map((f) => ({ t: f.t, confidence: f.confidence }));
   const step = detail.frames.length > 1 ? detail.frames[1].t - detail.frames[0].t : 0.5;
   const voice: Band[] = detail.windows.filter((w) => w.label).map((w) => ({ start: w.start, end: w.end, label: w.label!, confidence: w.confidence ?? 0 }));
   const fused: Band[] = fusedTrack(detail)
@@ -110,12 +112,13 @@ export function Timeline({ detail, currentTime, onSeek }: Props) {
     .map((p) => ({ start: p.t - step / 2, end: p.t + step / 2, label: p.label!, confidence: p.confidence ?? 0 }));
   return (
     <div className="timeline" aria-label="Timeline of expression estimates">
-      <TrackChart title={`Face (per frame) — ${facePoints.length} estimates`} duration={duration} currentTime={currentTime} onSeek={onSeek} testId="face-track">
+      <TrackChart title={`Face (per frame) — ${facePoints.length} estimates${uncertain.length ? `, ${uncertain.length} uncertain (grey)` : ''}`} duration={duration} currentTime={currentTime} onSeek={onSeek} testId="face-track">
         <Scatter data={facePoints} isAnimationActive={false} shape="circle">
           {facePoints.map((p, i) => (
             <Cell key={i} fill={LABEL_COLORS[p.label] ?? '#000'} className={`face-point label-${p.label}`} />
           ))}
         </Scatter>
+        <Scatter data={uncertain} isAnimationActive={false} shape="circle" fill="#c4c9cf" className="face-uncertain" />
         <Tooltip formatter={(v) => `${Math.round(Number(v) * 100)}%`} labelFormatter={() => ''} />
       </TrackChart>
       <BandTrack title={`Voice (per window, overlapping) — ${voice.length} estimates`} bands={voice} duration={duration} currentTime={currentTime} onSeek={onSeek} testId="voice-track" bandClass="voice-window" opacity={0.35} />
