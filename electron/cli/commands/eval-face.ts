@@ -102,8 +102,9 @@ export async function runEvalFace(argv: string[], io: CliIO): Promise<number> {
           crops.push(image);
           continue;
         }
-        const side = Math.round(expandBox(face.box, cropSpec).width);
-        crops.push(cropFace(image, face.box, cropSpec, Math.min(MAX_CROP_PX, Math.max(MIN_CROP_PX, side))));
+        const region = expandBox(face.box, cropSpec);
+        const px = (v: number) => Math.min(MAX_CROP_PX, Math.max(MIN_CROP_PX, Math.round(v)));
+        crops.push(cropFace(image, face.box, cropSpec, px(region.width), px(region.height)));
       }
       const probs = await model.classify(crops);
       for (const p of probs) {

@@ -1,0 +1,174 @@
+import { streamAudio } from '../media/decode.js';
+import { throwIfAborted } from '../media/errors.js';
+import type { ResolvedFfmpeg } from '../media/ffmpeg-path.js';
+import { loadManifest, ModelManifestError, type LoadedManifest } from '../models/manifest.js';
+import { openOnnxModel, softmax, type OnnxModel } from '../models/onnx-runtime.js';
+import { frontEndFromManifest, framesPerWindow, type VoiceFrontEnd } from './front-end.js';
+import { LogMelExtractor } from './logmel.js';
+import { StreamingWindower, type AudioWindow } from './windows.js';
+
+/** Windows per ONNX run. */
+const BATCH = 16;
+
+export interface WindowPrediction {
+  index: number;
+  startS: number;
+  endS: number;
+  voiced: boolean;
+  /** In manifest.labels order; null for unvoiced windows (skipped, never guessed). */
+  probabilities: Float32Array | null;
+}
+
+export interface FileVote {
+  /** Null when no window was voiced. */
+  label: string | null;
+  labelIndex: number;
+  /** Windows whose top label is each label (manifest order). */
+  votes: number[];
+  /** Mean probability of the voted label over the voiced windows. */
+  confidence: number;
+  voicedWindows: number;
+}
+
+/**
+ * File-level label: majority of the per-window top labels over voiced windows; a tie is broken by the summed
+ * probability of the tied labels. (train/voicedata.py `vote` is the same rule, used for the CV figures.)
+ */
+export function voteWindows(windowProbabilities: readonly (Float32Array | null)[], labels: readonly string[]): FileVote {
+  const votes = labels.map(() => 0);
+  const sums = labels.map(() => 0);
+  let voiced = 0;
+  for (const p of windowProbabilities) {
+    if (!p) continue;
+    if (p.length !== labels.length) throw new Error(`window has ${p.length} probabilities for ${labels.length} labels`);
+    voiced++;
+    let top = 0;
+    for (let i = 1; i < p.length; i++) if (p[i] > p[top]) top = i;
+    votes[top]++;
+    for (let i = 0; i < p.length; i++) sums[i] += p[i];
+  }
+  if (voiced === 0) return { label: null, labelIndex: -1, votes, confidence: 0, voicedWindows: 0 };
+  const most = Math.max(...votes);
+  let best = -1;
+  for (let i = 0; i < labels.length; i++) if (votes[i] === most && (best < 0 || sums[i] > sums[best])) best = i;
+  return { label: labels[best], labelIndex: best, votes, confidence: sums[best] / voiced, voicedWindows: voiced };
+}
+
+export class VoiceEmotionModel {
+  readonly frontEnd: VoiceFrontEnd;
+  readonly framesPerWindow: number;
+  private readonly logmel: LogMelExtractor;
+
+  private constructor(
+    readonly manifest: LoadedManifest,
+    private readonly onnx: OnnxModel,
+  ) {
+    this.frontEnd = frontEndFromManifest(manifest);
+    this.framesPerWindow = framesPerWindow(this.frontEnd);
+    this.logmel = new LogMelExtractor(this.frontEnd);
+  }
+
+  static async load(dir: string, opts: { threads?: number } = {}): Promise<VoiceEmotionModel> {
+    const manifest = loadManifest(dir);
+    if (manifest.task !== 'voice-emotion') throw new ModelManifestError(dir, `task is ${manifest.task}, not voice-emotion`);
+    const fe = frontEndFromManifest(manifest);
+    const expected = [1, fe.nMels, framesPerWindow(fe)];
+    const [, ...shape] = manifest.input.shape;
+    if (manifest.input.channels !== 'logmel' || manifest.input.layout !== 'NCHW' || shape.join() !== expected.join())
+      throw new ModelManifestError(dir, `input ${manifest.input.layout} [${manifest.input.shape}] does not match the front end [-1,${expected}]`);
+    const onnx = await openOnnxModel(manifest.modelPath, { threads: opts.threads });
+    return new VoiceEmotionModel(manifest, onnx);
+  }
+
+  get labels(): readonly string[] {
+    return this.manifest.labels;
+  }
+
+  /** Log-mel input of one window, normalised as the manifest says, written into `out` at `offset`. */
+  private features(samples: Float32Array, out: Float32Array, offset: number): void {
+    const size = this.frontEnd.nMels * this.framesPerWindow;
+    const view = out.subarray(offset, offset + size);
+    this.logmel.compute(samples, view);
+    const { scale, mean, std } = this.manifest.input.normalization;
+    const m = mean[0] ?? 0;
+    const s = std[0] ?? 1;
+    if (scale !== 1 || m !== 0 || s !== 1) for (let i = 0; i < size; i++) view[i] = (view[i] / scale - m) / s;
+  }
+
+  /** Probabilities (manifest.labels order) for each window's samples (windowSeconds * sampleRate each). */
+  async classify(windows: readonly Pick<AudioWindow, 'samples'>[]): Promise<Float32Array[]> {
+    const size = this.frontEnd.nMels * this.framesPerWindow;
+    const need = Math.round(this.frontEnd.windowSeconds * this.frontEnd.sampleRate);
+    const results: Float32Array[] = [];
+    for (let s = 0; s < windows.length; s += BATCH) {
+      const batch = windows.slice(s, s + BATCH);
+      const input = new Float32Array(batch.length * size);
+      batch.forEach((w, b) => {
+        if (w.samples.length !== need) throw new Error(`window has ${w.samples.length} samples, the model needs ${need}`);
+        this.features(w.samples, input, b * size);
+      });
+      const out = await this.onnx.run({ [this.manifest.input.name]: { data: input, dims: [batch.length, 1, this.frontEnd.nMels, this.framesPerWindow] } });
+      const t = out[this.manifest.output.name] ?? Object.values(out)[0];
+      const k = this.labels.length;
+      if (t.data.length !== batch.length * k) throw new Error(`model returned ${t.data.length} values for ${batch.length} windows x ${k} labels`);
+      for (let b = 0; b < batch.length; b++) {
+        const row = t.data.subarray(b * k, (b + 1) * k);
+        results.push(this.manifest.output.kind === 'logits' ? softmax(row, this.manifest.temperature) : Float32Array.from(row));
+      }
+    }
+    return results;
+  }
+
+  release(): Promise<void> {
+    return this.onnx.release();
+  }
+}
+
+export interface AudioClassification {
+  windows: WindowPrediction[];
+  vote: FileVote;
+  audioSeconds: number;
+}
+
+/**
+ * Classify a stream of 16 kHz mono chunks: windows → energy gate → model (voiced windows only) → vote.
+ * Memory is bounded by the windower plus one batch; only per-window probabilities are kept.
+ */
+export async function classifyAudioChunks(
+  chunks: AsyncIterable<Float32Array>,
+  model: VoiceEmotionModel,
+  opts: { signal?: AbortSignal; onWindow?: (w: WindowPrediction) => void } = {},
+): Promise<AudioClassification> {
+  const windower = new StreamingWindower(model.frontEnd);
+  const predictions: WindowPrediction[] = [];
+  let pending: AudioWindow[] = [];
+  const drain = async () => {
+    const voiced = pending.filter((w) => w.voiced);
+    const probs = await model.classify(voiced);
+    let v = 0;
+    for (const w of pending) {
+      const p: WindowPrediction = { index: w.index, startS: w.startS, endS: w.endS, voiced: w.voiced, probabilities: w.voiced ? probs[v++] : null };
+      predictions.push(p);
+      opts.onWindow?.(p);
+    }
+    pending = [];
+  };
+  for await (const chunk of chunks) {
+    throwIfAborted(opts.signal);
+    pending.push(...windower.push(chunk));
+    if (pending.length >= BATCH) await drain();
+  }
+  throwIfAborted(opts.signal);
+  pending.push(...windower.flush());
+  await drain();
+  return {
+    windows: predictions,
+    vote: voteWindows(predictions.map((p) => p.probabilities), model.labels),
+    audioSeconds: windower.totalSamples / model.frontEnd.sampleRate,
+  };
+}
+
+/** Decode a file's audio with ffmpeg (streamed) and classify it; see classifyAudioChunks. */
+export function classifyAudioFile(file: string, ff: ResolvedFfmpeg, model: VoiceEmotionModel, signal?: AbortSignal): Promise<AudioClassification> {
+  return classifyAudioChunks(streamAudio(file, ff, { chunkSamples: model.frontEnd.sampleRate, signal }), model, { signal });
+}

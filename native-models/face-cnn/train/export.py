@@ -1,0 +1,214 @@
+"""Evaluate a trained run on the validation split, calibrate, export ONNX + manifest.json + metrics.json.
+
+  cd native-models/face-cnn/train && /usr/bin/python3 export.py --run runs/cnn-small --out ..   [--tta auto|on|off]
+
+Everything here is measured on the validation split of split.json only (the FER2013 test split is kept back).
+Temperature: NLL-optimal on validation. ECE "after" is reported cross-fitted (T fitted on one half, measured on the
+other, both ways) so it is not measured on the data T was fitted on; the shipped T is fitted on all of validation.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+from data import CLASSES, load_arrays
+from models import build
+from train import MEAN, STD, predict_logits, to_tensor
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PROJECT_LABELS = {'angry': 'angry', 'disgust': 'disgust', 'fear': 'fearful', 'happy': 'happy', 'neutral': 'neutral',
+                  'sad': 'sad', 'surprise': 'surprised'}
+
+
+def softmax(z: np.ndarray, t: float = 1.0) -> np.ndarray:
+    z = z / t
+    z = z - z.max(1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(1, keepdims=True)
+
+
+def nll(logits: np.ndarray, y: np.ndarray, t: float) -> float:
+    p = softmax(logits, t)
+    return float(-np.log(np.clip(p[np.arange(len(y)), y], 1e-12, None)).mean())
+
+
+def fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
+    grid = np.exp(np.linspace(np.log(0.3), np.log(5.0), 400))
+    return float(grid[int(np.argmin([nll(logits, y, t) for t in grid]))])
+
+
+def ece(probs: np.ndarray, y: np.ndarray, bins: int = 15) -> float:
+    conf, pred = probs.max(1), probs.argmax(1)
+    edges = np.linspace(0, 1, bins + 1)
+    total = 0.0
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        m = (conf > lo) & (conf <= hi)
+        if m.any():
+            total += m.mean() * abs((pred[m] == y[m]).mean() - conf[m].mean())
+    return float(total)
+
+
+def metrics(pred: np.ndarray, y: np.ndarray) -> dict:
+    k = len(CLASSES)
+    cm = np.zeros((k, k), dtype=int)
+    for a, b in zip(y, pred):
+        cm[a, b] += 1
+    per = {}
+    f1s, recalls = [], []
+    for i, c in enumerate(CLASSES):
+        tp = cm[i, i]
+        prec = tp / cm[:, i].sum() if cm[:, i].sum() else 0.0
+        rec = tp / cm[i].sum() if cm[i].sum() else 0.0
+        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        per[c] = {'precision': round(float(prec), 4), 'recall': round(float(rec), 4), 'f1': round(float(f1), 4), 'n': int(cm[i].sum())}
+        f1s.append(f1)
+        recalls.append(rec)
+    return {'n': int(len(y)), 'accuracy': round(float((pred == y).mean()), 4), 'macroF1': round(float(np.mean(f1s)), 4),
+            'uar': round(float(np.mean(recalls)), 4), 'perClass': per, 'confusion': cm.tolist(), 'classes': CLASSES}
+
+
+def crop_spec() -> dict:
+    """margin from crop_measurement.json (measure-crop.ts: BlazeFace boxes on validation images), else 0.07."""
+    p = os.path.join(HERE, 'crop_measurement.json')
+    margin = json.load(open(p))['marginForFerCrop'] if os.path.exists(p) else 0.07
+    return {'margin': round(float(margin), 2), 'square': True}
+
+
+class FlipAverage(nn.Module):
+    """logits = (f(x) + f(mirror(x))) / 2 — horizontal-flip test-time augmentation inside the graph."""
+
+    def __init__(self, net: nn.Module, width: int = 48):
+        super().__init__()
+        self.net = net
+        self.register_buffer('rev', torch.arange(width - 1, -1, -1))
+
+    def forward(self, x):
+        return (self.net(x) + self.net(torch.index_select(x, 3, self.rev))) / 2
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--run', required=True)
+    ap.add_argument('--out', default=os.path.join(HERE, '..'))
+    ap.add_argument('--tta', default='auto', choices=['auto', 'on', 'off'])
+    ap.add_argument('--id', default='face-cnn')
+    ap.add_argument('--version', default='1.0.0')
+    args = ap.parse_args()
+    torch.set_num_threads(2)
+    ck_path = os.path.join(args.run, 'final.pt')
+    if not os.path.exists(ck_path):
+        ck_path = os.path.join(args.run, 'last.pt')
+    ck = torch.load(ck_path)
+    net = build(ck['arch'])
+    net.load_state_dict(ck['model'])
+    net.eval()
+    xva_u8, yva, _, _ = load_arrays('val')
+    xva = to_tensor(xva_u8)
+    plain = predict_logits(net, xva).numpy()
+    flip = predict_logits(net, xva, flip_tta=True).numpy()
+    acc_plain = float((plain.argmax(1) == yva).mean())
+    acc_flip = float((flip.argmax(1) == yva).mean())
+    use_tta = args.tta == 'on' or (args.tta == 'auto' and acc_flip > acc_plain)
+    logits = flip if use_tta else plain
+    t_all = fit_temperature(logits, yva)
+    rng = np.random.default_rng(0)
+    half = rng.permutation(len(yva)) < len(yva) // 2
+    ece_cross = []
+    for a, b in ((half, ~half), (~half, half)):
+        ece_cross.append(ece(softmax(logits[b], fit_temperature(logits[a], yva[a])), yva[b]) * b.sum())
+    probs = softmax(logits, t_all)
+    conf, pred = probs.max(1), probs.argmax(1)
+    # Abstain when the calibrated top probability says the label is more likely wrong than right.
+    abstain = 0.5
+    kept = conf >= abstain
+    coverage_table = []
+    for t in (0.0, 0.3, 0.4, 0.5, 0.6, 0.7):
+        k = conf >= t
+        coverage_table.append({'abstainBelow': t, 'coverage': round(float(k.mean()), 4),
+                               'accuracyOfKept': round(float((pred[k] == yva[k]).mean()), 4) if k.any() else None})
+    band = (conf >= 0.45) & (conf < 0.55)
+    state = ck['state']
+    # A run started with --init-from continues an earlier run: count both stages.
+    stages, history = [], []
+    if 'init_from' in state:
+        prev_path = state['init_from']['path']
+        prev_path = prev_path if os.path.isabs(prev_path) else os.path.join(HERE, prev_path)
+        prev = torch.load(prev_path)['state']
+        stages.append({'checkpoint': os.path.relpath(prev_path, HERE), 'epochs': prev['epochs'], 'wall_s': prev['wall_s'], 'cpu_s': prev['cpu_s']})
+        history += [{**h, 'stage': 1} for h in prev['history']]
+    stages.append({'checkpoint': os.path.relpath(ck_path, HERE), 'epochs': state['epochs'], 'wall_s': state['wall_s'], 'cpu_s': state['cpu_s']})
+    history += [{**h, 'stage': len(stages)} for h in state['history']]
+    report = {
+        'checkpoint': os.path.relpath(ck_path, HERE),
+        'arch': ck['arch'],
+        'params': int(sum(p.numel() for p in net.parameters())),
+        'epochs': sum(st['epochs'] for st in stages),
+        'stages': stages,
+        'trainWallSeconds': round(sum(st['wall_s'] for st in stages)),
+        'trainCpuSeconds': round(sum(st['cpu_s'] for st in stages)),
+        'history': history,
+        'valAccuracyPlain': round(acc_plain, 4),
+        'valAccuracyFlipTTA': round(acc_flip, 4),
+        'flipTTAInGraph': bool(use_tta),
+        'validation': metrics(pred, yva),
+        'temperature': round(t_all, 4),
+        'nllBefore': round(nll(logits, yva, 1.0), 4),
+        'nllAfter': round(nll(logits, yva, t_all), 4),
+        'eceBefore': round(ece(softmax(logits), yva), 4),
+        'eceAfterCrossFitted': round(float(sum(ece_cross) / len(yva)), 4),
+        'eceAfterInSample': round(ece(probs, yva), 4),
+        'abstainBelow': abstain,
+        'abstainCoverage': round(float(kept.mean()), 4),
+        'coverageTable': coverage_table,
+        'accuracyInConfidenceBand045to055': round(float((pred[band] == yva[band]).mean()), 4) if band.any() else None,
+        'accuracyWhenNotAbstaining': round(float((pred[kept] == yva[kept]).mean()), 4) if kept.any() else None,
+    }
+    os.makedirs(args.out, exist_ok=True)
+    onnx_path = os.path.join(args.out, 'model.onnx')
+    export_net = FlipAverage(net) if use_tta else net
+    export_net.eval()
+    torch.onnx.export(export_net, torch.zeros(1, 1, 48, 48), onnx_path, input_names=['input'], output_names=['logits'],
+                      dynamic_axes={'input': {0: 'batch'}, 'logits': {0: 'batch'}}, opset_version=13, do_constant_folding=True)
+    import onnx
+    onnx.checker.check_model(onnx.load(onnx_path))
+    manifest_path = os.path.join(args.out, 'manifest.json')
+    old = json.load(open(manifest_path)) if os.path.exists(manifest_path) else {}
+    manifest = {
+        'id': args.id,
+        'version': args.version,
+        'task': 'face-expression',
+        'architecture': f'{ck["arch"]}: {"ResNet-50 (3x3 stem, no max-pool)" if ck["arch"] == "resnet50" else "compact ResNet"}, '
+                        f'48x48 gray, {report["params"] / 1e6:.2f} M params'
+                        + (', horizontal-flip averaging in graph' if use_tta else ''),
+        'file': 'model.onnx',
+        'sha256': '0' * 64,
+        'input': {'name': 'input', 'shape': [-1, 1, 48, 48], 'layout': 'NCHW', 'channels': 'gray',
+                  'normalization': {'scale': 255, 'mean': [MEAN], 'std': [STD]}},
+        'output': {'name': 'logits', 'kind': 'logits'},
+        'labels': [PROJECT_LABELS[c] for c in CLASSES],
+        'crop': crop_spec(),
+        'abstainBelow': abstain,
+        'temperature': round(t_all, 4),
+        'tinyRandomWeights': False,
+        'metrics': {'split': 'validation (train/split.json)', 'n': report['validation']['n'],
+                    'accuracy': report['validation']['accuracy'], 'macroF1': report['validation']['macroF1'],
+                    'uar': report['validation']['uar'], 'ece': report['eceAfterCrossFitted'],
+                    'exported': datetime.date.today().isoformat()},
+    }
+    with open(manifest_path, 'w') as f:
+        json.dump(manifest, f, indent=2)
+        f.write('\n')
+    with open(os.path.join(HERE, 'metrics.json'), 'w') as f:
+        json.dump(report, f, indent=1)
+    os.system(f'/usr/bin/python3 {os.path.join(HERE, "fill_sha256.py")} {args.out}')
+    print(json.dumps({k: v for k, v in report.items() if k not in ('history',)}, indent=1))
+
+
+if __name__ == '__main__':
+    main()
