@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs every tests/**/*.test.ts with Node's own test runner (through tsx), after a typecheck.
 // Usage: node scripts/run-tests.mjs [filter-substring…]
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
@@ -35,9 +36,24 @@ if (filters.length === 0) {
   }
 }
 
+// spec to the terminal, TAP to a file for the one-line summary at the end.
+const tapFile = path.join(os.tmpdir(), `affect-tests-${process.pid}.tap`);
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
+  [
+    '--import', 'tsx', '--test', '--test-concurrency=1',
+    '--test-reporter=spec', '--test-reporter-destination=stdout',
+    '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
+    ...files,
+  ],
   { cwd: root, stdio: 'inherit', env: { ...process.env, AFFECT_QUIET_ORT: '1' } },
 );
+let summary = 'tests: summary unavailable';
+if (existsSync(tapFile)) {
+  const tap = readFileSync(tapFile, 'utf8');
+  const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tap)?.[1] ?? 0);
+  summary = `tests: ${count('pass')} passed, ${count('fail') + count('cancelled')} failed, ${count('skipped')} skipped`;
+  rmSync(tapFile, { force: true });
+}
+console.log(summary);
 process.exit(result.status ?? 1);
