@@ -16,6 +16,7 @@ import { createWriteStream, mkdirSync, readFileSync, writeFileSync, type WriteSt
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { readAudio } from '../electron/analysis/media/decode.js';
+import { seededRandom } from '../electron/analysis/random.js';
 import { resolveFfmpeg } from '../electron/analysis/media/ffmpeg-path.js';
 import { EMOTION_LABELS, isEmotionLabel } from '../electron/analysis/labels.js';
 import { LogMelExtractor } from '../electron/analysis/voice/logmel.js';
@@ -37,17 +38,6 @@ const augCopies = Number(values['aug-copies']);
 const seed = Number(values.seed);
 mkdirSync(outDir, { recursive: true });
 
-/** mulberry32: small seeded PRNG. */
-function rng(s: number): () => number {
-  let a = s >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 function gaussian(r: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 }
@@ -121,7 +111,7 @@ async function main() {
     const full = lm.compute(audio);
     const fullOffset = await write('full', full.data);
     const aug: unknown[] = [];
-    const r = rng(seed * 1000003 + i);
+    const r = seededRandom(seed * 1000003 + i);
     for (let c = 0; c < augCopies; c++) {
       const a = augment(audio, r);
       const feat = lm.compute(a.y);

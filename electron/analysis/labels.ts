@@ -33,3 +33,15 @@ export const FER2013_TO_LABEL: Readonly<Record<string, EmotionLabel>> = {
 export const LABEL_TO_FER2013: Readonly<Partial<Record<EmotionLabel, string>>> = Object.fromEntries(
   Object.entries(FER2013_TO_LABEL).map(([folder, label]) => [label, folder]),
 );
+
+/** Colours per label (UI and PDF report), chosen to stay distinguishable for common colour-vision deficiencies. */
+export const LABEL_COLORS: Readonly<Record<string, string>> = {
+  neutral: '#8c8c8c',
+  calm: '#6baed6',
+  happy: '#f2b701',
+  sad: '#3969ac',
+  angry: '#e73f74',
+  fearful: '#7f3c8d',
+  disgust: '#11a579',
+  surprised: '#e68310',
+};

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { snapPoints } from '../analysis/media/frame-times.js';
+import { snapPoints, snapToPoints } from '../analysis/media/frame-times.js';
 import { ESTIMATE_NOTE } from '../analysis/result.js';
 import {
   createTrackWithSegments,
@@ -102,17 +102,11 @@ export function importEaf(db: Db, sessionId: number, xml: string, opts: ImportOp
   if (!getSession(db, sessionId)) throw new Error(`no session with id ${sessionId}`);
   const ft = getFrameTimes(db, sessionId);
   const points = ft ? snapPoints(ft) : null;
+  // An edge within half a millisecond of a frame edge (EAF stores whole ms) is that frame edge exactly.
   const exact = (t: number) => {
     if (!points) return t;
-    let lo = 0;
-    let hi = points.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (points[mid] < t) lo = mid + 1;
-      else hi = mid;
-    }
-    for (const p of [points[lo - 1], points[lo]]) if (p !== undefined && Math.abs(p - t) <= 0.0005 + 1e-9 && Math.round(p * 1000) === Math.round(t * 1000)) return p;
-    return t;
+    const p = snapToPoints(t, points);
+    return Math.abs(p - t) <= 0.0005 + 1e-9 && Math.round(p * 1000) === Math.round(t * 1000) ? p : t;
   };
   const wanted = doc.tiers.filter((t) => {
     if (opts.tiers) return opts.tiers.includes(t.id);

@@ -2,20 +2,10 @@ import { createWriteStream } from 'node:fs';
 import PDFDocument from 'pdfkit';
 import { SUBSCALES } from '../analysis/dass/score.js';
 import { EMOTION_LABELS } from '../analysis/labels.js';
+import { LABEL_COLORS } from '../analysis/labels.js';
 import type { Span } from '../store/annotations-repo.js';
 import type { ReportTrack, SessionReport } from './report-data.js';
 
-/** The UI's label colours (renderer/src/labels.ts), chosen to stay distinguishable for common colour-vision deficiencies. */
-const LABEL_COLORS: Record<string, string> = {
-  neutral: '#8c8c8c',
-  calm: '#6baed6',
-  happy: '#f2b701',
-  sad: '#3969ac',
-  angry: '#e73f74',
-  fearful: '#7f3c8d',
-  disgust: '#11a579',
-  surprised: '#e68310',
-};
 const colorOf = (label: string) => LABEL_COLORS[label] ?? '#444444';
 
 const MARGIN = 50;

@@ -1,16 +1,4 @@
-/** Colours per expression label, chosen to stay distinguishable for common colour-vision deficiencies. */
-export const LABEL_COLORS: Record<string, string> = {
-  neutral: '#8c8c8c',
-  calm: '#6baed6',
-  happy: '#f2b701',
-  sad: '#3969ac',
-  angry: '#e73f74',
-  fearful: '#7f3c8d',
-  disgust: '#11a579',
-  surprised: '#e68310',
-};
-
-export const ALL_LABELS = ['neutral', 'calm', 'happy', 'sad', 'angry', 'fearful', 'disgust', 'surprised'];
+export { LABEL_COLORS, EMOTION_LABELS as ALL_LABELS } from '../../electron/analysis/labels';
 
 export const pct = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${Math.round(x * 100)}%`);
 

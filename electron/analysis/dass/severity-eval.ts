@@ -4,20 +4,11 @@
  * Kept here (type-checked, imported by the training script and the tests) so the figures in the model card
  * can be recomputed by the test suite.
  */
+import { seededRandom } from '../random.js';
 import { BANDS, SUBSCALE_ITEMS, bandFor, type Answer, type Subscale } from './score.js';
 import { otherSubscales } from './severity-features.js';
 
-/** mulberry32: small, fast, seeded 32-bit PRNG returning [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 export function shuffled<T>(values: readonly T[], random: () => number): T[] {
   const out = values.slice();
