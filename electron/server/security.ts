@@ -10,7 +10,7 @@ export function contentSecurityPolicy(origin = "'self'"): string {
     `img-src ${origin} data: blob:`,
     `media-src ${origin} affect-media: blob:`,
     `font-src ${origin}`,
-    `connect-src ${origin}`,
+    `connect-src ${origin} affect-media:`,
     `base-uri 'none'`,
     `form-action 'none'`,
     `frame-ancestors 'none'`,
