@@ -14,18 +14,21 @@ export interface Box {
 }
 
 /**
- * Bilinear sample of a region of `src` into a `outW`×`outH` RGB image. Pixels outside the
- * source are filled with `fill` (edge-replicate when fill is 'edge').
- * When shrinking by more than 2×, a box pre-filter is applied first (area-like averaging) so small
- * outputs do not alias.
+ * Resample a region of `src` into an `outW`×`outH` RGB image. Pixels outside the source are `fill`
+ * (a grey level), or the nearest edge pixel when fill is 'edge'.
+ * Shrinking by 1.5× or more averages each output pixel's whole source footprint (area resampling, via
+ * a summed-area table: cost independent of the shrink factor, no aliasing); otherwise bilinear.
  */
 export function resampleRegion(src: RgbImage, region: Box, outW: number, outH: number, fill: number | 'edge' = 'edge'): RgbImage {
+  const sx = region.width / outW;
+  const sy = region.height / outH;
+  return sx >= 1.5 && sy >= 1.5 ? areaResample(src, region, outW, outH, fill) : bilinearResample(src, region, outW, outH, fill);
+}
+
+function bilinearResample(src: RgbImage, region: Box, outW: number, outH: number, fill: number | 'edge'): RgbImage {
   const out = new Uint8Array(outW * outH * 3);
   const sx = region.width / outW;
   const sy = region.height / outH;
-  // Box-filter radius in source pixels (0 = plain bilinear).
-  const rx = sx > 2 ? Math.floor(sx / 2) : 0;
-  const ry = sy > 2 ? Math.floor(sy / 2) : 0;
   const get = (x: number, y: number, c: number): number => {
     if (x < 0 || y < 0 || x >= src.width || y >= src.height) {
       if (fill !== 'edge') return fill;
@@ -36,26 +39,78 @@ export function resampleRegion(src: RgbImage, region: Box, outW: number, outH: n
   };
   for (let oy = 0; oy < outH; oy++) {
     const fy = region.y + (oy + 0.5) * sy - 0.5;
+    const y0 = Math.floor(fy);
+    const ay = fy - y0;
     for (let ox = 0; ox < outW; ox++) {
       const fx = region.x + (ox + 0.5) * sx - 0.5;
+      const x0 = Math.floor(fx);
+      const ax = fx - x0;
       for (let c = 0; c < 3; c++) {
-        let acc = 0;
-        let n = 0;
-        for (let dy = -ry; dy <= ry; dy++) {
-          for (let dx = -rx; dx <= rx; dx++) {
-            const px = fx + dx;
-            const py = fy + dy;
-            const x0 = Math.floor(px);
-            const y0 = Math.floor(py);
-            const ax = px - x0;
-            const ay = py - y0;
-            acc +=
-              (1 - ay) * ((1 - ax) * get(x0, y0, c) + ax * get(x0 + 1, y0, c)) +
-              ay * ((1 - ax) * get(x0, y0 + 1, c) + ax * get(x0 + 1, y0 + 1, c));
-            n++;
-          }
-        }
-        out[(oy * outW + ox) * 3 + c] = Math.round(acc / n);
+        const v =
+          (1 - ay) * ((1 - ax) * get(x0, y0, c) + ax * get(x0 + 1, y0, c)) + ay * ((1 - ax) * get(x0, y0 + 1, c) + ax * get(x0 + 1, y0 + 1, c));
+        out[(oy * outW + ox) * 3 + c] = Math.round(v);
+      }
+    }
+  }
+  return { width: outW, height: outH, rgb: out };
+}
+
+/** Per-channel summed-area table with a zero first row and column: (w+1)×(h+1)×3. */
+function summedAreaTable(src: RgbImage): Float64Array {
+  const w = src.width;
+  const h = src.height;
+  const sat = new Float64Array((w + 1) * (h + 1) * 3);
+  const row = (w + 1) * 3;
+  for (let y = 0; y < h; y++) {
+    let r = 0;
+    let g = 0;
+    let b = 0;
+    for (let x = 0; x < w; x++) {
+      const i = (y * w + x) * 3;
+      r += src.rgb[i];
+      g += src.rgb[i + 1];
+      b += src.rgb[i + 2];
+      const o = (y + 1) * row + (x + 1) * 3;
+      sat[o] = sat[o - row] + r;
+      sat[o + 1] = sat[o + 1 - row] + g;
+      sat[o + 2] = sat[o + 2 - row] + b;
+    }
+  }
+  return sat;
+}
+
+function areaResample(src: RgbImage, region: Box, outW: number, outH: number, fill: number | 'edge'): RgbImage {
+  const out = new Uint8Array(outW * outH * 3);
+  const sat = summedAreaTable(src);
+  const row = (src.width + 1) * 3;
+  const sx = region.width / outW;
+  const sy = region.height / outH;
+  const clampX = (v: number) => Math.min(src.width, Math.max(0, v));
+  const clampY = (v: number) => Math.min(src.height, Math.max(0, v));
+  for (let oy = 0; oy < outH; oy++) {
+    // The footprint in whole source pixels, [ya, yb).
+    const ya = Math.round(region.y + oy * sy);
+    const yb = Math.max(ya + 1, Math.round(region.y + (oy + 1) * sy));
+    for (let ox = 0; ox < outW; ox++) {
+      const xa = Math.round(region.x + ox * sx);
+      const xb = Math.max(xa + 1, Math.round(region.x + (ox + 1) * sx));
+      // Inside part of the footprint; with 'edge' it is the average of what is inside (the nearest pixels when
+      // the footprint lies wholly outside), with a fill value the outside counts as that value.
+      let x0 = clampX(xa);
+      let x1 = clampX(xb);
+      let y0 = clampY(ya);
+      let y1 = clampY(yb);
+      if (fill === 'edge') {
+        if (x1 === x0) (x0 = Math.min(x0, src.width - 1)), (x1 = x0 + 1);
+        if (y1 === y0) (y0 = Math.min(y0, src.height - 1)), (y1 = y0 + 1);
+      }
+      const inside = (x1 - x0) * (y1 - y0);
+      const total = fill === 'edge' ? inside : (xb - xa) * (yb - ya);
+      const o = (oy * outW + ox) * 3;
+      for (let c = 0; c < 3; c++) {
+        const sum = inside > 0 ? sat[y1 * row + x1 * 3 + c] - sat[y0 * row + x1 * 3 + c] - sat[y1 * row + x0 * 3 + c] + sat[y0 * row + x0 * 3 + c] : 0;
+        const outside = fill === 'edge' ? 0 : (total - inside) * fill;
+        out[o + c] = Math.round((sum + outside) / total);
       }
     }
   }
