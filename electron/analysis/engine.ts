@@ -7,7 +7,7 @@ import { resolveFfmpeg, type ResolvedFfmpeg } from './media/ffmpeg-path.js';
 import { probeMedia } from './media/probe.js';
 import { throwIfAborted } from './media/errors.js';
 import type { LoadedManifest } from './models/manifest.js';
-import { BUNDLED_MODELS_DIR, DEFAULT_MODEL_IDS, defaultModelsRoot, resolveModelDir } from './models/registry.js';
+import { DEFAULT_MODEL_IDS, defaultModelsRoot, resolveModelDir } from './models/registry.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
 import {
   ESTIMATE_NOTE,
@@ -199,4 +199,3 @@ export class AnalysisEngine {
   }
 }
 
-export { BUNDLED_MODELS_DIR };

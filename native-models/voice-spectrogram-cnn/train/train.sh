@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Reproduce native-models/voice-spectrogram-cnn end to end (CPU, ~1-1.5 h on 2 shared cores):
+# Reproduce native-models/voice-spectrogram-cnn end to end (CPU, ~1 h on 2 shared cores):
 #   features (TypeScript front end) → actor-grouped 5-fold CV → final model on all 20 actors → ONNX + manifest → tiny fixture.
 # Resumable: features are skipped when the cache exists; CV folds and epochs resume from runs/<run>/.
 # Usage (from the repo root): native-models/voice-spectrogram-cnn/train/train.sh [extra train.py options]
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../../.." && pwd)"
-CV_RUN="${CV_RUN:-cv-ship}"
-FINAL_RUN="${FINAL_RUN:-final-ship}"
+CV_RUN="${CV_RUN:-cv-e60}"
+FINAL_RUN="${FINAL_RUN:-final-e60}"
 cd "$ROOT"
 if [ ! -f "$HERE/cache/index.json" ]; then
   nice -n 10 node --import tsx scripts/export-voice-features.ts --data "${RAVDESS_DIR:-$ROOT/../shared/datasets/ravdess-speech}" --out "$HERE/cache"
