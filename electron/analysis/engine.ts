@@ -6,7 +6,7 @@ import { hashFile } from './media/media-hash.js';
 import { resolveFfmpeg, type ResolvedFfmpeg } from './media/ffmpeg-path.js';
 import { probeMedia } from './media/probe.js';
 import { throwIfAborted } from './media/errors.js';
-import type { LoadedManifest } from './models/manifest.js';
+import { heldOutUar, type LoadedManifest } from './models/manifest.js';
 import { DEFAULT_MODEL_IDS, defaultModelsRoot, resolveModelDir } from './models/registry.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
 import {
@@ -61,8 +61,7 @@ function modelRef(role: ModelRef['role'], m: LoadedManifest): ModelRef {
 
 /** A model's held-out UAR from its manifest metrics, used as its fusion weight (1 when not given). */
 function fusionWeight(m: LoadedManifest): number {
-  const uar = m.metrics?.uar;
-  return typeof uar === 'number' && uar > 0 ? uar : 1;
+  return heldOutUar(m) ?? 1;
 }
 
 /**

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { AnalysisEngine } from '../analysis/engine.js';
 import { ESTIMATE_NOTE } from '../analysis/result.js';
 import { resolveFfmpeg } from '../analysis/media/ffmpeg-path.js';
+import { heldOutUar } from '../analysis/models/manifest.js';
 import { DEFAULT_MODEL_IDS, listModels } from '../analysis/models/registry.js';
 import { API, ApiError, parseInput, parseOutput, type ApiInput, type ApiMethod, type ApiOutput } from '../contract/api.js';
 import { ensureClient, getClient, listClients, renameClient, setClientArchived } from '../store/clients-repo.js';
@@ -96,7 +97,7 @@ export class AffectService {
         const models = Object.entries(DEFAULT_MODEL_IDS).flatMap(([key, folder]) => {
           const role = roleNames[key];
           const m = listModels().find((x) => 'dir' in x && path.basename(x.dir) === folder);
-          return m && 'dir' in m ? [{ role, id: m.id, version: m.version, sha256: m.sha256, architecture: m.architecture, labels: m.labels, metrics: m.metrics }] : [];
+          return m && 'dir' in m ? [{ role, id: m.id, version: m.version, sha256: m.sha256, architecture: m.architecture, labels: m.labels, heldOutUar: heldOutUar(m), metrics: m.metrics }] : [];
         });
         return { appVersion: APP_VERSION, databasePath: this.opts.databasePath, ffmpeg, ffmpegError, models, note: ESTIMATE_NOTE };
       },

@@ -16,6 +16,8 @@ export const ModelInfo = z.object({
   sha256: z.string(),
   architecture: z.string().optional(),
   labels: z.array(z.string()),
+  /** Held-out UAR from the manifest (cross-validated mean where that is what was measured). */
+  heldOutUar: z.number().nullable().optional(),
   metrics: z.record(z.string(), z.unknown()).optional(),
 });
 

@@ -111,3 +111,13 @@ export function loadManifest(dir: string, { verifyHash = true } = {}): LoadedMan
   }
   return { ...parsed.data, dir, modelPath };
 }
+
+/**
+ * The model's held-out UAR from its manifest metrics: a number, or `{ mean }` for cross-validated
+ * figures. Null when the manifest states none.
+ */
+export function heldOutUar(m: Pick<ModelManifest, 'metrics'>): number | null {
+  const uar = m.metrics?.uar;
+  const value = typeof uar === 'number' ? uar : typeof uar === 'object' && uar !== null ? (uar as { mean?: unknown }).mean : undefined;
+  return typeof value === 'number' && value > 0 && value <= 1 ? value : null;
+}

@@ -32,7 +32,7 @@ export function SettingsPage() {
                   <th>Model</th>
                   <th>Architecture</th>
                   <th>Labels</th>
-                  <th>Held-out figures</th>
+                  <th>Held-out figures (validation or cross-validation)</th>
                 </tr>
               </thead>
               <tbody>
@@ -46,12 +46,9 @@ export function SettingsPage() {
                     <td>{m.architecture}</td>
                     <td>{m.labels.join(', ')}</td>
                     <td className="small">
-                      {m.metrics
-                        ? Object.entries(m.metrics)
-                            .filter(([, v]) => typeof v === 'number')
-                            .map(([k, v]) => `${k} ${(v as number).toFixed(3)}`)
-                            .join(' · ')
-                        : '—'}
+                      {m.heldOutUar != null ? `UAR ${m.heldOutUar.toFixed(3)}` : '—'}
+                      {typeof m.metrics?.accuracy === 'number' && ` · accuracy ${(m.metrics.accuracy as number).toFixed(3)}`}
+                      <div className="muted">see the model card</div>
                     </td>
                   </tr>
                 ))}
