@@ -6,6 +6,7 @@ import { openOnnxModel, softmax, type OnnxModel } from '../models/onnx-runtime.j
 import { frontEndFromManifest, framesPerWindow, type VoiceFrontEnd } from './front-end.js';
 import { LogMelExtractor } from './logmel.js';
 import { StreamingWindower, type AudioWindow } from './windows.js';
+import { aggregateTrack, argmax } from '../vote.js';
 
 /** Windows per ONNX run. */
 const BATCH = 16;
@@ -32,26 +33,16 @@ export interface FileVote {
 
 /**
  * File-level label: majority of the per-window top labels over voiced windows; a tie is broken by the summed
- * probability of the tied labels. (train/voicedata.py `vote` is the same rule, used for the CV figures.)
+ * probability of the tied labels — the engine's per-track vote (vote.ts). (train/voicedata.py `vote` is the same
+ * rule, used for the CV figures.)
  */
 export function voteWindows(windowProbabilities: readonly (Float32Array | null)[], labels: readonly string[]): FileVote {
-  const votes = labels.map(() => 0);
-  const sums = labels.map(() => 0);
-  let voiced = 0;
-  for (const p of windowProbabilities) {
-    if (!p) continue;
-    if (p.length !== labels.length) throw new Error(`window has ${p.length} probabilities for ${labels.length} labels`);
-    voiced++;
-    let top = 0;
-    for (let i = 1; i < p.length; i++) if (p[i] > p[top]) top = i;
-    votes[top]++;
-    for (let i = 0; i < p.length; i++) sums[i] += p[i];
-  }
-  if (voiced === 0) return { label: null, labelIndex: -1, votes, confidence: 0, voicedWindows: 0 };
-  const most = Math.max(...votes);
-  let best = -1;
-  for (let i = 0; i < labels.length; i++) if (votes[i] === most && (best < 0 || sums[i] > sums[best])) best = i;
-  return { label: labels[best], labelIndex: best, votes, confidence: sums[best] / voiced, voicedWindows: voiced };
+  for (const p of windowProbabilities)
+    if (p && p.length !== labels.length) throw new Error(`window has ${p.length} probabilities for ${labels.length} labels`);
+  const agg = aggregateTrack(labels, windowProbabilities.map((p) => ({ label: p ? labels[argmax(p)] : null, probs: p })));
+  const votes = labels.map((l) => Math.round(agg.distribution[l] * agg.votes));
+  if (agg.majority === null) return { label: null, labelIndex: -1, votes, confidence: 0, voicedWindows: 0 };
+  return { label: agg.majority, labelIndex: labels.indexOf(agg.majority), votes, confidence: agg.meanProbs[agg.majority], voicedWindows: agg.votes };
 }
 
 export class VoiceEmotionModel {
