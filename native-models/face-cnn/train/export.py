@@ -135,15 +135,15 @@ def main() -> None:
     band = (conf >= 0.45) & (conf < 0.55)
     state = ck['state']
     # A run started with --init-from continues an earlier run: count both stages.
-    stages, history = [], []
-    if 'init_from' in state:
-        prev_path = state['init_from']['path']
+    chain = [(ck_path, state)]
+    while 'init_from' in chain[0][1]:
+        prev_path = chain[0][1]['init_from']['path']
         prev_path = prev_path if os.path.isabs(prev_path) else os.path.join(HERE, prev_path)
-        prev = torch.load(prev_path)['state']
-        stages.append({'checkpoint': os.path.relpath(prev_path, HERE), 'epochs': prev['epochs'], 'wall_s': prev['wall_s'], 'cpu_s': prev['cpu_s']})
-        history += [{**h, 'stage': 1} for h in prev['history']]
-    stages.append({'checkpoint': os.path.relpath(ck_path, HERE), 'epochs': state['epochs'], 'wall_s': state['wall_s'], 'cpu_s': state['cpu_s']})
-    history += [{**h, 'stage': len(stages)} for h in state['history']]
+        chain.insert(0, (prev_path, torch.load(prev_path)['state']))
+    stages, history = [], []
+    for i, (path, st) in enumerate(chain):
+        stages.append({'checkpoint': os.path.relpath(path, HERE), 'epochs': st['epochs'], 'wall_s': st['wall_s'], 'cpu_s': st['cpu_s']})
+        history += [{**h, 'stage': i + 1} for h in st['history']]
     report = {
         'checkpoint': os.path.relpath(ck_path, HERE),
         'arch': ck['arch'],
