@@ -98,16 +98,7 @@ export interface SessionListItem {
   summary: AnalysisSummary;
 }
 
-interface SessionRow {
-  id: number;
-  clientId: number | null;
-  title: string | null;
-  file: string;
-  durationS: number;
-  analysedAt: string;
-  recordedAt: string | null;
-  summary: string;
-}
+type SessionRow = Omit<SessionListItem, 'summary'> & { summary: string };
 
 const SESSION_SELECT = `SELECT s.id, s.client_id AS clientId, s.title, m.path AS file, m.duration_s AS durationS,
   s.analysed_at AS analysedAt, s.recorded_at AS recordedAt, s.summary
