@@ -27,7 +27,7 @@ function TrackChart({ title, duration, currentTime, onSeek, children, testId }: 
         >
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
           <XAxis type="number" dataKey="t" domain={[0, duration]} tickFormatter={formatTime} allowDataOverflow />
-          <YAxis type="number" dataKey="confidence" domain={[0, 1]} ticks={[0, 0.5, 1]} width={44} tickFormatter={(v: number) => `${v * 100}%`} />
+          <YAxis type="number" dataKey="confidence" domain={[0, 1]} ticks={[0, 0.5, 1]} width={52} tickFormatter={(v: number) => `${v * 100}%`} />
           {children}
           <ReferenceLine x={currentTime} stroke="#111" strokeWidth={2} ifOverflow="hidden" />
         </ScatterChart>
