@@ -19,7 +19,7 @@ import {
   type VoiceSummary,
   type WindowResult,
 } from './result.js';
-import { aggregateTrack } from './vote.js';
+import { aggregateTrack, type TrackAggregate } from './vote.js';
 import { VoiceEmotionModel } from './voice/voice-model.js';
 import { runVoiceTrack } from './voice-track.js';
 
@@ -57,6 +57,32 @@ export const FUSION_RULE =
 
 function modelRef(role: ModelRef['role'], m: LoadedManifest): ModelRef {
   return { role, id: m.id, version: m.version, sha256: m.sha256, task: m.task, labels: [...m.labels] };
+}
+
+function summarizeFace(frames: FrameResult[], agg: TrackAggregate, hasVideo: boolean): FaceSummary {
+  const framesWithFace = frames.filter((f) => f.face).length;
+  const summary: FaceSummary = {
+    framesAnalysed: frames.length,
+    framesWithFace,
+    framesAbstained: frames.filter((f) => f.face && f.label === null).length,
+    majority: agg.majority,
+    distribution: agg.distribution,
+  };
+  if (!hasVideo) summary.reason = 'no video stream';
+  else if (frames.length === 0) summary.reason = 'no video frames could be decoded';
+  else if (framesWithFace === 0) summary.reason = `no face found in ${frames.length} analysed frames`;
+  else if (agg.votes === 0) summary.reason = 'every face frame was below the model\'s confidence threshold';
+  return summary;
+}
+
+function summarizeVoice(windows: WindowResult[], agg: TrackAggregate, hasAudio: boolean): VoiceSummary {
+  const voicedWindows = windows.filter((w) => w.voiced).length;
+  const summary: VoiceSummary = { windows: windows.length, voicedWindows, majority: agg.majority, distribution: agg.distribution };
+  if (!hasAudio) summary.reason = 'no audio stream';
+  else if (windows.length === 0) summary.reason = 'no audio could be decoded';
+  else if (voicedWindows === 0) summary.reason = 'no speech detected (the audio is silent or too quiet)';
+  else if (agg.votes === 0) summary.reason = 'every voiced window was below the model\'s confidence threshold';
+  return summary;
 }
 
 /** A model's held-out UAR from its manifest metrics, used as its fusion weight (1 when not given). */
@@ -140,10 +166,10 @@ export class AnalysisEngine {
     if (media.video && frames.length > 0 && decodedVideoS < media.durationS * 0.9 - 1 / fps)
       warnings.push(`video decoded for ${decodedVideoS.toFixed(1)} s of ${media.durationS.toFixed(1)} s: the file looks truncated`);
 
-    const face = this.summarizeFace(frames, media.video !== null);
-    const voice = this.summarizeVoice(windows, media.audio !== null);
     const faceAgg = aggregateTrack(this.faceModel.manifest.labels, frames);
     const voiceAgg = aggregateTrack(this.voiceModel.manifest.labels, windows);
+    const face = summarizeFace(frames, faceAgg, media.video !== null);
+    const voice = summarizeVoice(windows, voiceAgg, media.audio !== null);
     const weights = { face: fusionWeight(this.faceModel.manifest), voice: fusionWeight(this.voiceModel.manifest) };
     const fused = fuseTracks([
       { meanProbs: faceAgg.meanProbs, votes: face.framesWithFace, weight: weights.face },
@@ -163,34 +189,6 @@ export class AnalysisEngine {
     };
     progress.update('done', 1, undefined, true);
     return { file, media, mediaSha256, settings: { fps, maxSide, smoothRadius, engineVersion: ENGINE_VERSION }, models, frames, windows, summary };
-  }
-
-  private summarizeFace(frames: FrameResult[], hasVideo: boolean): FaceSummary {
-    const agg = aggregateTrack(this.faceModel.manifest.labels, frames);
-    const framesWithFace = frames.filter((f) => f.face).length;
-    const summary: FaceSummary = {
-      framesAnalysed: frames.length,
-      framesWithFace,
-      framesAbstained: frames.filter((f) => f.face && f.label === null).length,
-      majority: agg.majority,
-      distribution: agg.distribution,
-    };
-    if (!hasVideo) summary.reason = 'no video stream';
-    else if (frames.length === 0) summary.reason = 'no video frames could be decoded';
-    else if (framesWithFace === 0) summary.reason = `no face found in ${frames.length} analysed frames`;
-    else if (agg.votes === 0) summary.reason = 'every face frame was below the model\'s confidence threshold';
-    return summary;
-  }
-
-  private summarizeVoice(windows: WindowResult[], hasAudio: boolean): VoiceSummary {
-    const agg = aggregateTrack(this.voiceModel.manifest.labels, windows);
-    const voicedWindows = windows.filter((w) => w.voiced).length;
-    const summary: VoiceSummary = { windows: windows.length, voicedWindows, majority: agg.majority, distribution: agg.distribution };
-    if (!hasAudio) summary.reason = 'no audio stream';
-    else if (windows.length === 0) summary.reason = 'no audio could be decoded';
-    else if (voicedWindows === 0) summary.reason = 'no speech detected (the audio is silent or too quiet)';
-    else if (agg.votes === 0) summary.reason = 'every voiced window was below the model\'s confidence threshold';
-    return summary;
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,6 @@
 import type { FaceDetector } from './face/detector.js';
 import { cropFace, DEFAULT_CROP } from './face/crop.js';
+import { inputGeometry } from './face/image-preprocess.js';
 import type { FaceExpressionModel } from './face/expression-model.js';
 import { streamVideoFrames } from './media/decode.js';
 import type { ResolvedFfmpeg } from './media/ffmpeg-path.js';
@@ -21,12 +22,6 @@ export interface FaceTrackOptions {
   onTime?: (timeS: number) => void;
 }
 
-/** Input height and width of an image model, from its manifest. */
-export function modelInputSize(model: FaceExpressionModel): { width: number; height: number } {
-  const { shape, layout } = model.manifest.input;
-  return layout === 'NCHW' ? { height: shape[2], width: shape[3] } : { height: shape[1], width: shape[2] };
-}
-
 /**
  * The face track: decode frames at `fps`, find the largest face, crop it as the model was trained,
  * classify in small batches. Memory: one decoded frame plus BATCH small crops.
@@ -40,7 +35,7 @@ export async function runFaceTrack(
   opts: FaceTrackOptions,
 ): Promise<FrameResult[]> {
   const results: FrameResult[] = [];
-  const size = modelInputSize(model);
+  const size = inputGeometry(model.manifest);
   const crop = model.manifest.crop ?? DEFAULT_CROP;
   const abstainBelow = model.manifest.abstainBelow;
   let pending: Array<{ result: FrameResult; crop: RgbImage }> = [];

@@ -64,10 +64,16 @@ app.whenReady().then(() => {
   );
 
   const rpc = startEngineHost();
+  // affect-media://session/<id> → the session's recording. A video element sends many range requests
+  // while seeking, so each session's path is looked up once (it never changes).
+  const recordings = new Map<number, string>();
   protocol.handle(MEDIA_SCHEME, async (request) => {
-    const id = Number(new URL(request.url).pathname.replace(/^\//, '')) || Number(new URL(request.url).host);
-    const s = (await rpc.call('sessions.list', {})) as Array<{ id: number; file: string }>;
-    const file = s.find((x) => x.id === id)?.file;
+    const id = Number(new URL(request.url).pathname.replace(/^\//, ''));
+    if (!recordings.has(id)) {
+      const sessions = (await rpc.call('sessions.list', {})) as Array<{ id: number; file: string }>;
+      for (const x of sessions) recordings.set(x.id, x.file);
+    }
+    const file = recordings.get(id);
     if (!file) return new Response('not found', { status: 404 });
     return net.fetch(pathToFileURL(file).toString(), { headers: request.headers });
   });

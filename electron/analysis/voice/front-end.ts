@@ -1,5 +1,5 @@
 import type { ModelManifest } from '../models/manifest.js';
-import { VAD_DEFAULTS, type WindowingConfig } from './windows.js';
+import { VAD_DEFAULTS, withWindowingDefaults, type WindowingConfig } from './windows.js';
 import { DEFAULT_LOG_FLOOR, type LogMelConfig } from './logmel.js';
 
 /** The complete voice front end: log-mel parameters + windowing + energy gate. Lives in manifest.frontEnd. */
@@ -30,19 +30,13 @@ export function frontEndFromManifest(manifest: Pick<ModelManifest, 'id' | 'front
   const fe = manifest.frontEnd;
   if (!fe) throw new Error(`model ${manifest.id} has no frontEnd block: it is not a voice model`);
   return {
-    sampleRate: fe.sampleRate,
     nFft: fe.nFft,
     hopLength: fe.hopLength,
     nMels: fe.nMels,
     fMin: fe.fMin,
     fMax: fe.fMax,
     logFloor: fe.logFloor ?? DEFAULT_LOG_FLOOR,
-    windowSeconds: fe.windowSeconds,
-    hopSeconds: fe.hopSeconds,
-    vadFrameSeconds: fe.vadFrameSeconds ?? VAD_DEFAULTS.vadFrameSeconds,
-    vadThresholdDbfs: fe.vadThresholdDbfs ?? VAD_DEFAULTS.vadThresholdDbfs,
-    vadMinActiveSeconds: fe.vadMinActiveSeconds ?? VAD_DEFAULTS.vadMinActiveSeconds,
-    vadDynamicRangeDb: fe.vadDynamicRangeDb ?? VAD_DEFAULTS.vadDynamicRangeDb,
+    ...withWindowingDefaults(fe),
   };
 }
 

@@ -57,6 +57,19 @@ export function energyGate(samples: Float32Array, length: number, cfg: Required<
   return { voiced: activeSeconds >= cfg.vadMinActiveSeconds - 1e-9, activeSeconds };
 }
 
+/** A windowing config with the energy-gate defaults filled in where it leaves them out. */
+export function withWindowingDefaults(cfg: WindowingConfig): Required<WindowingConfig> {
+  return {
+    sampleRate: cfg.sampleRate,
+    windowSeconds: cfg.windowSeconds,
+    hopSeconds: cfg.hopSeconds,
+    vadFrameSeconds: cfg.vadFrameSeconds ?? VAD_DEFAULTS.vadFrameSeconds,
+    vadThresholdDbfs: cfg.vadThresholdDbfs ?? VAD_DEFAULTS.vadThresholdDbfs,
+    vadMinActiveSeconds: cfg.vadMinActiveSeconds ?? VAD_DEFAULTS.vadMinActiveSeconds,
+    vadDynamicRangeDb: cfg.vadDynamicRangeDb ?? VAD_DEFAULTS.vadDynamicRangeDb,
+  };
+}
+
 export class StreamingWindower {
   readonly cfg: Required<WindowingConfig>;
   readonly windowSamples: number;
@@ -70,15 +83,7 @@ export class StreamingWindower {
   private flushed = false;
 
   constructor(cfg: WindowingConfig) {
-    this.cfg = {
-      sampleRate: cfg.sampleRate,
-      windowSeconds: cfg.windowSeconds,
-      hopSeconds: cfg.hopSeconds,
-      vadFrameSeconds: cfg.vadFrameSeconds ?? VAD_DEFAULTS.vadFrameSeconds,
-      vadThresholdDbfs: cfg.vadThresholdDbfs ?? VAD_DEFAULTS.vadThresholdDbfs,
-      vadMinActiveSeconds: cfg.vadMinActiveSeconds ?? VAD_DEFAULTS.vadMinActiveSeconds,
-      vadDynamicRangeDb: cfg.vadDynamicRangeDb ?? VAD_DEFAULTS.vadDynamicRangeDb,
-    };
+    this.cfg = withWindowingDefaults(cfg);
     this.windowSamples = Math.round(cfg.windowSeconds * cfg.sampleRate);
     this.hopSamples = Math.round(cfg.hopSeconds * cfg.sampleRate);
     if (this.hopSamples < 1 || this.hopSamples > this.windowSamples) throw new Error('hopSeconds must be in (0, windowSeconds]');
