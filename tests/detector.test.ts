@@ -63,3 +63,13 @@ test('crops are square around the box with the margin, edge-filled at borders', 
   assert.equal(crop.rgb.length, 48 * 48 * 3);
   assert.ok(crop.rgb.every((v) => v === 200), 'edge replication, no black borders');
 });
+
+test('crop offsetY moves the crop centre by a fraction of the box height, size unchanged', () => {
+  const box = { x: 0, y: 100, width: 100, height: 80 };
+  const plain = expandBox(box, { margin: 0.1, square: true });
+  const up = expandBox(box, { margin: 0.1, square: true, offsetY: -0.1 });
+  assert.equal(up.width, plain.width);
+  assert.equal(up.height, plain.height);
+  assert.ok(Math.abs(up.y - (plain.y - 8)) < 1e-9, `moved up by 0.1 × 80 px: ${up.y} vs ${plain.y}`);
+  assert.equal(up.x, plain.x);
+});

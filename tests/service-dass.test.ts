@@ -60,6 +60,11 @@ test('clients: create, duplicate refused, rename, archive, search', async () => 
   assert.equal((await svc.call('clients.rename', { id: a.id, displayName: 'Alpha Two' })).displayName, 'Alpha Two');
   await svc.call('clients.archive', { id: a.id, archived: true });
   assert.deepEqual((await svc.call('clients.list', {})).map((c) => c.code), ['B-2']);
+  // An archived client still owns its code, and surrounding spaces do not make a new code.
+  await assert.rejects(svc.call('clients.create', { code: ' A-1 ' }), /"A-1" already exists/);
+  // A code that merely contains another (LIKE would match it) is a different client.
+  assert.equal((await svc.call('clients.create', { code: 'A-10' })).code, 'A-10');
   assert.deepEqual((await svc.call('clients.list', { includeArchived: true, search: 'two' })).map((c) => c.code), ['A-1']);
+  assert.deepEqual((await svc.call('clients.list', { includeArchived: true })).map((c) => c.code), ['A-1', 'A-10', 'B-2']);
   await close();
 });

@@ -2,16 +2,15 @@ import path from 'node:path';
 import type { AnalysisEngine } from '../analysis/engine.js';
 import { ESTIMATE_NOTE } from '../analysis/result.js';
 import { resolveFfmpeg } from '../analysis/media/ffmpeg-path.js';
-import { heldOutUar } from '../analysis/models/manifest.js';
-import { DEFAULT_MODEL_IDS, listModels } from '../analysis/models/registry.js';
 import { API, ApiError, parseInput, parseOutput, type ApiInput, type ApiMethod, type ApiOutput } from '../contract/api.js';
-import { ensureClient, getClient, listClients, renameClient, setClientArchived } from '../store/clients-repo.js';
+import { createClient, DuplicateClientError, getClient, listClients, renameClient, setClientArchived } from '../store/clients-repo.js';
 import type { Db } from '../store/db.js';
 import { addJobs, getJob, listJobs, setJobStatus, type JobRow } from '../store/jobs-repo.js';
 import { getSession, listSessions } from '../store/sessions-repo.js';
 import { annotationHandlers } from './annotation-handlers.js';
 import { dassHandlers } from './dass-handlers.js';
 import { JobQueue } from './job-queue.js';
+import { currentModelChoice, listInstalledModels, selectModel, type ModelChoice } from './model-choice.js';
 import { sessionDetail } from './session-detail.js';
 
 export const APP_VERSION = '0.1.0';
@@ -19,8 +18,10 @@ export const APP_VERSION = '0.1.0';
 export interface ServiceOptions {
   db: Db;
   databasePath: string;
-  /** Creates the analysis engine on first use (models load once). */
-  engine: () => Promise<AnalysisEngine>;
+  /** Creates the analysis engine with these model folders per role (on first use, and again after a model choice changes). */
+  engine: (models: ModelChoice) => Promise<AnalysisEngine>;
+  /** Where installed models are looked up (default: $AFFECT_MODELS_DIR or the bundled native-models/). */
+  modelsRoot?: string;
 }
 
 type Handlers = { [M in ApiMethod]: (input: ReturnType<typeof parseInput<M>>) => ApiOutput<M> | Promise<ApiOutput<M>> };
@@ -33,10 +34,10 @@ export class AffectService {
   readonly queue: JobQueue;
   private readonly handlers: Handlers;
 
+  private engineCache: { key: string; engine: Promise<AnalysisEngine> } | null = null;
+
   constructor(private readonly opts: ServiceOptions) {
-    let enginePromise: Promise<AnalysisEngine> | null = null;
-    const engine = () => (enginePromise ??= opts.engine());
-    this.queue = new JobQueue(opts.db, engine);
+    this.queue = new JobQueue(opts.db, () => this.engineForNextJob());
     this.handlers = this.makeHandlers();
     this.queue.kick();
   }
@@ -56,6 +57,28 @@ export class AffectService {
 
   async close(): Promise<void> {
     await this.queue.close();
+    await this.engineCache?.engine.then((e) => e.close()).catch(() => undefined);
+    this.engineCache = null;
+  }
+
+  /**
+   * The engine for the model choice stored now. The queue asks between jobs only (one job at a time), so when the
+   * choice changed the previous engine is idle and is released here.
+   */
+  private engineForNextJob(): Promise<AnalysisEngine> {
+    const choice = currentModelChoice(this.opts.db, this.opts.modelsRoot);
+    const key = JSON.stringify(choice);
+    if (this.engineCache === null || this.engineCache.key !== key) {
+      const previous = this.engineCache?.engine;
+      const engine = this.opts.engine(choice);
+      this.engineCache = { key, engine };
+      // A model that failed to load is tried again for the next job, not remembered as failed.
+      engine.catch(() => {
+        if (this.engineCache?.engine === engine) this.engineCache = null;
+      });
+      previous?.then((e) => e.close()).catch(() => undefined);
+    }
+    return this.engineCache!.engine;
   }
 
   private job(row: JobRow) {
@@ -92,20 +115,30 @@ export class AffectService {
         } catch (err) {
           ffmpegError = (err as Error).message;
         }
-        // The models the engine will use: each role's default folder (by folder name, as the engine resolves them).
+        // The models the next analysis will use: the chosen folder per role (Settings), else the default.
         const roleNames: Record<string, string> = { faceDetector: 'face-detector', faceExpression: 'face-expression', voiceEmotion: 'voice-emotion' };
-        const models = Object.entries(DEFAULT_MODEL_IDS).flatMap(([key, folder]) => {
-          const role = roleNames[key];
-          const m = listModels().find((x) => 'dir' in x && path.basename(x.dir) === folder);
-          return m && 'dir' in m ? [{ role, id: m.id, version: m.version, sha256: m.sha256, architecture: m.architecture, labels: m.labels, heldOutUar: heldOutUar(m), metrics: m.metrics }] : [];
-        });
+        const models = listInstalledModels(db, this.opts.modelsRoot)
+          .filter((m) => m.selected)
+          .map(({ role, id, version, sha256, architecture, labels, heldOutUar, metrics }) => ({ role: roleNames[role], id, version, sha256, architecture, labels, heldOutUar, metrics }));
         return { appVersion: APP_VERSION, databasePath: this.opts.databasePath, ffmpeg, ffmpegError, models, note: ESTIMATE_NOTE };
+      },
+      'models.list': () => listInstalledModels(db, this.opts.modelsRoot),
+      'models.select': (i) => {
+        try {
+          selectModel(db, i.role, i.id, this.opts.modelsRoot);
+        } catch (err) {
+          throw new ApiError((err as Error).message, 'bad-request');
+        }
+        return listInstalledModels(db, this.opts.modelsRoot);
       },
       'clients.list': (i) => listClients(db, i),
       'clients.create': (i) => {
-        if (listClients(db, { search: i.code, includeArchived: true }).some((c) => c.code === i.code))
-          throw new ApiError(`a client with code "${i.code}" already exists`, 'bad-request');
-        return ensureClient(db, i.code, i.displayName ?? undefined);
+        try {
+          return createClient(db, i.code, i.displayName);
+        } catch (err) {
+          if (err instanceof DuplicateClientError) throw new ApiError(err.message, 'bad-request');
+          throw err;
+        }
       },
       'clients.rename': (i) => (renameClient(db, i.id, i.displayName), this.client(i.id)),
       'clients.archive': (i) => (setClientArchived(db, i.id, i.archived), this.client(i.id)),

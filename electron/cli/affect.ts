@@ -5,6 +5,7 @@ const USAGE = `affect — offline expression estimates for recorded sessions
 
 Usage:
   affect analyze <file|dir…> [--db <path>] [--fps <n>] [--client <code>] [--shard i/N] [--force] [--json]
+                 [--face-model <id|dir>] [--voice-model <id|dir>] [--detector <id|dir>]   (see: affect models)
   affect merge <db…> --into <db> [--json]
   affect eval face <dir> [--model <id>] [--cropped] [--predictions <out.csv>] [--json]
   affect eval voice <dir> [--model <id>] [--predictions <out.csv>] [--json]

@@ -21,6 +21,25 @@ export const ModelInfo = z.object({
   metrics: z.record(z.string(), z.unknown()).optional(),
 });
 
+/** The analysis roles a model can fill (the engine loads one model per role). */
+export const ModelRole = z.enum(['faceDetector', 'faceExpression', 'voiceEmotion']);
+
+/** An installed model, as offered in Settings: which role it fits, and whether it is the chosen one. */
+export const InstalledModel = z.object({
+  role: ModelRole,
+  id: z.string(),
+  version: z.string(),
+  sha256: z.string(),
+  architecture: z.string(),
+  labels: z.array(z.string()),
+  heldOutUar: z.number().nullable(),
+  metrics: z.record(z.string(), z.unknown()).optional(),
+  /** The engine uses this model for its role (for the next analysis). */
+  selected: z.boolean(),
+  /** The app's default for the role. */
+  isDefault: z.boolean(),
+});
+
 export const AppInfo = z.object({
   appVersion: z.string(),
   databasePath: z.string(),
@@ -196,6 +215,9 @@ const seconds = z.number().min(0);
 /** method name → input and output schema. */
 export const API = {
   'app.info': { input: z.object({}), output: AppInfo },
+  'models.list': { input: z.object({}), output: z.array(InstalledModel) },
+  /** Choose the model for a role (null: back to the default). Takes effect for the next analysis. */
+  'models.select': { input: z.object({ role: ModelRole, id: z.string().min(1).nullable() }), output: z.array(InstalledModel) },
   'clients.list': { input: z.object({ search: z.string().optional(), includeArchived: z.boolean().optional() }), output: z.array(Client) },
   'clients.create': { input: z.object({ code: z.string().trim().min(1).max(64), displayName: z.string().max(200).nullable().optional() }), output: Client },
   'clients.rename': { input: z.object({ id, displayName: z.string().max(200).nullable() }), output: Client },

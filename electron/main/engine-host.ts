@@ -11,7 +11,8 @@ import { openDatabase } from '../store/db.js';
 const databasePath = process.env.AFFECT_DB_PATH;
 if (!databasePath || !process.send) throw new Error('engine host: start it from the Electron main process (AFFECT_DB_PATH and an IPC channel are needed)');
 const db = openDatabase(databasePath);
-const service = new AffectService({ db, databasePath, engine: () => AnalysisEngine.create({ modelsRoot: process.env.AFFECT_MODELS_DIR || undefined }) });
+const modelsRoot = process.env.AFFECT_MODELS_DIR || undefined;
+const service = new AffectService({ db, databasePath, modelsRoot, engine: (models) => AnalysisEngine.create({ modelsRoot, ...models }) });
 const host = createRpcHost(service, (msg) => process.send!(msg));
 process.on('message', (msg) => void host(msg as RpcRequest));
 process.on('disconnect', () => {

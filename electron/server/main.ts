@@ -20,7 +20,7 @@ async function main() {
     process.exit(1);
   }
   const db = openDatabase(databasePath);
-  const service = new AffectService({ db, databasePath, engine: () => AnalysisEngine.create() });
+  const service = new AffectService({ db, databasePath, engine: (models) => AnalysisEngine.create({ ...models }) });
   const port = values.port === undefined ? 0 : Number(values.port);
   const { server, url } = await startBrowserServer({ service, db, rendererDir, uploadDir: path.join(path.dirname(databasePath), 'imports'), port });
   process.stdout.write(url + '\n');

@@ -18,6 +18,21 @@ export function ensureClient(db: Db, code: string, displayName?: string): Client
   return db.prepare(`${SELECT} WHERE code = ?`).get(trimmed) as ClientRow;
 }
 
+/** Create a client; throws DuplicateClientError when the code is taken (archived clients included). */
+export function createClient(db: Db, code: string, displayName?: string | null): ClientRow {
+  const trimmed = code.trim();
+  if (!trimmed) throw new Error('client code must not be empty');
+  const inserted = db.prepare('INSERT INTO clients (code, display_name) VALUES (?, ?) ON CONFLICT (code) DO NOTHING').run(trimmed, displayName ?? null);
+  if (inserted.changes === 0) throw new DuplicateClientError(trimmed);
+  return db.prepare(`${SELECT} WHERE code = ?`).get(trimmed) as ClientRow;
+}
+
+export class DuplicateClientError extends Error {
+  constructor(readonly code: string) {
+    super(`a client with code "${code}" already exists`);
+  }
+}
+
 export function getClient(db: Db, id: number): ClientRow | undefined {
   return db.prepare(`${SELECT} WHERE id = ?`).get(id) as ClientRow | undefined;
 }

@@ -6,6 +6,8 @@ export interface CropSpec {
   margin: number;
   /** Expand the shorter side so the crop is square (keeps the face's aspect ratio). */
   square: boolean;
+  /** Move the crop centre by this fraction of the box height (negative = up); 0 when absent. */
+  offsetY?: number;
 }
 
 export const DEFAULT_CROP: CropSpec = { margin: 0.15, square: true };
@@ -13,7 +15,7 @@ export const DEFAULT_CROP: CropSpec = { margin: 0.15, square: true };
 /** The region to cut around a detected face box (may extend past the image; it is edge-filled). */
 export function expandBox(box: Box, spec: CropSpec): Box {
   const cx = box.x + box.width / 2;
-  const cy = box.y + box.height / 2;
+  const cy = box.y + box.height / 2 + (spec.offsetY ?? 0) * box.height;
   let w = box.width * (1 + 2 * spec.margin);
   let h = box.height * (1 + 2 * spec.margin);
   if (spec.square) w = h = Math.max(w, h);

@@ -36,11 +36,13 @@ export const ModelManifestSchema = z.object({
   }),
   /** Class labels in output order, in the project vocabulary (see labels.ts). */
   labels: z.array(z.string()),
-  /** Face crops: margin around the detected box, as a fraction of its size. */
+  /** Face crops: margin around the detected box, as a fraction of its size; offsetY moves the crop centre by
+   *  this fraction of the box height (negative = up), to match how the training images framed faces. */
   crop: z
     .object({
       margin: z.number().min(0),
       square: z.boolean(),
+      offsetY: z.number().min(-0.5).max(0.5).optional(),
     })
     .optional(),
   /** Voice front end parameters (see voice/logmel.ts). */

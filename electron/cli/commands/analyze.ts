@@ -15,7 +15,7 @@ import { parseShard, shardOf } from '../shard.js';
 
 /**
  * affect analyze <file|dir|…> [--db <path>] [--fps <n>] [--client <code>] [--json] [--threads <n>]
- *                [--shard i/N] [--force] [--no-store]
+ *                [--shard i/N] [--force] [--no-store] [--face-model <id|dir>] [--voice-model <id|dir>] [--detector <id|dir>]
  * Each file is analysed, then stored in one transaction. A file already stored with the same content,
  * fps and models is skipped (so a batch started again resumes where it stopped) unless --force.
  * A bad file gets one line on stderr naming it and the problem; the others go on; exit 1 if any failed.
@@ -30,6 +30,9 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
     shard: { type: 'string' },
     force: { type: 'boolean', default: false },
     'no-store': { type: 'boolean', default: false },
+    'face-model': { type: 'string' },
+    'voice-model': { type: 'string' },
+    detector: { type: 'string' },
   });
   if (positionals.length === 0) throw new UsageError('analyze needs at least one file or directory');
   const fps = values.fps === undefined ? 2 : Number(values.fps);
@@ -52,7 +55,7 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
   }
   const dbPath = values.db ?? defaultDatabasePath();
   const db = values['no-store'] ? null : openDatabase(dbPath);
-  const engine = await AnalysisEngine.create({ threads });
+  const engine = await AnalysisEngine.create({ threads, faceExpression: values['face-model'], voiceEmotion: values['voice-model'], faceDetector: values.detector });
   if (!values.json)
     writeLine(io.stderr, `ffmpeg: ${engine.ffmpeg.ffmpeg} (${engine.ffmpeg.source})${db ? `; database: ${dbPath}` : ''}${shard ? `; shard ${shard.index}/${shard.count}: ${files.length} of ${expanded.files.length} files` : ''}`);
   const modelShas = engine.models.map((m) => m.sha256);

@@ -80,6 +80,10 @@ def crop_spec() -> dict:
     return {'margin': round(float(margin), 2), 'square': True}
 
 
+ARCH_NAMES = {'resnet50': 'ResNet-50 (3x3 stride-1 stem, no max-pool)',
+              'resnet50-s4': 'ResNet-50 (3x3 stride-2 stem + max-pool, blocks at 12/6/3/2 px)'}
+
+
 class FlipAverage(nn.Module):
     """logits = (f(x) + f(mirror(x))) / 2 — horizontal-flip test-time augmentation inside the graph."""
 
@@ -92,6 +96,35 @@ class FlipAverage(nn.Module):
         return (self.net(x) + self.net(torch.index_select(x, 3, self.rev))) / 2
 
 
+def store_weights_fp16(onnx_path: str, min_elements: int = 1024) -> dict:
+    """Store large float32 initializers as float16 with a Cast back to float32 in front of their use.
+    Arithmetic stays float32 (onnxruntime folds the casts when the session is created); the file halves.
+    Returns {'tensors': n, 'bytesBefore': b0, 'bytesAfter': b1}."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    model = onnx.load(onnx_path)
+    g = model.graph
+    b0 = os.path.getsize(onnx_path)
+    casts, kept, n = [], [], 0
+    for init in g.initializer:
+        if init.data_type == TensorProto.FLOAT and int(np.prod(init.dims)) >= min_elements:
+            arr = numpy_helper.to_array(init).astype(np.float16)
+            kept.append(numpy_helper.from_array(arr, init.name + '__fp16'))
+            casts.append(helper.make_node('Cast', [init.name + '__fp16'], [init.name], to=TensorProto.FLOAT, name=init.name + '__cast'))
+            n += 1
+        else:
+            kept.append(init)
+    del g.initializer[:]
+    g.initializer.extend(kept)
+    nodes = casts + list(g.node)
+    del g.node[:]
+    g.node.extend(nodes)
+    onnx.checker.check_model(model)
+    onnx.save(model, onnx_path)
+    return {'tensors': n, 'bytesBefore': b0, 'bytesAfter': os.path.getsize(onnx_path)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument('--run', required=True)
@@ -99,6 +132,7 @@ def main() -> None:
     ap.add_argument('--tta', default='auto', choices=['auto', 'on', 'off'])
     ap.add_argument('--id', default='face-cnn')
     ap.add_argument('--version', default='1.0.0')
+    ap.add_argument('--fp16', action='store_true', help='store the weights as float16 (computation stays float32)')
     args = ap.parse_args()
     torch.set_num_threads(2)
     ck_path = os.path.join(args.run, 'final.pt')
@@ -177,15 +211,24 @@ def main() -> None:
                       dynamic_axes={'input': {0: 'batch'}, 'logits': {0: 'batch'}}, opset_version=13, do_constant_folding=True)
     import onnx
     onnx.checker.check_model(onnx.load(onnx_path))
+    if args.fp16:
+        report['weightsFp16'] = store_weights_fp16(onnx_path)
+        # What the fp16 file computes: the same network with every stored weight rounded to float16 (BatchNorm is folded
+        # into the convolutions before rounding in the file, so this is close to, not bit-identical with, the file).
+        half = build(ck['arch'])
+        half.load_state_dict({k: (v.half().float() if v.is_floating_point() else v) for k, v in ck['model'].items()})
+        half_logits = predict_logits(half, xva, flip_tta=use_tta).numpy()
+        report['valAccuracyFp16Weights'] = round(float((half_logits.argmax(1) == yva).mean()), 4)
     manifest_path = os.path.join(args.out, 'manifest.json')
     old = json.load(open(manifest_path)) if os.path.exists(manifest_path) else {}
     manifest = {
         'id': args.id,
         'version': args.version,
         'task': 'face-expression',
-        'architecture': f'{ck["arch"]}: {"ResNet-50 (3x3 stem, no max-pool)" if ck["arch"] == "resnet50" else "compact ResNet"}, '
+        'architecture': f'{ck["arch"]}: {ARCH_NAMES.get(ck["arch"], "compact ResNet")}, '
                         f'48x48 gray, {report["params"] / 1e6:.2f} M params'
-                        + (', horizontal-flip averaging in graph' if use_tta else ''),
+                        + (', horizontal-flip averaging in graph' if use_tta else '')
+                        + (', weights stored as float16' if args.fp16 else ''),
         'file': 'model.onnx',
         'sha256': '0' * 64,
         'input': {'name': 'input', 'shape': [-1, 1, 48, 48], 'layout': 'NCHW', 'channels': 'gray',
@@ -204,7 +247,9 @@ def main() -> None:
     with open(manifest_path, 'w') as f:
         json.dump(manifest, f, indent=2)
         f.write('\n')
-    with open(os.path.join(HERE, 'metrics.json'), 'w') as f:
+    # The figures live beside the model's own training folder (face-cnn/train/metrics.json, face-resnet50/train/...).
+    os.makedirs(os.path.join(args.out, 'train'), exist_ok=True)
+    with open(os.path.join(args.out, 'train', 'metrics.json'), 'w') as f:
         json.dump(report, f, indent=1)
     os.system(f'/usr/bin/python3 {os.path.join(HERE, "fill_sha256.py")} {args.out}')
     print(json.dumps({k: v for k, v in report.items() if k not in ('history',)}, indent=1))

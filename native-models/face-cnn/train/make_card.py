@@ -6,6 +6,8 @@ eval_ts.json (the `affect eval face --json` output on the validation split, see 
 import json
 import os
 
+from card_tables import confusion_table, coverage_table, history_table, pct, per_class_table
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 M = json.load(open(os.path.join(HERE, 'metrics.json')))
 FA = json.load(open(os.path.join(HERE, 'faceapi_metrics.json'))) if os.path.exists(os.path.join(HERE, 'faceapi_metrics.json')) else None
@@ -14,7 +16,6 @@ SPLIT = json.load(open(os.path.join(HERE, 'split.json')))
 MAN = json.load(open(os.path.join(HERE, '..', 'manifest.json')))
 CM = json.load(open(os.path.join(HERE, 'crop_measurement.json')))
 V = M['validation']
-pct = lambda x: f'{100 * x:.1f}%'
 
 
 def stage_command(st):
@@ -31,25 +32,6 @@ stage_end_acc = ' → '.join(pct([h for h in M['history'] if h.get('stage', 1) =
 stage_cmds = '\n'.join(stage_command(st) for st in STAGES)
 
 
-def per_class_table(m):
-    rows = ['| class | n | precision | recall | F1 |', '|---|---:|---:|---:|---:|']
-    for c, v in m['perClass'].items():
-        rows.append(f'| {c} | {v["n"]} | {pct(v["precision"])} | {pct(v["recall"])} | {pct(v["f1"])} |')
-    return '\n'.join(rows)
-
-
-def confusion_table(m):
-    cls = m['classes'] if 'classes' in m else m['confusion']['labels']
-    mat = m['confusion'] if isinstance(m['confusion'], list) else m['confusion']['matrix']
-    rows = ['| true \\ predicted | ' + ' | '.join(cls) + ' |', '|---|' + '---:|' * len(cls)]
-    for c, r in zip(cls, mat):
-        rows.append(f'| **{c}** | ' + ' | '.join(str(v) for v in r) + ' |')
-    return '\n'.join(rows)
-
-
-coverage_md = '\n'.join(f"| {r['abstainBelow']} | {pct(r['coverage'])} | {pct(r['accuracyOfKept'])} |" for r in M['coverageTable'])
-hist = '\n'.join(f'| {h.get("stage", 1)} | {h["epoch"]} | {h["lr"]:.4f} | {h["train_loss"]:.3f} | {pct(h["train_acc"])} | {pct(h["val_acc"])} | {h["wall_s"]:.0f} | {h["cpu_s"]:.0f} |'
-                 for h in M['history'])
 ts_line = (f'| same model through the engine (onnxruntime-node, jpeg-js decode, TS preprocessing), `affect eval face --cropped` | '
            f'{pct(TS["accuracy"])} | {pct(TS["macroF1"])} | {pct(TS["uar"])} | our validation split ({TS["n"]}); {TS["imagesPerSecond"]:.0f} images/s including JPEG decoding, on the shared 2 cores |') if TS else ''
 fa_line = (f'| @vladmandic/face-api 1.7.15 expression net (measured by us, `measure_faceapi.py`) | {pct(FA["accuracy"])} | {pct(FA["macroF1"])} | '
@@ -102,9 +84,7 @@ Every choice (architecture, schedule, TTA, temperature, abstain threshold) was m
   each raised validation accuracy ({stage_end_acc} without flip averaging):
 {stage_lines}
 
-| stage | epoch | lr (end) | train loss | train acc (augmented) | val acc | wall s | CPU s |
-|---:|---:|---:|---:|---:|---:|---:|---:|
-{hist}
+{history_table(M)}
 
 ## Validation results ({V['n']} images, never trained on)
 Horizontal-flip averaging: validation accuracy {pct(M['valAccuracyPlain'])} without, {pct(M['valAccuracyFlipTTA'])} with;
@@ -127,9 +107,7 @@ probability says the label is more likely wrong than right (validation predictio
 0.45–0.55 are right {pct(M['accuracyInConfidenceBand045to055'])} of the time). At that threshold {pct(M['abstainCoverage'])} of
 validation images get a label, and those are right {pct(M['accuracyWhenNotAbstaining'])} of the time. Other thresholds:
 
-| abstainBelow | images labelled | accuracy of those |
-|---:|---:|---:|
-{coverage_md}
+{coverage_table(M)}
 
 ## Figures side by side (read the "data" column before comparing)
 | model | accuracy | macro-F1 | UAR | data |

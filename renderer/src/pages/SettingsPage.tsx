@@ -1,8 +1,10 @@
 import { api } from '../api';
+import { ModelChooser } from '../components/ModelChooser';
 import { useApi } from '../components/useApi';
 
 export function SettingsPage() {
   const info = useApi(() => api.call('app.info', {}), []);
+  const installed = useApi(() => api.call('models.list', {}), []);
   const d = info.data;
   return (
     <section>
@@ -56,6 +58,15 @@ export function SettingsPage() {
             </table>
             <p className="muted">{d.note} All processing happens on this computer; nothing is sent anywhere.</p>
           </div>
+          {installed.data && (
+            <ModelChooser
+              models={installed.data}
+              onChanged={() => {
+                info.reload();
+                installed.reload();
+              }}
+            />
+          )}
         </>
       )}
     </section>
