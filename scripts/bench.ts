@@ -2,7 +2,7 @@
  * npm run bench [-- --minutes 10] — speed and memory figures, printed (never asserted in tests).
  *  1. End to end: `AnalysisEngine.analyze` on a generated N-minute 720p video (the bundled sample's
  *     face and speech, looped and scaled to 1280×720): frames/s, real-time factor, peak memory.
- *  2. Face expression stage: images/s at batch 1 and 8, on 1 and 2 threads.
+ *  2. Face expression stage: images/s at batch 1 and 8, on 1 and 2 threads, for every installed face-expression model.
  *  3. Face detector: ms per frame.  4. Voice stage: real-time factor on 60 s of speech.
  *  5. `affect merge` of 100 shard databases (each one analysed session of the sample, made distinct).
  */
@@ -18,7 +18,7 @@ import { cropFace } from '../electron/analysis/face/crop.js';
 import { readAudio, streamVideoFrames } from '../electron/analysis/media/decode.js';
 import { resolveFfmpeg } from '../electron/analysis/media/ffmpeg-path.js';
 import { probeMedia } from '../electron/analysis/media/probe.js';
-import { DEFAULT_MODEL_IDS, resolveModelDir } from '../electron/analysis/models/registry.js';
+import { DEFAULT_MODEL_IDS, listModels, resolveModelDir } from '../electron/analysis/models/registry.js';
 import type { RgbImage } from '../electron/analysis/image.js';
 import { VoiceEmotionModel } from '../electron/analysis/voice/voice-model.js';
 import { windowSignal } from '../electron/analysis/voice/windows.js';
@@ -57,18 +57,20 @@ async function sampleCrops(n: number, size: number): Promise<RgbImage[]> {
 }
 
 if (!skip.has('face')) {
-  const dir = resolveModelDir(DEFAULT_MODEL_IDS.faceExpression);
+  const faceModels = listModels().flatMap((m) => ('dir' in m && m.task === 'face-expression' ? [m.dir] : []));
   const crops = await sampleCrops(64, 96);
-  for (const threads of [1, 2]) {
-    const model = await FaceExpressionModel.load(dir, { threads, maxBatch: 8 });
-    await model.classify(crops.slice(0, 8)); // warm-up
-    for (const batch of [1, 8]) {
-      const [, s] = await timeIt(async () => {
-        for (let i = 0; i < crops.length; i += batch) await model.classify(crops.slice(i, i + batch));
-      });
-      console.log(`face expression (${model.manifest.id}): batch ${batch}, ${threads} thread(s): ${(crops.length / s).toFixed(1)} images/s`);
+  for (const dir of faceModels) {
+    for (const threads of [1, 2]) {
+      const model = await FaceExpressionModel.load(dir, { threads, maxBatch: 8 });
+      await model.classify(crops.slice(0, 8)); // warm-up
+      for (const batch of [1, 8]) {
+        const [, s] = await timeIt(async () => {
+          for (let i = 0; i < crops.length; i += batch) await model.classify(crops.slice(i, i + batch));
+        });
+        console.log(`face expression (${model.manifest.id}): batch ${batch}, ${threads} thread(s): ${(crops.length / s).toFixed(1)} images/s`);
+      }
+      await model.release();
     }
-    await model.release();
   }
 }
 

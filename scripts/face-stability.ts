@@ -2,9 +2,10 @@
  * Frame-to-frame stability of the face track on real video: flicker rate (share of consecutive
  * labelled frames whose estimate changes) and the majority vote, without smoothing and with a
  * centred moving average of ±1 and ±2 frames. Reads the bundled sample and ../shared/datasets/videos.
- *   node --import tsx scripts/face-stability.ts [--fps 2] [--model <id or dir>]
+ *   node --import tsx scripts/face-stability.ts [--fps 2] [--model <id or dir>] [--json <out.json>]
+ * --json also writes the rows (the face model cards read native-models/<id>/train/stability.json).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { FaceDetector } from '../electron/analysis/face/detector.js';
@@ -17,7 +18,7 @@ import { flickerRate } from '../electron/analysis/smoothing.js';
 import { aggregateTrack } from '../electron/analysis/vote.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const { values } = parseArgs({ options: { fps: { type: 'string', default: '2' }, model: { type: 'string', default: DEFAULT_MODEL_IDS.faceExpression } } });
+const { values } = parseArgs({ options: { fps: { type: 'string', default: '2' }, model: { type: 'string', default: DEFAULT_MODEL_IDS.faceExpression }, json: { type: 'string' } } });
 const fps = Number(values.fps);
 const ff = resolveFfmpeg();
 const detector = await FaceDetector.load(resolveModelDir(DEFAULT_MODEL_IDS.faceDetector));
@@ -29,16 +30,19 @@ const files = [
 ];
 console.log(`face stability: model ${model.manifest.id}@${model.manifest.version}, ${fps} fps`);
 console.log('file | radius | frames with label | flicker rate | majority (share)');
+const rows: Array<{ file: string; smoothRadius: number; frames: number; labelled: number; flickerRate: number | null; majority: string | null; majorityShare: number | null }> = [];
 for (const file of files) {
   const info = await probeMedia(file, ff);
   for (const radius of [0, 1, 2]) {
     const frames = await runFaceTrack(file, info.video!, ff, detector, model, { fps, maxSide: 640, smoothRadius: radius });
     const agg = aggregateTrack(model.manifest.labels, frames);
     const fr = flickerRate(frames.map((f) => f.label));
+    rows.push({ file: path.basename(file), smoothRadius: radius, frames: frames.length, labelled: agg.votes, flickerRate: fr, majority: agg.majority, majorityShare: agg.majority ? agg.distribution[agg.majority] : null });
     console.log(
       `${path.basename(file)} | ±${radius} | ${agg.votes}/${frames.length} | ${fr === null ? 'n/a' : fr.toFixed(3)} | ${agg.majority ?? '—'} (${agg.majority ? (agg.distribution[agg.majority] * 100).toFixed(0) + '%' : ''})`,
     );
   }
 }
+if (values.json) writeFileSync(values.json, JSON.stringify({ model: `${model.manifest.id}@${model.manifest.version}`, fps, crop: model.manifest.crop, rows }, null, 1) + '\n');
 await detector.release();
 await model.release();

@@ -61,6 +61,21 @@ test('analyze --json on the bundled sample: one JSON object, both tracks, stored
   assert.equal(count(db, 'window_results'), s.voice.windows);
 });
 
+test('analyze --face-model/--voice-model pick other installed models; a model of the wrong kind is refused by name', { timeout: 240_000 }, () => {
+  const tiny = path.join(REPO_ROOT, 'tests/fixtures/models');
+  const r = affect(['analyze', SAMPLE, '--no-store', '--json', '--fps', '1', '--face-model', path.join(tiny, 'face-cnn-tiny'), '--voice-model', path.join(tiny, 'voice-spectrogram-cnn-tiny')]);
+  assert.equal(r.code, 0, r.stderr);
+  const s = JSON.parse(r.stdout);
+  checkSummary(s);
+  assert.deepEqual(s.models.map((m: { id: string }) => m.id).sort(), ['blazeface-front-128', 'face-cnn-tiny', 'voice-spectrogram-cnn-tiny']);
+  const wrong = affect(['analyze', SAMPLE, '--no-store', '--face-model', 'voice-spectrogram-cnn']);
+  assert.notEqual(wrong.code, 0);
+  assert.match(wrong.stderr, /voice-spectrogram-cnn is a voice-emotion model, not face-expression/);
+  const unknown = affect(['analyze', SAMPLE, '--no-store', '--face-model', 'no-such-model']);
+  assert.notEqual(unknown.code, 0);
+  assert.match(unknown.stderr, /unknown model "no-such-model" \(available in .*face-cnn/);
+});
+
 test('bad inputs: one line naming the file and the problem, non-zero exit, nothing stored or damaged', { timeout: 240_000 }, () => {
   const before = count(db, 'sessions');
   const cases: Array<[string, RegExp]> = [

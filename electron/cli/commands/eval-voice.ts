@@ -1,24 +1,12 @@
 import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { classificationReport, formatReport } from '../../analysis/metrics.js';
 import { MediaInputError, throwIfAborted } from '../../analysis/media/errors.js';
 import { resolveFfmpeg } from '../../analysis/media/ffmpeg-path.js';
+import { DEFAULT_MODEL_IDS, resolveModelDir } from '../../analysis/models/registry.js';
 import { classifyAudioFile, VoiceEmotionModel } from '../../analysis/voice/voice-model.js';
 import { parseCommandArgs, UsageError, writeLine, type CliIO } from '../io.js';
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-export const DEFAULT_VOICE_MODEL = 'voice-spectrogram-cnn';
-
-/** `--model`: a folder holding manifest.json, else a model id under native-models/. */
-export function resolveModelDir(idOrDir: string): string {
-  if (existsSync(path.join(idOrDir, 'manifest.json'))) return path.resolve(idOrDir);
-  if (/^[\w.-]+$/.test(idOrDir)) {
-    const dir = path.join(REPO_ROOT, 'native-models', idOrDir);
-    if (existsSync(path.join(dir, 'manifest.json'))) return dir;
-  }
-  throw new UsageError(`--model ${idOrDir}: neither a model folder with manifest.json nor a model id under native-models/`);
-}
 
 /** Minimal RFC-4180 CSV: quoted fields, doubled quotes, CRLF. */
 export function parseCsv(text: string): string[][] {
@@ -67,14 +55,19 @@ function formatSeconds(s: number): string {
 
 export async function runEvalVoice(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
-    model: { type: 'string', default: DEFAULT_VOICE_MODEL },
+    model: { type: 'string', default: DEFAULT_MODEL_IDS.voiceEmotion },
     predictions: { type: 'string' },
     json: { type: 'boolean', default: false },
     threads: { type: 'string' },
   });
   if (positionals.length !== 1) throw new UsageError('eval voice needs exactly one <dir> holding audio files and labels.csv');
   const dir = path.resolve(positionals[0]);
-  const modelDir = resolveModelDir(values.model!);
+  let modelDir: string;
+  try {
+    modelDir = resolveModelDir(values.model!);
+  } catch (err) {
+    throw new UsageError(`--model: ${(err as Error).message}`);
+  }
   const threads = values.threads ? Number(values.threads) : undefined;
   if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) throw new UsageError('--threads must be a positive integer');
 

@@ -7,7 +7,7 @@ import os
 
 from voicedata import HERE
 
-DEFAULTS = {'epochs': 60, 'width': 16, 'aug_prob': 0.5, 'gain_db': 6.0, 'specaug': 1, 'balance': 1, 'inorm': 0, 'time_pool': 2, 'crops': 1, 'lr': 0.003}
+DEFAULTS = {'epochs': 100, 'width': 16, 'aug_prob': 0.5, 'gain_db': 6.0, 'specaug': 1, 'balance': 1, 'inorm': 0, 'time_pool': 2, 'crops': 1, 'lr': 0.003}
 runs = os.path.join(HERE, 'runs')
 print('| run | differs from the shipped recipe | UAR (mean ± sd) | accuracy | macro-F1 | window UAR |')
 print('|---|---|---|---|---|---|')

@@ -14,7 +14,7 @@ from voicedata import HERE
 p = argparse.ArgumentParser()
 p.add_argument('--run', required=True)
 p.add_argument('--cv-run', help='CV run whose summary goes into metrics (omit only for a provisional manifest)')
-p.add_argument('--version', default='1.1.0')
+p.add_argument('--version', default='1.2.0')
 a = p.parse_args()
 
 model_dir = os.path.abspath(os.path.join(HERE, '..'))
