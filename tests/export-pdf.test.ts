@@ -15,12 +15,40 @@ import { SAMPLE_MP4, SHIPPED_MODELS_PRESENT, storeScriptedSession } from './help
 const CLIENT = 'C-0042';
 const HAVE_PDFTOPPM = spawnSync('pdftoppm', ['-v'], { encoding: 'utf8' }).error === undefined;
 
-/** The text an uncompressed pdfkit file shows: the hex strings of each TJ array, decoded (WinAnsi ≈ latin1). */
+/**
+ * The text an uncompressed pdfkit file shows, in drawing order: each TJ's hex glyph codes decoded through the
+ * ToUnicode map of the font selected by the last Tf (the fonts are embedded subsets with Identity-H encoding).
+ * The TJ pattern has no ambiguous repetition, so binary font streams cannot make it backtrack for long.
+ */
 function pdfText(pdf: Buffer): string {
   const src = pdf.toString('latin1');
+  const objects = new Map<string, string>();
+  for (const m of src.matchAll(/(\d+) 0 obj\s*([\s\S]*?)endobj/g)) objects.set(m[1], m[2]);
+  const toUnicode = (fontRef: string): Map<number, string> => {
+    const map = new Map<number, string>();
+    const cmapRef = /\/ToUnicode (\d+) 0 R/.exec(objects.get(fontRef) ?? '')?.[1];
+    const cmap = cmapRef ? objects.get(cmapRef) ?? '' : '';
+    for (const r of cmap.matchAll(/<([0-9a-f]+)> <([0-9a-f]+)> \[([^\]]*)\]/gi)) {
+      const start = parseInt(r[1], 16);
+      [...r[3].matchAll(/<([0-9a-f ]+)>/gi)].forEach((e, i) =>
+        map.set(start + i, String.fromCharCode(...e[1].split(' ').map((h) => parseInt(h, 16)))),
+      );
+    }
+    return map;
+  };
+  const fonts = new Map<string, Map<number, string>>(); // resource name (F1…) → code → text
+  for (const m of src.matchAll(/\/(F\d+) (\d+) 0 R/g)) if (!fonts.has(m[1])) fonts.set(m[1], toUnicode(m[2]));
   const out: string[] = [];
-  for (const m of src.matchAll(/\[((?:<[0-9a-fA-F]*>\s*-?[\d.]*\s*)+)\]\s*TJ/g))
-    out.push([...m[1].matchAll(/<([0-9a-fA-F]*)>/g)].map((h) => Buffer.from(h[1], 'hex').toString('latin1')).join(''));
+  let current = new Map<number, string>();
+  for (const m of src.matchAll(/\/(F\d+) [\d.]+ Tf|\[((?:<[0-9a-fA-F]*>[^<\]]*)+)\]\s*TJ/g)) {
+    if (m[1]) current = fonts.get(m[1]) ?? new Map();
+    else
+      out.push(
+        [...m[2].matchAll(/<([0-9a-fA-F]*)>/g)]
+          .map((h) => (h[1].match(/.{4}/g) ?? []).map((g) => current.get(parseInt(g, 16)) ?? '\ufffd').join(''))
+          .join(''),
+      );
+  }
   return out.join('\n');
 }
 
@@ -97,6 +125,24 @@ test('clinician PDF report from a stored session: 1–2 A4 pages, client code, m
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
   rendered.forEach((f, i) => copyFileSync(path.join(dir, f), path.join(ARTIFACTS_DIR, `session-report-page${i + 1}.png`)));
   assert.ok(existsSync(path.join(ARTIFACTS_DIR, 'session-report-page1.png')));
+});
+
+test('non-Latin client codes and file names print as written and stay searchable in the PDF', async () => {
+  const dir = tempDir();
+  const media = path.join(dir, 'запись Ελένη ü.mp4');
+  copyFileSync(SAMPLE_MP4, media);
+  const dbPath = path.join(dir, 'u.sqlite');
+  const db = openDatabase(dbPath);
+  const clientId = ensureClient(db, 'Клиент-7 Ω').id;
+  const id = await storeScriptedSession(db, media, { faceAt: () => 'happy', voiceAt: () => 'calm' }, { clientId });
+  const report = buildSessionReport(db, id);
+  db.close();
+  const file = path.join(dir, 'u.pdf');
+  await renderSessionReportPdf(report, file, { compress: false });
+  const text = pdfText(readFileSync(file));
+  assert.ok(text.includes('Клиент-7 Ω'), 'client code in Cyrillic and Greek');
+  assert.ok(text.includes('запись Ελένη ü.mp4'), 'file name as written');
+  assert.ok(!text.includes('\ufffd') && !text.includes('?'), 'no replacement characters');
 });
 
 test('affect export --format pdf for client:<code> writes one report per session into a folder', async () => {

@@ -1,4 +1,6 @@
 import { createWriteStream } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import PDFDocument from 'pdfkit';
 import { SUBSCALES } from '../analysis/dass/score.js';
 import { EMOTION_LABELS } from '../analysis/labels.js';
@@ -15,8 +17,17 @@ const MUTED = '#666666';
 const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)}%`);
 const clock = (s: number) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}`;
 
-/** Standard PDF fonts encode WinAnsi only: other characters are shown as "?" rather than as wrong glyphs. */
-const winAnsi = (s: string) => s.replace(/[^\u0020-\u007e\u00a0-\u00ff\u2013\u2014\u2018\u2019\u201c\u201d\u2022\u2026\u20ac]/g, '?');
+/**
+ * DejaVu Sans, embedded (subset) so client codes, names and file names in Latin, Greek, Cyrillic, Armenian, Georgian,
+ * Hebrew or Arabic script print as written; the text stays searchable and copyable (ToUnicode map). Scripts the font
+ * lacks (e.g. CJK, Sinhala, Tamil) show empty boxes but still copy out correctly. Licence: data/fonts/LICENSE.
+ */
+export const REPORT_FONTS = {
+  regular: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../data/fonts/DejaVuSans.ttf'),
+  bold: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../data/fonts/DejaVuSans-Bold.ttf'),
+};
+const REGULAR = 'Body';
+const BOLD = 'Body-Bold';
 
 function niceStep(durationS: number): number {
   const target = durationS / 8;
@@ -40,8 +51,9 @@ export async function renderSessionReportPdf(report: SessionReport, file: string
     margins: { top: MARGIN, bottom: MARGIN + 20, left: MARGIN, right: MARGIN },
     compress,
     bufferPages: true,
+    font: REPORT_FONTS.regular,
     info: {
-      Title: winAnsi(`Session report${report.clientCode ? ` \u2014 ${report.clientCode}` : ''} \u2014 ${report.date}`),
+      Title: `Session report${report.clientCode ? ` \u2014 ${report.clientCode}` : ''} \u2014 ${report.date}`,
       Subject: report.disclaimer,
       Creator: 'Affect Workstation',
     },
@@ -52,21 +64,25 @@ export async function renderSessionReportPdf(report: SessionReport, file: string
     doc.on('error', reject);
     doc.pipe(out);
   });
+  doc.registerFont(REGULAR, REPORT_FONTS.regular);
+  doc.registerFont(BOLD, REPORT_FONTS.bold);
   const width = doc.page.width - 2 * MARGIN;
   const heading = (text: string) => {
-    doc.moveDown(0.8).font('Helvetica-Bold').fontSize(12).fillColor(INK).text(winAnsi(text), MARGIN, doc.y, { width });
+    doc.moveDown(0.8).font(BOLD).fontSize(12).fillColor(INK).text(text, MARGIN, doc.y, { width });
     doc.moveDown(0.25);
   };
-  const body = () => doc.font('Helvetica').fontSize(10).fillColor(INK);
+  const body = () => doc.font(REGULAR).fontSize(10).fillColor(INK);
 
   // Title and disclaimer.
-  doc.font('Helvetica-Bold').fontSize(18).fillColor(INK).text('Session report', MARGIN, MARGIN, { width });
-  doc.font('Helvetica').fontSize(9).fillColor(MUTED).text('Affect Workstation', MARGIN, MARGIN + 5, { width, align: 'right' });
+  doc.font(BOLD).fontSize(18).fillColor(INK).text('Session report', MARGIN, MARGIN, { width });
+  doc.font(REGULAR).fontSize(9).fillColor(MUTED).text('Affect Workstation', MARGIN, MARGIN + 5, { width, align: 'right' });
   doc.moveDown(0.6);
   const boxY = doc.y;
-  doc.rect(MARGIN, boxY, width, 22).fillAndStroke('#fff4d6', '#d9a400');
-  doc.font('Helvetica-Bold').fontSize(10).fillColor(INK).text(winAnsi(report.disclaimer), MARGIN + 8, boxY + 7, { width: width - 16 });
-  doc.y = boxY + 30;
+  doc.font(BOLD).fontSize(10);
+  const boxH = doc.heightOfString(report.disclaimer, { width: width - 16 }) + 12; // fits however the text wraps
+  doc.rect(MARGIN, boxY, width, boxH).fillAndStroke('#fff4d6', '#d9a400');
+  doc.fillColor(INK).text(report.disclaimer, MARGIN + 8, boxY + 6, { width: width - 16 });
+  doc.y = boxY + boxH + 8;
 
   // Who, when, what.
   const facts: Array<[string, string]> = [
@@ -77,8 +93,8 @@ export async function renderSessionReportPdf(report: SessionReport, file: string
   ];
   for (const [k, v] of facts) {
     const y = doc.y;
-    doc.font('Helvetica-Bold').fontSize(10).fillColor(INK).text(k, MARGIN, y, { width: 80 });
-    doc.font('Helvetica').text(winAnsi(v), MARGIN + 80, y, { width: width - 80 });
+    doc.font(BOLD).fontSize(10).fillColor(INK).text(k, MARGIN, y, { width: 80 });
+    doc.font(REGULAR).text(v, MARGIN + 80, y, { width: width - 80 });
   }
 
   // Estimates.
@@ -86,8 +102,8 @@ export async function renderSessionReportPdf(report: SessionReport, file: string
   const estimate = (name: string, label: string | null, line: string) => {
     const y = doc.y;
     doc.rect(MARGIN, y + 1, 9, 9).fill(label ? colorOf(label) : '#dddddd');
-    doc.font('Helvetica-Bold').fontSize(10).fillColor(INK).text(name, MARGIN + 15, y, { width: 60 });
-    body().text(winAnsi(line), MARGIN + 75, y, { width: width - 75 });
+    doc.font(BOLD).fontSize(10).fillColor(INK).text(name, MARGIN + 15, y, { width: 60 });
+    body().text(line, MARGIN + 75, y, { width: width - 75 });
   };
   estimate('Face', report.face.majority, `majority: ${trackLine(report.face, 'frames')}`);
   estimate('Voice', report.voice.majority, `majority: ${trackLine(report.voice, 'windows')}`);
@@ -104,7 +120,7 @@ export async function renderSessionReportPdf(report: SessionReport, file: string
   else {
     const d = report.dass;
     doc.text(
-      winAnsi(`Administered ${d.administeredOn} (${d.link})${d.complete ? '' : '; incomplete: some subscales could not be scored'}.${d.previous ? ` Compared with ${d.previous.administeredOn}.` : ' No earlier administration to compare with.'}`),
+      `Administered ${d.administeredOn} (${d.link})${d.complete ? '' : '; incomplete: some subscales could not be scored'}.${d.previous ? ` Compared with ${d.previous.administeredOn}.` : ' No earlier administration to compare with.'}`,
       MARGIN,
       doc.y,
       { width },
@@ -113,8 +129,8 @@ export async function renderSessionReportPdf(report: SessionReport, file: string
     const cols = [MARGIN, MARGIN + 95, MARGIN + 150, MARGIN + 270, MARGIN + 390];
     const row = (cells: string[], bold = false) => {
       const y = doc.y;
-      doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(10).fillColor(INK);
-      cells.forEach((c, i) => doc.text(winAnsi(c), cols[i], y, { width: (cols[i + 1] ?? MARGIN + width) - cols[i] - 4, lineBreak: false }));
+      doc.font(bold ? BOLD : REGULAR).fontSize(10).fillColor(INK);
+      cells.forEach((c, i) => doc.text(c, cols[i], y, { width: (cols[i + 1] ?? MARGIN + width) - cols[i] - 4, lineBreak: false }));
       doc.y = y + 14;
     };
     row(['Subscale', 'Score', 'Band', d.previous ? `Previous (${d.previous.administeredOn})` : 'Previous', 'Change'], true);
@@ -129,21 +145,21 @@ export async function renderSessionReportPdf(report: SessionReport, file: string
           : `${ch.difference > 0 ? '+' : ''}${ch.difference}${ch.bandChange === 'higher' ? ', band up' : ch.bandChange === 'lower' ? ', band down' : ''}${ch.flagged ? ' (flagged)' : ''}`;
       row([s[0].toUpperCase() + s.slice(1), cur.score === null ? '—' : String(cur.score), cur.band ?? 'not scored', prev ? `${prev.score ?? '—'} ${prev.band ?? ''}` : '—', change]);
     }
-    doc.font('Helvetica').fontSize(8).fillColor(MUTED).text('Scores on the DASS-42 scale (sums ×2); bands: Lovibond & Lovibond (1995). "Flagged": a change of 5 points or more.', MARGIN, doc.y + 2, { width });
+    doc.font(REGULAR).fontSize(8).fillColor(MUTED).text('Scores on the DASS-42 scale (sums ×2); bands: Lovibond & Lovibond (1995). "Flagged": a change of 5 points or more.', MARGIN, doc.y + 2, { width });
 
     heading('Items of note');
     body();
     if (d.itemsOfNote.length === 0) doc.text('None endorsed.', MARGIN, doc.y, { width });
-    for (const n of d.itemsOfNote) doc.text(winAnsi(`\u2022 Item ${n.item} (answer ${n.answer}): \u201c${n.text}\u201d \u2014 ${n.message}`), MARGIN, doc.y, { width });
+    for (const n of d.itemsOfNote) doc.text(`\u2022 Item ${n.item} (answer ${n.answer}): \u201c${n.text}\u201d \u2014 ${n.message}`, MARGIN, doc.y, { width });
   }
 
   heading('Models');
   body();
-  for (const m of report.models) doc.text(winAnsi(`${m.role}: ${m.id} version ${m.version} (sha256 ${m.sha256.slice(0, 12)}\u2026)`), MARGIN, doc.y, { width });
+  for (const m of report.models) doc.text(`${m.role}: ${m.id} version ${m.version} (sha256 ${m.sha256.slice(0, 12)}\u2026)`, MARGIN, doc.y, { width });
   if (report.warnings.length) {
     heading('Warnings');
     body();
-    for (const w of report.warnings) doc.text(winAnsi(`\u2022 ${w}`), MARGIN, doc.y, { width });
+    for (const w of report.warnings) doc.text(`\u2022 ${w}`, MARGIN, doc.y, { width });
   }
 
   // Footer on every page.
@@ -154,8 +170,8 @@ export async function renderSessionReportPdf(report: SessionReport, file: string
     doc.page.margins.bottom = 0;
     const y = doc.page.height - MARGIN - 4;
     doc.moveTo(MARGIN, y - 6).lineTo(MARGIN + width, y - 6).lineWidth(0.5).strokeColor('#bbbbbb').stroke();
-    doc.font('Helvetica').fontSize(8).fillColor(MUTED);
-    doc.text(winAnsi(`${report.note} Session #${report.sessionId}, generated ${generatedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC.`), MARGIN, y, { width: width - 70, lineBreak: false });
+    doc.font(REGULAR).fontSize(8).fillColor(MUTED);
+    doc.text(`${report.note} Session #${report.sessionId}, generated ${generatedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC.`, MARGIN, y, { width: width - 70, lineBreak: false });
     doc.text(`Page ${i - range.start + 1} of ${range.count}`, MARGIN, y, { width, align: 'right', lineBreak: false });
     doc.page.margins.bottom = bottom;
   }
@@ -178,7 +194,7 @@ function drawTimeline(doc: PDFKit.PDFDocument, t: SessionReport['timeline'], x: 
   ];
   rows.forEach(([name, spans], i) => {
     const ry = y + i * (rowH + gap);
-    doc.font('Helvetica').fontSize(9).fillColor(INK).text(name, x, ry + 3, { width: labelW - 4, lineBreak: false });
+    doc.font(REGULAR).fontSize(9).fillColor(INK).text(name, x, ry + 3, { width: labelW - 4, lineBreak: false });
     doc.rect(barX, ry, barW, rowH).fill('#f1f1f1');
     for (const s of spans) {
       const x0 = scale(s.start);
@@ -189,7 +205,7 @@ function drawTimeline(doc: PDFKit.PDFDocument, t: SessionReport['timeline'], x: 
   });
   const axisY = y + rows.length * (rowH + gap);
   const step = niceStep(t.durationS);
-  doc.font('Helvetica').fontSize(7).fillColor(MUTED);
+  doc.font(REGULAR).fontSize(7).fillColor(MUTED);
   for (let s = 0; s <= t.durationS + 1e-9; s += step) {
     const tx = scale(s);
     doc.moveTo(tx, axisY - gap).lineTo(tx, axisY - 2).lineWidth(0.5).strokeColor('#777777').stroke();
