@@ -181,3 +181,18 @@ test('settings show the models, ffmpeg and the database in use', { skip }, async
   assert.match(body, /ffmpeg/);
   await page.screenshot({ path: screenshotPath('07-settings'), fullPage: true });
 });
+
+test('settings: choosing the ResNet-50 face model changes the models in use, and back', { skip }, async () => {
+  const picker = page.getByLabel('Face expression model');
+  await picker.waitFor();
+  const options = await picker.locator('option').allTextContents();
+  assert.ok(options.some((o) => o.startsWith('face-resnet50@')), `face models offered: ${options.join(', ')}`);
+  await picker.selectOption('face-resnet50');
+  await page.waitForSelector('table.list td:has-text("face-resnet50@")');
+  const inUse = (await page.locator('table.list').first().textContent()) ?? '';
+  assert.match(inUse, /face-resnet50@/);
+  assert.doesNotMatch(inUse, /face-cnn@/);
+  await page.screenshot({ path: screenshotPath('08-settings-model-choice'), fullPage: true });
+  await picker.selectOption('face-cnn');
+  await page.waitForSelector('table.list td:has-text("face-cnn@")');
+});

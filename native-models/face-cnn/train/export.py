@@ -74,10 +74,11 @@ def metrics(pred: np.ndarray, y: np.ndarray) -> dict:
 
 
 def crop_spec() -> dict:
-    """margin from crop_measurement.json (measure-crop.ts: BlazeFace boxes on validation images), else 0.07."""
+    """margin and vertical offset from crop_measurement.json (measure-crop.ts: BlazeFace boxes on validation images),
+    else margin 0.07 and no offset. The offset's effect was checked on validation: crop_validation.json."""
     p = os.path.join(HERE, 'crop_measurement.json')
-    margin = json.load(open(p))['marginForFerCrop'] if os.path.exists(p) else 0.07
-    return {'margin': round(float(margin), 2), 'square': True}
+    cm = json.load(open(p)) if os.path.exists(p) else {'marginForFerCrop': 0.07, 'yOffsetOfFerCropCentre': 0.0}
+    return {'margin': round(float(cm['marginForFerCrop']), 2), 'square': True, 'offsetY': round(float(cm['yOffsetOfFerCropCentre']), 3)}
 
 
 ARCH_NAMES = {'resnet50': 'ResNet-50 (3x3 stride-1 stem, no max-pool)',
