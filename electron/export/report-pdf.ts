@@ -18,9 +18,10 @@ const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)}%
 const clock = (s: number) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}`;
 
 /**
- * DejaVu Sans, embedded (subset) so client codes, names and file names in Latin, Greek, Cyrillic, Armenian, Georgian,
- * Hebrew or Arabic script print as written; the text stays searchable and copyable (ToUnicode map). Scripts the font
- * lacks (e.g. CJK, Sinhala, Tamil) show empty boxes but still copy out correctly. Licence: data/fonts/LICENSE.
+ * DejaVu Sans, embedded (subset) so client codes, names and file names in Latin, Greek, Cyrillic, Armenian or Georgian
+ * script print as written; the text stays searchable and copyable (ToUnicode map). Scripts the font lacks (e.g. CJK,
+ * Sinhala, Tamil) show empty boxes but still copy out correctly; right-to-left scripts (Hebrew, Arabic) are not laid
+ * out right to left (pdfkit does no bidi or shaping). Licence: data/fonts/LICENSE.
  */
 export const REPORT_FONTS = {
   regular: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../data/fonts/DejaVuSans.ttf'),

@@ -7,7 +7,6 @@ import { DEFAULT_MODEL_IDS, resolveModelDir } from '../../analysis/models/regist
 import { classifyAudioFile, VoiceEmotionModel } from '../../analysis/voice/voice-model.js';
 import { parseCommandArgs, UsageError, writeLine, type CliIO } from '../io.js';
 
-
 /** Minimal RFC-4180 CSV: quoted fields, doubled quotes, CRLF. */
 export function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
