@@ -29,8 +29,11 @@ function installed(modelsRoot?: string): Array<{ role: ModelRole; folder: string
  * else the default. A choice whose model was removed falls back silently to the default (listed as such).
  */
 export function currentModelChoice(db: Db, modelsRoot?: string): ModelChoice {
+  return choiceAmong(db, installed(modelsRoot));
+}
+
+function choiceAmong(db: Db, available: ReturnType<typeof installed>): ModelChoice {
   const stored = (getSetting(db, SETTING_KEY) ?? {}) as Partial<Record<ModelRole, string>>;
-  const available = installed(modelsRoot);
   const choice = { ...DEFAULT_MODEL_IDS } as ModelChoice;
   for (const role of Object.keys(ROLE_TASK) as ModelRole[]) {
     const want = stored[role];
@@ -51,8 +54,9 @@ export function selectModel(db: Db, role: ModelRole, id: string | null, modelsRo
 
 /** Every installed model with its role, figures, and whether it is selected / the default. */
 export function listInstalledModels(db: Db, modelsRoot?: string) {
-  const choice = currentModelChoice(db, modelsRoot);
-  return installed(modelsRoot).map(({ role, folder, m }) => ({
+  const available = installed(modelsRoot); // reads and hash-checks every model once
+  const choice = choiceAmong(db, available);
+  return available.map(({ role, folder, m }) => ({
     role,
     id: folder,
     version: m.version,

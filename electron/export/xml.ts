@@ -67,19 +67,24 @@ export function parseXml(input: string): XmlElement {
       return ENTITIES[ref!];
     });
 
+  /** At `open`: the text up to the next `close`, with pos moved past it; null when not at `open`. */
+  const block = (open: string, close: string, what: string): string | null => {
+    if (!src.startsWith(open, pos)) return null;
+    const end = src.indexOf(close, pos);
+    if (end < 0) fail(`unterminated ${what}`);
+    const inner = src.slice(pos + open.length, end);
+    pos = end + close.length;
+    return inner;
+  };
+  const processingInstruction = () => block('<?', '?>', 'processing instruction');
+  const comment = () => block('<!--', '-->', 'comment');
+
   const skipMisc = () => {
     for (;;) {
       while (pos < src.length && /\s/.test(src[pos])) pos++;
-      if (src.startsWith('<?', pos)) {
-        const end = src.indexOf('?>', pos);
-        if (end < 0) fail('unterminated processing instruction');
-        pos = end + 2;
-      } else if (src.startsWith('<!--', pos)) {
-        const end = src.indexOf('-->', pos);
-        if (end < 0) fail('unterminated comment');
-        pos = end + 3;
-      } else if (src.startsWith('<!DOCTYPE', pos)) fail('a DOCTYPE is not accepted');
-      else return;
+      if (processingInstruction() !== null || comment() !== null) continue;
+      if (src.startsWith('<!DOCTYPE', pos)) fail('a DOCTYPE is not accepted');
+      return;
     }
   };
 
@@ -128,20 +133,11 @@ export function parseXml(input: string): XmlElement {
         pos += m![0].length;
         return el;
       }
-      if (src.startsWith('<!--', pos)) {
-        const end = src.indexOf('-->', pos);
-        if (end < 0) fail('unterminated comment');
-        pos = end + 3;
-      } else if (src.startsWith('<![CDATA[', pos)) {
-        const end = src.indexOf(']]>', pos);
-        if (end < 0) fail('unterminated CDATA section');
-        el.text += src.slice(pos + 9, end);
-        pos = end + 3;
-      } else if (src.startsWith('<?', pos)) {
-        const end = src.indexOf('?>', pos);
-        if (end < 0) fail('unterminated processing instruction');
-        pos = end + 2;
-      } else if (src[pos] === '<') el.children.push(parseElement());
+      if (comment() !== null) continue;
+      const cdata = block('<![CDATA[', ']]>', 'CDATA section');
+      if (cdata !== null) el.text += cdata;
+      else if (processingInstruction() !== null) continue;
+      else if (src[pos] === '<') el.children.push(parseElement());
       else {
         const next = src.indexOf('<', pos);
         const end = next < 0 ? src.length : next;

@@ -387,29 +387,28 @@ export function listEdits(db: Db, trackId: number): AnnotationEdit[] {
 
 /** Undoes the track's latest edit that is not undone; returns it, or null when there is nothing to undo. */
 export function undo(db: Db, trackId: number): AnnotationEdit | null {
-  return db.transaction(() => {
-    editContext(db, trackId);
-    const row = db.prepare('SELECT * FROM annotation_edits WHERE track_id = ? AND undone = 0 ORDER BY id DESC LIMIT 1').get(trackId) as EditRow | undefined;
-    if (!row) return null;
-    const edit = editFromRow(row);
-    removeSegments(db, edit.after);
-    insertSegments(db, edit.before);
-    db.prepare('UPDATE annotation_edits SET undone = 1 WHERE id = ?').run(edit.id);
-    return { ...edit, undone: true };
-  })();
+  return replay(db, trackId, 'undo');
 }
 
 /** Redoes the earliest undone edit; returns it, or null when there is nothing to redo. */
 export function redo(db: Db, trackId: number): AnnotationEdit | null {
+  return replay(db, trackId, 'redo');
+}
+
+/** Undo swaps an edit's `after` segments back to its `before` ones; redo swaps them forward again. */
+function replay(db: Db, trackId: number, direction: 'undo' | 'redo'): AnnotationEdit | null {
+  const undoing = direction === 'undo';
   return db.transaction(() => {
     editContext(db, trackId);
-    const row = db.prepare('SELECT * FROM annotation_edits WHERE track_id = ? AND undone = 1 ORDER BY id LIMIT 1').get(trackId) as EditRow | undefined;
+    const row = db
+      .prepare(`SELECT * FROM annotation_edits WHERE track_id = ? AND undone = ? ORDER BY id ${undoing ? 'DESC' : ''} LIMIT 1`)
+      .get(trackId, undoing ? 0 : 1) as EditRow | undefined;
     if (!row) return null;
     const edit = editFromRow(row);
-    removeSegments(db, edit.before);
-    insertSegments(db, edit.after);
-    db.prepare('UPDATE annotation_edits SET undone = 0 WHERE id = ?').run(edit.id);
-    return { ...edit, undone: false };
+    removeSegments(db, undoing ? edit.after : edit.before);
+    insertSegments(db, undoing ? edit.before : edit.after);
+    db.prepare('UPDATE annotation_edits SET undone = ? WHERE id = ?').run(undoing ? 1 : 0, edit.id);
+    return { ...edit, undone: undoing };
   })();
 }
 

@@ -10,21 +10,24 @@ export interface ClientRow {
 
 const SELECT = 'SELECT id, code, display_name AS displayName, created_at AS createdAt, archived_at AS archivedAt FROM clients';
 
-/** The client with this code, created when missing. Codes are pseudonymous identifiers, not names. */
-export function ensureClient(db: Db, code: string, displayName?: string): ClientRow {
+/** Insert the client unless its code exists; the row, and whether this call created it. */
+function insertClient(db: Db, code: string, displayName?: string | null): { row: ClientRow; created: boolean } {
   const trimmed = code.trim();
   if (!trimmed) throw new Error('client code must not be empty');
-  db.prepare('INSERT INTO clients (code, display_name) VALUES (?, ?) ON CONFLICT (code) DO NOTHING').run(trimmed, displayName ?? null);
-  return db.prepare(`${SELECT} WHERE code = ?`).get(trimmed) as ClientRow;
+  const created = db.prepare('INSERT INTO clients (code, display_name) VALUES (?, ?) ON CONFLICT (code) DO NOTHING').run(trimmed, displayName ?? null).changes === 1;
+  return { row: db.prepare(`${SELECT} WHERE code = ?`).get(trimmed) as ClientRow, created };
+}
+
+/** The client with this code, created when missing. Codes are pseudonymous identifiers, not names. */
+export function ensureClient(db: Db, code: string, displayName?: string): ClientRow {
+  return insertClient(db, code, displayName).row;
 }
 
 /** Create a client; throws DuplicateClientError when the code is taken (archived clients included). */
 export function createClient(db: Db, code: string, displayName?: string | null): ClientRow {
-  const trimmed = code.trim();
-  if (!trimmed) throw new Error('client code must not be empty');
-  const inserted = db.prepare('INSERT INTO clients (code, display_name) VALUES (?, ?) ON CONFLICT (code) DO NOTHING').run(trimmed, displayName ?? null);
-  if (inserted.changes === 0) throw new DuplicateClientError(trimmed);
-  return db.prepare(`${SELECT} WHERE code = ?`).get(trimmed) as ClientRow;
+  const { row, created } = insertClient(db, code, displayName);
+  if (!created) throw new DuplicateClientError(row.code);
+  return row;
 }
 
 export class DuplicateClientError extends Error {

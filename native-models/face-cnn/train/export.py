@@ -81,6 +81,14 @@ def crop_spec() -> dict:
     return {'margin': round(float(cm['marginForFerCrop']), 2), 'square': True, 'offsetY': round(float(cm['yOffsetOfFerCropCentre']), 3)}
 
 
+def io_contract() -> dict:
+    """Manifest input, output and labels shared by every face-expression model this code writes (shipped and tiny)."""
+    return {'input': {'name': 'input', 'shape': [-1, 1, 48, 48], 'layout': 'NCHW', 'channels': 'gray',
+                      'normalization': {'scale': 255, 'mean': [MEAN], 'std': [STD]}},
+            'output': {'name': 'logits', 'kind': 'logits'},
+            'labels': [PROJECT_LABELS[c] for c in CLASSES]}
+
+
 ARCH_NAMES = {'resnet50': 'ResNet-50 (3x3 stride-1 stem, no max-pool)',
               'resnet50-s4': 'ResNet-50 (3x3 stride-2 stem + max-pool, blocks at 12/6/3/2 px)'}
 
@@ -232,10 +240,7 @@ def main() -> None:
                         + (', weights stored as float16' if args.fp16 else ''),
         'file': 'model.onnx',
         'sha256': '0' * 64,
-        'input': {'name': 'input', 'shape': [-1, 1, 48, 48], 'layout': 'NCHW', 'channels': 'gray',
-                  'normalization': {'scale': 255, 'mean': [MEAN], 'std': [STD]}},
-        'output': {'name': 'logits', 'kind': 'logits'},
-        'labels': [PROJECT_LABELS[c] for c in CLASSES],
+        **io_contract(),
         'crop': crop_spec(),
         'abstainBelow': abstain,
         'temperature': round(t_all, 4),

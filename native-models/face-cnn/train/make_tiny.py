@@ -8,10 +8,8 @@ import os
 
 import torch
 
-from data import CLASSES
-from export import PROJECT_LABELS
+from export import io_contract
 from models import build
-from train import MEAN, STD
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.abspath(os.path.join(HERE, '..', '..', '..', 'tests', 'fixtures', 'models', 'face-cnn-tiny'))
@@ -28,10 +26,7 @@ manifest = {
     'architecture': 'RANDOM WEIGHTS, for tests only: tiny compact ResNet with the face-cnn input/output contract',
     'file': 'model.onnx',
     'sha256': '0' * 64,
-    'input': {'name': 'input', 'shape': [-1, 1, 48, 48], 'layout': 'NCHW', 'channels': 'gray',
-              'normalization': {'scale': 255, 'mean': [MEAN], 'std': [STD]}},
-    'output': {'name': 'logits', 'kind': 'logits'},
-    'labels': [PROJECT_LABELS[c] for c in CLASSES],
+    **io_contract(),
     'crop': {'margin': 0.25, 'square': True},
     'abstainBelow': 0,
     'temperature': 1,
