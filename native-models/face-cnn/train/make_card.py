@@ -162,7 +162,7 @@ frame are hard for it). The median box side is {CM['boxSideOverImage']['median']
 A FER-like crop is centred ≈{-100 * CM['yOffsetOfFerCropCentre']:.0f}% of the box height **above** the box centre, hence
 `offsetY` = {MAN['crop'].get('offsetY', 0)}. Checked on validation through the engine's own detection path
 (`affect eval face <val dir>` without `--cropped`: BlazeFace finds the face in each image and the engine crops it;
-`train/crop_validation.json`, face-cnn 1.1.0 weights): accuracy {pct(CV_CROP['offsetY 0']['accuracy'])} with no offset,
+`train/validate_crop.py` → `train/crop_validation.json`, face-cnn 1.1.0 weights): accuracy {pct(CV_CROP['offsetY 0']['accuracy'])} with no offset,
 **{pct(CV_CROP['offsetY -0.087']['accuracy'])} with it** (macro-F1 {pct(CV_CROP['offsetY 0']['macroF1'])} → {pct(CV_CROP['offsetY -0.087']['macroF1'])};
 {CV_CROP['offsetY 0']['noFaceDetected']} images without a detection are classified whole in both runs). So video frames are
 cropped the way the training images were framed.
