@@ -30,6 +30,8 @@ def coverage_table(report: dict) -> str:
 def history_table(report: dict) -> str:
     lines = ['| stage | epoch | lr (end) | train loss | train acc (augmented) | val acc | wall s | CPU s |',
              '|---:|---:|---:|---:|---:|---:|---:|---:|']
-    lines += [f'| {h.get("stage", 1)} | {h["epoch"]} | {h["lr"]:.4f} | {h["train_loss"]:.3f} | {pct(h["train_acc"])} | {pct(h["val_acc"])} | '
+    several = len({h.get('member', 1) for h in report['history']}) > 1
+    stage = lambda h: f'{"ABCDEFGH"[h["member"] - 1]}{h.get("stage", 1)}' if several else str(h.get('stage', 1))
+    lines += [f'| {stage(h)} | {h["epoch"]} | {h["lr"]:.4f} | {h["train_loss"]:.3f} | {pct(h["train_acc"])} | {pct(h["val_acc"])} | '
               f'{h["wall_s"]:.0f} | {h["cpu_s"]:.0f} |' for h in report['history']]
     return '\n'.join(lines)

@@ -134,9 +134,44 @@ def store_weights_fp16(onnx_path: str, min_elements: int = 1024) -> dict:
     return {'tensors': n, 'bytesBefore': b0, 'bytesAfter': os.path.getsize(onnx_path)}
 
 
+class MeanOf(nn.Module):
+    """logits = the mean of several members' logits — an ensemble inside one graph (one ONNX file, one session)."""
+
+    def __init__(self, members: list[nn.Module]):
+        super().__init__()
+        self.members = nn.ModuleList(members)
+
+    def forward(self, x):
+        out = self.members[0](x)
+        for m in self.members[1:]:
+            out = out + m(x)
+        return out / len(self.members)
+
+
+def load_member(run: str) -> dict:
+    """One trained run: its final weights and, following --init-from links, every stage that led to them."""
+    ck_path = os.path.join(run, 'final.pt')
+    if not os.path.exists(ck_path):
+        ck_path = os.path.join(run, 'last.pt')
+    ck = torch.load(ck_path)
+    net = build(ck['arch'])
+    net.load_state_dict(ck['model'])
+    net.eval()
+    chain = [(ck_path, ck['state'])]
+    while 'init_from' in chain[0][1]:
+        prev_path = chain[0][1]['init_from']['path']
+        prev_path = prev_path if os.path.isabs(prev_path) else os.path.join(HERE, prev_path)
+        chain.insert(0, (prev_path, torch.load(prev_path)['state']))
+    stages = [{'checkpoint': os.path.relpath(path, HERE), 'epochs': st['epochs'], 'wall_s': st['wall_s'], 'cpu_s': st['cpu_s']}
+              for path, st in chain]
+    history = [{**h, 'stage': i + 1} for i, (_, st) in enumerate(chain) for h in st['history']]
+    return {'ck_path': ck_path, 'ck': ck, 'net': net, 'stages': stages, 'history': history}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument('--run', required=True)
+    ap.add_argument('--run', required=True, action='append',
+                    help='a run folder; give it more than once to export the mean of several runs as one model')
     ap.add_argument('--out', default=os.path.join(HERE, '..'))
     ap.add_argument('--tta', default='auto', choices=['auto', 'on', 'off'])
     ap.add_argument('--id', default='face-cnn')
@@ -144,17 +179,14 @@ def main() -> None:
     ap.add_argument('--fp16', action='store_true', help='store the weights as float16 (computation stays float32)')
     args = ap.parse_args()
     torch.set_num_threads(2)
-    ck_path = os.path.join(args.run, 'final.pt')
-    if not os.path.exists(ck_path):
-        ck_path = os.path.join(args.run, 'last.pt')
-    ck = torch.load(ck_path)
-    net = build(ck['arch'])
-    net.load_state_dict(ck['model'])
-    net.eval()
+    members = [load_member(r) for r in args.run]
     xva_u8, yva, _, _ = load_arrays('val')
     xva = to_tensor(xva_u8)
-    plain = predict_logits(net, xva).numpy()
-    flip = predict_logits(net, xva, flip_tta=True).numpy()
+    for m in members:
+        m['plain'] = predict_logits(m['net'], xva).numpy()
+        m['flip'] = predict_logits(m['net'], xva, flip_tta=True).numpy()
+    plain = np.mean([m['plain'] for m in members], axis=0)
+    flip = np.mean([m['flip'] for m in members], axis=0)
     acc_plain = float((plain.argmax(1) == yva).mean())
     acc_flip = float((flip.argmax(1) == yva).mean())
     use_tta = args.tta == 'on' or (args.tta == 'auto' and acc_flip > acc_plain)
@@ -176,28 +208,32 @@ def main() -> None:
         coverage_table.append({'abstainBelow': t, 'coverage': round(float(k.mean()), 4),
                                'accuracyOfKept': round(float((pred[k] == yva[k]).mean()), 4) if k.any() else None})
     band = (conf >= 0.45) & (conf < 0.55)
-    state = ck['state']
-    # A run started with --init-from continues an earlier run: count both stages.
-    chain = [(ck_path, state)]
-    while 'init_from' in chain[0][1]:
-        prev_path = chain[0][1]['init_from']['path']
-        prev_path = prev_path if os.path.isabs(prev_path) else os.path.join(HERE, prev_path)
-        chain.insert(0, (prev_path, torch.load(prev_path)['state']))
-    stages, history = [], []
-    for i, (path, st) in enumerate(chain):
-        stages.append({'checkpoint': os.path.relpath(path, HERE), 'epochs': st['epochs'], 'wall_s': st['wall_s'], 'cpu_s': st['cpu_s']})
-        history += [{**h, 'stage': i + 1} for h in st['history']]
+    stages = [{**st, 'member': i + 1} for i, m in enumerate(members) for st in m['stages']]
+    history = [{**h, 'member': i + 1} for i, m in enumerate(members) for h in m['history']]
+    arch = members[0]['ck']['arch']
+    member_reports = [{
+        'checkpoint': os.path.relpath(m['ck_path'], HERE), 'arch': m['ck']['arch'],
+        'params': int(sum(p.numel() for p in m['net'].parameters())), 'epochs': sum(st['epochs'] for st in m['stages']),
+        'valAccuracyPlain': round(float((m['plain'].argmax(1) == yva).mean()), 4),
+        'valAccuracyFlipTTA': round(float((m['flip'].argmax(1) == yva).mean()), 4),
+        'macroF1Plain': metrics(m['plain'].argmax(1), yva)['macroF1'],
+        'macroF1FlipTTA': metrics(m['flip'].argmax(1), yva)['macroF1'],
+        'validation': metrics((m['flip'] if use_tta else m['plain']).argmax(1), yva),
+    } for m in members]
     report = {
-        'checkpoint': os.path.relpath(ck_path, HERE),
-        'arch': ck['arch'],
-        'params': int(sum(p.numel() for p in net.parameters())),
+        'checkpoint': member_reports[0]['checkpoint'] if len(members) == 1 else [r['checkpoint'] for r in member_reports],
+        'arch': arch,
+        'params': sum(r['params'] for r in member_reports),
         'epochs': sum(st['epochs'] for st in stages),
         'stages': stages,
         'trainWallSeconds': round(sum(st['wall_s'] for st in stages)),
         'trainCpuSeconds': round(sum(st['cpu_s'] for st in stages)),
         'history': history,
+        'members': member_reports,
         'valAccuracyPlain': round(acc_plain, 4),
         'valAccuracyFlipTTA': round(acc_flip, 4),
+        'macroF1Plain': metrics(plain.argmax(1), yva)['macroF1'],
+        'macroF1FlipTTA': metrics(flip.argmax(1), yva)['macroF1'],
         'flipTTAInGraph': bool(use_tta),
         'validation': metrics(pred, yva),
         'temperature': round(t_all, 4),
@@ -214,7 +250,8 @@ def main() -> None:
     }
     os.makedirs(args.out, exist_ok=True)
     onnx_path = os.path.join(args.out, 'model.onnx')
-    export_net = FlipAverage(net) if use_tta else net
+    nets = [FlipAverage(m['net']) if use_tta else m['net'] for m in members]
+    export_net = nets[0] if len(nets) == 1 else MeanOf(nets)
     export_net.eval()
     torch.onnx.export(export_net, torch.zeros(1, 1, 48, 48), onnx_path, input_names=['input'], output_names=['logits'],
                       dynamic_axes={'input': {0: 'batch'}, 'logits': {0: 'batch'}}, opset_version=13, do_constant_folding=True)
@@ -224,9 +261,11 @@ def main() -> None:
         report['weightsFp16'] = store_weights_fp16(onnx_path)
         # What the fp16 file computes: the same network with every stored weight rounded to float16 (BatchNorm is folded
         # into the convolutions before rounding in the file, so this is close to, not bit-identical with, the file).
-        half = build(ck['arch'])
-        half.load_state_dict({k: (v.half().float() if v.is_floating_point() else v) for k, v in ck['model'].items()})
-        half_logits = predict_logits(half, xva, flip_tta=use_tta).numpy()
+        half_logits = 0
+        for m in members:
+            half = build(m['ck']['arch'])
+            half.load_state_dict({k: (v.half().float() if v.is_floating_point() else v) for k, v in m['ck']['model'].items()})
+            half_logits = half_logits + predict_logits(half, xva, flip_tta=use_tta).numpy() / len(members)
         report['valAccuracyFp16Weights'] = round(float((half_logits.argmax(1) == yva).mean()), 4)
     manifest_path = os.path.join(args.out, 'manifest.json')
     old = json.load(open(manifest_path)) if os.path.exists(manifest_path) else {}
@@ -234,8 +273,10 @@ def main() -> None:
         'id': args.id,
         'version': args.version,
         'task': 'face-expression',
-        'architecture': f'{ck["arch"]}: {ARCH_NAMES.get(ck["arch"], "compact ResNet")}, '
+        'architecture': (f'mean of {len(members)} ' if len(members) > 1 else '')
+                        + f'{arch}: {ARCH_NAMES.get(arch, "compact ResNet")}, '
                         f'48x48 gray, {report["params"] / 1e6:.2f} M params'
+                        + (' in all, logits averaged in graph' if len(members) > 1 else '')
                         + (', horizontal-flip averaging in graph' if use_tta else '')
                         + (', weights stored as float16' if args.fp16 else ''),
         'file': 'model.onnx',

@@ -62,6 +62,20 @@ def augment(x: torch.Tensor, g: torch.Generator) -> torch.Tensor:
     return torch.where(m.unsqueeze(1), noise, x)
 
 
+def soft_targets(y: np.ndarray, votes: np.ndarray, smoothing: float, mix: float) -> torch.Tensor:
+    """Per-image target distributions: the FER2013 label (label-smoothed) mixed with the FER+ crowd votes over the
+    same 7 classes. Images without votes (or whose votes all went to contempt/unknown/not-a-face) keep the label only.
+    With mix < (1 - smoothing) / (2 - smoothing) (0.47 at smoothing 0.1) the FER2013 label stays the target's largest class."""
+    k = votes.shape[1]
+    t = np.full((len(y), k), smoothing / k, dtype=np.float32)
+    t[np.arange(len(y)), y] += 1.0 - smoothing
+    v = np.clip(votes, 0, None)
+    s = v.sum(1, keepdims=True)
+    has = (votes[:, 0] >= 0) & (s[:, 0] > 0)
+    t[has] = (1.0 - mix) * t[has] + mix * v[has] / s[has]
+    return torch.from_numpy(t)
+
+
 @torch.no_grad()
 def predict_logits(model, x: torch.Tensor, flip_tta: bool = False, bs: int = 512) -> torch.Tensor:
     model.eval()
@@ -84,6 +98,8 @@ def main() -> None:
     ap.add_argument('--lr', type=float, default=0.1)
     ap.add_argument('--wd', type=float, default=5e-4)
     ap.add_argument('--smoothing', type=float, default=0.1)
+    ap.add_argument('--ferplus-mix', type=float, default=0.0,
+                    help='target = (1-a) * smoothed FER2013 label + a * FER+ crowd-vote distribution (where votes exist)')
     ap.add_argument('--class-weight-power', type=float, default=0.5, help='loss weight ~ (1/n_class)^power')
     ap.add_argument('--budget-min', type=float, default=75.0, help='wall-clock training budget, sets the epoch count')
     ap.add_argument('--max-epochs', type=int, default=60)
@@ -101,7 +117,7 @@ def main() -> None:
     random.seed(args.seed)
     np.random.seed(args.seed)
 
-    xtr_u8, ytr_np, _, _ = load_arrays('train')
+    xtr_u8, ytr_np, fp_np, _ = load_arrays('train')
     xva_u8, yva_np, _, _ = load_arrays('val')
     xtr, ytr = to_tensor(xtr_u8), torch.from_numpy(ytr_np)
     xva, yva = to_tensor(xva_u8), torch.from_numpy(yva_np)
@@ -109,6 +125,7 @@ def main() -> None:
     w = (1.0 / counts) ** args.class_weight_power
     w = w / (w * counts).sum() * counts.sum()  # average weight per training sample = 1
     class_w = torch.tensor(w, dtype=torch.float32)
+    soft = soft_targets(ytr_np, fp_np, args.smoothing, args.ferplus_mix) if args.ferplus_mix > 0 else None
 
     model = build(args.arch).to(memory_format=torch.channels_last)
     opt = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=0.9, nesterov=True, weight_decay=args.wd)
@@ -154,7 +171,11 @@ def main() -> None:
             for pg in opt.param_groups:
                 pg['lr'] = lr_at(ep * steps_per_epoch + b)
             logits = model(xb)
-            loss = F.cross_entropy(logits, yb, weight=class_w, label_smoothing=args.smoothing)
+            if soft is None:
+                loss = F.cross_entropy(logits, yb, weight=class_w, label_smoothing=args.smoothing)
+            else:
+                sw = class_w[yb]
+                loss = (sw * -(soft[idx] * F.log_softmax(logits, 1)).sum(1)).sum() / sw.sum()
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()

@@ -90,7 +90,8 @@ Abstaining (calibrated top probability below the threshold):
 | the seed project's ResNet-50, on a random split of 1,818 images: not comparable | | 99.45% | – | – | – |
 
 Averaging the two models does not pay: the best mix (w = 0.2 on this model's log-probabilities) scores
-{pct(ENS['0.2'])} against face-cnn's {pct(ENS['0'])} alone (`train/ensemble_check.py` → `train/ensemble_check.json`), within noise, for twice the work per frame.
+{pct(ENS['0.2'])} against {pct(ENS['0'])} for face-cnn 1.2.0 alone (today face-cnn's member A, `runs/cnn-small-stage4`;
+`train/ensemble_check.py` → `train/ensemble_check.json`), within noise, for several times the work per frame.
 
 ## Limits
 * Everything in face-cnn's card applies (FER2013's noisy labels, web photos, not measured on clinical video).

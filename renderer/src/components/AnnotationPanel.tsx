@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useState } from 'react';
 import type { ApiOutput } from '../../../electron/contract/api';
 import { api } from '../api';
 import { formatTime, LABEL_COLORS } from '../labels';
@@ -70,7 +70,9 @@ export function AnnotationPanel({ sessionId, durationS, currentTime, onSeek }: P
     void refreshAgreement();
   }, [refreshAgreement, tracks]);
 
-  useEffect(() => {
+  // A layout effect, so the key handler sees the segments the moment they are drawn: with a passive effect a key pressed
+  // between the paint and the effect went to the previous handler, whose selection did not exist yet, and was lost.
+  useLayoutEffect(() => {
     if (!track) return;
     const segs = track.segments;
     const sel = segs.find((s) => s.id === selected) ?? null;
