@@ -23,10 +23,8 @@ const clock = (s: number) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60))
  * Sinhala, Tamil) show empty boxes but still copy out correctly; right-to-left scripts (Hebrew, Arabic) are not laid
  * out right to left (pdfkit does no bidi or shaping). Licence: data/fonts/LICENSE.
  */
-export const REPORT_FONTS = {
-  regular: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../data/fonts/DejaVuSans.ttf'),
-  bold: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../data/fonts/DejaVuSans-Bold.ttf'),
-};
+const FONT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../data/fonts');
+export const REPORT_FONTS = { regular: path.join(FONT_DIR, 'DejaVuSans.ttf'), bold: path.join(FONT_DIR, 'DejaVuSans-Bold.ttf') };
 const REGULAR = 'Body';
 const BOLD = 'Body-Bold';
 

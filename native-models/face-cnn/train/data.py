@@ -120,6 +120,11 @@ def ferplus_votes(root: str) -> dict[str, np.ndarray]:
     return out
 
 
+def has_votes(votes: np.ndarray) -> np.ndarray:
+    """Rows of load_arrays' FER+ votes that can be used: the image has votes (not -1) and some went to the 7 classes."""
+    return (votes[:, 0] >= 0) & (votes.clip(0).sum(1) > 0)
+
+
 def load_arrays(part: str, root: str | None = None):
     """(images uint8 [N,48,48], labels int64 [N], ferplus votes float32 [N,7] (-1 when absent), names)."""
     root = root or data_dir()

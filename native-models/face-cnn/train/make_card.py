@@ -7,7 +7,7 @@ import json
 import os
 
 from card_tables import confusion_table, coverage_table, history_table, pct, per_class_table
-from data import load_arrays
+from data import has_votes, load_arrays
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 M = json.load(open(os.path.join(HERE, 'metrics.json')))
@@ -18,17 +18,18 @@ MAN = json.load(open(os.path.join(HERE, '..', 'manifest.json')))
 CM = json.load(open(os.path.join(HERE, 'crop_measurement.json')))
 CV_CROP = json.load(open(os.path.join(HERE, 'crop_validation.json')))['runs']
 V = M['validation']
+MEMBERS = M['members']
 SNAP = json.load(open(os.path.join(HERE, 'snapshot_check.json')))
-B_ARGS = (json.load(open(os.path.join(HERE, os.path.dirname(M['members'][1]['checkpoint']), 'args.json')))
-          if len(M.get('members', [])) > 1 else None)
+B_ARGS = (json.load(open(os.path.join(HERE, os.path.dirname(MEMBERS[1]['checkpoint']), 'args.json')))
+          if len(MEMBERS) > 1 else None)
 B_MIX = B_ARGS.get('ferplus_mix', 0.0) if B_ARGS else 0.0
-B_DESC = f"seed {B_ARGS['seed']}, {M['members'][1]['epochs']} epochs, FER+ vote mix {B_MIX}" if B_ARGS else 'not trained'
+B_DESC = f"seed {B_ARGS['seed']}, {MEMBERS[1]['epochs']} epochs, FER+ vote mix {B_MIX}" if B_ARGS else 'not trained'
 
 
 def ferplus_agreement() -> float:
     """Share of training images with usable FER+ votes whose most-voted class is their FER2013 label."""
     _, y, votes, _ = load_arrays('train')
-    has = (votes[:, 0] >= 0) & (votes.clip(0).sum(1) > 0)
+    has = has_votes(votes)
     return float((votes[has].argmax(1) == y[has]).mean())
 
 
@@ -43,8 +44,6 @@ def stage_command(st):
 
 
 STAGES = M['stages']
-MEMBERS = M.get('members') or [{'checkpoint': M['checkpoint'], 'epochs': M['epochs'], 'valAccuracyPlain': M['valAccuracyPlain'],
-                                'valAccuracyFlipTTA': M['valAccuracyFlipTTA'], 'validation': V}]
 LETTER = 'ABCDEFGH'
 
 
@@ -70,7 +69,7 @@ stage_cmds = '\n'.join(stage_command(st) for st in STAGES)
 run_flags = ' '.join(f'--run {os.path.dirname(m["checkpoint"])}' for m in MEMBERS)
 member_rows = '\n'.join(
     f'| {LETTER[i]} | `{os.path.dirname(m["checkpoint"])}` | {m["epochs"]} | {pct(m["valAccuracyPlain"])} / {pct(m["macroF1Plain"])} | '
-    f'{pct(m["valAccuracyFlipTTA"])} / {pct(m["macroF1FlipTTA"])} |' for i, m in enumerate(MEMBERS) if 'macroF1Plain' in m)
+    f'{pct(m["valAccuracyFlipTTA"])} / {pct(m["macroF1FlipTTA"])} |' for i, m in enumerate(MEMBERS))
 members_md = ('| member | run | epochs | 1 pass: accuracy / macro-F1 | flip-averaged: accuracy / macro-F1 |\n|---|---|---:|---:|---:|\n'
               + member_rows + f'\n| **mean of the logits** | | {M["epochs"]} | {pct(M["valAccuracyPlain"])} / {pct(M["macroF1Plain"])} | '
               f'{pct(M["valAccuracyFlipTTA"])} / {pct(M["macroF1FlipTTA"])} |')
@@ -94,7 +93,8 @@ def stability_row(r):
 
 
 if ST:
-    stability_md = (f"`scripts/face-stability.ts` ({ST['model']}, {ST['fps']} fps, the bundled sample and `../shared/datasets/videos`): "
+    stability_md = (f"`scripts/face-stability.ts` ({ST['model']}, {ST['fps']} fps, the bundled sample, whose video is `WolfgangLanger_Pexels.mp4`, and the other "
+                    "`../shared/datasets/videos`): "
                     "flicker = share of consecutive labelled frames whose estimate changes; the engine smooths probabilities "
                     "with a centred moving average of ±1 frame by default (`smoothRadius`).\n\n"
                     "| video | smoothing | labelled / frames | flicker | majority (share) |\n|---|---:|---:|---:|---|\n"

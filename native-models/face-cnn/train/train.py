@@ -20,7 +20,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from data import CLASSES, load_arrays
+from data import CLASSES, has_votes, load_arrays
 from models import build
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -69,10 +69,9 @@ def soft_targets(y: np.ndarray, votes: np.ndarray, smoothing: float, mix: float)
     k = votes.shape[1]
     t = np.full((len(y), k), smoothing / k, dtype=np.float32)
     t[np.arange(len(y)), y] += 1.0 - smoothing
-    v = np.clip(votes, 0, None)
-    s = v.sum(1, keepdims=True)
-    has = (votes[:, 0] >= 0) & (s[:, 0] > 0)
-    t[has] = (1.0 - mix) * t[has] + mix * v[has] / s[has]
+    has = has_votes(votes)
+    v = votes[has]
+    t[has] = (1.0 - mix) * t[has] + mix * v / v.sum(1, keepdims=True)
     return torch.from_numpy(t)
 
 
