@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import itertools
 import json
 import os
 
@@ -220,6 +221,11 @@ def main() -> None:
         'macroF1FlipTTA': metrics(m['flip'].argmax(1), yva)['macroF1'],
         'validation': metrics((m['flip'] if use_tta else m['plain']).argmax(1), yva),
     } for m in members]
+    # Every smaller mean of the same members (letters A, B, … in --run order), to show what each member adds.
+    subsets = [{'members': ''.join('ABCDEFGH'[i] for i in c),
+                'valAccuracyPlain': round(float((np.mean([members[i]['plain'] for i in c], axis=0).argmax(1) == yva).mean()), 4),
+                'macroF1Plain': metrics(np.mean([members[i]['plain'] for i in c], axis=0).argmax(1), yva)['macroF1']}
+               for k in range(2, len(members)) for c in itertools.combinations(range(len(members)), k)]
     report = {
         'checkpoint': member_reports[0]['checkpoint'] if len(members) == 1 else [r['checkpoint'] for r in member_reports],
         'arch': arch,
@@ -230,6 +236,7 @@ def main() -> None:
         'trainCpuSeconds': round(sum(st['cpu_s'] for st in stages)),
         'history': history,
         'members': member_reports,
+        'subsets': subsets,
         'valAccuracyPlain': round(acc_plain, 4),
         'valAccuracyFlipTTA': round(acc_flip, 4),
         'macroF1Plain': metrics(plain.argmax(1), yva)['macroF1'],

@@ -8,6 +8,7 @@ import os
 
 from card_tables import confusion_table, coverage_table, history_table, pct, per_class_table
 from data import has_votes, load_arrays
+from train import soft_targets
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 M = json.load(open(os.path.join(HERE, 'metrics.json')))
@@ -20,24 +21,23 @@ CV_CROP = json.load(open(os.path.join(HERE, 'crop_validation.json')))['runs']
 V = M['validation']
 MEMBERS = M['members']
 SNAP = json.load(open(os.path.join(HERE, 'snapshot_check.json')))
-B_ARGS = (json.load(open(os.path.join(HERE, os.path.dirname(MEMBERS[1]['checkpoint']), 'args.json')))
-          if len(MEMBERS) > 1 else None)
-B_MIX = B_ARGS.get('ferplus_mix', 0.0) if B_ARGS else 0.0
-B_DESC = f"seed {B_ARGS['seed']}, {MEMBERS[1]['epochs']} epochs, FER+ vote mix {B_MIX}" if B_ARGS else 'not trained'
+_, Y_TRAIN, VOTES_TRAIN, _ = load_arrays('train')
+HAS_VOTES = has_votes(VOTES_TRAIN)
+# Share of training images with usable FER+ votes whose most-voted class is their FER2013 label.
+FERPLUS_AGREE = float((VOTES_TRAIN[HAS_VOTES].argmax(1) == Y_TRAIN[HAS_VOTES]).mean())
 
 
-def ferplus_agreement() -> float:
-    """Share of training images with usable FER+ votes whose most-voted class is their FER2013 label."""
-    _, y, votes, _ = load_arrays('train')
-    has = has_votes(votes)
-    return float((votes[has].argmax(1) == y[has]).mean())
+def moved_share(mix: float, smoothing: float) -> float:
+    """Share of training images whose mixed target's largest class is not their FER2013 label."""
+    return float((soft_targets(Y_TRAIN, VOTES_TRAIN, smoothing, mix).numpy().argmax(1) != Y_TRAIN).mean())
 
 
-FERPLUS_AGREE = ferplus_agreement()
+def stage_args(st) -> dict:
+    return json.load(open(os.path.join(HERE, os.path.dirname(st['checkpoint']), 'args.json')))
 
 
 def stage_command(st):
-    a = json.load(open(os.path.join(HERE, os.path.dirname(st['checkpoint']), 'args.json')))
+    a = stage_args(st)
     flags = ' '.join(f'--{k.replace("_", "-")} {v}' for k, v in a.items()
                      if v not in (None, 0, False) and k not in ('threads', 'runs_dir', 'max_batches', 'budget_min', 'epochs', 'max_epochs'))
     return f'OMP_WAIT_POLICY=PASSIVE nice -n 10 /usr/bin/python3 train.py {flags} --epochs {st["epochs"]}'
@@ -61,10 +61,40 @@ def stage_end_acc(i):
     return ' → '.join(pct([h for h in hist if h.get('stage', 1) == j + 1][-1]['val_acc']) for j in range(len(member_stages(i))))
 
 
+def member_paragraph(i):
+    """How member i (1-based; 2 and up) was trained, read from its stages' args.json."""
+    sts = member_stages(i)
+    args = [stage_args(st) for st in sts]
+    mixes = sorted({a.get('ferplus_mix', 0.0) for a in args})
+    target = (f"targets mixed {' then '.join(str(m) for m in mixes)} with the FER+ crowd votes" if any(mixes) else 'FER2013 labels only')
+    steps = [(f'one warm-up + cosine cycle from scratch at peak lr {a["lr"]} ({st["epochs"]} epochs)' if j == 0 and not a.get('init_from')
+              else f"a warm restart from the previous stage's weights at peak lr {a['lr']} ({st['epochs']} epochs)")
+             for j, (st, a) in enumerate(zip(sts, args))]
+    return (f"**Member {LETTER[i - 1]}** (seed {args[0]['seed']}, {target}): " + ', then '.join(steps)
+            + f'. Validation accuracy at the end of each stage (one pass): {stage_end_acc(i)}.\n{stage_lines(i)}')
+
+
+MIXES = sorted({a.get('ferplus_mix', 0.0) for st in STAGES for a in [stage_args(st)]} - {0.0})
+SMOOTHING = stage_args(STAGES[0])['smoothing']
+mix_md = ('Vote mixing: target = (1 − w) × (label-smoothed FER2013 label) + w × (the image\'s FER+ vote distribution over the '
+          'same 7 classes; images without usable votes keep the label only). FER+\'s most-voted class is the FER2013 label for '
+          f'{pct(FERPLUS_AGREE)} of the training images that have votes. With w below (1 − {SMOOTHING}) / (2 − {SMOOTHING}) ≈ '
+          f'{(1 - SMOOTHING) / (2 - SMOOTHING):.2f} the FER2013 label always stays the target\'s largest class, and the votes only say which '
+          'other expressions people saw in the face; above it, the crowd overrules the label where it disagrees strongly. '
+          'Share of training images whose target\'s largest class is not the FER2013 label: '
+          + ', '.join(f'w = {w}: {pct(moved_share(w, SMOOTHING))}' for w in MIXES)
+          + '. Seeds, vote mixes and from-scratch training all aim at errors that differ from member A\'s — an average only '
+          'helps where the members disagree.') if MIXES else ''
+others_md = '\n\n'.join(member_paragraph(i) for i in range(2, len(MEMBERS) + 1))
+subset_md = ('Every smaller mean of the same members (one pass each; `subsets` in metrics.json):\n\n| members | accuracy | macro-F1 |\n|---|---:|---:|\n'
+             + '\n'.join(f"| {sub['members']} | {pct(sub['valAccuracyPlain'])} | {pct(sub['macroF1Plain'])} |" for sub in M.get('subsets', []))
+             + f"\n| **{LETTER[:len(MEMBERS)]}** | **{pct(M['valAccuracyPlain'])}** | **{pct(M['macroF1Plain'])}** |") if M.get('subsets') else ''
+
+
 PASSES = (2 if M['flipTTAInGraph'] else 1) * len(MEMBERS)
 FLIP_NOTE = ('each member flip-averaged' if M['flipTTAInGraph'] else
-             f'no flip averaging: for the pair it scored {pct(M["valAccuracyFlipTTA"])} with and {pct(M["valAccuracyPlain"])} without, '
-             'so the two passes go to two networks instead of one network and its mirror image' if len(MEMBERS) > 1 else 'no flip averaging')
+             f'no flip averaging: for the mean it scored {pct(M["valAccuracyFlipTTA"])} with and {pct(M["valAccuracyPlain"])} without, '
+             'so each pass goes to another network instead of a network and its mirror image' if len(MEMBERS) > 1 else 'no flip averaging')
 stage_cmds = '\n'.join(stage_command(st) for st in STAGES)
 run_flags = ' '.join(f'--run {os.path.dirname(m["checkpoint"])}' for m in MEMBERS)
 member_rows = '\n'.join(
@@ -75,10 +105,14 @@ members_md = ('| member | run | epochs | 1 pass: accuracy / macro-F1 | flip-aver
               f'{pct(M["valAccuracyFlipTTA"])} / {pct(M["macroF1FlipTTA"])} |')
 SE = (V['accuracy'] * (1 - V['accuracy']) / V['n']) ** 0.5
 A = MEMBERS[0]
-gain_md = (f"The pair beats member A alone (flip-averaged, the shipped 1.2.0 model) by "
-           f"{100 * (V['accuracy'] - A['valAccuracyFlipTTA']):+.1f} points of accuracy and {100 * (V['macroF1'] - A['macroF1FlipTTA']):+.1f} of macro-F1: "
-           f"**within the noise** of a {V['n']}-image split (standard error of an accuracy ≈ {100 * SE:.1f} points). It was kept because it "
-           f"costs the same {PASSES} passes per crop, and two independently trained networks vary less on unseen data than one." if len(MEMBERS) > 1 else '')
+gain = V['accuracy'] - A['valAccuracyFlipTTA']
+gain_md = (f"The mean of {len(MEMBERS)} beats member A alone (flip-averaged, the shipped 1.2.0 model) by "
+           f"{100 * gain:+.1f} points of accuracy and {100 * (V['macroF1'] - A['macroF1FlipTTA']):+.1f} of macro-F1; the standard error of an accuracy "
+           f"on a {V['n']}-image split is ≈ {100 * SE:.1f} points, so " + ("the gain is beyond the noise, though not by much" if gain > 2 * SE else
+           "**the gain is within the noise**") + f". Cost: {PASSES} passes of the small net per crop (1.2.0: 2)." if len(MEMBERS) > 1 else '')
+
+
+after_members_md = '\n\n'.join(x for x in (subset_md, gain_md) if x)
 
 
 ts_line = (f'| same model through the engine (onnxruntime-node, jpeg-js decode, TS preprocessing), `affect eval face --cropped` | '
@@ -138,13 +172,13 @@ shipped model is to be measured on it by someone else; no figure below is a test
   each group goes wholly to train or to validation, so no image is in both;
 * validation ≈10% per class (stratified on the group's majority class): **{SPLIT['n_train']} train / {len(SPLIT['val'])} validation**.
 
-Targets are the FER2013 folder labels (the test labels are FER2013 labels). Member A uses them alone; member B mixes
-them with the FER+ crowd votes (below), which never move the target's largest class away from the FER2013 label.
+Targets are the FER2013 folder labels (the test labels are FER2013 labels). Member A uses them alone; the other members mix
+them with the FER+ crowd votes (see Training).
 FER+ votes exist for training images only; validation is scored against FER2013 labels alone. Every choice (architecture, schedule, TTA, temperature, abstain threshold) was made on the validation split only.
 
 ## Training
 The shipped model is the **mean of {len(MEMBERS)} networks' logits** (one ONNX graph, one session;
-{PASSES} forward passes of the small net per crop, {FLIP_NOTE}). Both use `train/train.py` (PyTorch 1.13 CPU,
+{PASSES} forward passes of the small net per crop, {FLIP_NOTE}). All use `train/train.py` (PyTorch 1.13 CPU,
 resumable from `train/runs/<name>/last.pt`) with the same recipe:
 * SGD, Nesterov momentum 0.9, weight decay 5e-4, batch 128; 1 linear warm-up epoch, then cosine to 0.
 * Cross-entropy with label smoothing 0.1 and class weights ∝ (1/n_class)^0.5 (disgust ≈{(6492 / 391) ** 0.5:.1f}× happy),
@@ -161,20 +195,16 @@ The first three stages' epoch counts were fixed after their first epoch from the
 than `train.sh`, which runs 24 from the start). A fifth cycle (8 epochs, peak 0.02) reached
 {pct(SNAP['flipAveraged']['cnn-small-stage5'])} flip-averaged (stage 4: {pct(SNAP['flipAveraged']['cnn-small-stage4'])}) and was not kept;
 averaging stages 4 and 5 gave {pct(SNAP['meanOfStages'])}, because successive restarts make the same mistakes (they agree on
-{pct(SNAP['sameLabelShare'])} of validation images; `train/snapshot_check.py`). That is why member B is trained from scratch.
+{pct(SNAP['sameLabelShare'])} of validation images; `train/snapshot_check.py`). That is why the other members start from scratch rather than from member A's restarts.
 {stage_lines(1)}
 
-**Member B** ({B_DESC}): one warm-up + cosine cycle from scratch at peak lr 0.1, another seed, and targets mixed with
-the FER+ crowd votes: target = {1 - B_MIX:.1f} × (label-smoothed FER2013 label) + {B_MIX:.1f} × (the image's FER+ vote distribution
-over the same 7 classes; images without usable votes keep the label only). With a weight below
-(1 − 0.1) / (2 − 0.1) ≈ 0.47 (label smoothing 0.1) the FER2013 label always stays the largest class of the target; the votes only say which other expressions people saw in the face
-(FER+'s most-voted class is the FER2013 label for {pct(FERPLUS_AGREE)} of the training images that have votes). The seed, the vote mix and from-scratch
-training all aim at errors that differ from member A's — an average only helps where the members disagree.
-{stage_lines(2) if len(MEMBERS) > 1 else ''}
+{others_md}
+
+{mix_md}
 
 {members_md}
 
-{gain_md}
+{after_members_md}
 
 All stages ran on 2 CPU cores **shared with other jobs** (`nice`, `OMP_WAIT_POLICY=PASSIVE`): **{M['epochs']} epochs** in all,
 {M['trainWallSeconds'] / 60:.0f} min wall, {M['trainCpuSeconds'] / 60:.0f} CPU-minutes of the training processes. That is a short schedule
@@ -244,7 +274,7 @@ cropped the way the training images were framed.
 * `calm` (a project label) is not an output. `disgust` has few training examples ({V['perClass']['disgust']['n']} validation images);
   its figures are uncertain.
 * Only {M['epochs']} epochs fitted the CPU budget; this is a first model, not a tuned one.
-* Flip averaging, the extra stages, the second member, T and the abstain threshold were chosen on the same validation split the figures
+* Flip averaging, the extra stages, the other members and their choice, T and the abstain threshold were chosen on the same validation split the figures
   are reported on, so those figures are slightly optimistic; the kept-back FER2013 test split is the honest measure.
 * JPEG decoding in the engine (jpeg-js) differs from libjpeg by ±1 gray level on some pixels
   (`tests/face-model-preprocess.test.ts` reports the maximum); the rest of the preprocessing is bit-exact with Pillow.
