@@ -90,7 +90,7 @@ Abstaining (calibrated top probability below the threshold):
 | the seed project's ResNet-50, on a random split of 1,818 images: not comparable | | 99.45% | – | – | – |
 
 Averaging the two models does not pay: the best mix (w = 0.2 on this model's log-probabilities) scores
-{pct(ENS['0.2'])} against {pct(ENS['0'])} for face-cnn 1.2.0 alone (today face-cnn's member A, `runs/cnn-small-stage4`;
+{pct(ENS['0.2'])} against {pct(ENS['0'])} for face-cnn 1.2.0 alone (`runs/cnn-small-stage4`, member A of face-cnn 1.3.0;
 `train/ensemble_check.py` → `train/ensemble_check.json`), within noise, for several times the work per frame.
 
 ## Limits
