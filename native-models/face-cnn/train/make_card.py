@@ -106,6 +106,8 @@ members_md = ('| member | run | epochs | 1 pass: accuracy / macro-F1 | flip-aver
               f'{pct(M["valAccuracyFlipTTA"])} / {pct(M["macroF1FlipTTA"])} |')
 SE = (V['accuracy'] * (1 - V['accuracy']) / V['n']) ** 0.5
 A = MEMBERS[0]
+
+
 def choice_md() -> str:
     rows = CHOICE['candidates']
     shipped = sorted(os.path.basename(os.path.dirname(m['checkpoint'])) for m in MEMBERS)

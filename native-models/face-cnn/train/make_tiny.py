@@ -1,6 +1,6 @@
 """Write the tiny RANDOM-weight test fixtures under tests/fixtures/models/ (for fast tests):
 
-  face-cnn-tiny       the face-cnn input/output contract, exported plainly (as face-cnn 1.3.0 is)
+  face-cnn-tiny       the face-cnn input/output contract, exported plainly (as face-cnn is)
   face-resnet50-tiny  the same contract exported the way face-resnet50 is: horizontal-flip averaging inside the
                       graph and weights stored as float16 behind Cast nodes (export.py --fp16)
 
