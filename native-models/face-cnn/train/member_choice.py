@@ -1,10 +1,13 @@
 """How the shipped members were chosen: one-pass validation accuracy and macro-F1 of every candidate run and of every
-mean of two or three of them → member_choice.json. The card quotes this file; the best mean was shipped (1.4.0), so
-its figure is the best of these candidates on the same split and is optimistic by an unknown amount.
+mean of two or three of them → member_choice.json (with each run's training arguments, for the card). The card quotes
+this file; the best mean was shipped, so its figure is the best of these candidates on the same split and is optimistic
+by an unknown amount.
 
   /usr/bin/python3 member_choice.py    (needs the candidate runs' final.pt under runs/)
-train.sh trains every candidate but cnn-small-c, the third member that was tried and not kept:
+train.sh trains the shipped members' stages; the candidates that were tried and not kept are trained with:
   OMP_WAIT_POLICY=PASSIVE nice -n 10 /usr/bin/python3 train.py --arch cnn-small --name cnn-small-c --lr 0.1 --epochs 28 --seed 3 --ferplus-mix 0.5 --threads 1
+  OMP_WAIT_POLICY=PASSIVE nice -n 10 /usr/bin/python3 train.py --arch cnn-small --name cnn-small-b3 --init-from runs/cnn-small-b2/final.pt --lr 0.02 --epochs 8 --seed 2 --ferplus-mix 0.3 --threads 2
+  OMP_WAIT_POLICY=PASSIVE nice -n 10 /usr/bin/python3 train.py --arch cnn-small --name cnn-small-d --lr 0.1 --epochs 36 --seed 4 --ferplus-mix 0.3 --threads 2
 """
 import itertools
 import json
@@ -19,7 +22,16 @@ from models import build
 from train import predict_logits, to_tensor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-CANDIDATES = ['cnn-small-stage4', 'cnn-small-stage5', 'cnn-small-b', 'cnn-small-b2', 'cnn-small-c']
+CANDIDATES = ['cnn-small-stage4', 'cnn-small-stage5', 'cnn-small-b', 'cnn-small-b2', 'cnn-small-b3', 'cnn-small-c', 'cnn-small-d']
+ARGS_KEPT = ('seed', 'lr', 'ferplus_mix', 'epochs', 'threads', 'init_from')
+
+
+def run_args(run: str) -> dict:
+    a = json.load(open(os.path.join(HERE, 'runs', run, 'args.json')))
+    kept = {k: a.get(k) for k in ARGS_KEPT}
+    if kept['init_from']:
+        kept['init_from'] = os.path.basename(os.path.dirname(kept['init_from']))
+    return kept
 
 
 def logits(run: str, x: torch.Tensor) -> np.ndarray:
@@ -39,7 +51,8 @@ def main() -> None:
         for c in itertools.combinations(CANDIDATES, k):
             m = metrics(np.mean([z[r] for r in c], axis=0).argmax(1), y)
             rows.append({'runs': list(c), 'accuracy': m['accuracy'], 'macroF1': m['macroF1']})
-    out = {'split': 'validation', 'n': int(len(y)), 'onePass': True, 'candidates': rows}
+    out = {'split': 'validation', 'n': int(len(y)), 'onePass': True,
+           'runs': {r: run_args(r) for r in CANDIDATES}, 'candidates': rows}
     with open(os.path.join(HERE, 'member_choice.json'), 'w') as f:
         json.dump(out, f, indent=1)
     for r in rows:
