@@ -8,6 +8,7 @@ train.sh trains the shipped members' stages; the candidates that were tried and 
   OMP_WAIT_POLICY=PASSIVE nice -n 10 /usr/bin/python3 train.py --arch cnn-small --name cnn-small-c --lr 0.1 --epochs 28 --seed 3 --ferplus-mix 0.5 --threads 1
   OMP_WAIT_POLICY=PASSIVE nice -n 10 /usr/bin/python3 train.py --arch cnn-small --name cnn-small-b3 --init-from runs/cnn-small-b2/final.pt --lr 0.02 --epochs 8 --seed 2 --ferplus-mix 0.3 --threads 2
   OMP_WAIT_POLICY=PASSIVE nice -n 10 /usr/bin/python3 train.py --arch cnn-small --name cnn-small-d --lr 0.1 --epochs 36 --seed 4 --ferplus-mix 0.3 --threads 2
+  OMP_WAIT_POLICY=PASSIVE nice -n 10 /usr/bin/python3 train.py --arch cnn-small --name cnn-small-d2 --init-from runs/cnn-small-d/final.pt --lr 0.04 --epochs 12 --seed 4 --ferplus-mix 0.3 --threads 2
 """
 import itertools
 import json
@@ -22,7 +23,7 @@ from models import build
 from train import predict_logits, to_tensor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-CANDIDATES = ['cnn-small-stage4', 'cnn-small-stage5', 'cnn-small-b', 'cnn-small-b2', 'cnn-small-b3', 'cnn-small-c', 'cnn-small-d']
+CANDIDATES = ['cnn-small-stage4', 'cnn-small-stage5', 'cnn-small-b', 'cnn-small-b2', 'cnn-small-b3', 'cnn-small-c', 'cnn-small-d', 'cnn-small-d2']
 ARGS_KEPT = ('seed', 'lr', 'ferplus_mix', 'epochs', 'threads', 'init_from')
 
 
