@@ -109,7 +109,7 @@ A = MEMBERS[0]
 
 
 def run_md(run: str) -> str:
-    """`cnn-small-c` (seed 3, vote mix 0.5, 28 epochs from scratch on 1 thread), from member_choice.json's run arguments."""
+    """A run named with how it was trained (seed, vote mix, epochs, peak lr, start, threads), from member_choice.json."""
     a = CHOICE['runs'][run]
     start = f"from `{a['init_from']}`" if a['init_from'] else 'from scratch'
     mix = f", vote mix {a['ferplus_mix']}" if a['ferplus_mix'] else ''
