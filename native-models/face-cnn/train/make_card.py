@@ -128,7 +128,11 @@ def choice_md() -> str:
     same_members = [r for r in rows if sorted(seed[x] for x in r['runs']) == seeds]
     alone = {r['runs'][0]: r for r in rows if len(r['runs']) == 1}
     dropped = [r for r in CHOICE['runs'] if r not in shipped and seed[r] not in seeds]
-    later = [r for r in CHOICE['runs'] if seed[r] in seeds and CHOICE['runs'][r]['init_from'] in shipped]
+    earlier = set()  # the shipped stages' ancestors among the candidates (their earlier stages)
+    for r in shipped:
+        while (r := CHOICE['runs'][r]['init_from']) in CHOICE['runs']:
+            earlier.add(r)
+    later = [r for r in CHOICE['runs'] if seed[r] in seeds and r not in shipped and r not in earlier]
 
     def fate(run):
         joined = [r['accuracy'] for r in rows if run in r['runs'] and len(r['runs']) > 1]
