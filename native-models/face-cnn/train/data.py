@@ -126,7 +126,11 @@ def has_votes(votes: np.ndarray) -> np.ndarray:
 
 
 def load_arrays(part: str, root: str | None = None):
-    """(images uint8 [N,48,48], labels int64 [N], ferplus votes float32 [N,7] (-1 when absent), names)."""
+    """(images uint8 [N,48,48], labels int64 [N], ferplus votes float32 [N,7] (-1 when absent), names).
+    With FER2013_PACKED set (a file from pack_data.py) the arrays come from that file instead of the data folder."""
+    if os.environ.get('FER2013_PACKED'):
+        from pack_data import unpack
+        return unpack(os.environ['FER2013_PACKED'], part)
     root = root or data_dir()
     split = get_split(root)
     os.makedirs(CACHE_DIR, exist_ok=True)

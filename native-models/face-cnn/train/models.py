@@ -86,6 +86,7 @@ ARCHS = {
     'cnn': lambda: FaceResNet(widths=(32, 64, 128, 256), blocks=(2, 2, 2)),
     'cnn-small': lambda: FaceResNet(widths=(32, 64, 128, 256), blocks=(1, 1, 1)),
     'cnn-wide': lambda: FaceResNet(widths=(48, 96, 192, 384), blocks=(1, 2, 2)),
+    'cnn-w64': lambda: FaceResNet(widths=(64, 128, 256, 512), blocks=(2, 2, 2)),
     'tiny': lambda: FaceResNet(widths=(4, 8, 8, 8), blocks=(1, 1, 1), dropout=0.0),
     'resnet50': resnet50_gray,
     'resnet50-s2': resnet50_gray_s2,

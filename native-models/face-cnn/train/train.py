@@ -10,6 +10,7 @@ keeps the same schedule. Tuning uses only the validation split from split.json.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -34,8 +35,8 @@ def to_tensor(x_uint8: np.ndarray) -> torch.Tensor:
 def augment(x: torch.Tensor, g: torch.Generator) -> torch.Tensor:
     """Batched augmentation: flip, rotation +-10 deg, scale 0.9-1.1, shift +-4 px (= crop with padding 4),
     brightness/contrast +-20%, random erasing (p=0.5, 2-20% of the area)."""
-    n = x.shape[0]
-    u = lambda *s: torch.rand(*s, generator=g)
+    n, dev = x.shape[0], x.device
+    u = lambda *s: torch.rand(*s, generator=g, device=dev)
     ang = (u(n) * 2 - 1) * math.radians(10)
     scale = 0.9 + u(n) * 0.2
     flip = torch.where(u(n) < 0.5, -1.0, 1.0)
@@ -54,11 +55,11 @@ def augment(x: torch.Tensor, g: torch.Generator) -> torch.Tensor:
     w = (torch.sqrt(area / ratio) * 48).clamp(1, 47)
     y0 = u(n) * (48 - h)
     x0 = u(n) * (48 - w)
-    ys = torch.arange(48).view(1, 48, 1).float()
-    xs = torch.arange(48).view(1, 1, 48).float()
+    ys = torch.arange(48, device=dev).view(1, 48, 1).float()
+    xs = torch.arange(48, device=dev).view(1, 1, 48).float()
     m = (ys >= y0.view(n, 1, 1)) & (ys < (y0 + h).view(n, 1, 1)) & (xs >= x0.view(n, 1, 1)) & (xs < (x0 + w).view(n, 1, 1))
     m = m & (u(n) < 0.5).view(n, 1, 1)
-    noise = torch.randn(x.shape, generator=g)
+    noise = torch.randn(x.shape, generator=g, device=dev)
     return torch.where(m.unsqueeze(1), noise, x)
 
 
@@ -104,6 +105,12 @@ def main() -> None:
     ap.add_argument('--max-epochs', type=int, default=60)
     ap.add_argument('--epochs', type=int, default=0, help='fixed epoch count (overrides the budget)')
     ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--device', default='cpu', help="'cpu' or 'cuda' (bf16 autocast, augmentation on the GPU)")
+    ap.add_argument('--deadline-min', type=float, default=0.0,
+                    help='hard wall-clock stop after this many minutes since start (0: none); the budget normally ends first')
+    ap.add_argument('--half-out', default=None,
+                    help='also write fp16 weights to <half-out>.<k>.pt parts of <= 15 MB each (for carrying a run off a '
+                         'lent machine); rejoin with join_half.py')
     ap.add_argument('--max-batches', type=int, default=0, help='stop each epoch after this many batches (timing only)')
     ap.add_argument('--init-from', default=None, help='start from these weights (e.g. runs/x/final.pt) with a fresh schedule')
     ap.add_argument('--runs-dir', default=os.path.join(HERE, 'runs'), help='checkpoints go to <runs-dir>/<name>/')
@@ -112,21 +119,26 @@ def main() -> None:
     run_dir = os.path.join(args.runs_dir, name)
     os.makedirs(run_dir, exist_ok=True)
     torch.set_num_threads(args.threads)
+    started = time.time()
+    dev = torch.device(args.device)
+    cuda = dev.type == 'cuda'
+    if cuda:
+        torch.backends.cudnn.benchmark = True
     torch.manual_seed(args.seed)
     random.seed(args.seed)
     np.random.seed(args.seed)
 
     xtr_u8, ytr_np, fp_np, _ = load_arrays('train')
     xva_u8, yva_np, _, _ = load_arrays('val')
-    xtr, ytr = to_tensor(xtr_u8), torch.from_numpy(ytr_np)
-    xva, yva = to_tensor(xva_u8), torch.from_numpy(yva_np)
+    xtr, ytr = to_tensor(xtr_u8).to(dev), torch.from_numpy(ytr_np).to(dev)
+    xva, yva = to_tensor(xva_u8).to(dev), torch.from_numpy(yva_np).to(dev)
     counts = np.bincount(ytr_np, minlength=len(CLASSES)).astype(np.float64)
     w = (1.0 / counts) ** args.class_weight_power
     w = w / (w * counts).sum() * counts.sum()  # average weight per training sample = 1
-    class_w = torch.tensor(w, dtype=torch.float32)
-    soft = soft_targets(ytr_np, fp_np, args.smoothing, args.ferplus_mix) if args.ferplus_mix > 0 else None
+    class_w = torch.tensor(w, dtype=torch.float32, device=dev)
+    soft = soft_targets(ytr_np, fp_np, args.smoothing, args.ferplus_mix).to(dev) if args.ferplus_mix > 0 else None
 
-    model = build(args.arch).to(memory_format=torch.channels_last)
+    model = build(args.arch).to(dev, memory_format=torch.channels_last)
     opt = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=0.9, nesterov=True, weight_decay=args.wd)
     steps_per_epoch = math.ceil(len(xtr) / args.batch)
     if args.max_batches:
@@ -159,17 +171,25 @@ def main() -> None:
     while state['epochs'] is None or state['epoch'] < state['epochs']:
         ep = state['epoch']
         g = torch.Generator().manual_seed(args.seed * 1000 + ep)
-        perm = torch.randperm(len(xtr), generator=g)
+        perm = torch.randperm(len(xtr), generator=g).to(dev)
+        g_aug = torch.Generator(device=dev).manual_seed(args.seed * 1000 + ep) if cuda else g  # CPU: as before
         model.train()
         t0, c0 = time.time(), time.process_time()
-        tot, correct, seen = 0.0, 0, 0
+        tot, correct, seen = torch.zeros((), device=dev), torch.zeros((), device=dev), 0
+        half = steps_per_epoch // 2
         for b in range(steps_per_epoch):
+            if b == half:
+                if cuda:
+                    torch.cuda.synchronize()
+                t_half = time.time()
             idx = perm[b * args.batch:(b + 1) * args.batch]
-            xb = augment(xtr[idx], g).contiguous(memory_format=torch.channels_last)
+            xb = augment(xtr[idx], g_aug).contiguous(memory_format=torch.channels_last)
             yb = ytr[idx]
             for pg in opt.param_groups:
                 pg['lr'] = lr_at(ep * steps_per_epoch + b)
-            logits = model(xb)
+            with torch.autocast('cuda', dtype=torch.bfloat16) if cuda else contextlib.nullcontext():
+                logits = model(xb)
+            logits = logits.float()
             if soft is None:
                 loss = F.cross_entropy(logits, yb, weight=class_w, label_smoothing=args.smoothing)
             else:
@@ -178,21 +198,26 @@ def main() -> None:
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
-            tot += loss.item() * len(idx)
-            correct += (logits.argmax(1) == yb).sum().item()
+            tot += loss.detach() * len(idx)
+            correct += (logits.argmax(1) == yb).sum()
             seen += len(idx)
             if b % 50 == 0:
                 print(f'  ep {ep} batch {b}/{steps_per_epoch} loss {loss.item():.3f} {time.time() - t0:.0f}s', flush=True)
+        tot, correct = tot.item(), correct.item()
         ep_wall, ep_cpu = time.time() - t0, time.process_time() - c0
+        steady = (time.time() - t_half) * steps_per_epoch / (steps_per_epoch - half)  # epoch time without warm-up
         va_logits = predict_logits(model, xva)
         va_acc = (va_logits.argmax(1) == yva).float().mean().item()
         state['epoch'] = ep + 1
         state['wall_s'] += ep_wall
         state['cpu_s'] += ep_cpu
         if state['epochs'] is None:
-            est = max(2, int(args.budget_min * 60 / ep_wall))
-            state['epochs'] = min(args.max_epochs, est)
-            print(f'first epoch {ep_wall:.0f}s wall, {ep_cpu:.0f}s CPU -> {state["epochs"]} epochs for {args.budget_min} min', flush=True)
+            # the epochs that fit in what is left of the budget, at the steady (second-half) pace plus validation
+            per_epoch = steady + (time.time() - t0 - ep_wall)
+            est = 1 + int((args.budget_min * 60 - (time.time() - started)) / per_epoch)
+            state['epochs'] = max(2, min(args.max_epochs, est))
+            print(f'first epoch {ep_wall:.1f}s wall ({steady:.1f}s steady), {ep_cpu:.0f}s CPU -> {state["epochs"]} epochs '
+                  f'for {args.budget_min} min', flush=True)
         state['history'].append({'epoch': ep + 1, 'train_loss': tot / seen, 'train_acc': correct / seen, 'val_acc': va_acc,
                                  'lr': lr_at(ep * steps_per_epoch + steps_per_epoch - 1), 'wall_s': ep_wall, 'cpu_s': ep_cpu})
         print(f'epoch {ep + 1}/{state["epochs"]} loss {tot / seen:.3f} train_acc {correct / seen:.4f} val_acc {va_acc:.4f} '
@@ -200,7 +225,15 @@ def main() -> None:
         ck = {'model': model.state_dict(), 'opt': opt.state_dict(), 'state': state, 'arch': args.arch}
         torch.save(ck, last + '.tmp')
         os.replace(last + '.tmp', last)
-    torch.save({'model': model.state_dict(), 'arch': args.arch, 'state': state, 'args': vars(args)}, os.path.join(run_dir, 'final.pt'))
+        if args.deadline_min and time.time() - started > args.deadline_min * 60 and state['epoch'] < state['epochs']:
+            state['stopped_at_deadline'] = True
+            print(f'deadline: stopped after epoch {state["epoch"]} of {state["epochs"]}', flush=True)
+            break
+    final = {'model': model.state_dict(), 'arch': args.arch, 'state': state, 'args': vars(args)}
+    torch.save(final, os.path.join(run_dir, 'final.pt'))
+    if args.half_out:
+        from join_half import save_half
+        save_half(final, args.half_out)
     print('done', json.dumps({k: state[k] for k in ('epochs', 'wall_s', 'cpu_s')}), flush=True)
 
 
