@@ -32,6 +32,10 @@ def history_table(report: dict) -> str:
              '|---:|---:|---:|---:|---:|---:|---:|---:|']
     several = len({h.get('member', 1) for h in report['history']}) > 1
     stage = lambda h: f'{"ABCDEFGH"[h["member"] - 1]}{h.get("stage", 1)}' if several else str(h.get('stage', 1))
+    hist = report['history']
+    if len(hist) > 60:  # long runs: every 5th epoch and each run's last
+        last = {(h.get('member', 1), h.get('stage', 1)): h['epoch'] for h in hist}
+        hist = [h for h in hist if h['epoch'] % 5 == 0 or last[(h.get('member', 1), h.get('stage', 1))] == h['epoch']]
     lines += [f'| {stage(h)} | {h["epoch"]} | {h["lr"]:.4f} | {h["train_loss"]:.3f} | {pct(h["train_acc"])} | {pct(h["val_acc"])} | '
-              f'{h["wall_s"]:.0f} | {h["cpu_s"]:.0f} |' for h in report['history']]
+              f'{h["wall_s"]:.0f} | {h["cpu_s"]:.0f} |' for h in hist]
     return '\n'.join(lines)

@@ -91,7 +91,9 @@ def io_contract() -> dict:
 
 
 ARCH_NAMES = {'resnet50': 'ResNet-50 (3x3 stride-1 stem, no max-pool)',
-              'resnet50-s4': 'ResNet-50 (3x3 stride-2 stem + max-pool, blocks at 12/6/3/2 px)'}
+              'resnet50-s4': 'ResNet-50 (3x3 stride-2 stem + max-pool, blocks at 12/6/3/2 px)',
+              'cnn-wide': 'wide compact ResNet (widths 48/96/192/384)',
+              'cnn-w64': 'wide compact ResNet (widths 64/128/256/512, 2 blocks per stage)'}
 
 
 class FlipAverage(nn.Module):
@@ -214,6 +216,7 @@ def main() -> None:
     arch = members[0]['ck']['arch']
     member_reports = [{
         'checkpoint': os.path.relpath(m['ck_path'], HERE), 'arch': m['ck']['arch'],
+        'device': m['ck'].get('args', {}).get('device', 'cpu'), 'carriedFp16': bool(m['ck']['state'].get('carried_fp16')),
         'params': int(sum(p.numel() for p in m['net'].parameters())), 'epochs': sum(st['epochs'] for st in m['stages']),
         'valAccuracyPlain': round(float((m['plain'].argmax(1) == yva).mean()), 4),
         'valAccuracyFlipTTA': round(float((m['flip'].argmax(1) == yva).mean()), 4),

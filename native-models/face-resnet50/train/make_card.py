@@ -28,7 +28,7 @@ card = f"""# face-resnet50 — ResNet-50 facial expression classifier (48×48 gr
 
 **Outputs are expression estimates, not diagnoses.** Same 7 labels, input and preprocessing as `face-cnn`:
 `{', '.join(MAN['labels'])}`. **Not the default**: `face-cnn` is, because it is
-{'more accurate on our validation split and ' if CNN['validation']['accuracy'] >= V['accuracy'] else ''}far cheaper per frame
+{'more accurate on our validation split' if CNN['validation']['accuracy'] >= V['accuracy'] else 'the measured default'}{' and cheaper per frame' if CNN_TS['imagesPerSecond'] > TS['imagesPerSecond'] else ''}
 (see the side-by-side table). Choose this one with `affect analyze --face-model face-resnet50`,
 `affect eval face --model face-resnet50`, or in the app under Settings → Choose models.
 
@@ -96,7 +96,9 @@ Averaging the two models does not pay: the best mix (w = 0.2 on this model's log
 ## Limits
 * Everything in face-cnn's card applies (FER2013's noisy labels, web photos, not measured on clinical video).
 * {M['epochs']} epochs from scratch is a short schedule for 23.5 M parameters: this is what a CPU could train, not what
-  ResNet-50 can do. On a GPU, `ARCH=resnet50 EPOCHS=60 train/train.sh` is the run to make next.
+  ResNet-50 can do. The one GPU lease so far (15 minutes on an H200) went to face-cnn 2.0.0's wider compact nets,
+  several of which fitted in the lease and in what a lent machine can send back (64 MB); a ResNet-50 run on a GPU
+  (`train.py --arch resnet50 --device cuda`, or `ARCH=resnet50 EPOCHS=60 train/train.sh` on CPU) is the one to make next.
 * T, flip averaging and the abstain threshold were chosen on the validation split the figures are reported on.
 
 ## Reproduce
