@@ -1,11 +1,12 @@
-"""Train a face expression classifier on FER2013 (48x48 gray) from scratch, on CPU.
+"""Train a face expression classifier on FER2013 (48x48 gray) from scratch, on CPU or one CUDA GPU (--device cuda).
 
 One command (resumable: re-run the same command and it continues from runs/<name>/last.pt):
-  cd native-models/face-cnn/train && nice -n 10 /usr/bin/python3 train.py --arch cnn-small --name cnn-small
+  cd native-models/face-cnn/train && nice -n 10 /usr/bin/python3 train.py --arch cnn-wide --name cnn-wide-g3 --seed 23 --epochs 45
 
-Schedule: 1 warm-up epoch (linear), then cosine to 0. The number of epochs is fixed after the first epoch from its
-measured wall time and --budget-min (and capped by --max-epochs); it is stored in the checkpoint so a resumed run
-keeps the same schedule. Tuning uses only the validation split from split.json.
+Schedule: 1 warm-up epoch (linear), then cosine to 0. Without --epochs, the number of epochs is fixed after the first
+epoch from its measured pace (its second half, plus validation) and what is left of --budget-min (capped by
+--max-epochs); it is stored in the checkpoint so a resumed run keeps the same schedule. Tuning uses only the
+validation split from split.json.
 """
 from __future__ import annotations
 
@@ -109,7 +110,7 @@ def main() -> None:
     ap.add_argument('--deadline-min', type=float, default=0.0,
                     help='hard wall-clock stop after this many minutes since start (0: none); the budget normally ends first')
     ap.add_argument('--half-out', default=None,
-                    help='also write fp16 weights to <half-out>.<k>.pt parts of <= 15 MB each (for carrying a run off a '
+                    help='also write fp16 weights to <half-out>.<k>.npz parts of <= 15 MB each (for carrying a run off a '
                          'lent machine); rejoin with join_half.py')
     ap.add_argument('--max-batches', type=int, default=0, help='stop each epoch after this many batches (timing only)')
     ap.add_argument('--init-from', default=None, help='start from these weights (e.g. runs/x/final.pt) with a fresh schedule')

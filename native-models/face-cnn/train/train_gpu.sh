@@ -7,6 +7,11 @@
 # its epoch count (<= 300) from its measured pace, so the cosine schedule ends inside the budget; a hard stop follows
 # half a minute later. Weights come back as fp16 parts (<OUT>/<run>.<k>.npz); train.log holds every epoch line.
 # DEVICE=cpu EXTRA='--max-batches 2 --max-epochs 2' runs the same script as a quick check without a GPU.
+# What ran (2026-11-26, one H200, 15 minutes of lease in all): ROUND=1 BUDGET_MIN=7.3, ROUND=2 BUDGET_MIN=7.0,
+# ROUND=3 BUDGET_MIN=3.6. Round 1's runs fixed their epoch counts from a first epoch that was ~2.5x slower than the
+# later ones (four processes starting at once, cuDNN autotuning), so they ended after 2-3 of their 7.3 minutes;
+# rounds 2 and 3 fix the counts. Round 3's single run was slower per epoch than hoped and hit its hard stop at
+# epoch 122 of 140 (lr not annealed): it is a candidate like the others, see member_choice.json.
 set -e
 HERE=$(cd "$(dirname "$0")" && pwd)
 cd "$HERE"
