@@ -1,18 +1,20 @@
 """Pack the training and validation arrays into one file, for training on a machine without ../shared.
 
-  /usr/bin/python3 pack_data.py <out.npz>      then, there:  FER2013_PACKED=<out.npz> python3 train.py ...
+  /usr/bin/python3 pack_data.py [out.npz]      then, there:  FER2013_PACKED=<out.npz> python3 train.py ...
 
 The images are stored lzma-compressed (row differences first: ~0.74 of the raw size), labels and FER+ votes as they
-are. The file holds data-set images: keep it out of git (put it in a git-ignored folder).
+are. The file holds data-set images: keep it out of git — the default, train/cache/fer-packed.npz, is git-ignored
+(a lent machine's `carry` takes ignored paths).
 """
 from __future__ import annotations
 
 import lzma
+import os
 import sys
 
 import numpy as np
 
-from data import load_arrays
+from data import CACHE_DIR, load_arrays
 
 
 def pack(out: str) -> None:
@@ -35,4 +37,7 @@ def unpack(path: str, part: str):
 
 
 if __name__ == '__main__':
-    pack(sys.argv[1])
+    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(CACHE_DIR, 'fer-packed.npz')
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    pack(out)
+    print(out, f'{os.path.getsize(out) / 1e6:.1f} MB')

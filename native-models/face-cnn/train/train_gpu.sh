@@ -1,7 +1,7 @@
 #!/bin/sh
 # Train face-cnn 2.x members on one CUDA GPU, all at once (this is what ran on a lent H200, see MODEL_CARD.md):
-#   /usr/bin/python3 pack_data.py /tmp/fer-packed.npz          # here, where ../shared is
-#   FER2013_PACKED=/tmp/fer-packed.npz OUT=<dir> sh train_gpu.sh  # there; PY=python3 with CUDA PyTorch
+#   /usr/bin/python3 pack_data.py                  # here, where ../shared is → cache/fer-packed.npz (53 MB, git-ignored)
+#   FER2013_PACKED=cache/fer-packed.npz OUT=<dir> sh train_gpu.sh  # there; PY=python3 with CUDA PyTorch
 #   /usr/bin/python3 join_half.py <dir>/<run> <run>              # here, for each run: runs/<run>/final.pt
 # Each run gets BUDGET_MIN minutes of wall clock (default 7.5, start-up included): after its first epoch it fixes
 # its epoch count (<= 300) from its measured pace, so the cosine schedule ends inside the budget; a hard stop follows
