@@ -62,7 +62,7 @@ def run_command(run: str) -> str:
 
 
 MIXES = sorted({RUNS[r]['ferplus_mix'] for r in SHIPPED} - {0.0})
-SMOOTHING = 0.1  # train.py's default, used by every run
+SMOOTHING = RUNS[SHIPPED[0]]['smoothing']
 mix_md = ('Vote mixing: target = (1 − w) × (label-smoothed FER2013 label) + w × (the image\'s FER+ vote distribution over the '
           'same 7 classes; images without usable votes keep the label only). FER+\'s most-voted class is the FER2013 label for '
           f'{pct(FERPLUS_AGREE)} of the training images that have votes. With w below (1 − {SMOOTHING}) / (2 − {SMOOTHING}) ≈ '

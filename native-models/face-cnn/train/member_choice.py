@@ -17,13 +17,12 @@ import numpy as np
 import torch
 
 from data import load_arrays
-from export import metrics
-from models import build
+from export import load_member, metrics
 from train import predict_logits, to_tensor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CANDIDATES = ['cnn-wide-g1', 'cnn-wide-g2', 'cnn-wide-g3', 'cnn-wide-g4', 'cnn-w64-g1', 'cnn-w64-g2', 'cnn-w64-g3', 'cnn-w64-g4']
-ARGS_KEPT = ('arch', 'seed', 'lr', 'ferplus_mix', 'batch', 'device', 'init_from')
+ARGS_KEPT = ('arch', 'seed', 'lr', 'ferplus_mix', 'smoothing', 'batch', 'device', 'init_from')
 MAX_MEMBERS_SHIPPED = 2
 
 
@@ -58,10 +57,8 @@ def main() -> None:
     x = to_tensor(x_u8)
     z, runs = {}, {}
     for r in CANDIDATES:
-        ck = torch.load(os.path.join(HERE, 'runs', r, 'final.pt'))
-        net = build(ck['arch'])
-        net.load_state_dict(ck['model'])
-        z[r], runs[r] = predict_logits(net, x).numpy(), run_info(ck)
+        m = load_member(os.path.join(HERE, 'runs', r))
+        z[r], runs[r] = predict_logits(m['net'], x).numpy(), run_info(m['ck'])
     rows = []
     for k in (1, 2, 3):
         for c in itertools.combinations(CANDIDATES, k):
