@@ -8,7 +8,11 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve(__dirname, 'electron/main/index.ts') }, external: ['electron'] },
+      // engine-host: the utility process of a packaged app (a checkout runs its TypeScript sources instead).
+      rollupOptions: {
+        input: { index: resolve(__dirname, 'electron/main/index.ts'), 'engine-host': resolve(__dirname, 'electron/main/engine-host.ts') },
+        external: ['electron'],
+      },
     },
   },
   preload: {

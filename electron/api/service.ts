@@ -107,11 +107,11 @@ export class AffectService {
     const db = this.opts.db;
     return {
       'app.info': () => {
-        let ffmpeg: { path: string; source: string } | null = null;
+        let ffmpeg: { path: string; source: string; note?: string } | null = null;
         let ffmpegError: string | null = null;
         try {
           const ff = resolveFfmpeg();
-          ffmpeg = { path: ff.ffmpeg, source: ff.source };
+          ffmpeg = { path: ff.ffmpeg, source: ff.source, ...(ff.note ? { note: ff.note } : {}) };
         } catch (err) {
           ffmpegError = (err as Error).message;
         }

@@ -43,7 +43,7 @@ export const InstalledModel = z.object({
 export const AppInfo = z.object({
   appVersion: z.string(),
   databasePath: z.string(),
-  ffmpeg: z.object({ path: z.string(), source: z.string() }).nullable(),
+  ffmpeg: z.object({ path: z.string(), source: z.string(), note: z.string().optional() }).nullable(),
   ffmpegError: z.string().nullable(),
   models: z.array(ModelInfo),
   note: z.string(),

@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import PDFDocument from 'pdfkit';
+import { appFile } from '../app-paths.js';
 import { SUBSCALES } from '../analysis/dass/score.js';
 import { EMOTION_LABELS } from '../analysis/labels.js';
 import { LABEL_COLORS } from '../analysis/labels.js';
@@ -23,7 +23,7 @@ const clock = (s: number) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60))
  * Sinhala, Tamil) show empty boxes but still copy out correctly; right-to-left scripts (Hebrew, Arabic) are not laid
  * out right to left (pdfkit does no bidi or shaping). Licence: data/fonts/LICENSE.
  */
-const FONT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../data/fonts');
+const FONT_DIR = appFile('data', 'fonts');
 export const REPORT_FONTS = { regular: path.join(FONT_DIR, 'DejaVuSans.ttf'), bold: path.join(FONT_DIR, 'DejaVuSans-Bold.ttf') };
 const REGULAR = 'Body';
 const BOLD = 'Body-Bold';

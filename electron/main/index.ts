@@ -2,13 +2,14 @@
  * Electron main process: windows, security, and a relay between the renderer's typed API and the
  * engine host (a utilityProcess). Logic lives in security.ts and ../api (unit-tested without Electron).
  */
-import { app, BrowserWindow, dialog, ipcMain, net, protocol, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, utilityProcess } from 'electron';
 import { fork } from 'node:child_process';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createRpcClient, type RpcResponse } from '../api/rpc-host.js';
 import { isApiMethod } from '../contract/api.js';
 import { contentSecurityPolicy } from '../server/security.js';
+import { engineHostLaunch } from './engine-host-launch.js';
 import { isAllowedNavigation, isAllowedPermission, isAllowedRequest, isTrustedSender, MEDIA_SCHEME, secureWebPreferences } from './security.js';
 
 protocol.registerSchemesAsPrivileged([{ scheme: MEDIA_SCHEME, privileges: { stream: true, supportFetchAPI: true, standard: true, secure: true } }]);
@@ -19,18 +20,26 @@ const devServer = process.env.ELECTRON_RENDERER_URL ?? null;
 const allowed = { rendererDir, devServerOrigin: devServer };
 
 /**
- * The engine host runs in its own Node.js process (not in main, not in the renderer), from the same
- * sources the CLI runs. It is a plain Node process rather than Electron's utilityProcess because the
- * native modules (better-sqlite3, onnxruntime-node) are built for Node's ABI by `npm ci`; see README.
+ * The engine host runs in its own process (not in main, not in the renderer): Electron's utilityProcess
+ * in a packaged app, a plain Node process from a checkout (engine-host-launch.ts says why).
  */
 function startEngineHost() {
-  const databasePath = process.env.AFFECT_DB ?? path.join(app.getPath('userData'), 'affect.sqlite');
-  const node = process.env.AFFECT_NODE ?? process.env.npm_node_execpath ?? 'node';
-  const child = fork(path.join(app.getAppPath(), 'electron/main/engine-host.mjs'), [], {
-    execPath: node,
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: undefined, AFFECT_DB_PATH: databasePath },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  const launch = engineHostLaunch({
+    packaged: app.isPackaged,
+    appPath: app.getAppPath(),
+    mainDir: __dirname,
+    databasePath: process.env.AFFECT_DB ?? path.join(app.getPath('userData'), 'affect.sqlite'),
+    env: process.env,
   });
+  if (launch.kind === 'utility-process') {
+    const child = utilityProcess.fork(launch.modulePath, [], { env: launch.env, serviceName: 'Affect Workstation engine', stdio: 'inherit' });
+    const rpc = createRpcClient((msg) => child.postMessage(msg));
+    child.on('message', (msg) => rpc.receive(msg as RpcResponse));
+    child.on('exit', (code) => rpc.failAll(`the engine process stopped (exit ${code})`));
+    app.on('will-quit', () => child.kill());
+    return rpc;
+  }
+  const child = fork(launch.modulePath, [], { execPath: launch.execPath, env: launch.env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const rpc = createRpcClient((msg) => child.send(msg));
   child.on('message', (msg) => rpc.receive(msg as RpcResponse));
   child.on('exit', (code) => rpc.failAll(`the engine process stopped (exit ${code})`));

@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
+import { APP_ROOT } from '../app-paths.js';
 import { AnalysisEngine } from '../analysis/engine.js';
 import { AffectService } from '../api/service.js';
 import { openDatabase } from '../store/db.js';
 import { defaultDatabasePath } from '../store/default-paths.js';
 import { startBrowserServer } from './serve.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const ROOT = APP_ROOT;
 
 /** `npm run serve [-- --db <path>] [--port <n>]`: browser mode. First stdout line: the URL with its token. */
 async function main() {

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { appFile } from '../app-paths.js';
 import type Database from 'better-sqlite3';
 
-export const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+export const MIGRATIONS_DIR = appFile('electron', 'store', 'migrations');
 
 export interface Migration {
   version: number;

@@ -1,12 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { resolveFfmpeg } from '../../electron/analysis/media/ffmpeg-path.js';
 import { REPO_ROOT, tempDir } from './paths.js';
 
 export const SAMPLE = path.join(REPO_ROOT, 'data', 'samples', 'sample.mp4');
 
-function ffmpeg(...args: string[]): void {
-  execFileSync('ffmpeg', ['-v', 'error', '-y', ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+/** Run the ffmpeg the app itself resolves (the bundled one on a machine without ffmpeg), never a bare `ffmpeg` from PATH. */
+export function ffmpeg(...args: string[]): void {
+  execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-y', ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 let cache: BadInputFixtures | null = null;

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { appFile } from '../../app-paths.js';
 import { z } from 'zod';
 
 /** data/dass21/ in the checkout. */
-export const DASS21_DATA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../data/dass21');
+export const DASS21_DATA_DIR = appFile('data', 'dass21');
 
 const ItemsFileSchema = z.object({
   instrument: z.string(),

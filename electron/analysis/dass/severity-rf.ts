@@ -7,13 +7,13 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { appFile } from '../../app-paths.js';
 import { RandomForestClassifier } from 'ml-random-forest';
 import { z } from 'zod';
 import { BANDS, SUBSCALES, SUBSCALE_ITEMS, type Answer, type Band, type Subscale } from './score.js';
 import { FEATURE_VERSION, severityFeatures } from './severity-features.js';
 
-export const SEVERITY_RF_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../native-models/dass-severity-rf');
+export const SEVERITY_RF_DIR = appFile('native-models', 'dass-severity-rf');
 
 const MissingCounts = z.array(z.number().int().min(2).max(7));
 

@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { appFile } from '../../app-paths.js';
 import { loadManifest, type LoadedManifest } from './manifest.js';
 
 /** The models shipped in this repository: native-models/ at its root. */
-export const BUNDLED_MODELS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../native-models');
+export const BUNDLED_MODELS_DIR = appFile('native-models');
 
 /** Where models are looked up: $AFFECT_MODELS_DIR when set (a folder of model folders), else the bundled ones. */
 export function defaultModelsRoot(env: NodeJS.ProcessEnv = process.env): string {

@@ -26,5 +26,6 @@ export async function runModels(argv: string[], io: CliIO): Promise<number> {
     else writeLine(io.stdout, `${m.default ? '*' : ' '} ${m.id}@${m.version}  ${m.task}  ${m.architecture}  [${m.labels.join(', ')}]`);
   }
   writeLine(io.stdout, 'error' in ffmpeg ? `ffmpeg: ${ffmpeg.error}` : `ffmpeg: ${ffmpeg.ffmpeg} (${ffmpeg.source}); ffprobe: ${ffmpeg.ffprobe}`);
+  if (!('error' in ffmpeg) && ffmpeg.note) writeLine(io.stdout, `  note: ${ffmpeg.note}`);
   return 0;
 }

@@ -20,7 +20,10 @@ export function SettingsPage() {
                 <code>{d.databasePath}</code>
               </dd>
               <dt>ffmpeg</dt>
-              <dd>{d.ffmpeg ? <code>{`${d.ffmpeg.path} (${d.ffmpeg.source})`}</code> : <span className="error">{d.ffmpegError}</span>}</dd>
+              <dd>
+                {d.ffmpeg ? <code>{`${d.ffmpeg.path} (${d.ffmpeg.source})`}</code> : <span className="error">{d.ffmpegError}</span>}
+                {d.ffmpeg?.note && <p className="muted small">Using {d.ffmpeg.note}.</p>}
+              </dd>
               <dt>Version</dt>
               <dd>{d.appVersion}</dd>
             </dl>
