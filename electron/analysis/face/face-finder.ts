@@ -36,7 +36,7 @@ export interface FaceFinderOptions {
 }
 
 export const DEFAULT_FINDER: FaceFinderOptions = {
-  levels: [360, 720],
+  levels: [360],
   overlap: 0.4,
   scanEvery: 4,
   smallFace: 0.25,
