@@ -3,7 +3,7 @@ import path from 'node:path';
 import jpeg from 'jpeg-js';
 import { after, before, test } from 'node:test';
 import { FaceDetector } from '../electron/analysis/face/detector.js';
-import { DEFAULT_FINDER, FaceFinder, windowStarts } from '../electron/analysis/face/face-finder.js';
+import { boxIou, DEFAULT_FINDER, FaceFinder, windowStarts } from '../electron/analysis/face/face-finder.js';
 import { FaceIdentityModel } from '../electron/analysis/face/identity-model.js';
 import { streamVideoFrames } from '../electron/analysis/media/decode.js';
 import { resolveFfmpeg } from '../electron/analysis/media/ffmpeg-path.js';
@@ -158,3 +158,20 @@ test('bounded memory and embedding schedule', () => {
   assert.deepEqual(windowStarts(640, 256, 0.4), [0, 128, 256, 384]);
   assert.deepEqual(windowStarts(200, 256, 0.4), [-28]);
 });
+
+test('one large face keeps the finder cheap: scans back off, one face per frame, same box as the plain detector', async () => {
+  const info = await probeMedia(SAMPLE, ff);
+  const finder = new FaceFinder({ frame: front, windows: back }, DEFAULT_FINDER);
+  let frames = 0;
+  for await (const frame of streamVideoFrames(SAMPLE, ff, info.video!, { fps: 2, maxSide: 640 })) {
+    const faces = await finder.next(frame);
+    const plain = await front.detectLargest(frame);
+    assert.equal(faces.length, 1, `frame ${frame.index}: one face`);
+    assert.ok(plain && boxIou(faces[0].box, plain.box) > 0.7, `frame ${frame.index}: the whole-frame face`);
+    if (++frames >= 24) break;
+  }
+  // Whole frame every frame (24 runs) + back-256 scans at frames 0, 4, 12 (8 windows each at 640×360), then every 16.
+  const runs = finder.runs / frames;
+  assert.ok(runs < 2.2, `detector runs per frame ${runs.toFixed(2)}`);
+});
+

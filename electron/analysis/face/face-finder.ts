@@ -14,10 +14,11 @@ import type { FaceDetection, FaceDetector } from './detector.js';
  * (a face cut by a window edge). Windows are plain copies from one resampled image per level, so the cost is the
  * detector runs plus one resample per level.
  *
- * Streaming (`next`): the pyramid scan runs every `scanEvery` frames; in between, the whole frame is searched as
+ * Streaming (`next`): the pyramid scan runs every `scanEvery` frames (up to every `scanEveryMax` while scans find
+ * nothing the whole-frame pass missed, so one person on screen costs little more than before); in between, the whole frame is searched as
  * before and each small face of the previous frame is searched again in a window around it (3× its size), so a
  * gallery costs a few detector runs per frame and a single large face costs what it did before. A face that appears
- * between scans (a camera switched on) is found at the next scan, at most `scanEvery` frames later.
+ * between scans (a camera switched on) is found at the next scan, at most `scanEveryMax` frames later.
  * The chosen settings and the measurements behind them: native-models/blazeface-front-128/MODEL_CARD.md.
  */
 export interface FaceFinderOptions {
@@ -25,8 +26,10 @@ export interface FaceFinderOptions {
   levels: readonly number[];
   /** Overlap of neighbouring windows as a fraction of the window side. */
   overlap: number;
-  /** Full pyramid scan every this many frames in `next` (1 = every frame). */
+  /** Full pyramid scan every this many frames in `next` (1 = every frame) … */
   scanEvery: number;
+  /** … doubling up to this many while scans find no face that the whole-frame pass missed (one person on screen). */
+  scanEveryMax?: number;
   /** Faces whose longer box side is below this fraction of the frame's longer side are re-searched around their last box. */
   smallFace: number;
   /** IoU above which two boxes are the same face. */
@@ -39,6 +42,7 @@ export const DEFAULT_FINDER: FaceFinderOptions = {
   levels: [360],
   overlap: 0.4,
   scanEvery: 4,
+  scanEveryMax: 16,
   smallFace: 0.25,
   iou: 0.3,
   containment: 0.6,
@@ -51,7 +55,8 @@ export interface FoundFace extends FaceDetection {
 
 export class FaceFinder {
   private previous: FoundFace[] = [];
-  private frames = 0;
+  private sinceScan = Infinity;
+  private interval: number;
   /** Detector runs so far (for cost figures). */
   runs = 0;
 
@@ -68,6 +73,7 @@ export class FaceFinder {
   ) {
     this.detector = detectors.frame;
     this.windowDetector = detectors.windows ?? detectors.frame;
+    this.interval = opts.scanEvery;
     if (!(opts.scanEvery >= 1)) throw new Error(`scanEvery must be ≥ 1, got ${opts.scanEvery}`);
     if (!(opts.overlap >= 0 && opts.overlap < 1)) throw new Error(`overlap must be in [0, 1), got ${opts.overlap}`);
   }
@@ -75,11 +81,17 @@ export class FaceFinder {
   /** Forget the previous frame (call between recordings). */
   reset(): void {
     this.previous = [];
-    this.frames = 0;
+    this.sinceScan = Infinity;
+    this.interval = this.opts.scanEvery;
   }
 
   /** All faces in one image: whole frame plus the full window pyramid. Stateless. */
   async scan(image: RgbImage): Promise<FoundFace[]> {
+    return (await this.scanDetailed(image)).faces;
+  }
+
+  /** `scan`, and whether it found a face that the whole-frame pass alone did not. */
+  private async scanDetailed(image: RgbImage): Promise<{ faces: FoundFace[]; added: boolean }> {
     const work = workingImage(image);
     const found = await this.wholeFrame(work.image, work.scale);
     for (const level of this.opts.levels) {
@@ -87,17 +99,23 @@ export class FaceFinder {
       const src = Math.min(work.image.width, work.image.height) >= level ? work : { image, scale: 1 };
       found.push(...(await this.pyramidLevel(src.image, level, src.scale)));
     }
-    return this.merge(found);
+    const whole = found.filter((f) => f.via === 'frame');
+    const faces = this.merge(found);
+    return { faces, added: faces.some((f) => !whole.some((w) => boxIou(w.box, f.box) >= this.opts.iou)) };
   }
 
   /** Faces in the next frame of a recording (see the class comment for the schedule). */
   async next(frame: RgbImage): Promise<FoundFace[]> {
-    const scanNow = this.frames % this.opts.scanEvery === 0;
-    this.frames++;
     let faces: FoundFace[];
-    if (scanNow) {
-      faces = await this.scan(frame);
+    if (this.sinceScan >= this.interval) {
+      const scanned = await this.scanDetailed(frame);
+      faces = scanned.faces;
+      this.sinceScan = 1;
+      // A scan that added nothing to the whole-frame pass (one large face, or none) lets the next one wait longer.
+      const added = scanned.added;
+      this.interval = added ? this.opts.scanEvery : Math.min(this.opts.scanEveryMax ?? this.opts.scanEvery, this.interval * 2);
     } else {
+      this.sinceScan++;
       const work = workingImage(frame);
       const found = await this.wholeFrame(work.image, work.scale);
       const longSide = Math.max(frame.width, frame.height);
