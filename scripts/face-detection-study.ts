@@ -98,7 +98,7 @@ async function main() {
   const front = await FaceDetector.load(resolveModelDir('blazeface-front-128'), { minScore: FLOOR, threads: 1 });
   const back = await FaceDetector.load(resolveModelDir('blazeface-back-256'), { minScore: FLOOR, threads: 1 });
   const finderMethod = (name: string, description: string, dets: { frame: FaceDetector; windows?: FaceDetector }, opts: Partial<FaceFinderOptions>, streaming: boolean): Method => {
-    const f = new FaceFinder(dets, { levels: [], overlap: 0.25, scanEvery: 1, smallFace: 0.25, iou: 0.3, containment: 0.6, ...opts });
+    const f = new FaceFinder(dets, { levels: [], overlap: 0.25, scanEvery: 1, smallFace: 0.25, minScore: FLOOR, iou: 0.3, containment: 0.6, ...opts });
     return { name, description, run: (img) => (streaming ? f.next(img) : f.scan(img)), reset: () => f.reset(), runs: () => f.runs };
   };
   const methods: Method[] = [
@@ -206,7 +206,7 @@ function summarise(results: Record<string, unknown>[], methods: Method[]) {
           recall: layoutDets.filter((d) => d.kind === 'hit').length / faceTiles,
           recallBy: { '1x1': byKind(/^1x1/), '2x1': byKind(/^2x1/), '2x2': byKind(/^2x2/), '3x3': byKind(/^3x3/), speaker: byKind(/^speaker/) },
           falsePerFrameLayouts: layoutDets.filter((d) => d.kind !== 'hit').length / frames(layouts),
-          faceFreeFramesWithFalse: free.length ? free.reduce((s, r) => s + Number((r.dets as Array<{ score: number }>).some((d) => d.score >= t)), 0) : null,
+          faceFreeClipsWithFalse: free.length ? free.reduce((s, r) => s + Number((r.dets as Array<{ score: number }>).some((d) => d.score >= t)), 0) : null,
           falsePerFrameFaceFree: free.length ? all(free).filter((d) => d.score >= t).length / frames(free) : null,
         };
       });

@@ -32,6 +32,8 @@ export interface FaceFinderOptions {
   scanEveryMax?: number;
   /** Faces whose longer box side is below this fraction of the frame's longer side are re-searched around their last box. */
   smallFace: number;
+  /** Detections below this score are dropped (chosen on call layouts and face-free clips; see the card). */
+  minScore: number;
   /** IoU above which two boxes are the same face. */
   iou: number;
   /** Intersection over the smaller box above which the smaller (lower-scoring) box is dropped. */
@@ -40,10 +42,11 @@ export interface FaceFinderOptions {
 
 export const DEFAULT_FINDER: FaceFinderOptions = {
   levels: [360],
-  overlap: 0.4,
+  overlap: 0.25,
   scanEvery: 4,
   scanEveryMax: 16,
   smallFace: 0.25,
+  minScore: 0.75,
   iou: 0.3,
   containment: 0.6,
 };
@@ -173,7 +176,7 @@ export class FaceFinder {
 
   /** Best-first suppression: a box overlapping a kept one (IoU) or lying mostly inside it (containment) is dropped. */
   private merge(found: FoundFace[]): FoundFace[] {
-    const sorted = [...found].sort((a, b) => b.score - a.score);
+    const sorted = found.filter((f) => f.score >= this.opts.minScore).sort((a, b) => b.score - a.score);
     const kept: FoundFace[] = [];
     for (const f of sorted) {
       const clash = kept.some((k) => {
