@@ -2,19 +2,11 @@ import { BAND_LOWER_BOUNDS, BANDS, MAX_SUBSCALE_SCORE, SUBSCALES, type Subscale 
 import { dateDomain, dateMs, dateTicks, dayOf, spreadPositions } from '../analysis/date-axis.js';
 import { EMOTION_LABELS, LABEL_COLORS } from '../analysis/labels.js';
 import type { ClientReport, ClientReportSession } from './client-report-data.js';
-import { BOLD, clock, factRows, INK, MARGIN, MUTED, openReportPdf, pct, REGULAR, type PdfTarget, type ReportPdf } from './pdf-document.js';
+import { BOLD, changeWords, clock, factRows, INK, MARGIN, MUTED, openReportPdf, pct, pdfTable, REGULAR, type PdfTarget, type ReportPdf } from './pdf-document.js';
 
 const BAND_FILL = ['#eef7ee', '#fbf8e4', '#fdf0e0', '#fbe6e1', '#f6dde6'];
 const SUBSCALE_COLOR: Record<Subscale, string> = { depression: '#0072b2', anxiety: '#cc79a7', stress: '#d55e00' };
 const DATE_SOURCE: Record<ClientReportSession['dateSource'], string> = { container: '', user: ' (set by hand)', analysed: ' (analysed; recording date unknown)' };
-
-/** A change in words and direction, so it reads without colour: "−12 (better)", "+6 (worse), band up". */
-export function changeWords(difference: number | null, bandChange: 'higher' | 'lower' | 'same' | null): string {
-  if (difference === null) return '—';
-  const dir = difference < 0 ? 'better' : difference > 0 ? 'worse' : 'same';
-  const band = bandChange === 'higher' ? ', band up' : bandChange === 'lower' ? ', band down' : '';
-  return `${difference > 0 ? '+' : difference < 0 ? '\u2212' : '\u00b1'}${Math.abs(difference)} (${dir}${band})`;
-}
 
 /**
  * The client report (A4): who, every session with its estimates and how much each track saw, expression shares per
@@ -54,9 +46,9 @@ export async function renderClientReportPdf(report: ClientReport, target: PdfTar
     const top = doc.y;
     if (top > doc.page.height - MARGIN - 170) doc.addPage();
     const y0 = doc.y;
-    SUBSCALES.forEach((sub, i) => dassChart(pdf, report, sub, domain, MARGIN + i * (chartW + 10), y0, chartW, 120));
+    SUBSCALES.forEach((sub, i) => dassChart(pdf, report, sub, domain, MARGIN + i * (chartW + 10), y0, chartW, 100));
     doc.x = MARGIN;
-    doc.y = y0 + 150;
+    doc.y = y0 + 132;
     doc.font(REGULAR).fontSize(8).fillColor(MUTED).text('Scores on the DASS-42 scale (sums ×2), bands shaded (Lovibond & Lovibond 1995); straight lines join administrations. A change of 5 points or more is flagged: a project convention, not a reliable-change cut-off (data/dass21/SCORING.md).', MARGIN, doc.y, { width });
 
     const notes = report.dass.flatMap((d) => d.itemsOfNote.map((n) => ({ ...n, on: d.administeredOn })));
@@ -74,40 +66,11 @@ function formatDuration(s: number): string {
   return h ? `${h} h ${Math.round((s % 3600) / 60)} min` : `${Math.round(s / 60)} min`;
 }
 
-/** A table with fixed columns; each row as tall as its tallest cell; a new page (with the header again) when full. */
-function table(pdf: ReportPdf, columns: Array<{ title: string; width: number }>, rows: string[][], fontSize = 8.5) {
-  const { doc } = pdf;
-  const xs = columns.reduce<number[]>((acc, c, i) => [...acc, (acc[i - 1] ?? MARGIN) + (i ? columns[i - 1].width : 0)], []);
-  const header = () => {
-    const y = doc.y;
-    doc.font(BOLD).fontSize(fontSize).fillColor(INK);
-    columns.forEach((c, i) => doc.text(c.title, xs[i], y, { width: c.width - 4 }));
-    doc.y = y + fontSize + 6;
-    doc.moveTo(MARGIN, doc.y - 2).lineTo(MARGIN + pdf.width, doc.y - 2).lineWidth(0.5).strokeColor('#999999').stroke();
-  };
-  header();
-  for (const cells of rows) {
-    doc.font(REGULAR).fontSize(fontSize);
-    const h = Math.max(...cells.map((c, i) => doc.heightOfString(c, { width: columns[i].width - 4 }))) + 3;
-    if (doc.y + h > doc.page.height - MARGIN - 24) {
-      doc.addPage();
-      header();
-      doc.font(REGULAR).fontSize(fontSize);
-    }
-    const y = doc.y;
-    doc.fillColor(INK);
-    cells.forEach((c, i) => doc.text(c, xs[i], y, { width: columns[i].width - 4 }));
-    doc.y = y + h;
-    doc.moveTo(MARGIN, doc.y - 1).lineTo(MARGIN + pdf.width, doc.y - 1).lineWidth(0.3).strokeColor('#dddddd').stroke();
-  }
-  doc.x = MARGIN;
-}
-
 const trackCell = (t: ClientReportSession['face'], share: number | null, what: string) =>
   t.label ? `${t.label}\n${what} ${pct(share)}` : `${t.why?.startsWith('too little data') ? 'too little data' : t.why ?? '—'}\n${what} ${pct(share)}`;
 
 function sessionsTable(pdf: ReportPdf, sessions: ClientReportSession[]) {
-  table(
+  pdfTable(
     pdf,
     [
       { title: 'Date', width: 78 },
@@ -195,7 +158,7 @@ function dassTable(pdf: ReportPdf, report: ClientReport) {
     const score = s.score === null ? 'not scored' : `${s.score} ${s.band}`;
     return c ? `${score}\n${changeWords(c.difference, c.bandChange)}${c.flagged ? ' \u2691' : ''}` : score;
   };
-  table(
+  pdfTable(
     pdf,
     [
       { title: 'Date', width: 70 },

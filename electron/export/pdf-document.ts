@@ -105,6 +105,43 @@ export function factRows(pdf: ReportPdf, facts: Array<[string, string]>, labelWi
   }
 }
 
+/** A change in words and direction, so it reads without colour: "−12 (better)", "+6 (worse), band up". */
+export function changeWords(difference: number | null, bandChange: 'higher' | 'lower' | 'same' | null): string {
+  if (difference === null) return '—';
+  const dir = difference < 0 ? 'better' : difference > 0 ? 'worse' : 'same';
+  const band = bandChange === 'higher' ? ', band up' : bandChange === 'lower' ? ', band down' : '';
+  return `${difference > 0 ? '+' : difference < 0 ? '\u2212' : '\u00b1'}${Math.abs(difference)} (${dir}${band})`;
+}
+
+/** A table with fixed columns; each row as tall as its tallest cell; a new page (with the header again) when full. */
+export function pdfTable(pdf: ReportPdf, columns: Array<{ title: string; width: number }>, rows: string[][], fontSize = 8.5) {
+  const { doc } = pdf;
+  const xs = columns.reduce<number[]>((acc, c, i) => [...acc, (acc[i - 1] ?? MARGIN) + (i ? columns[i - 1].width : 0)], []);
+  const header = () => {
+    const y = doc.y;
+    doc.font(BOLD).fontSize(fontSize).fillColor(INK);
+    columns.forEach((c, i) => doc.text(c.title, xs[i], y, { width: c.width - 4 }));
+    doc.y = y + Math.max(...columns.map((c) => doc.heightOfString(c.title, { width: c.width - 4 }))) + 4;
+    doc.moveTo(MARGIN, doc.y - 2).lineTo(MARGIN + pdf.width, doc.y - 2).lineWidth(0.5).strokeColor('#999999').stroke();
+  };
+  header();
+  for (const cells of rows) {
+    doc.font(REGULAR).fontSize(fontSize);
+    const h = Math.max(...cells.map((c, i) => doc.heightOfString(c, { width: columns[i].width - 4 }))) + 3;
+    if (doc.y + h > doc.page.height - MARGIN - 24) {
+      doc.addPage();
+      header();
+      doc.font(REGULAR).fontSize(fontSize);
+    }
+    const y = doc.y;
+    doc.fillColor(INK);
+    cells.forEach((c, i) => doc.text(c, xs[i], y, { width: columns[i].width - 4 }));
+    doc.y = y + h;
+    doc.moveTo(MARGIN, doc.y - 1).lineTo(MARGIN + pdf.width, doc.y - 1).lineWidth(0.3).strokeColor('#dddddd').stroke();
+  }
+  doc.x = MARGIN;
+}
+
 /** Render a report into memory (for the UI's save dialog or download): no temporary file with client data. */
 export async function pdfToBuffer(render: (out: Writable) => Promise<void>): Promise<Buffer> {
   const out = new PassThrough();

@@ -2,7 +2,7 @@ import { SUBSCALES } from '../analysis/dass/score.js';
 import { EMOTION_LABELS } from '../analysis/labels.js';
 import { LABEL_COLORS } from '../analysis/labels.js';
 import type { Span } from '../store/annotations-repo.js';
-import { BOLD, clock, factRows, INK, MARGIN, MUTED, openReportPdf, pct, REGULAR, type PdfTarget } from './pdf-document.js';
+import { BOLD, changeWords, clock, factRows, INK, MARGIN, MUTED, openReportPdf, pct, pdfTable, REGULAR, type PdfTarget } from './pdf-document.js';
 import type { ReportTrack, SessionReport } from './report-data.js';
 
 export { REPORT_FONTS } from './pdf-document.js';
@@ -73,26 +73,25 @@ export async function renderSessionReportPdf(report: SessionReport, target: PdfT
       { width },
     );
     doc.moveDown(0.3);
-    const cols = [MARGIN, MARGIN + 95, MARGIN + 150, MARGIN + 270, MARGIN + 390];
-    const row = (cells: string[], bold = false) => {
-      const y = doc.y;
-      doc.font(bold ? BOLD : REGULAR).fontSize(10).fillColor(INK);
-      cells.forEach((c, i) => doc.text(c, cols[i], y, { width: (cols[i + 1] ?? MARGIN + width) - cols[i] - 4, lineBreak: false }));
-      doc.y = y + 14;
-    };
-    row(['Subscale', 'Score', 'Band', d.previous ? `Previous (${d.previous.administeredOn})` : 'Previous', 'Change'], true);
-    doc.moveTo(MARGIN, doc.y - 2).lineTo(MARGIN + width, doc.y - 2).lineWidth(0.5).strokeColor('#999999').stroke();
-    for (const s of SUBSCALES) {
-      const cur = d.scores[s];
-      const prev = d.previous?.scores[s];
-      const ch = d.changes?.find((c) => c.subscale === s);
-      const change =
-        !ch || ch.difference === null
-          ? '—'
-          : `${ch.difference > 0 ? '+' : ''}${ch.difference}${ch.bandChange === 'higher' ? ', band up' : ch.bandChange === 'lower' ? ', band down' : ''}${ch.flagged ? ' (flagged)' : ''}`;
-      row([s[0].toUpperCase() + s.slice(1), cur.score === null ? '—' : String(cur.score), cur.band ?? 'not scored', prev ? `${prev.score ?? '—'} ${prev.band ?? ''}` : '—', change]);
-    }
-    doc.font(REGULAR).fontSize(8).fillColor(MUTED).text('Scores on the DASS-42 scale (sums ×2); bands: Lovibond & Lovibond (1995). "Flagged": a change of 5 points or more.', MARGIN, doc.y + 2, { width });
+    pdfTable(
+      pdf,
+      [
+        { title: 'Subscale', width: 90 },
+        { title: 'Score', width: 50 },
+        { title: 'Band', width: 110 },
+        { title: d.previous ? `Previous (${d.previous.administeredOn})` : 'Previous', width: 120 },
+        { title: 'Change', width: width - 370 },
+      ],
+      SUBSCALES.map((s) => {
+        const cur = d.scores[s];
+        const prev = d.previous?.scores[s];
+        const ch = d.changes?.find((c) => c.subscale === s);
+        const change = !ch || ch.difference === null ? '—' : `${changeWords(ch.difference, ch.bandChange)}${ch.flagged ? ' \u2691 flagged' : ''}`;
+        return [s[0].toUpperCase() + s.slice(1), cur.score === null ? '—' : String(cur.score), cur.band ?? 'not scored', prev ? `${prev.score ?? '—'} ${prev.band ?? ''}` : '—', change];
+      }),
+      10,
+    );
+    doc.font(REGULAR).fontSize(8).fillColor(MUTED).text('Scores on the DASS-42 scale (sums ×2); bands: Lovibond & Lovibond (1995). Lower is fewer symptoms ("better"). \u2691 flagged: a change of 5 points or more (a project convention, not a reliable-change cut-off).', MARGIN, doc.y + 2, { width });
 
     heading('Items of note');
     body();
