@@ -49,7 +49,7 @@ export class PlaybackCopies {
   }
 
   /** Start a copy unless one is ready or running. */
-  prepare(media: { sha256: string; path: string; durationS: number }, target: PlaybackTarget): Status {
+  prepare(media: { sha256: string; path: string; durationS: number; audioCodec: string | null }, target: PlaybackTarget): Status {
     const current = this.status(media.sha256);
     if (current.state === 'ready' || current.state === 'running') return current;
     if (!existsSync(media.path)) throw new ApiError(`the recording is not at ${media.path}; locate it first`, 'bad-request');
@@ -63,6 +63,7 @@ export class PlaybackCopies {
     const job: Job = { target, controller, fraction: 0, etaS: null, error: null, done: Promise.resolve() };
     job.done = makePlaybackCopy(media.path, this.fileFor(media.sha256, target), target, resolveFfmpeg(), {
       durationS: media.durationS,
+      audioCodec: media.audioCodec,
       signal: controller.signal,
       onFraction: (f) => progress.update('converting', f),
     }).then(
@@ -97,7 +98,8 @@ export function playbackHandlers(db: Db, copies: PlaybackCopies) {
   const mediaOf = (sessionId: number) => {
     const s = getSession(db, sessionId);
     if (!s) throw new ApiError(`no session with id ${sessionId}`, 'not-found');
-    return { ...sessionMedia(db, sessionId)!, durationS: s.durationS };
+    const { audio_codec } = db.prepare('SELECT m.audio_codec FROM sessions s JOIN media m ON m.id = s.media_id WHERE s.id = ?').get(sessionId) as { audio_codec: string | null };
+    return { ...sessionMedia(db, sessionId)!, durationS: s.durationS, audioCodec: audio_codec };
   };
   return {
     'playback.status': (i: { sessionId: number }): Status => copies.status(mediaOf(i.sessionId).sha256),

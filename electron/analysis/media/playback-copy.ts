@@ -11,10 +11,14 @@ export const PLAYBACK_EXTENSION: Record<PlaybackTarget, string> = { h264: 'mp4',
  * Encoder settings for a copy meant for watching, not archiving: at most 1280 pixels wide, quick to make. H.264/AAC
  * in MP4 (what Chromium and Electron play everywhere) or VP9/Opus in WebM (royalty-free, for builds without H.264).
  */
-const ENCODE: Record<PlaybackTarget, string[]> = {
-  h264: ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '128k', '-movflags', '+faststart', '-f', 'mp4'],
-  vp9: ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-row-mt', '1', '-b:v', '0', '-crf', '34', '-pix_fmt', 'yuv420p', '-c:a', 'libopus', '-b:a', '96k', '-f', 'webm'],
+const VIDEO: Record<PlaybackTarget, string[]> = {
+  h264: ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p'],
+  vp9: ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-row-mt', '1', '-b:v', '0', '-crf', '34', '-pix_fmt', 'yuv420p'],
 };
+const AUDIO: Record<PlaybackTarget, string[]> = { h264: ['-c:a', 'aac', '-b:a', '128k'], vp9: ['-c:a', 'libopus', '-b:a', '96k'] };
+const CONTAINER: Record<PlaybackTarget, string[]> = { h264: ['-movflags', '+faststart', '-f', 'mp4'], vp9: ['-f', 'webm'] };
+/** Audio an MP4 copy carries as it is: no generation loss, and no encoder delay to shift it. */
+const MP4_AUDIO = new Set(['aac', 'mp3']);
 
 /**
  * Make a playable copy of `source` at `dest` (written to `dest.partial`, renamed when complete, mode 0600). The copy
@@ -27,14 +31,15 @@ export async function makePlaybackCopy(
   dest: string,
   target: PlaybackTarget,
   ff: ResolvedFfmpeg,
-  opts: { durationS: number; signal?: AbortSignal; onFraction?: (f: number) => void },
+  opts: { durationS: number; audioCodec?: string | null; signal?: AbortSignal; onFraction?: (f: number) => void },
 ): Promise<void> {
   const partial = `${dest}.partial`;
+  const audio = target === 'h264' && MP4_AUDIO.has(opts.audioCodec ?? '') ? ['-c:a', 'copy'] : AUDIO[target];
   const args = [
     '-nostdin', '-v', 'error', '-y', '-copyts', '-i', source,
     '-map', '0:v:0?', '-map', '0:a:0?', '-sn', '-dn', '-fps_mode', 'passthrough',
     '-vf', "scale='min(1280,iw)':-2",
-    ...ENCODE[target],
+    ...VIDEO[target], ...audio, ...CONTAINER[target],
     '-progress', 'pipe:1', '-nostats', partial,
   ];
   try {

@@ -56,7 +56,7 @@ export function tickStep(spanS: number, widthPx: number, minPx = 80): number {
 export function ticks(v: TimeView, widthPx: number, minPx = 80): { step: number; times: number[] } {
   const step = tickStep(v.end - v.start, widthPx, minPx);
   const times: number[] = [];
-  for (let t = Math.ceil(v.start / step - 1e-9) * step; t <= v.end + 1e-9; t += step) times.push(Math.round(t * 1000) / 1000);
+  for (let t = Math.ceil(v.start / step - 1e-9) * step; t <= v.end + 1e-9; t += step) times.push(Math.round(t * 1000) / 1000 || 0);
   return { step, times };
 }
 
