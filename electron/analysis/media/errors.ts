@@ -1,3 +1,5 @@
+import { basename } from 'node:path';
+
 /**
  * An input problem the user can fix: always names the file and what is wrong. `problem` is said in words; `detail` is
  * the tool's own message (ffprobe, ffmpeg) for a technical reader. `retryable` is false when the file's content is the
@@ -13,7 +15,9 @@ export class MediaInputError extends Error {
     this.name = 'MediaInputError';
     this.file = file;
     this.problem = problem;
-    this.detail = opts.detail ?? null;
+    // The tool repeats the path; the detail names the file by its name only (the path is in `file`, and for an upload
+    // it is an internal folder nobody needs to see).
+    this.detail = opts.detail ? opts.detail.split(file).join(basename(file)) : null;
     this.retryable = opts.retryable ?? false;
   }
 }

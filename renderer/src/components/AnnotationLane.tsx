@@ -56,9 +56,8 @@ export function annotationLane(editor: AnnotationEditor, onSeek: (t: number) => 
   };
 }
 
-/** Track choice, a new track, the keys, and agreement of the chosen track with the model's estimates. */
+/** The keys, edit errors, and agreement of the chosen track with the model's estimates (the track is chosen above the lanes). */
 export function AnnotationTools({ sessionId, editor }: { sessionId: number; editor: AnnotationEditor }) {
-  const [annotator, setAnnotator] = useState('');
   const [agreements, setAgreements] = useState<Record<string, Agreement | string>>({});
   const track = editor.track;
   const refresh = useCallback(async () => {
@@ -79,29 +78,7 @@ export function AnnotationTools({ sessionId, editor }: { sessionId: number; edit
 
   return (
     <div className="annotation-tools" data-testid="annotations">
-      <div className="row">
-        <label>
-          Annotation track{' '}
-          <select aria-label="Annotation track" value={editor.track?.id ?? ''} onChange={(e) => editor.setTrackId(e.target.value ? Number(e.target.value) : null)}>
-            <option value="">(none)</option>
-            {editor.tracks.map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.annotator} ({t.segments.length})
-              </option>
-            ))}
-          </select>
-        </label>
-        <form
-          className="row"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void editor.createTrack(annotator).then(() => setAnnotator(''));
-          }}
-        >
-          <input aria-label="Annotator name" placeholder="Annotator name" value={annotator} onChange={(e) => setAnnotator(e.target.value)} required />
-          <button type="submit">New track</button>
-        </form>
-      </div>
+      {!track && <p className="muted small">Choose or create an annotation track above the lanes (“New track…”); its segments then show as a lane.</p>}
       {track && (
         <p className="muted small">
           Labels: {track.labels.map((l, i) => `${i + 1} ${l}`).join(' · ')}. Keys: {ANNOTATION_KEYS_HELP}

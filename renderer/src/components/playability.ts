@@ -1,4 +1,4 @@
-import type { ApiOutput } from '../../../electron/contract/api';
+import type { ApiOutput } from '../../../electron/contract/api.js';
 
 type Media = ApiOutput<'sessions.get'>['media'];
 

@@ -91,9 +91,14 @@ export function faceLane(d: Detail): Lane {
 export function voiceLane(d: Detail): Lane {
   const hop = windowHop(d);
   const windows = d.windows.filter((w) => w.voiced && w.confidence !== null);
-  const items = windows.map((w) => {
-    const mid = (w.start + w.end) / 2;
-    return { start: Math.max(w.start, mid - hop / 2), end: Math.min(w.end, mid + hop / 2), label: w.label, confidence: w.confidence!, window: w };
+  // Each window owns the stretch around its centre up to halfway to its neighbours' centres (and at most half a hop):
+  // the stretches never overlap, even where the last window of a recording is moved back to end with it.
+  const centres = windows.map((w) => (w.start + w.end) / 2);
+  const items = windows.map((w, i) => {
+    const c = centres[i];
+    const start = Math.max(w.start, c - hop / 2, i > 0 ? (centres[i - 1] + c) / 2 : -Infinity);
+    const end = Math.min(w.end, c + hop / 2, i + 1 < windows.length ? (c + centres[i + 1]) / 2 : Infinity);
+    return { start, end: Math.max(start, end), label: w.label, confidence: w.confidence!, window: w };
   });
   const c = d.coverage.voice;
   return estimateLane({

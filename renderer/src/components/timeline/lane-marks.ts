@@ -1,5 +1,5 @@
-import type { TimeView } from './time-view';
-import { xOf } from './time-view';
+import type { TimeView } from './time-view.js';
+import { xOf } from './time-view.js';
 
 /** One estimate over a stretch of time: a face frame, a voice window's own slice, a fused slice. */
 export interface Interval {
