@@ -370,6 +370,7 @@ test('item 12: words and empty states: search without a match, empty DASS histor
   await shot('import-failed');
   await scan('import');
   await go('#/settings', 'h2:has-text("Models in use")');
+  await page.waitForSelector('h2:has-text("Minimum data for an estimate")');
   const settings = (await page.textContent('main')) ?? '';
   assert.match(settings, /Face detector/);
   assert.match(settings, /Minimum data for an estimate/);
@@ -377,6 +378,7 @@ test('item 12: words and empty states: search without a match, empty DASS histor
   await page.click('a:has-text("Model card of")');
   await page.waitForSelector('.markdown h2, .markdown h3');
   await shot('model-card');
+  await scan('model card');
 });
 
 test('accessibility: axe-core finds no serious or critical violation on any page', { skip }, async () => {

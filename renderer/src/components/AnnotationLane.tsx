@@ -21,6 +21,7 @@ export function annotationLane(editor: AnnotationEditor, onSeek: (t: number) => 
     description: `Annotation segments of ${track.annotator}. Click a segment to select it; keys: ${ANNOTATION_KEYS_HELP}`,
     render: ({ view, width }) => (
       <div className="segments">
+        {track.segments.length === 0 && <span className="empty-lane">No segments yet: press I at the start and O at the end of a stretch to mark it, then 1–8 to label it.</span>}
         {track.segments
           .filter((s) => s.end > view.start && s.start < view.end)
           .map((s) => {
