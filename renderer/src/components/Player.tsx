@@ -64,7 +64,9 @@ export const Player = forwardRef<HTMLVideoElement & HTMLAudioElement, Props>(fun
         watch(s);
       } else if (!canPlayNatively(d.media)) makeCopy();
     });
-  }, [d.id, d.fileAvailable, d.media, watch, makeCopy]);
+    // Keyed on what decides it, not on the detail object: a reload (after correcting the date) keeps the player as it is.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [d.id, d.fileAvailable, d.media.videoCodec, d.media.audioCodec, watch, makeCopy]);
 
   if (!d.fileAvailable) return <MissingRecording detail={d} onChanged={onChanged} />;
   const codec = [d.media.videoCodec, d.media.audioCodec].filter(Boolean).join(' / ').toUpperCase();
