@@ -67,7 +67,11 @@ test('export.client and export.session hand back files to save: named by client,
     assert.equal(Buffer.from(pdf.base64, 'base64').subarray(0, 5).toString('latin1'), '%PDF-');
     const csv = await svc.call('export.client', { clientId, format: 'csv', per: 'summary' });
     assert.equal(csv.fileName, 'C-0042_sessions_per-summary.csv');
-    assert.equal(Buffer.from(csv.base64, 'base64').toString('utf8').trim().split('\n').length, 4, 'a header and one row per session');
+    const table = Buffer.from(csv.base64, 'base64').toString('utf8').trim().split('\n').map((l) => l.split(','));
+    assert.equal(table.length, 4, 'a header and one row per session');
+    const col = (name: string) => table[0].indexOf(name);
+    assert.ok(col('face_coverage') > 0 && col('speech_coverage') > 0 && col('face_enough_data') > 0, 'coverage in the summary table');
+    assert.deepEqual(table.slice(1).map((r) => r[col('face_enough_data')]), ['true', 'false', 'false'], 'the sparse and the audio-only session lack face data');
     const sessions = await svc.call('sessions.list', { clientId });
     for (const per of ['frame', 'window', 'segment'] as const) {
       const f = await svc.call('export.session', { sessionId: sessions[0].id, format: 'csv', per });
