@@ -9,8 +9,8 @@ import { REPO_ROOT, sharedPath, skipWithoutShared, tempDir } from './helpers/pat
 
 const AFFECT = path.join(REPO_ROOT, 'bin', 'affect.mjs');
 
-function affect(args: string[]) {
-  const r = spawnSync(process.execPath, [AFFECT, ...args], { encoding: 'utf8', timeout: 240_000 });
+function affect(args: string[], cwd?: string) {
+  const r = spawnSync(process.execPath, [AFFECT, ...args], { encoding: 'utf8', timeout: 240_000, cwd });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -59,6 +59,30 @@ test('analyze --json on the bundled sample: one JSON object, both tracks, stored
   assert.equal(count(db, 'sessions'), 1);
   assert.equal(count(db, 'frame_results'), s.face.framesAnalysed);
   assert.equal(count(db, 'window_results'), s.voice.windows);
+});
+
+test('a relative path is stored absolute; --json on a recording already stored prints its stored summary', { timeout: 240_000 }, () => {
+  // Run from the sample's folder with a bare file name (the review must still find the recording from anywhere).
+  const again = affect(['analyze', path.basename(SAMPLE), '--db', db, '--json'], path.dirname(SAMPLE));
+  assert.equal(again.code, 0, again.stderr);
+  const lines = again.stdout.trim().split('\n');
+  assert.equal(lines.length, 1, `one JSON summary on stdout, got: ${JSON.stringify(again.stdout)}`);
+  const s = JSON.parse(lines[0]);
+  checkSummary(s);
+  assert.match(again.stderr, /already analysed as session \d+/);
+  const stored = new Database(db, { readonly: true });
+  const row = stored.prepare('SELECT s.id, m.path FROM sessions s JOIN media m ON m.id = s.media_id WHERE s.id = ?').get(s.session.id) as { id: number; path: string };
+  stored.close();
+  assert.equal(row.path, SAMPLE, 'the stored path is absolute');
+  assert.equal(s.session.file, SAMPLE);
+
+  const fresh = path.join(tempDir(), 'relative.sqlite');
+  const r = affect(['analyze', path.basename(SAMPLE), '--db', fresh, '--json', '--fps', '1'], path.dirname(SAMPLE));
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).session.file, SAMPLE);
+  const d = new Database(fresh, { readonly: true });
+  assert.equal((d.prepare('SELECT path FROM media').get() as { path: string }).path, SAMPLE);
+  d.close();
 });
 
 test('analyze --face-model/--voice-model pick other installed models; a model of the wrong kind is refused by name', { timeout: 240_000 }, () => {

@@ -70,7 +70,7 @@ test('create a client, import the sample, watch progress, review the session', {
   await page.screenshot({ path: screenshotPath('02-import-running'), fullPage: true });
   await page.waitForSelector('tr[data-job-status="done"] a:has-text("Review session")', { timeout: 180_000 });
   await page.click('tr[data-job-status="done"] a:has-text("Review session")');
-  await page.waitForSelector('[data-testid="face-track"] svg');
+  await page.waitForSelector('[data-testid="lane-face"] svg');
   await page.screenshot({ path: screenshotPath('03-session-review-loaded'), fullPage: true });
 
   // The timeline is drawn from the stored results.
@@ -78,11 +78,14 @@ test('create a client, import the sample, watch progress, review the session', {
   const detail = await api('sessions.get', { id: sessionId });
   const labelledFrames = detail.frames.filter((f: { label: string | null }) => f.label).length;
   assert.ok(labelledFrames > 20, 'most frames of the sample carry a face estimate');
-  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="face-track"] .face-point').length === n, labelledFrames);
-  const voiced = detail.windows.filter((w: { label: string | null }) => w.label).length;
+  // One mark per frame with a face (labelled, or hatched when uncertain), one per window with speech.
+  const faceFrames = detail.frames.filter((f: { face: boolean; confidence: number | null }) => f.face && f.confidence !== null).length;
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="lane-face"] rect.face-mark').length === n, faceFrames);
+  assert.equal(await page.locator('[data-testid="lane-face"] rect.face-mark:not(.uncertain)').count(), labelledFrames);
+  const voiced = detail.windows.filter((w: { voiced: boolean; confidence: number | null }) => w.voiced && w.confidence !== null).length;
   assert.ok(voiced > 0);
-  assert.equal(await page.locator('[data-testid="voice-track"] .voice-window').count(), voiced);
-  assert.ok((await page.locator('[data-testid="fused-track"] .fused-slice').count()) > 0);
+  assert.equal(await page.locator('[data-testid="lane-voice"] rect.voice-mark').count(), voiced);
+  assert.ok((await page.locator('[data-testid="lane-fused"] rect.fused-mark').count()) > 0);
   assert.equal((await page.textContent('[data-testid="face-majority"]'))?.trim().split(' ')[0], detail.summary.face.majority);
   assert.equal((await page.textContent('[data-testid="voice-majority"]'))?.trim().split(' ')[0], detail.summary.voice.majority);
   // Keyboard seek moves the cursor and the "now" line.
@@ -94,44 +97,45 @@ test('create a client, import the sample, watch progress, review the session', {
 
 test('label the recording from the keyboard, undo, agreement with the model, export to ELAN', { skip, timeout: 60_000 }, async () => {
   const sessionId = Number(new URL(page.url()).hash.split('/')[2]);
+  await page.click('button:has-text("New track…")');
   await page.fill('input[aria-label="Annotator name"]', 'rater1');
-  await page.click('button:has-text("New track")');
+  await page.click('button:has-text("Create")');
   await page.waitForSelector('select[aria-label="Annotation track"] option:has-text("rater1")', { state: 'attached' });
   await page.locator('body').press('Shift+ArrowLeft'); // back to 0:01 (cursor was at 0:11)
   await page.locator('body').press('ArrowLeft');
   await page.keyboard.press('i');
   await page.keyboard.press('Shift+ArrowRight'); // 0:10
   await page.keyboard.press('o');
-  await page.waitForSelector('.lane .segment');
+  await page.waitForSelector('[data-testid="lane-annotation"] .segment');
   await page.keyboard.press('4'); // labels: 1 neutral, 2 calm, 3 happy, 4 sad
-  await page.waitForSelector('.lane .segment[data-label="sad"]');
+  await page.waitForSelector('[data-testid="lane-annotation"] .segment[data-label="sad"]');
   await page.keyboard.press('Shift+ArrowRight'); // 0:20 → clamped at the end (19.7 s)
   await page.keyboard.press('ArrowLeft'); // 18.7 s
   await page.keyboard.press('i');
   for (let k = 0; k < 6; k++) await page.keyboard.press('ArrowLeft'); // 12.7 s
   await page.keyboard.press('o');
-  await page.waitForFunction(() => document.querySelectorAll('.lane .segment').length === 2).catch(async (e) => {
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="lane-annotation"] .segment').length === 2).catch(async (e) => {
     await page.screenshot({ path: screenshotPath('03b-annotations-failed'), fullPage: true });
     throw e;
   });
   await page.keyboard.press('3'); // happy
-  await page.waitForSelector('.lane .segment[data-label="happy"]');
+  await page.waitForSelector('[data-testid="lane-annotation"] .segment[data-label="happy"]');
   const { tracks } = await api('annotations.tracks', { sessionId });
   const segs = tracks.find((t: { annotator: string }) => t.annotator === 'rater1').segments;
   assert.deepEqual(segs.map((s: { label: string }) => s.label).sort(), ['happy', 'sad']);
   assert.ok(Math.abs(segs.find((s: { label: string }) => s.label === 'sad').start - 0) < 0.6);
   // Undo the last relabel, then redo it.
   await page.keyboard.press('Control+z');
-  await page.waitForFunction(() => !document.querySelector('.lane .segment[data-label="happy"]'));
+  await page.waitForFunction(() => !document.querySelector('[data-testid="lane-annotation"] .segment[data-label="happy"]'));
   await page.keyboard.press('Control+Shift+z');
-  await page.waitForSelector('.lane .segment[data-label="happy"]');
+  await page.waitForSelector('[data-testid="lane-annotation"] .segment[data-label="happy"]');
   // Agreement against the model's face estimates: a kappa figure over compared slices.
   await page.waitForFunction(() => /model-face\s*-?\d\.\d{3}/.test(document.querySelector('[data-testid="agreement"]')?.textContent ?? ''));
-  await page.click('button:has-text("ELAN .eaf")');
-  await page.waitForSelector('[role="status"]:has-text(".eaf")');
-  const eafPath = ((await page.textContent('[role="status"] code')) ?? '').trim();
+  // The export is handed to the user (a download in browser mode), named after the session.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("ELAN .eaf")')]);
+  assert.match(download.suggestedFilename(), new RegExp(`^C-100_session-${sessionId}_\\d{4}-\\d{2}-\\d{2}\\.eaf$`));
   const { readFileSync } = await import('node:fs');
-  const eaf = readFileSync(eafPath, 'utf8');
+  const eaf = readFileSync((await download.path())!, 'utf8');
   assert.match(eaf, /<ANNOTATION_DOCUMENT/);
   assert.match(eaf, /TIER_ID="rater1"/);
   await page.screenshot({ path: screenshotPath('03b-annotations'), fullPage: true });
@@ -162,12 +166,12 @@ test('enter a DASS-21 from the keyboard and see scores, bands and items of note'
 
 test('the client trend page shows emotion shares per session and DASS-21 history with band shading', { skip, timeout: 60_000 }, async () => {
   await page.click('a:has-text("Back to client")');
-  await page.waitForSelector('[data-testid="trend-face"] svg .recharts-bar-rectangle');
-  await page.waitForSelector('[data-testid="trend-dass"] svg .recharts-line');
-  assert.ok((await page.locator('[data-testid="trend-dass"] .recharts-reference-area').count()) >= 15, 'five bands × three subscales');
+  await page.waitForSelector('[data-testid="trend-face"] svg .trend-segment');
+  await page.waitForSelector('[data-testid="trend-dass"] svg .dass-line');
+  assert.ok((await page.locator('[data-testid="trend-dass"] .dass-band').count()) >= 15, 'five bands × three subscales');
   const history = (await page.textContent('[data-testid="dass-history"]')) ?? '';
-  assert.match(history, /2026-10-01/);
-  assert.match(history, /D \+34/);
+  assert.match(history, /1 Oct 2026/);
+  assert.match(history, /D ↑ \+34 worse/);
   await page.screenshot({ path: screenshotPath('06-client-trends'), fullPage: true });
 });
 
@@ -175,8 +179,9 @@ test('settings show the models, ffmpeg and the database in use', { skip }, async
   await page.click('a.tab:has-text("Settings")');
   await page.waitForSelector('h2:has-text("Models in use")');
   const body = (await page.textContent('main')) ?? '';
-  assert.match(body, /face-expression/);
-  assert.match(body, /voice-emotion/);
+  assert.match(body, /Facial expression/);
+  assert.match(body, /Vocal expression/);
+  assert.doesNotMatch(body, /face-detector|voice-emotion/, 'roles in words, not ids');
   assert.match(body, /e2e\.sqlite/);
   assert.match(body, /ffmpeg/);
   await page.screenshot({ path: screenshotPath('07-settings'), fullPage: true });

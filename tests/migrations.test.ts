@@ -74,3 +74,29 @@ test('a file that is not SQLite is reported by name', () => {
   writeFileSync(file, 'just some text, not a database '.repeat(100));
   assert.throws(() => openDatabase(file), (err: Error) => err.message.startsWith(file) && /not an Affect Workstation database|not a database/.test(err.message));
 });
+
+test('session_review: on a real file from before it, a stored recording date is marked as given; import failures are retryable unless known not to be', () => {
+  const ms = listMigrations();
+  const target = ms.find((m) => m.name.endsWith('_session_review'));
+  assert.ok(target, 'the session_review migration exists');
+  const file = path.join(tempDir(), 'before-review.sqlite');
+  const db = new Database(file);
+  migrate(db, ms, target!.version - 1);
+  db.prepare("INSERT INTO media (path, sha256, size_bytes, format, duration_s) VALUES ('rel/clip.mp4', 'abc', 10, 'mp4', 5)").run();
+  db.prepare("INSERT INTO sessions (media_id, recorded_at, settings, summary, elapsed_s) VALUES (1, '2025-05-05', '{}', '{}', 1)").run();
+  db.prepare("INSERT INTO sessions (media_id, settings, summary, elapsed_s) VALUES (1, '{}', '{}', 1)").run();
+  db.prepare("INSERT INTO import_jobs (file, status, error) VALUES ('x.mp4', 'failed', 'x.mp4: not a readable audio or video file')").run();
+  db.close();
+  const after = openDatabase(file);
+  assert.deepEqual(
+    after.prepare('SELECT recorded_at, recorded_at_source FROM sessions ORDER BY id').all(),
+    [
+      { recorded_at: '2025-05-05', recorded_at_source: 'user' },
+      { recorded_at: null, recorded_at_source: null },
+    ],
+  );
+  assert.deepEqual(after.prepare('SELECT retryable, error_detail FROM import_jobs').get(), { retryable: 1, error_detail: null });
+  assert.equal((after.prepare('SELECT created_at FROM media').get() as { created_at: string | null }).created_at, null);
+  assert.throws(() => after.prepare("UPDATE sessions SET recorded_at_source = 'guess' WHERE id = 1").run(), /CHECK/);
+  after.close();
+});

@@ -59,6 +59,8 @@ function modelRef(role: ModelRef['role'], m: LoadedManifest): ModelRef {
   return { role, id: m.id, version: m.version, sha256: m.sha256, task: m.task, labels: [...m.labels] };
 }
 
+const roundProbs = (p: Record<string, number>) => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, Math.round(v * 1e6) / 1e6]));
+
 function summarizeFace(frames: FrameResult[], agg: TrackAggregate, hasVideo: boolean): FaceSummary {
   const framesWithFace = frames.filter((f) => f.face).length;
   const summary: FaceSummary = {
@@ -67,6 +69,7 @@ function summarizeFace(frames: FrameResult[], agg: TrackAggregate, hasVideo: boo
     framesAbstained: frames.filter((f) => f.face && f.label === null).length,
     majority: agg.majority,
     distribution: agg.distribution,
+    meanProbs: roundProbs(agg.meanProbs),
   };
   if (!hasVideo) summary.reason = 'no video stream';
   else if (frames.length === 0) summary.reason = 'no video frames could be decoded';
@@ -77,7 +80,7 @@ function summarizeFace(frames: FrameResult[], agg: TrackAggregate, hasVideo: boo
 
 function summarizeVoice(windows: WindowResult[], agg: TrackAggregate, hasAudio: boolean): VoiceSummary {
   const voicedWindows = windows.filter((w) => w.voiced).length;
-  const summary: VoiceSummary = { windows: windows.length, voicedWindows, majority: agg.majority, distribution: agg.distribution };
+  const summary: VoiceSummary = { windows: windows.length, voicedWindows, majority: agg.majority, distribution: agg.distribution, meanProbs: roundProbs(agg.meanProbs) };
   if (!hasAudio) summary.reason = 'no audio stream';
   else if (windows.length === 0) summary.reason = 'no audio could be decoded';
   else if (voicedWindows === 0) summary.reason = 'no speech detected (the audio is silent or too quiet)';
@@ -156,15 +159,16 @@ export class AnalysisEngine {
           })
         : Promise.resolve([] as FrameResult[]),
       media.audio
-        ? runVoiceTrack(file, this.ffmpeg, this.voiceModel, { signal: opts.signal, onTime: (t) => ((reached.voice = t), report()) })
+        ? runVoiceTrack(file, this.ffmpeg, this.voiceModel, { startS: media.audio.startS, signal: opts.signal, onTime: (t) => ((reached.voice = t), report()) })
         : Promise.resolve([] as WindowResult[]),
     ]);
     throwIfAborted(opts.signal);
 
     const warnings: string[] = [];
     const decodedVideoS = frames.length / fps;
-    if (media.video && frames.length > 0 && decodedVideoS < media.durationS * 0.9 - 1 / fps)
-      warnings.push(`video decoded for ${decodedVideoS.toFixed(1)} s of ${media.durationS.toFixed(1)} s: the file looks truncated`);
+    const videoS = media.durationS - (media.video?.startS ?? 0);
+    if (media.video && frames.length > 0 && decodedVideoS < videoS * 0.9 - 1 / fps)
+      warnings.push(`video decoded for ${decodedVideoS.toFixed(1)} s of ${videoS.toFixed(1)} s: the file looks truncated`);
 
     const faceAgg = aggregateTrack(this.faceModel.manifest.labels, frames);
     const voiceAgg = aggregateTrack(this.voiceModel.manifest.labels, windows);

@@ -34,14 +34,41 @@ export const LABEL_TO_FER2013: Readonly<Partial<Record<EmotionLabel, string>>> =
   Object.entries(FER2013_TO_LABEL).map(([folder, label]) => [label, folder]),
 );
 
-/** Colours per label (UI and PDF report), chosen to stay distinguishable for common colour-vision deficiencies. */
+/**
+ * Colours per label (UI and PDF report): the Okabe–Ito palette (Okabe & Ito 2008, "Color Universal Design"), chosen to
+ * stay distinguishable with the common colour-vision deficiencies, plus grey for neutral. Frames where the model was
+ * uncertain are not a label: they are drawn hatched in UNCERTAIN_COLOR, never as a grey that could be read as neutral.
+ * Text on a label colour uses labelTextColor (contrast at least 4.5:1).
+ */
 export const LABEL_COLORS: Readonly<Record<string, string>> = {
-  neutral: '#8c8c8c',
-  calm: '#6baed6',
-  happy: '#f2b701',
-  sad: '#3969ac',
-  angry: '#e73f74',
-  fearful: '#7f3c8d',
-  disgust: '#11a579',
-  surprised: '#e68310',
+  neutral: '#8a8a8a',
+  calm: '#56b4e9',
+  happy: '#e69f00',
+  sad: '#0072b2',
+  angry: '#d55e00',
+  fearful: '#cc79a7',
+  disgust: '#009e73',
+  surprised: '#f0e442',
 };
+
+export const UNCERTAIN_COLOR = '#5c6570';
+
+function luminance(hex: string): number {
+  const [r, g, b] = [1, 3, 5].map((i) => {
+    const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/** WCAG contrast ratio of two #rrggbb colours. */
+export function contrastRatio(a: string, b: string): number {
+  const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p);
+  return (x + 0.05) / (y + 0.05);
+}
+
+/** Black or white, whichever reads better on the label's colour. */
+export function labelTextColor(label: string): string {
+  const bg = LABEL_COLORS[label] ?? '#8a8a8a';
+  return contrastRatio(bg, '#000000') >= contrastRatio(bg, '#ffffff') ? '#000000' : '#ffffff';
+}

@@ -37,6 +37,8 @@ export interface FaceSummary {
   framesAbstained: number;
   majority: string | null;
   distribution: Record<string, number>;
+  /** Mean probability per label over the frames with a face (fusion input; absent in summaries stored before it was kept). */
+  meanProbs?: Record<string, number>;
   /** Why majority is null (no video stream, no face found…). */
   reason?: string;
 }
@@ -46,6 +48,8 @@ export interface VoiceSummary {
   voicedWindows: number;
   majority: string | null;
   distribution: Record<string, number>;
+  /** Mean probability per label over the windows with speech (as for the face). */
+  meanProbs?: Record<string, number>;
   reason?: string;
 }
 

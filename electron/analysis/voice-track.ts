@@ -5,6 +5,8 @@ import { argmax } from './vote.js';
 import { classifyAudioChunks, type VoiceEmotionModel } from './voice/voice-model.js';
 
 export interface VoiceTrackOptions {
+  /** When the audio stream starts on the file's timeline (s): window times are shifted by it. */
+  startS?: number;
   signal?: AbortSignal;
   onTime?: (timeS: number) => void;
 }
@@ -16,15 +18,16 @@ export interface VoiceTrackOptions {
  */
 export async function runVoiceTrack(file: string, ff: ResolvedFfmpeg, model: VoiceEmotionModel, opts: VoiceTrackOptions): Promise<WindowResult[]> {
   const chunks = streamAudio(file, ff, { chunkSamples: model.frontEnd.sampleRate, signal: opts.signal });
-  const { windows } = await classifyAudioChunks(chunks, model, { signal: opts.signal, onWindow: (w) => opts.onTime?.(w.endS) });
+  const offset = opts.startS ?? 0;
+  const { windows } = await classifyAudioChunks(chunks, model, { signal: opts.signal, onWindow: (w) => opts.onTime?.(offset + w.endS) });
   const abstainBelow = model.manifest.abstainBelow;
   return windows.map((w) => {
     const top = w.probabilities ? argmax(w.probabilities) : -1;
     const confidence = w.probabilities ? w.probabilities[top] : null;
     return {
       index: w.index,
-      startS: w.startS,
-      endS: w.endS,
+      startS: offset + w.startS,
+      endS: offset + w.endS,
       voiced: w.voiced,
       label: confidence !== null && confidence >= abstainBelow ? model.labels[top] : null,
       confidence,

@@ -1,12 +1,6 @@
-import { writeFileSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { compareTracks, DEFAULT_SLICE_S } from '../analysis/agreement.js';
 import { resolveFfmpeg } from '../analysis/media/ffmpeg-path.js';
 import { ApiError, type ApiOutput } from '../contract/api.js';
-import { sessionToEaf } from '../export/eaf-session.js';
-import { buildSessionReport } from '../export/report-data.js';
-import { renderSessionReportPdf } from '../export/report-pdf.js';
-import { exportTable, tableToCsv, tableToJson } from '../export/tables.js';
 import {
   addSegment,
   AnnotationError,
@@ -43,8 +37,8 @@ function guard<T>(fn: () => T): T {
   }
 }
 
-/** Annotation tracks, agreement and exports for the review UI (the same code as `affect agreement|export`). */
-export function annotationHandlers(db: Db, exportsDir: string) {
+/** Annotation tracks and agreement for the review UI (the same code as `affect agreement`). */
+export function annotationHandlers(db: Db) {
   const present = (t: AnnotationTrack): Track => ({
     id: t.id,
     sessionId: t.sessionId,
@@ -101,19 +95,6 @@ export function annotationHandlers(db: Db, exportsDir: string) {
       if (!a) throw new ApiError(`session ${i.sessionId} has no track by "${i.a}"`, 'not-found');
       if (!b) throw new ApiError(`session ${i.sessionId} has no track by "${i.b}"`, 'not-found');
       return compareTracks(a, b, { durationS: s.durationS, sliceS: i.sliceS ?? DEFAULT_SLICE_S });
-    },
-    'export.session': async (i: { sessionId: number; format: 'csv' | 'json' | 'eaf' | 'pdf'; per?: 'frame' | 'window' | 'segment' | 'summary' }) => {
-      session(i.sessionId);
-      mkdirSync(exportsDir, { recursive: true });
-      const per = i.per ?? 'frame';
-      const base = path.join(exportsDir, `session-${i.sessionId}${i.format === 'csv' || i.format === 'json' ? `-${per}` : ''}.${i.format}`);
-      if (i.format === 'pdf') await renderSessionReportPdf(buildSessionReport(db, i.sessionId), base);
-      else if (i.format === 'eaf') writeFileSync(base, sessionToEaf(db, i.sessionId));
-      else {
-        const table = exportTable(db, [i.sessionId], per);
-        writeFileSync(base, i.format === 'csv' ? tableToCsv(table) : tableToJson(db, table, per));
-      }
-      return { files: [base] };
     },
   };
 }

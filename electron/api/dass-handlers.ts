@@ -6,6 +6,8 @@ import { ApiError } from '../contract/api.js';
 import { compareDassAdministrations, listDassAdministrations, saveDassAdministration, type DassAdministration } from '../store/dass-repo.js';
 import type { Db } from '../store/db.js';
 import { listSessions } from '../store/sessions-repo.js';
+import { recordingDateProblem } from './recording-date.js';
+import { coverageRule, sessionCoverage } from '../store/session-coverage.js';
 
 type Out<M extends 'dass.items' | 'dass.save' | 'dass.list' | 'trends.get'> = ApiOutput<M>;
 
@@ -66,6 +68,8 @@ export function dassHandlers(db: Db, requireClient: (id: number) => unknown) {
     },
     'dass.save': (i: { clientId: number; administeredAt: string; answers: Answer[]; sessionId?: number | null }): Out<'dass.save'> => {
       requireClient(i.clientId);
+      const problem = recordingDateProblem(i.administeredAt.slice(0, 10));
+      if (problem) throw new ApiError(`date administered: ${problem}`, 'bad-request');
       try {
         return show(saveDassAdministration(db, { clientId: i.clientId, administeredOn: i.administeredAt.slice(0, 10), answers: i.answers, sessionId: i.sessionId ?? null }));
       } catch (err) {
@@ -96,14 +100,20 @@ export function dassHandlers(db: Db, requireClient: (id: number) => unknown) {
     },
     'trends.get': (i: { clientId: number }): Out<'trends.get'> => {
       requireClient(i.clientId);
-      const sessions = listSessions(db, { clientId: i.clientId }).map((s) => ({
-        sessionId: s.id,
-        date: s.recordedAt ?? s.analysedAt,
-        title: s.title,
-        face: s.summary.face.distribution,
-        voice: s.summary.voice.distribution,
-        fused: s.summary.fused.label,
-      }));
+      const rule = coverageRule(db);
+      const sessions = listSessions(db, { clientId: i.clientId }).map((s) => {
+        const coverage = sessionCoverage(db, s, rule);
+        return {
+          sessionId: s.id,
+          date: s.recordedAt ?? s.analysedAt,
+          dateSource: s.recordedAt ? (s.recordedAtSource ?? 'user') : ('analysed' as const),
+          title: s.title,
+          face: s.summary.face.distribution,
+          voice: s.summary.voice.distribution,
+          fused: coverage.fused.label,
+          coverage,
+        };
+      });
       return { sessions, dass: listDassAdministrations(db, i.clientId).map(show) };
     },
   };

@@ -78,7 +78,9 @@ export class JobQueue {
         setJobStatus(this.db, job.id, 'done', { sessionId });
       } catch (err) {
         if (err instanceof CancelledError) setJobStatus(this.db, job.id, this.closed ? 'queued' : 'cancelled');
-        else setJobStatus(this.db, job.id, 'failed', { error: err instanceof MediaInputError ? err.message : `${job.file}: ${(err as Error).message}` });
+        else if (err instanceof MediaInputError)
+          setJobStatus(this.db, job.id, 'failed', { error: err.problem, errorDetail: err.detail, retryable: err.retryable });
+        else setJobStatus(this.db, job.id, 'failed', { error: (err as Error).message });
       } finally {
         this.progress.delete(job.id);
         this.running = null;

@@ -12,6 +12,10 @@ import { dassHandlers } from './dass-handlers.js';
 import { JobQueue } from './job-queue.js';
 import { currentModelChoice, listInstalledModels, selectModel, type ModelChoice } from './model-choice.js';
 import { sessionDetail } from './session-detail.js';
+import { presentSession } from './session-view.js';
+import { reviewHandlers } from './review-handlers.js';
+import { PlaybackCopies, playbackHandlers } from './playback-copies.js';
+import { exportHandlers } from './export-handlers.js';
 
 export const APP_VERSION = '0.1.0';
 
@@ -32,12 +36,15 @@ type Handlers = { [M in ApiMethod]: (input: ReturnType<typeof parseInput<M>>) =>
  */
 export class AffectService {
   readonly queue: JobQueue;
+  /** Playback copies of recordings the UI cannot play as they are (0600 files in a 0700 folder beside the database). */
+  readonly playback: PlaybackCopies;
   private readonly handlers: Handlers;
 
   private engineCache: { key: string; engine: Promise<AnalysisEngine> } | null = null;
 
   constructor(private readonly opts: ServiceOptions) {
     this.queue = new JobQueue(opts.db, () => this.engineForNextJob());
+    this.playback = new PlaybackCopies(path.join(path.dirname(path.resolve(opts.databasePath)), 'playback'));
     this.handlers = this.makeHandlers();
     this.queue.kick();
   }
@@ -57,6 +64,7 @@ export class AffectService {
 
   async close(): Promise<void> {
     await this.queue.close();
+    await this.playback.close();
     await this.engineCache?.engine.then((e) => e.close()).catch(() => undefined);
     this.engineCache = null;
   }
@@ -92,6 +100,8 @@ export class AffectService {
       etaS: live?.etaS ?? null,
       stage: live?.stage ?? null,
       error: row.error,
+      errorDetail: row.errorDetail,
+      retryable: row.retryable,
       sessionId: row.sessionId,
       createdAt: row.createdAt,
     };
@@ -142,16 +152,16 @@ export class AffectService {
       },
       'clients.rename': (i) => (renameClient(db, i.id, i.displayName), this.client(i.id)),
       'clients.archive': (i) => (setClientArchived(db, i.id, i.archived), this.client(i.id)),
-      'sessions.list': (i) => listSessions(db, i.clientId === undefined ? {} : { clientId: i.clientId }),
+      'sessions.list': (i) => listSessions(db, i.clientId === undefined ? {} : { clientId: i.clientId }).map((s) => presentSession(db, s)),
       'sessions.get': (i) => sessionDetail(db, i.id),
       'sessions.assign': (i) => {
         if (i.clientId !== null) this.client(i.clientId);
         if (db.prepare('UPDATE sessions SET client_id = ? WHERE id = ?').run(i.clientId, i.id).changes !== 1) throw new ApiError(`no session with id ${i.id}`, 'not-found');
-        return getSession(db, i.id)!;
+        return presentSession(db, getSession(db, i.id)!);
       },
       'jobs.enqueue': (i) => {
         if (i.clientId) this.client(i.clientId);
-        const rows = addJobs(db, i.paths, i.clientId ?? null, i.fps ?? 2);
+        const rows = addJobs(db, i.paths.map((p) => path.resolve(p)), i.clientId ?? null, i.fps ?? 2);
         this.queue.kick();
         return rows.map((r) => this.job(r));
       },
@@ -164,12 +174,16 @@ export class AffectService {
         const row = getJob(db, i.id);
         if (!row) throw new ApiError(`no job ${i.id}`, 'not-found');
         if (row.status !== 'failed' && row.status !== 'cancelled') throw new ApiError(`job ${i.id} is ${row.status}; only failed or cancelled jobs can be retried`, 'bad-request');
+        if (!row.retryable) throw new ApiError(`${path.basename(row.file)}: ${row.error ?? 'failed'}; analysing the same file again would fail the same way`, 'bad-request');
         setJobStatus(db, i.id, 'queued');
         this.queue.kick();
         return this.job(getJob(db, i.id)!);
       },
       ...dassHandlers(db, (id) => this.client(id)),
-      ...annotationHandlers(db, path.join(path.dirname(path.resolve(this.opts.databasePath)), 'exports')),
+      ...annotationHandlers(db),
+      ...reviewHandlers(db, this.opts.modelsRoot),
+      ...playbackHandlers(db, this.playback),
+      ...exportHandlers(db),
     };
   }
 }

@@ -2,6 +2,7 @@ import type { ApiOutput } from '../contract/api.js';
 import type { Db } from '../store/db.js';
 import { getFrames, getSession, getSessionModels, getWindows } from '../store/sessions-repo.js';
 import { ApiError } from '../contract/api.js';
+import { presentSession } from './session-view.js';
 
 const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** digits;
 const probsArray = (p: Float32Array | null) => (p ? Array.from(p, (v) => round(v)) : null);
@@ -11,15 +12,24 @@ export function sessionDetail(db: Db, id: number): ApiOutput<'sessions.get'> {
   const session = getSession(db, id);
   if (!session) throw new ApiError(`no session with id ${id}`, 'not-found');
   const models = getSessionModels(db, id);
-  const media = db.prepare('SELECT m.video_codec, m.audio_codec, m.width, m.height FROM media m JOIN sessions s ON s.media_id = m.id WHERE s.id = ?').get(id) as {
+  const media = db.prepare('SELECT m.video_codec, m.audio_codec, m.width, m.height, m.format FROM media m JOIN sessions s ON s.media_id = m.id WHERE s.id = ?').get(id) as {
     video_codec: string | null;
     audio_codec: string | null;
     width: number | null;
     height: number | null;
+    format: string;
   };
   return {
-    ...session,
-    media: { hasVideo: media.video_codec !== null, hasAudio: media.audio_codec !== null, width: media.width, height: media.height },
+    ...presentSession(db, session),
+    media: {
+      hasVideo: media.video_codec !== null,
+      hasAudio: media.audio_codec !== null,
+      width: media.width,
+      height: media.height,
+      videoCodec: media.video_codec,
+      audioCodec: media.audio_codec,
+      format: media.format,
+    },
     faceLabels: models.find((m) => m.role === 'face-expression')?.labels ?? [],
     voiceLabels: models.find((m) => m.role === 'voice-emotion')?.labels ?? [],
     frames: getFrames(db, id).map((f) => ({ t: round(f.timeS, 3), face: f.face !== null, label: f.label, confidence: f.confidence === null ? null : round(f.confidence), probs: probsArray(f.probs) })),

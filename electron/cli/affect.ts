@@ -31,6 +31,19 @@ const COMMANDS: Record<string, () => Promise<CommandRunner>> = {
   merge: async () => (await import('./commands/merge.js')).runMerge,
 };
 
+/** The usage lines of one command (with their continuation lines), and the closing note. */
+export function commandUsage(name: string): string {
+  const lines = USAGE.split('\n');
+  const out: string[] = [];
+  let inCommand = false;
+  for (const line of lines) {
+    if (/^  affect /.test(line)) inCommand = line.startsWith(`  affect ${name} `) || line === `  affect ${name}`;
+    else if (!/^\s{4,}/.test(line)) inCommand = false;
+    if (inCommand) out.push(line);
+  }
+  return `Usage:\n${out.join('\n')}\n\nAll estimates are expression estimates, not diagnoses.`;
+}
+
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -41,6 +54,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   if (!load) {
     writeLine(io.stderr, `affect: unknown command "${name}"\n\n${USAGE}`);
     return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h') || (rest[0] === 'help' && rest.length === 1)) {
+    writeLine(io.stdout, commandUsage(name));
+    return 0;
   }
   try {
     return await (await load())(rest, io);

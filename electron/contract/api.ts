@@ -60,7 +60,24 @@ export const Client = z.object({
 export const TrackSummary = z.object({
   majority: z.string().nullable(),
   distribution: labelShares,
+  meanProbs: labelShares.optional(),
   reason: z.string().optional(),
+});
+
+/** The minimum data a track needs before it names a label (a per-database setting). */
+export const CoverageRule = z.object({
+  minFaceShare: z.number().min(0).max(1),
+  minFaceFrames: z.number().int().min(0).max(100000),
+  minSpeechShare: z.number().min(0).max(1),
+  minSpeechS: z.number().min(0).max(100000),
+});
+
+/** How much of the recording each track saw, and whether that is enough for a label (else `why` says so). */
+export const Coverage = z.object({
+  face: z.object({ framesAnalysed: z.number(), framesWithFace: z.number(), share: z.number().nullable(), enough: z.boolean(), why: z.string().nullable() }),
+  voice: z.object({ speechS: z.number(), durationS: z.number(), share: z.number().nullable(), enough: z.boolean(), why: z.string().nullable() }),
+  fused: z.object({ label: z.string().nullable(), confidence: z.number().nullable(), tracks: z.array(z.enum(['face', 'voice'])) }),
+  rule: CoverageRule,
 });
 
 export const SessionSummary = z.object({
@@ -81,8 +98,15 @@ export const SessionListItem = z.object({
   file: z.string(),
   durationS: z.number(),
   analysedAt: z.string(),
+  /** When the recording was made: ISO 8601 from the container, or YYYY-MM-DD as the user gave it; null if unknown. */
   recordedAt: z.string().nullable(),
+  recordedAtSource: z.enum(['container', 'user']).nullable(),
+  /** The date the container states (kept beside a user's correction). */
+  containerDate: z.string().nullable(),
+  /** The recording is at `file` now (false: moved or deleted; the review offers to locate it). */
+  fileAvailable: z.boolean(),
   summary: SessionSummary,
+  coverage: Coverage,
 });
 
 export const FramePoint = z.object({
@@ -103,7 +127,16 @@ export const WindowPoint = z.object({
 });
 
 export const SessionDetail = SessionListItem.extend({
-  media: z.object({ hasVideo: z.boolean(), hasAudio: z.boolean(), width: z.number().nullable(), height: z.number().nullable() }),
+  media: z.object({
+    hasVideo: z.boolean(),
+    hasAudio: z.boolean(),
+    width: z.number().nullable(),
+    height: z.number().nullable(),
+    /** ffprobe's names (h264, hevc, aac…) and container, so the UI can tell whether it can play them. */
+    videoCodec: z.string().nullable(),
+    audioCodec: z.string().nullable(),
+    format: z.string(),
+  }),
   faceLabels: z.array(z.string()),
   voiceLabels: z.array(z.string()),
   frames: z.array(FramePoint),
@@ -122,9 +155,25 @@ export const Job = z.object({
   etaS: z.number().nullable(),
   stage: z.string().nullable(),
   error: z.string().nullable(),
+  /** The tool's own message (ffprobe/ffmpeg), for a technical reader. */
+  errorDetail: z.string().nullable(),
+  /** False when the file's content is the problem: a retry of the same file would fail the same way. */
+  retryable: z.boolean(),
   sessionId: id.nullable(),
   createdAt: z.string(),
 });
+
+/** A playback copy (H.264/AAC MP4 or VP9/Opus WebM) of a recording the UI cannot play as it is. */
+export const PlaybackStatus = z.object({
+  state: z.enum(['none', 'running', 'ready', 'failed']),
+  target: z.enum(['h264', 'vp9']).nullable(),
+  fraction: z.number(),
+  etaS: z.number().nullable(),
+  error: z.string().nullable(),
+});
+
+/** A file to save: the UI offers a save dialog (Electron) or a download (browser mode). */
+export const ExportFile = z.object({ fileName: z.string(), mime: z.string(), base64: z.string() });
 
 export const DassAnswer = z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3), z.null()]);
 
@@ -178,10 +227,13 @@ export const DassItems = z.object({
 export const TrendPoint = z.object({
   sessionId: id,
   date: z.string(),
+  /** Where the date came from: the container's metadata, the user, or (neither known) the day it was analysed. */
+  dateSource: z.enum(['container', 'user', 'analysed']),
   title: z.string().nullable(),
   face: labelShares,
   voice: labelShares,
   fused: z.string().nullable(),
+  coverage: Coverage,
 });
 
 export const Segment = z.object({ id, trackId: id, start: z.number(), end: z.number(), label: z.string() });
@@ -225,6 +277,20 @@ export const API = {
   'sessions.list': { input: z.object({ clientId: id.nullable().optional() }), output: z.array(SessionListItem) },
   'sessions.get': { input: z.object({ id }), output: SessionDetail },
   'sessions.assign': { input: z.object({ id, clientId: id.nullable() }), output: SessionListItem },
+  /** Correct the recording date (YYYY-MM-DD, not in the future; null: unknown). */
+  'sessions.setRecordedAt': { input: z.object({ id, recordedAt: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable() }), output: SessionListItem },
+  /** The recording moved: point the session at `path`, after checking it has the same content (sha256). */
+  'sessions.relocate': { input: z.object({ id, path: z.string().min(1) }), output: SessionListItem },
+  /** Where a session's recording (or its playback copy) is, for the player's media handler. */
+  'media.source': { input: z.object({ sessionId: id, variant: z.enum(['original', 'playback']) }), output: z.object({ file: z.string().nullable() }) },
+  'playback.status': { input: z.object({ sessionId: id }), output: PlaybackStatus },
+  /** Start making a playback copy (once; progress in playback.status). */
+  'playback.prepare': { input: z.object({ sessionId: id, target: z.enum(['h264', 'vp9']) }), output: PlaybackStatus },
+  'playback.cancel': { input: z.object({ sessionId: id }), output: PlaybackStatus },
+  'coverage.rule': { input: z.object({}), output: CoverageRule },
+  'coverage.setRule': { input: z.object({ rule: CoverageRule.nullable() }), output: CoverageRule },
+  /** In-app documents: the DASS-21 scoring rules, a model's card (markdown). */
+  'docs.get': { input: z.object({ doc: z.enum(['dass-scoring', 'model-card']), id: z.string().optional() }), output: z.object({ title: z.string(), markdown: z.string() }) },
   'jobs.enqueue': {
     input: z.object({ paths: z.array(z.string().min(1)).min(1).max(500), clientId: id.nullable().optional(), fps: z.number().positive().max(30).optional() }),
     output: z.array(Job),
@@ -253,9 +319,15 @@ export const API = {
   'annotations.undo': { input: z.object({ trackId: id }), output: AnnotationTrack },
   'annotations.redo': { input: z.object({ trackId: id }), output: AnnotationTrack },
   'agreement.session': { input: z.object({ sessionId: id, a: z.string().min(1), b: z.string().min(1), sliceS: z.number().positive().max(60).optional() }), output: Agreement },
+  /** An export's content and a suggested file name; the UI saves it where the user chooses. */
   'export.session': {
     input: z.object({ sessionId: id, format: z.enum(['csv', 'json', 'eaf', 'pdf']), per: z.enum(['frame', 'window', 'segment', 'summary']).optional() }),
-    output: z.object({ files: z.array(z.string()) }),
+    output: ExportFile,
+  },
+  /** The client report (PDF: every session, trends, DASS-21 history) or the client's sessions as one table. */
+  'export.client': {
+    input: z.object({ clientId: id, format: z.enum(['pdf', 'csv']), per: z.enum(['frame', 'window', 'segment', 'summary']).optional() }),
+    output: ExportFile,
   },
 } as const;
 

@@ -7,6 +7,7 @@ import { ESTIMATE_NOTE } from '../analysis/result.js';
 import { modelSpans, type Span } from '../store/annotations-repo.js';
 import { listDassAdministrations, type DassAdministration } from '../store/dass-repo.js';
 import type { Db } from '../store/db.js';
+import { sessionCoverage } from '../store/session-coverage.js';
 import { getSession, getSessionModels } from '../store/sessions-repo.js';
 
 /** The wording every report carries. */
@@ -18,6 +19,8 @@ export interface ReportTrack {
   majorityShare: number | null;
   counted: number;
   total: number;
+  /** How much of the recording the track saw, in words ("a face in 95% of 39 frames"). */
+  coverage: string;
   reason?: string;
 }
 
@@ -51,13 +54,16 @@ export interface SessionReport {
   disclaimer: string;
 }
 
-const track = (distribution: Record<string, number>, majority: string | null, counted: number, total: number, reason?: string): ReportTrack => ({
+const track = (distribution: Record<string, number>, majority: string | null, counted: number, total: number, coverage: string, reason?: string): ReportTrack => ({
   majority,
   majorityShare: majority === null ? null : distribution[majority] ?? null,
   counted,
   total,
+  coverage,
   ...(reason ? { reason } : {}),
 });
+
+const share = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)}%`);
 
 function chooseDass(db: Db, clientId: number | null, sessionId: number, date: string): { current: DassAdministration; previous: DassAdministration | null; link: ReportDass['link'] } | null {
   if (clientId === null) return null;
@@ -97,6 +103,10 @@ export function buildSessionReport(db: Db, sessionId: number): SessionReport {
     };
   }
   const sum = s.summary;
+  const cov = sessionCoverage(db, s);
+  // Below the minimum data (Settings) a track names no label: "too little data" says why.
+  const faceLine = `a face in ${share(cov.face.share)} of ${cov.face.framesAnalysed} frames`;
+  const voiceLine = `speech in ${share(cov.voice.share)} of the time (${Math.round(cov.voice.speechS)} s)`;
   return {
     sessionId,
     clientCode: client?.code ?? null,
@@ -104,9 +114,9 @@ export function buildSessionReport(db: Db, sessionId: number): SessionReport {
     dateIsAnalysisDate: s.recordedAt === null,
     title: s.title,
     recording: { name: path.basename(s.file), path: s.file, durationS: s.durationS },
-    face: track(sum.face.distribution, sum.face.majority, sum.face.framesWithFace - sum.face.framesAbstained, sum.face.framesAnalysed, sum.face.reason),
-    voice: track(sum.voice.distribution, sum.voice.majority, sum.voice.voicedWindows, sum.voice.windows, sum.voice.reason),
-    fused: { label: sum.fused.label, confidence: sum.fused.confidence },
+    face: track(sum.face.distribution, cov.face.enough ? sum.face.majority : null, sum.face.framesWithFace - sum.face.framesAbstained, sum.face.framesAnalysed, faceLine, cov.face.why ?? sum.face.reason),
+    voice: track(sum.voice.distribution, cov.voice.enough ? sum.voice.majority : null, sum.voice.voicedWindows, sum.voice.windows, voiceLine, cov.voice.why ?? sum.voice.reason),
+    fused: { label: cov.fused.label, confidence: cov.fused.confidence },
     timeline: {
       durationS: s.durationS,
       face: modelSpans(db, sessionId, 'model-face'),

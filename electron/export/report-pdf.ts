@@ -1,32 +1,13 @@
-import { createWriteStream } from 'node:fs';
-import path from 'node:path';
-import PDFDocument from 'pdfkit';
-import { appFile } from '../app-paths.js';
 import { SUBSCALES } from '../analysis/dass/score.js';
 import { EMOTION_LABELS } from '../analysis/labels.js';
 import { LABEL_COLORS } from '../analysis/labels.js';
 import type { Span } from '../store/annotations-repo.js';
+import { BOLD, changeWords, clock, factRows, INK, MARGIN, MUTED, openReportPdf, pct, pdfTable, REGULAR, type PdfTarget } from './pdf-document.js';
 import type { ReportTrack, SessionReport } from './report-data.js';
 
+export { REPORT_FONTS } from './pdf-document.js';
+
 const colorOf = (label: string) => LABEL_COLORS[label] ?? '#444444';
-
-const MARGIN = 50;
-const INK = '#1a1a1a';
-const MUTED = '#666666';
-
-const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)}%`);
-const clock = (s: number) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}`;
-
-/**
- * DejaVu Sans, embedded (subset) so client codes, names and file names in Latin, Greek, Cyrillic, Armenian or Georgian
- * script print as written; the text stays searchable and copyable (ToUnicode map). Scripts the font lacks (e.g. CJK,
- * Sinhala, Tamil) show empty boxes but still copy out correctly; right-to-left scripts (Hebrew, Arabic) are not laid
- * out right to left (pdfkit does no bidi or shaping). Licence: data/fonts/LICENSE.
- */
-const FONT_DIR = appFile('data', 'fonts');
-export const REPORT_FONTS = { regular: path.join(FONT_DIR, 'DejaVuSans.ttf'), bold: path.join(FONT_DIR, 'DejaVuSans-Bold.ttf') };
-const REGULAR = 'Body';
-const BOLD = 'Body-Bold';
 
 function niceStep(durationS: number): number {
   const target = durationS / 8;
@@ -35,53 +16,24 @@ function niceStep(durationS: number): number {
 }
 
 function trackLine(t: ReportTrack, unit: string): string {
-  if (t.majority === null) return `no estimate${t.reason ? ` (${t.reason})` : ''}`;
-  return `${t.majority} in ${pct(t.majorityShare)} of ${t.counted} labelled ${unit} (${t.total} analysed)`;
+  if (t.majority === null) return `no estimate${t.reason ? ` (${t.reason})` : ''}; ${t.coverage}`;
+  return `${t.majority} in ${pct(t.majorityShare)} of ${t.counted} labelled ${unit}; ${t.coverage}`;
 }
 
 /**
- * Renders the clinician's session report (A4, one or two pages) to a PDF file. Vector graphics only:
+ * Renders the clinician's session report (A4, one or two pages) to a PDF file or stream. Vector graphics only:
  * the timeline is drawn from the stored per-frame and per-window results. `compress: false` keeps the
  * text searchable in the file (tests read it).
  */
-export async function renderSessionReportPdf(report: SessionReport, file: string, { compress = true, generatedAt = new Date() } = {}): Promise<void> {
-  const doc = new PDFDocument({
-    size: 'A4',
-    margins: { top: MARGIN, bottom: MARGIN + 20, left: MARGIN, right: MARGIN },
+export async function renderSessionReportPdf(report: SessionReport, target: PdfTarget, { compress = true, generatedAt = new Date() } = {}): Promise<void> {
+  const pdf = openReportPdf(target, {
+    title: `Session report${report.clientCode ? ` \u2014 ${report.clientCode}` : ''} \u2014 ${report.date}`,
+    heading: 'Session report',
+    subject: report.disclaimer,
+    disclaimer: report.disclaimer,
     compress,
-    bufferPages: true,
-    font: REPORT_FONTS.regular,
-    info: {
-      Title: `Session report${report.clientCode ? ` \u2014 ${report.clientCode}` : ''} \u2014 ${report.date}`,
-      Subject: report.disclaimer,
-      Creator: 'Affect Workstation',
-    },
   });
-  const done = new Promise<void>((resolve, reject) => {
-    const out = createWriteStream(file);
-    out.on('finish', resolve).on('error', reject);
-    doc.on('error', reject);
-    doc.pipe(out);
-  });
-  doc.registerFont(REGULAR, REPORT_FONTS.regular);
-  doc.registerFont(BOLD, REPORT_FONTS.bold);
-  const width = doc.page.width - 2 * MARGIN;
-  const heading = (text: string) => {
-    doc.moveDown(0.8).font(BOLD).fontSize(12).fillColor(INK).text(text, MARGIN, doc.y, { width });
-    doc.moveDown(0.25);
-  };
-  const body = () => doc.font(REGULAR).fontSize(10).fillColor(INK);
-
-  // Title and disclaimer.
-  doc.font(BOLD).fontSize(18).fillColor(INK).text('Session report', MARGIN, MARGIN, { width });
-  doc.font(REGULAR).fontSize(9).fillColor(MUTED).text('Affect Workstation', MARGIN, MARGIN + 5, { width, align: 'right' });
-  doc.moveDown(0.6);
-  const boxY = doc.y;
-  doc.font(BOLD).fontSize(10);
-  const boxH = doc.heightOfString(report.disclaimer, { width: width - 16 }) + 12; // fits however the text wraps
-  doc.rect(MARGIN, boxY, width, boxH).fillAndStroke('#fff4d6', '#d9a400');
-  doc.fillColor(INK).text(report.disclaimer, MARGIN + 8, boxY + 6, { width: width - 16 });
-  doc.y = boxY + boxH + 8;
+  const { doc, width, heading, body } = pdf;
 
   // Who, when, what.
   const facts: Array<[string, string]> = [
@@ -90,11 +42,7 @@ export async function renderSessionReportPdf(report: SessionReport, file: string
     ['Recording', `${report.recording.name} (${clock(report.recording.durationS)})`],
     ['Session', `#${report.sessionId}${report.title ? ` \u2014 ${report.title}` : ''}`],
   ];
-  for (const [k, v] of facts) {
-    const y = doc.y;
-    doc.font(BOLD).fontSize(10).fillColor(INK).text(k, MARGIN, y, { width: 80 });
-    doc.font(REGULAR).text(v, MARGIN + 80, y, { width: width - 80 });
-  }
+  factRows(pdf, facts);
 
   // Estimates.
   heading('Expression estimates (model)');
@@ -125,26 +73,25 @@ export async function renderSessionReportPdf(report: SessionReport, file: string
       { width },
     );
     doc.moveDown(0.3);
-    const cols = [MARGIN, MARGIN + 95, MARGIN + 150, MARGIN + 270, MARGIN + 390];
-    const row = (cells: string[], bold = false) => {
-      const y = doc.y;
-      doc.font(bold ? BOLD : REGULAR).fontSize(10).fillColor(INK);
-      cells.forEach((c, i) => doc.text(c, cols[i], y, { width: (cols[i + 1] ?? MARGIN + width) - cols[i] - 4, lineBreak: false }));
-      doc.y = y + 14;
-    };
-    row(['Subscale', 'Score', 'Band', d.previous ? `Previous (${d.previous.administeredOn})` : 'Previous', 'Change'], true);
-    doc.moveTo(MARGIN, doc.y - 2).lineTo(MARGIN + width, doc.y - 2).lineWidth(0.5).strokeColor('#999999').stroke();
-    for (const s of SUBSCALES) {
-      const cur = d.scores[s];
-      const prev = d.previous?.scores[s];
-      const ch = d.changes?.find((c) => c.subscale === s);
-      const change =
-        !ch || ch.difference === null
-          ? '—'
-          : `${ch.difference > 0 ? '+' : ''}${ch.difference}${ch.bandChange === 'higher' ? ', band up' : ch.bandChange === 'lower' ? ', band down' : ''}${ch.flagged ? ' (flagged)' : ''}`;
-      row([s[0].toUpperCase() + s.slice(1), cur.score === null ? '—' : String(cur.score), cur.band ?? 'not scored', prev ? `${prev.score ?? '—'} ${prev.band ?? ''}` : '—', change]);
-    }
-    doc.font(REGULAR).fontSize(8).fillColor(MUTED).text('Scores on the DASS-42 scale (sums ×2); bands: Lovibond & Lovibond (1995). "Flagged": a change of 5 points or more.', MARGIN, doc.y + 2, { width });
+    pdfTable(
+      pdf,
+      [
+        { title: 'Subscale', width: 90 },
+        { title: 'Score', width: 50 },
+        { title: 'Band', width: 110 },
+        { title: d.previous ? `Previous (${d.previous.administeredOn})` : 'Previous', width: 120 },
+        { title: 'Change', width: width - 370 },
+      ],
+      SUBSCALES.map((s) => {
+        const cur = d.scores[s];
+        const prev = d.previous?.scores[s];
+        const ch = d.changes?.find((c) => c.subscale === s);
+        const change = !ch || ch.difference === null ? '—' : `${changeWords(ch.difference, ch.bandChange)}${ch.flagged ? ' \u2691 flagged' : ''}`;
+        return [s[0].toUpperCase() + s.slice(1), cur.score === null ? '—' : String(cur.score), cur.band ?? 'not scored', prev ? `${prev.score ?? '—'} ${prev.band ?? ''}` : '—', change];
+      }),
+      10,
+    );
+    doc.font(REGULAR).fontSize(8).fillColor(MUTED).text('Scores on the DASS-42 scale (sums ×2); bands: Lovibond & Lovibond (1995). Lower is fewer symptoms ("better"). \u2691 flagged: a change of 5 points or more (a project convention, not a reliable-change cut-off).', MARGIN, doc.y + 2, { width });
 
     heading('Items of note');
     body();
@@ -161,21 +108,7 @@ export async function renderSessionReportPdf(report: SessionReport, file: string
     for (const w of report.warnings) doc.text(`\u2022 ${w}`, MARGIN, doc.y, { width });
   }
 
-  // Footer on every page.
-  const range = doc.bufferedPageRange();
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
-    const bottom = doc.page.margins.bottom;
-    doc.page.margins.bottom = 0;
-    const y = doc.page.height - MARGIN - 4;
-    doc.moveTo(MARGIN, y - 6).lineTo(MARGIN + width, y - 6).lineWidth(0.5).strokeColor('#bbbbbb').stroke();
-    doc.font(REGULAR).fontSize(8).fillColor(MUTED);
-    doc.text(`${report.note} Session #${report.sessionId}, generated ${generatedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC.`, MARGIN, y, { width: width - 70, lineBreak: false });
-    doc.text(`Page ${i - range.start + 1} of ${range.count}`, MARGIN, y, { width, align: 'right', lineBreak: false });
-    doc.page.margins.bottom = bottom;
-  }
-  doc.end();
-  await done;
+  await pdf.finish(`${report.note} Session #${report.sessionId}`, generatedAt);
 }
 
 /** Three rows (face, voice, fused) of coloured spans over a time axis, with a legend. */

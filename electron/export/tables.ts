@@ -3,6 +3,7 @@ import { ESTIMATE_NOTE } from '../analysis/result.js';
 import { toCsv } from '../analysis/csv.js';
 import { isModelTrackKind, listSegments, listTracks, MODEL_TRACKS, modelSpans } from '../store/annotations-repo.js';
 import type { Db } from '../store/db.js';
+import { sessionCoverage } from '../store/session-coverage.js';
 import { getFrames, getSession, getSessionModels, getWindows } from '../store/sessions-repo.js';
 import { clientCodeOf } from './targets.js';
 
@@ -37,6 +38,7 @@ const HEADERS: Record<ExportLevel, string[]> = {
     'title',
     'file',
     'recorded_at',
+    'recorded_at_source',
     'analysed_at',
     'duration_s',
     'face_majority',
@@ -46,6 +48,11 @@ const HEADERS: Record<ExportLevel, string[]> = {
     'voice_majority',
     'voice_windows',
     'voice_voiced_windows',
+    'face_coverage',
+    'speech_seconds',
+    'speech_coverage',
+    'face_enough_data',
+    'voice_enough_data',
     'fused_label',
     'fused_confidence',
     ...EMOTION_LABELS.map((l) => `face_share_${l}`),
@@ -97,6 +104,7 @@ function sessionRows(db: Db, sessionId: number, level: ExportLevel): Cell[][] {
     }
     case 'summary': {
       const s = session.summary;
+      const cov = sessionCoverage(db, session);
       const share = (d: Record<string, number>, l: string) => (l in d ? r6(d[l]) : null);
       return [
         [
@@ -105,6 +113,7 @@ function sessionRows(db: Db, sessionId: number, level: ExportLevel): Cell[][] {
           session.title,
           session.file,
           session.recordedAt,
+          session.recordedAtSource,
           session.analysedAt,
           r6(session.durationS),
           s.face.majority,
@@ -114,6 +123,11 @@ function sessionRows(db: Db, sessionId: number, level: ExportLevel): Cell[][] {
           s.voice.majority,
           s.voice.windows,
           s.voice.voicedWindows,
+          r6(cov.face.share),
+          r6(cov.voice.speechS),
+          r6(cov.voice.share),
+          cov.face.enough,
+          cov.voice.enough,
           s.fused.label,
           r6(s.fused.confidence),
           ...EMOTION_LABELS.map((l) => share(s.face.distribution, l)),

@@ -4,12 +4,15 @@
  */
 import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, utilityProcess } from 'electron';
 import { fork } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createRpcClient, type RpcResponse } from '../api/rpc-host.js';
 import { isApiMethod } from '../contract/api.js';
 import { contentSecurityPolicy } from '../server/security.js';
 import { engineHostLaunch } from './engine-host-launch.js';
+import { parseMediaRequest } from './media-request.js';
+import { saveExportFile } from './save-file.js';
 import { isAllowedNavigation, isAllowedPermission, isAllowedRequest, isTrustedSender, MEDIA_SCHEME, secureWebPreferences } from './security.js';
 
 protocol.registerSchemesAsPrivileged([{ scheme: MEDIA_SCHEME, privileges: { stream: true, supportFetchAPI: true, standard: true, secure: true } }]);
@@ -73,17 +76,13 @@ app.whenReady().then(() => {
   );
 
   const rpc = startEngineHost();
-  // affect-media://session/<id> → the session's recording. A video element sends many range requests
-  // while seeking, so each session's path is looked up once (it never changes).
-  const recordings = new Map<number, string>();
+  // affect-media://session/<id>[?variant=playback] → the session's recording, or its playback copy. Looked up on each
+  // request: a recording the user located again, or a copy just made, is served at once.
   protocol.handle(MEDIA_SCHEME, async (request) => {
-    const id = Number(new URL(request.url).pathname.replace(/^\//, ''));
-    if (!recordings.has(id)) {
-      const sessions = (await rpc.call('sessions.list', {})) as Array<{ id: number; file: string }>;
-      for (const x of sessions) recordings.set(x.id, x.file);
-    }
-    const file = recordings.get(id);
-    if (!file) return new Response('not found', { status: 404 });
+    const want = parseMediaRequest(request.url);
+    if (!want) return new Response('not found', { status: 404 });
+    const { file } = (await rpc.call('media.source', want)) as { file: string | null };
+    if (!file) return new Response('recording not found', { status: 404 });
     return net.fetch(pathToFileURL(file).toString(), { headers: request.headers });
   });
   ipcMain.handle('affect:call', (event, method: unknown, input: unknown) => {
@@ -98,6 +97,15 @@ app.whenReady().then(() => {
       filters: [{ name: 'Recordings', extensions: ['mp4', 'mov', 'mkv', 'webm', 'avi', 'm4v', 'wav', 'mp3', 'm4a', 'flac', 'ogg', 'opus'] }],
     });
     return r.canceled ? [] : r.filePaths;
+  });
+  ipcMain.handle('affect:save-file', async (event, request: unknown) => {
+    if (!isTrustedSender(event.senderFrame?.url ?? '', allowed)) throw new Error('untrusted sender');
+    const win = BrowserWindow.fromWebContents(event.sender);
+    return saveExportFile(request, {
+      showSaveDialog: (o) => (win ? dialog.showSaveDialog(win, o) : dialog.showSaveDialog(o)),
+      writeFile: (file, data) => writeFile(file, data),
+      defaultDir: app.getPath('documents'),
+    });
   });
   createWindow();
   app.on('activate', () => BrowserWindow.getAllWindows().length === 0 && createWindow());

@@ -16,8 +16,11 @@ const api = {
   pathForFile: (file: File): string => webUtils.getPathForFile(file),
   /** The native file picker; resolves to the chosen paths. */
   pickFiles: (): Promise<string[]> => ipcRenderer.invoke('affect:pick-files'),
-  /** URL under which a session's recording plays. */
-  mediaUrl: (sessionId: number): string => `affect-media://session/${sessionId}`,
+  /** URL under which a session's recording (or its playback copy) plays. */
+  mediaUrl: (sessionId: number, variant: 'original' | 'playback' = 'original'): string =>
+    `affect-media://session/${sessionId}${variant === 'playback' ? '?variant=playback' : ''}`,
+  /** "Save as…": the user picks where an export goes (native dialog); resolves with the path, or null if cancelled. */
+  saveFile: (fileName: string, base64: string): Promise<string | null> => ipcRenderer.invoke('affect:save-file', { fileName, base64 }),
   kind: 'electron' as const,
 };
 

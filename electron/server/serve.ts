@@ -57,11 +57,12 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<{ 
     createReadStream(file).pipe(res);
   };
 
-  const serveMedia = (req: IncomingMessage, res: ServerResponse, sessionId: number) => {
-    const session = getSession(opts.db, sessionId);
-    if (!session || !existsSync(session.file)) return sendText(res, 404, 'recording not found');
-    const size = statSync(session.file).size;
-    const type = MIME[path.extname(session.file).toLowerCase()] ?? 'application/octet-stream';
+  const serveMedia = async (req: IncomingMessage, res: ServerResponse, sessionId: number, variant: 'original' | 'playback') => {
+    if (!getSession(opts.db, sessionId)) return sendText(res, 404, 'recording not found');
+    const { file } = await opts.service.call('media.source', { sessionId, variant });
+    if (!file || !existsSync(file)) return sendText(res, 404, 'recording not found');
+    const size = statSync(file).size;
+    const type = MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
     const range = parseRange(req.headers.range, size);
     if (req.headers.range && !range) {
       res.writeHead(416, { 'content-range': `bytes */${size}` });
@@ -74,7 +75,7 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<{ 
       'content-length': end - start + 1,
       ...(range ? { 'content-range': `bytes ${start}-${end}/${size}` } : {}),
     });
-    createReadStream(session.file, { start, end }).pipe(res);
+    createReadStream(file, { start, end }).pipe(res);
   };
 
   const upload = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
@@ -109,7 +110,8 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<{ 
         }
       }
       if (req.method === 'POST' && url.pathname === '/upload') return await upload(req, res, url);
-      if (req.method === 'GET' && url.pathname.startsWith('/media/')) return serveMedia(req, res, Number(url.pathname.slice('/media/'.length)));
+      if (req.method === 'GET' && url.pathname.startsWith('/media/'))
+        return await serveMedia(req, res, Number(url.pathname.slice('/media/'.length)), url.searchParams.get('variant') === 'playback' ? 'playback' : 'original');
       if (req.method === 'GET') return serveStatic(res, url.pathname, url.searchParams.has('token'));
       sendText(res, 405, 'method not allowed');
     } catch (err) {

@@ -59,8 +59,8 @@ export function mergeDatabase(target: Db, sourcePath: string): MergeReport {
         const sessionId = Number(
           target
             .prepare(
-              `INSERT INTO main.sessions (client_id, media_id, title, recorded_at, analysed_at, settings, summary, elapsed_s)
-               SELECT ?, ?, title, recorded_at, analysed_at, settings, summary, elapsed_s FROM src.sessions WHERE id = ?`,
+              `INSERT INTO main.sessions (client_id, media_id, title, recorded_at, recorded_at_source, analysed_at, settings, summary, elapsed_s)
+               SELECT ?, ?, title, recorded_at, recorded_at_source, analysed_at, settings, summary, elapsed_s FROM src.sessions WHERE id = ?`,
             )
             .run(clientMap(s.client_id), mediaId, s.id).lastInsertRowid,
         );

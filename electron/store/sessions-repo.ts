@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { AnalysisResult, AnalysisSummary, FrameResult, ModelRef, WindowResult } from '../analysis/result.js';
 import type { Db } from './db.js';
 import { blobToProbs, probsToBlob } from './blob.js';
@@ -5,6 +6,7 @@ import { blobToProbs, probsToBlob } from './blob.js';
 export interface SaveOptions {
   clientId?: number | null;
   title?: string | null;
+  /** The recording date when the caller knows it; otherwise the container's creation date, if it states one. */
   recordedAt?: string | null;
 }
 
@@ -22,18 +24,22 @@ function upsertModel(db: Db, m: ModelRef): number {
 /**
  * Store a finished analysis in ONE transaction: media, models, session, every frame and window.
  * Either all of it is there afterwards or none of it (a crash or error rolls everything back).
+ * The recording's path is stored absolute, so the review finds it whatever folder the analysis ran from.
  */
 export function saveAnalysis(db: Db, result: AnalysisResult, opts: SaveOptions = {}): number {
   const m = result.media;
+  const file = path.resolve(result.file);
+  const recordedAt = opts.recordedAt ?? m.createdAt ?? null;
+  const recordedAtSource = opts.recordedAt ? 'user' : m.createdAt ? 'container' : null;
   return db.transaction(() => {
     const mediaId = Number(
       db
         .prepare(
-          `INSERT INTO media (path, sha256, size_bytes, format, duration_s, video_codec, width, height, fps, audio_codec, sample_rate, channels)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO media (path, sha256, size_bytes, format, duration_s, video_codec, width, height, fps, audio_codec, sample_rate, channels, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
-          result.file,
+          file,
           result.mediaSha256,
           m.sizeBytes,
           m.formatName,
@@ -45,16 +51,18 @@ export function saveAnalysis(db: Db, result: AnalysisResult, opts: SaveOptions =
           m.audio?.codec ?? null,
           m.audio?.sampleRate ?? null,
           m.audio?.channels ?? null,
+          m.createdAt ?? null,
         ).lastInsertRowid,
     );
     const sessionId = Number(
       db
-        .prepare('INSERT INTO sessions (client_id, media_id, title, recorded_at, settings, summary, elapsed_s) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .prepare('INSERT INTO sessions (client_id, media_id, title, recorded_at, recorded_at_source, settings, summary, elapsed_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
         .run(
           opts.clientId ?? null,
           mediaId,
           opts.title ?? null,
-          opts.recordedAt ?? null,
+          recordedAt,
+          recordedAtSource,
           JSON.stringify(result.settings),
           JSON.stringify(result.summary),
           result.summary.elapsedS,
@@ -81,7 +89,7 @@ export function saveAnalysis(db: Db, result: AnalysisResult, opts: SaveOptions =
       'INSERT INTO window_results (session_id, window_index, start_s, end_s, voiced, label, confidence, probs) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     for (const w of result.windows) win.run(sessionId, w.index, w.startS, w.endS, w.voiced ? 1 : 0, w.label, w.confidence, probsToBlob(w.probs));
-    const summary: AnalysisSummary = { ...result.summary, session: { ...result.summary.session, id: sessionId } };
+    const summary: AnalysisSummary = { ...result.summary, session: { ...result.summary.session, id: sessionId, file } };
     db.prepare('UPDATE sessions SET summary = ? WHERE id = ?').run(JSON.stringify(summary), sessionId);
     return sessionId;
   })();
@@ -94,14 +102,18 @@ export interface SessionListItem {
   file: string;
   durationS: number;
   analysedAt: string;
+  /** When the recording was made: ISO 8601 (from the container) or YYYY-MM-DD (as the user gave it); null if unknown. */
   recordedAt: string | null;
+  recordedAtSource: 'container' | 'user' | null;
+  /** The date the container states, kept beside a user's correction. */
+  containerDate: string | null;
   summary: AnalysisSummary;
 }
 
 type SessionRow = Omit<SessionListItem, 'summary'> & { summary: string };
 
 const SESSION_SELECT = `SELECT s.id, s.client_id AS clientId, s.title, m.path AS file, m.duration_s AS durationS,
-  s.analysed_at AS analysedAt, s.recorded_at AS recordedAt, s.summary
+  s.analysed_at AS analysedAt, s.recorded_at AS recordedAt, s.recorded_at_source AS recordedAtSource, m.created_at AS containerDate, s.summary
   FROM sessions s JOIN media m ON m.id = s.media_id`;
 
 const toItem = (r: SessionRow): SessionListItem => ({ ...r, summary: JSON.parse(r.summary) as AnalysisSummary });
@@ -158,6 +170,23 @@ export function getSessionModels(db: Db, sessionId: number): ModelRef[] {
     )
     .all(sessionId) as Array<Omit<ModelRef, 'labels'> & { labels: string }>;
   return rows.map((r) => ({ ...r, labels: JSON.parse(r.labels) as string[] }));
+}
+
+/** Correct (or with null, clear) a session's recording date; marked as the user's. */
+export function setRecordedAt(db: Db, id: number, recordedAt: string | null): boolean {
+  return db.prepare('UPDATE sessions SET recorded_at = ?, recorded_at_source = ? WHERE id = ?').run(recordedAt, recordedAt === null ? null : 'user', id).changes === 1;
+}
+
+/** The stored content hash and path of a session's recording. */
+export function sessionMedia(db: Db, sessionId: number): { mediaId: number; path: string; sha256: string } | undefined {
+  return db.prepare('SELECT m.id AS mediaId, m.path, m.sha256 FROM sessions s JOIN media m ON m.id = s.media_id WHERE s.id = ?').get(sessionId) as
+    | { mediaId: number; path: string; sha256: string }
+    | undefined;
+}
+
+/** Point a recording at its new place (the caller has checked the content hash). Every session of it follows. */
+export function setMediaPath(db: Db, mediaId: number, file: string): void {
+  db.prepare('UPDATE media SET path = ? WHERE id = ?').run(path.resolve(file), mediaId);
 }
 
 export function deleteSession(db: Db, id: number): void {

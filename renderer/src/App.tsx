@@ -1,6 +1,7 @@
 import { ClientPage } from './pages/ClientPage';
 import { ClientsPage } from './pages/ClientsPage';
 import { DassEntryPage } from './pages/DassEntryPage';
+import { DocPage } from './pages/DocPage';
 import { ImportPage } from './pages/ImportPage';
 import { SessionPage } from './pages/SessionPage';
 import { SettingsPage } from './pages/SettingsPage';
@@ -33,6 +34,7 @@ export function App() {
         {route.page === 'session' && route.id !== null && <SessionPage sessionId={route.id} />}
         {route.page === 'dass' && <DassEntryPage clientId={Number(route.params.get('client'))} />}
         {route.page === 'settings' && <SettingsPage />}
+        {route.page === 'doc' && <DocPage doc={route.slug} id={route.params.get('id')} section={route.params.get('section')} />}
       </main>
     </div>
   );

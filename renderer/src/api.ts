@@ -5,9 +5,12 @@ interface ElectronBridge {
   call(method: string, input: unknown): Promise<unknown>;
   pathForFile(file: File): string;
   pickFiles(): Promise<string[]>;
-  mediaUrl(sessionId: number): string;
+  mediaUrl(sessionId: number, variant?: 'original' | 'playback'): string;
+  saveFile(fileName: string, base64: string): Promise<string | null>;
   kind: 'electron';
 }
+
+export type ExportFile = ApiOutput<'export.session'>;
 
 declare global {
   interface Window {
@@ -54,7 +57,32 @@ export const api = {
     return window.affect ? window.affect.pickFiles() : null;
   },
 
-  mediaUrl(sessionId: number): string {
-    return window.affect ? window.affect.mediaUrl(sessionId) : `./media/${sessionId}`;
+  mediaUrl(sessionId: number, variant: 'original' | 'playback' = 'original'): string {
+    if (window.affect) return window.affect.mediaUrl(sessionId, variant);
+    return `./media/${sessionId}${variant === 'playback' ? '?variant=playback' : ''}`;
+  },
+
+  /**
+   * Hand an export to the user: a "Save as…" dialog in Electron (resolves with where it went, or null when cancelled),
+   * a download in the browser (resolves with the file name; the browser says where it put it).
+   */
+  async saveExport(file: ExportFile): Promise<string | null> {
+    if (window.affect) return window.affect.saveFile(file.fileName, file.base64);
+    const bytes = Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0));
+    const url = URL.createObjectURL(new Blob([bytes], { type: file.mime }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = file.fileName;
+    a.style.display = 'none';
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    return file.fileName;
+  },
+
+  /** True in the Electron app (native dialogs), false in browser mode. */
+  get isElectron(): boolean {
+    return Boolean(window.affect);
   },
 };

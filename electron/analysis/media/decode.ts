@@ -6,7 +6,7 @@ export const AUDIO_SAMPLE_RATE = 16000;
 
 export interface VideoFrame {
   index: number;
-  /** Presentation time in seconds from the start of the file. */
+  /** Presentation time in seconds from the start of the file (the stream's own start offset included). */
   timeS: number;
   width: number;
   height: number;
@@ -31,11 +31,13 @@ export function scaledSize(width: number, height: number, maxSide: number): { wi
 /**
  * Stream decoded frames sampled at `fps`, as RGB24. One frame in memory at a time,
  * whatever the length of the recording. Rotation metadata is applied by ffmpeg (autorotate).
+ * Frame k shows what plays at `source.startS + k / fps` on the file's timeline: the sampling starts at the stream's
+ * first frame (setpts), and the stream's start offset (a video that starts after the audio) is added back.
  */
 export async function* streamVideoFrames(
   file: string,
   ff: ResolvedFfmpeg,
-  source: { width: number; height: number; rotation: number },
+  source: { width: number; height: number; rotation: number; startS?: number },
   opts: FrameStreamOptions,
 ): AsyncGenerator<VideoFrame> {
   const rotated = Math.abs(source.rotation) % 180 === 90;
@@ -43,24 +45,26 @@ export async function* streamVideoFrames(
   const args = [
     '-nostdin', '-v', 'error', '-i', file,
     '-an', '-sn', '-dn',
-    '-vf', `fps=${opts.fps},scale=${width}:${height}:flags=area`,
+    '-vf', `setpts=PTS-STARTPTS,fps=${opts.fps},scale=${width}:${height}:flags=area`,
     '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1',
   ];
   const frameBytes = width * height * 3;
   let index = 0;
+  const startS = source.startS ?? 0;
   for await (const chunk of streamProcess(ff.ffmpeg, args, {
     chunkBytes: frameBytes,
     exact: true,
     signal: opts.signal,
     describeFailure: describeFfmpegFailure(file, 'video decoding'),
   })) {
-    yield { index, timeS: index / opts.fps, width, height, rgb: chunk };
+    yield { index, timeS: startS + index / opts.fps, width, height, rgb: chunk };
     index++;
   }
 }
 
 /**
- * Stream the first audio stream as 16 kHz mono float32 samples, `chunkSamples` at a time.
+ * Stream the first audio stream as 16 kHz mono float32 samples, `chunkSamples` at a time. Sample 0 is the stream's
+ * first sample, which plays at the audio stream's `startS` on the file's timeline (callers add it to times).
  */
 export async function* streamAudio(
   file: string,

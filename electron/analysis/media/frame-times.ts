@@ -2,7 +2,10 @@ import { MediaInputError } from './errors.js';
 import type { ResolvedFfmpeg } from './ffmpeg-path.js';
 import { runToText } from './spawn-stream.js';
 
-/** The real presentation timestamps of a file's first video stream (variable frame rate included). */
+/**
+ * The real presentation timestamps of a file's first video stream (variable frame rate included), on the file's own
+ * clock, as the analysis and the player measure them.
+ */
 export interface FrameTimes {
   /** Seconds, ascending, one per frame. */
   times: number[];
@@ -44,7 +47,9 @@ export async function readFrameTimes(
   const times = [...new Set(raw.map((p) => num(p.pts_time)).filter((t): t is number => t !== null && t >= 0))].sort((a, b) => a - b);
   if (times.length === 0) throw new MediaInputError(file, 'its video stream has no frames with timestamps');
   const last = times[times.length - 1];
-  const duration = num(parsed.streams[0].duration) ?? num(parsed.format?.duration) ?? last;
+  // The stream's duration counts from its own first frame (a video that starts after the audio ends that much later).
+  const streamDuration = num(parsed.streams[0].duration);
+  const duration = streamDuration !== null ? times[0] + streamDuration : num(parsed.format?.duration) ?? last;
   return { times, endS: Math.max(duration, last), method: `ffprobe ${method === 'packets' ? 'packet' : 'frame'} pts_time` };
 }
 

@@ -10,6 +10,8 @@ export interface VideoStreamInfo {
   /** Average frame rate from the container; may differ from the nominal rate for VFR files. */
   avgFps: number | null;
   rotation: number;
+  /** When the stream's first frame is presented, in seconds on the file's clock (what a player's currentTime shows). */
+  startS: number;
 }
 
 export interface AudioStreamInfo {
@@ -17,6 +19,8 @@ export interface AudioStreamInfo {
   sampleRate: number;
   channels: number;
   durationS: number | null;
+  /** When the stream's first sample plays, in seconds on the file's clock (what a player's currentTime shows). */
+  startS: number;
 }
 
 export interface MediaInfo {
@@ -26,6 +30,10 @@ export interface MediaInfo {
   durationS: number;
   video: VideoStreamInfo | null;
   audio: AudioStreamInfo | null;
+  /** The earliest stream's start on the file's clock (ffprobe format start_time, edit lists applied); usually 0. */
+  originS: number;
+  /** When the recording was made, from the container's metadata (ISO 8601, UTC), or null when it does not say. */
+  createdAt: string | null;
 }
 
 /** Codecs ffprobe reports for still images; a picture is not a recording. */
@@ -50,7 +58,7 @@ export function checkInputFile(file: string): number {
     st = statSync(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new MediaInputError(file, code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(err)})`);
+    throw new MediaInputError(file, code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(err)})`, { retryable: true });
   }
   if (st.isDirectory()) throw new MediaInputError(file, 'is a directory, not a media file');
   if (!st.isFile()) throw new MediaInputError(file, 'is not a regular file');
@@ -74,7 +82,7 @@ export async function probeMedia(file: string, ff: ResolvedFfmpeg, signal?: Abor
     ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '--', file],
     signal,
   );
-  if (code !== 0) throw new MediaInputError(file, `not a readable audio or video file (ffprobe: ${firstLine(stderr)})`);
+  if (code !== 0) throw new MediaInputError(file, 'is not a readable audio or video file (damaged, incomplete, or another kind of file)', { detail: `ffprobe: ${firstLine(stderr)}` });
   let parsed: { format?: Record<string, unknown>; streams?: Array<Record<string, unknown>> };
   try {
     parsed = JSON.parse(stdout);
@@ -96,6 +104,7 @@ export async function probeMedia(file: string, ff: ResolvedFfmpeg, signal?: Abor
   const durationS =
     num(parsed.format?.duration) ?? Math.max(num(v?.duration) ?? 0, num(a?.duration) ?? 0);
   if (!durationS || durationS <= 0) throw new MediaInputError(file, 'has no measurable duration (truncated or damaged?)');
+  const timing = streamTiming(parsed.format, v, a);
   return {
     file,
     sizeBytes,
@@ -108,6 +117,7 @@ export async function probeMedia(file: string, ff: ResolvedFfmpeg, signal?: Abor
           height: Number(v.height),
           avgFps: parseRate(v.avg_frame_rate as string) ?? parseRate(v.r_frame_rate as string),
           rotation,
+          startS: timing.videoStartS,
         }
       : null,
     audio: a
@@ -116,12 +126,61 @@ export async function probeMedia(file: string, ff: ResolvedFfmpeg, signal?: Abor
           sampleRate: Number(a.sample_rate),
           channels: Number(a.channels),
           durationS: num(a.duration),
+          startS: timing.audioStartS,
         }
       : null,
+    originS: timing.originS,
+    createdAt: containerCreationTime(parsed.format, streams),
   };
+}
+
+type Fields = Record<string, unknown> | undefined;
+
+/**
+ * Where each stream starts on the file's own clock. ffprobe's start_time already applies edit lists (MP4/MOV) and
+ * container offsets. Players measure currentTime on that same clock (Chromium starts a file whose streams all begin
+ * at 1.4 s at currentTime 1.4, not 0), so the analysis places its frames and windows there too. A stream that starts
+ * before 0 (audio priming) is clamped to 0.
+ */
+function streamTiming(format: Fields, v: Fields, a: Fields): { originS: number; videoStartS: number; audioStartS: number } {
+  const start = (x: Fields) => Math.max(0, Math.round((num(x?.start_time) ?? 0) * 1e6) / 1e6);
+  const starts = [v, a].filter(Boolean).map(start);
+  return { originS: num(format?.start_time) ?? (starts.length ? Math.min(...starts) : 0), videoStartS: start(v), audioStartS: start(a) };
+}
+
+/** Dates before this are placeholders (QuickTime's 1904 epoch, Unix 0, cameras never set), not recording dates. */
+const EARLIEST_PLAUSIBLE = Date.UTC(1990, 0, 1);
+
+/** An ISO date string from metadata, as UTC ISO 8601; null when absent, unparsable, a placeholder or in the future. */
+export function parseMetadataDate(value: unknown, now = Date.now()): string | null {
+  if (typeof value !== 'string' || !value.trim()) return null;
+  // QuickTime writes offsets without a colon (2023-02-03T13:48:14-0800); Date.parse wants +hh:mm.
+  const text = value.trim().replace(/([+-]\d{2})(\d{2})$/, '$1:$2').replace(' ', 'T');
+  const ms = Date.parse(text);
+  if (!Number.isFinite(ms) || ms < EARLIEST_PLAUSIBLE || ms > now + 24 * 3600 * 1000) return null;
+  return new Date(ms).toISOString();
+}
+
+/**
+ * The recording date the container states: QuickTime's com.apple.quicktime.creationdate (the camera's own clock, with
+ * its time zone) first, then the format's creation_time, then the first stream's. Null when none is usable.
+ */
+function containerCreationTime(format: Fields, streams: Array<Record<string, unknown>>): string | null {
+  const tags = (x: Fields) => (x?.tags as Record<string, unknown> | undefined) ?? {};
+  const candidates = [
+    tags(format)['com.apple.quicktime.creationdate'],
+    tags(format).creation_time,
+    tags(format).date,
+    ...streams.map((s) => tags(s).creation_time),
+  ];
+  for (const c of candidates) {
+    const d = parseMetadataDate(c);
+    if (d) return d;
+  }
+  return null;
 }
 
 export function describeFfmpegFailure(file: string, stage: string) {
   return (stderr: string, code: number | null) =>
-    new MediaInputError(file, `${stage} failed (ffmpeg exit ${code}): ${firstLine(stderr)}`);
+    new MediaInputError(file, `${stage} failed: the file looks damaged`, { detail: `ffmpeg exit ${code}: ${firstLine(stderr)}` });
 }

@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import path from 'node:path';
 import { AnalysisEngine } from '../../analysis/engine.js';
 import { CancelledError, MediaInputError } from '../../analysis/media/errors.js';
 import { hashFile } from '../../analysis/media/media-hash.js';
@@ -6,7 +7,7 @@ import { checkInputFile } from '../../analysis/media/probe.js';
 import { ensureClient } from '../../store/clients-repo.js';
 import { openDatabase } from '../../store/db.js';
 import { defaultDatabasePath } from '../../store/default-paths.js';
-import { findAnalysedSession, saveAnalysis } from '../../store/sessions-repo.js';
+import { findAnalysedSession, getSession, saveAnalysis } from '../../store/sessions-repo.js';
 import { formatSummary } from '../format-summary.js';
 import { parseCommandArgs, UsageError, writeLine, type CliIO } from '../io.js';
 import { expandInputs } from '../media-files.js';
@@ -16,8 +17,9 @@ import { parseShard, shardOf } from '../shard.js';
 /**
  * affect analyze <file|dir|…> [--db <path>] [--fps <n>] [--client <code>] [--json] [--threads <n>]
  *                [--shard i/N] [--force] [--no-store] [--face-model <id|dir>] [--voice-model <id|dir>] [--detector <id|dir>]
- * Each file is analysed, then stored in one transaction. A file already stored with the same content,
- * fps and models is skipped (so a batch started again resumes where it stopped) unless --force.
+ * Each file is analysed, then stored in one transaction (with its absolute path). A file already stored with the same
+ * content, fps and models is skipped (so a batch started again resumes where it stopped) unless --force; its stored
+ * summary is printed as for a new analysis, so stdout (and --json) always has one summary per file.
  * A bad file gets one line on stderr naming it and the problem; the others go on; exit 1 if any failed.
  */
 export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
@@ -74,8 +76,9 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
   let skipped = 0;
   try {
     const clientId = db && values.client ? ensureClient(db, values.client).id : null;
-    for (const [i, { path: file }] of files.entries()) {
-      const label = files.length > 1 ? `[${i + 1}/${files.length}] ${file}` : file;
+    for (const [i, { path: given }] of files.entries()) {
+      const file = path.resolve(given);
+      const label = files.length > 1 ? `[${i + 1}/${files.length}] ${given}` : given;
       const progress = progressPrinter(io.stderr, io.interactive, label);
       try {
         checkInputFile(file);
@@ -83,7 +86,9 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
         const existing = db && !values.force ? findAnalysedSession(db, mediaSha256, fps, modelShas) : null;
         if (existing !== null) {
           skipped++;
-          writeLine(io.stderr, `${label}: already analysed as session ${existing} (same content, fps and models); skipped — use --force to analyse again`);
+          writeLine(io.stderr, `${label}: already analysed as session ${existing} (same content, fps and models); not analysed again — the stored summary follows; use --force to analyse again`);
+          const stored = getSession(db!, existing)!.summary;
+          writeLine(io.stdout, values.json ? JSON.stringify(stored) : formatSummary(stored));
           continue;
         }
         const result = await engine.analyze(file, {

@@ -1,72 +1,182 @@
-import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ApiOutput } from '../../../electron/contract/api';
+import { BAND_LOWER_BOUNDS, BANDS, MAX_SUBSCALE_SCORE, SUBSCALES } from '../../../electron/analysis/dass/score';
+import { dateMs, dateTicks, spreadPositions } from '../../../electron/analysis/date-axis';
+import { formatDate } from '../dates';
 import { ALL_LABELS, LABEL_COLORS, pct } from '../labels';
+import { useWidth } from './useWidth';
 
 type Trends = ApiOutput<'trends.get'>;
+type Subscale = (typeof SUBSCALES)[number];
 
-/** Severity bands on the ×2 scores (DASS manual), for shading. */
-const BANDS: Record<string, Array<[number, number, string]>> = {
-  depression: [[0, 10, 'normal'], [10, 14, 'mild'], [14, 21, 'moderate'], [21, 28, 'severe'], [28, 43, 'extremely severe']],
-  anxiety: [[0, 8, 'normal'], [8, 10, 'mild'], [10, 15, 'moderate'], [15, 20, 'severe'], [20, 43, 'extremely severe']],
-  stress: [[0, 15, 'normal'], [15, 19, 'mild'], [19, 26, 'moderate'], [26, 34, 'severe'], [34, 43, 'extremely severe']],
-};
-const BAND_FILL = ['#e8f5e9', '#fffde7', '#fff3e0', '#fbe9e7', '#fce4ec'];
-const SUBSCALE_COLORS: Record<string, string> = { depression: '#3969ac', anxiety: '#e73f74', stress: '#e68310' };
+const BAND_FILL = ['#eef7ee', '#fbf8e4', '#fdf0e0', '#fbe6e1', '#f6dde6'];
+const SUBSCALE_COLORS: Record<Subscale, string> = { depression: '#0072b2', anxiety: '#a8467f', stress: '#b34700' };
+const LEFT = 44;
+const RIGHT = 12;
 
-export function EmotionTrend({ trends, track }: { trends: Trends; track: 'face' | 'voice' }) {
-  const data = trends.sessions.map((s) => ({ name: `${s.date.slice(0, 10)} #${s.sessionId}`, ...s[track] }));
-  const labels = ALL_LABELS.filter((l) => data.some((d) => ((d as Record<string, unknown>)[l] as number | undefined) ?? 0));
+/** The shared date axis under a chart: ticks at true dates, labels never cut at the edges. */
+function DateAxis({ domain, x, y, width }: { domain: [number, number]; x: (ms: number) => number; y: number; width: number }) {
+  const ticks = dateTicks(domain[0], domain[1], Math.max(2, Math.floor((width - LEFT - RIGHT) / 90)), Date.now());
   return (
-    <div className="chart" data-testid={`trend-${track}`}>
-      <h3>{track === 'face' ? 'Facial' : 'Vocal'} expression estimates per session (share of frames or windows)</h3>
-      {data.length === 0 ? (
+    <g className="date-axis">
+      <line x1={LEFT} x2={width - RIGHT} y1={y} y2={y} stroke="#6b7580" />
+      {ticks.map((t) => {
+        const tx = x(t.ms);
+        const anchor = tx < LEFT + 30 ? 'start' : tx > width - RIGHT - 30 ? 'end' : 'middle';
+        return (
+          <g key={t.ms}>
+            <line x1={tx} x2={tx} y1={y} y2={y + 4} stroke="#6b7580" />
+            <text x={tx} y={y + 16} textAnchor={anchor} fontSize={11.5} fill="#333">
+              {t.label}
+            </text>
+          </g>
+        );
+      })}
+    </g>
+  );
+}
+
+const scaleX = (domain: [number, number], width: number) => (ms: number) => LEFT + ((ms - domain[0]) / (domain[1] - domain[0])) * (width - LEFT - RIGHT);
+
+/**
+ * Expression shares per session as stacked bars at each session's recording date (a time-proportional axis; sessions
+ * of the same day side by side). A session whose track saw too little for a label is a hatched column saying so;
+ * under every bar a strip shows how much of the recording the track saw.
+ */
+export function EmotionTrend({ trends, track, domain }: { trends: Trends; track: 'face' | 'voice'; domain: [number, number] }) {
+  const { ref, width } = useWidth<HTMLDivElement>();
+  const H = 150;
+  const top = 8;
+  const barW = 16;
+  const x = scaleX(domain, width);
+  const xs = spreadPositions(trends.sessions.map((s) => x(dateMs(s.date))), barW + 3);
+  const labels = ALL_LABELS.filter((l) => trends.sessions.some((s) => (s[track][l] ?? 0) > 0));
+  const Y = (v: number) => top + H - v * H;
+  const what = track === 'face' ? 'face seen' : 'speech';
+  return (
+    <div className="chart" data-testid={`trend-${track}`} ref={ref}>
+      <h3>{track === 'face' ? 'Facial' : 'Vocal'} expression estimates per session</h3>
+      <p className="muted small">Bars: share of labelled {track === 'face' ? 'frames' : 'windows'}. Strip below: share of the recording with {track === 'face' ? 'a face' : 'speech'}.</p>
+      {trends.sessions.length === 0 ? (
         <p className="muted">No analysed sessions yet.</p>
       ) : (
-        <ResponsiveContainer width="100%" height={220}>
-          <BarChart data={data} margin={{ top: 8, right: 12, bottom: 4, left: 0 }} maxBarSize={60}>
-            <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="name" />
-            <YAxis domain={[0, 1]} tickFormatter={(v: number) => pct(v)} width={48} />
-            <Tooltip formatter={(v) => pct(Number(v))} />
-            <Legend />
-            {labels.map((l) => (
-              <Bar key={l} dataKey={l} stackId="1" fill={LABEL_COLORS[l]} isAnimationActive={false} />
-            ))}
-          </BarChart>
-        </ResponsiveContainer>
+        <svg width={width} height={H + top + 50} role="img" aria-label={`${track} estimates per session over time`}>
+          {[0, 0.5, 1].map((v) => (
+            <g key={v}>
+              <line x1={LEFT} x2={width - RIGHT} y1={Y(v)} y2={Y(v)} stroke="#e1e5ea" />
+              <text x={LEFT - 6} y={Y(v) + 4} textAnchor="end" fontSize={11} fill="#333">
+                {pct(v)}
+              </text>
+            </g>
+          ))}
+          {trends.sessions.map((s, i) => {
+            const c = s.coverage[track];
+            const bx = xs[i] - barW / 2;
+            const date = formatDate(s.date);
+            const where = `session ${s.sessionId}, ${date}${s.dateSource === 'analysed' ? ' (date analysed)' : ''}`;
+            const seen = `${what} in ${pct(c.share)} of the recording`;
+            let y = top + H;
+            return (
+              <g key={s.sessionId} className={c.enough ? 'trend-bar' : 'trend-bar too-little'} data-session={s.sessionId}>
+                {c.enough ? (
+                  ALL_LABELS.filter((l) => (s[track][l] ?? 0) > 0).map((l) => {
+                    const h = (s[track][l] ?? 0) * H;
+                    y -= h;
+                    return (
+                      <rect key={l} className={`trend-segment label-${l}`} x={bx} y={y} width={barW} height={h} fill={LABEL_COLORS[l]} stroke="#333" strokeWidth={0.5}>
+                        <title>{`${l} ${pct(s[track][l])} of labelled ${track === 'face' ? 'frames' : 'windows'} · ${where} · ${seen}`}</title>
+                      </rect>
+                    );
+                  })
+                ) : (
+                  <rect x={bx} y={top} width={barW} height={H} fill="url(#trend-hatch)" stroke="#8a96a3" strokeWidth={0.8}>
+                    <title>{`${where}: ${c.why ?? 'no estimate'}`}</title>
+                  </rect>
+                )}
+                <rect x={bx} y={top + H + 4} width={barW} height={4} fill="#e1e5ea" />
+                <rect x={bx} y={top + H + 4} width={barW * (c.share ?? 0)} height={4} fill="#3f5f8f">
+                  <title>{`${where}: ${seen}`}</title>
+                </rect>
+              </g>
+            );
+          })}
+          <defs>
+            <pattern id="trend-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+              <rect width="6" height="6" fill="#fff" />
+              <line x1="0" y1="0" x2="0" y2="6" stroke="#b7c0ca" strokeWidth="2" />
+            </pattern>
+          </defs>
+          <DateAxis domain={domain} x={x} y={top + H + 12} width={width} />
+        </svg>
+      )}
+      {trends.sessions.some((s) => !s.coverage[track].enough) && (
+        <p className="small muted">
+          <i className="swatch hatched" aria-hidden="true" /> too little data for a label in that session ({track === 'face' ? 'too few frames with a face' : 'too little speech'})
+        </p>
+      )}
+      {labels.length > 0 && (
+        <ul className="legend compact" aria-label={`Colours in the ${track} chart`}>
+          {labels.map((l) => (
+            <li key={l}>
+              <i className="swatch" style={{ background: LABEL_COLORS[l] }} aria-hidden="true" /> {l}
+            </li>
+          ))}
+        </ul>
       )}
     </div>
   );
 }
 
-export function DassTrend({ trends }: { trends: Trends }) {
-  const data = trends.dass.map((a) => ({ date: a.administeredAt.slice(0, 10), depression: a.depression.score, anxiety: a.anxiety.score, stress: a.stress.score }));
+/** DASS-21 scores (×2) per subscale over time with the severity bands shaded; straight lines join administrations. */
+export function DassTrend({ trends, domain }: { trends: Trends; domain: [number, number] }) {
   return (
     <div className="dass-trend" data-testid="trend-dass">
       <h3>DASS-21 scores (×2) with severity bands</h3>
-      {data.length === 0 ? (
-        <p className="muted">No DASS-21 administrations yet.</p>
+      {trends.dass.length === 0 ? (
+        <p className="muted">No DASS-21 entered yet for this client.</p>
       ) : (
         <div className="dass-charts">
-          {(['depression', 'anxiety', 'stress'] as const).map((sub) => (
-            <div key={sub} className="chart">
-              <h4>{sub}</h4>
-              <ResponsiveContainer width="100%" height={180}>
-                <LineChart data={data} margin={{ top: 8, right: 12, bottom: 4, left: 0 }}>
-                  {BANDS[sub].map(([lo, hi, name], i) => (
-                    <ReferenceArea key={name} y1={lo} y2={hi} fill={BAND_FILL[i]} fillOpacity={1} ifOverflow="hidden" label={{ value: name, position: 'insideRight', fontSize: 10, fill: '#777' }} />
-                  ))}
-                  <CartesianGrid strokeDasharray="3 3" />
-                  <XAxis dataKey="date" />
-                  <YAxis domain={[0, 42]} width={30} />
-                  <Tooltip />
-                  <Line type="monotone" dataKey={sub} stroke={SUBSCALE_COLORS[sub]} strokeWidth={2} connectNulls={false} isAnimationActive={false} dot={{ r: 4 }} />
-                </LineChart>
-              </ResponsiveContainer>
-            </div>
+          {SUBSCALES.map((sub) => (
+            <DassChart key={sub} trends={trends} sub={sub} domain={domain} />
           ))}
         </div>
       )}
+    </div>
+  );
+}
+
+function DassChart({ trends, sub, domain }: { trends: Trends; sub: Subscale; domain: [number, number] }) {
+  const { ref, width } = useWidth<HTMLDivElement>(300);
+  const H = 130;
+  const top = 6;
+  const x = scaleX(domain, width);
+  const Y = (v: number) => top + H - (v / MAX_SUBSCALE_SCORE) * H;
+  const bounds = [0, ...BAND_LOWER_BOUNDS[sub], MAX_SUBSCALE_SCORE];
+  const points = trends.dass.filter((a) => a[sub].score !== null).map((a) => ({ x: x(dateMs(a.administeredAt)), y: Y(a[sub].score!), a }));
+  return (
+    <div className="chart" ref={ref}>
+      <h4>{sub}</h4>
+      <svg width={width} height={H + top + 30} role="img" aria-label={`${sub} scores over time: ${points.map((p) => `${p.a.administeredAt} ${p.a[sub].score}`).join(', ')}`}>
+        {BANDS.map((band, i) => (
+          <g key={band} className="dass-band">
+            <rect x={LEFT} width={width - LEFT - RIGHT} y={Y(bounds[i + 1])} height={Y(bounds[i]) - Y(bounds[i + 1])} fill={BAND_FILL[i]} />
+            <text x={width - RIGHT - 3} y={Y(bounds[i + 1]) + 10} textAnchor="end" fontSize={9.5} fill="#4a545e">
+              {band}
+            </text>
+          </g>
+        ))}
+        {[0, 14, 28, 42].map((v) => (
+          <text key={v} x={LEFT - 6} y={Y(v) + 4} textAnchor="end" fontSize={11} fill="#333">
+            {v}
+          </text>
+        ))}
+        <polyline className="dass-line" points={points.map((p) => `${p.x},${p.y}`).join(' ')} fill="none" stroke={SUBSCALE_COLORS[sub]} strokeWidth={2} />
+        {points.map((p) => (
+          <circle key={p.a.id} cx={p.x} cy={p.y} r={4} fill={SUBSCALE_COLORS[sub]} stroke="#fff">
+            <title>{`${formatDate(p.a.administeredAt)}: ${sub} ${p.a[sub].score} (${p.a[sub].band})`}</title>
+          </circle>
+        ))}
+        <DateAxis domain={domain} x={x} y={top + H} width={width} />
+      </svg>
     </div>
   );
 }

@@ -1,8 +1,13 @@
 import { useState } from 'react';
+import { dateDomain, dateMs } from '../../../electron/analysis/date-axis';
 import { api } from '../api';
+import { shortWhy } from '../components/CoverageSummary';
+import { DassChange } from '../components/DassChange';
+import { ExportMenu } from '../components/ExportMenu';
 import { DassTrend, EmotionTrend } from '../components/TrendCharts';
 import { useApi } from '../components/useApi';
-import { formatTime } from '../labels';
+import { formatDate } from '../dates';
+import { formatTime, pct } from '../labels';
 
 export function ClientPage({ clientId }: { clientId: number }) {
   const clients = useApi(() => api.call('clients.list', { includeArchived: true }), [clientId]);
@@ -21,6 +26,9 @@ export function ClientPage({ clientId }: { clientId: number }) {
     setEditing(false);
     clients.reload();
   };
+  // One date axis for every chart on the page, so a session and a DASS-21 of the same day line up.
+  const domain = dateDomain([...(trends.data?.sessions.map((s) => dateMs(s.date)) ?? []), ...(trends.data?.dass.map((a) => dateMs(a.administeredAt)) ?? [])].filter(Number.isFinite));
+  const hasSessions = (sessions.data?.length ?? 0) > 0;
 
   return (
     <section>
@@ -40,25 +48,38 @@ export function ClientPage({ clientId }: { clientId: number }) {
             <button type="submit">Save</button>
           </form>
         ) : (
-          <button type="button" onClick={() => (setName(client.displayName ?? ''), setEditing(true))}>
+          <button type="button" className="secondary" onClick={() => (setName(client.displayName ?? ''), setEditing(true))}>
             Rename
           </button>
         )}
-        <button type="button" onClick={() => void api.call('clients.archive', { id: clientId, archived: !client.archivedAt }).then(clients.reload)}>
+        <button type="button" className="secondary" onClick={() => void api.call('clients.archive', { id: clientId, archived: !client.archivedAt }).then(clients.reload)}>
           {client.archivedAt ? 'Unarchive' : 'Archive'}
         </button>
       </div>
+      <ExportMenu
+        title="Export for this client"
+        choices={[
+          { label: 'Client report (PDF)', make: () => api.call('export.client', { clientId, format: 'pdf' }) },
+          ...(hasSessions
+            ? [
+                { label: 'Sessions summary (CSV)', make: () => api.call('export.client', { clientId, format: 'csv', per: 'summary' }) },
+                { label: 'All windows (CSV)', make: () => api.call('export.client', { clientId, format: 'csv', per: 'window' }) },
+                { label: 'All segments (CSV)', make: () => api.call('export.client', { clientId, format: 'csv', per: 'segment' }) },
+              ]
+            : []),
+        ]}
+      />
       <div className="card">
         <h2>Trends</h2>
-        <p className="muted small">Expression estimates from the models, not diagnoses. DASS-21 results are for the clinician's interpretation.</p>
+        <p className="muted small">Expression estimates from the models, not diagnoses. DASS-21 results are for the clinician's interpretation. Dates on a time-proportional axis.</p>
         {trends.error && <p className="error">{trends.error}</p>}
         {trends.data && (
           <>
             <div className="trend-grid">
-              <EmotionTrend trends={trends.data} track="face" />
-              <EmotionTrend trends={trends.data} track="voice" />
+              <EmotionTrend trends={trends.data} track="face" domain={domain} />
+              <EmotionTrend trends={trends.data} track="voice" domain={domain} />
             </div>
-            <DassTrend trends={trends.data} />
+            <DassTrend trends={trends.data} domain={domain} />
           </>
         )}
       </div>
@@ -67,12 +88,12 @@ export function ClientPage({ clientId }: { clientId: number }) {
         <table className="list">
           <thead>
             <tr>
-              <th>Session</th>
-              <th>Date</th>
-              <th>Length</th>
-              <th>Face</th>
-              <th>Voice</th>
-              <th>Fused</th>
+              <th scope="col">Session</th>
+              <th scope="col">Recorded</th>
+              <th scope="col">Length</th>
+              <th scope="col">Face</th>
+              <th scope="col">Voice</th>
+              <th scope="col">Fused</th>
             </tr>
           </thead>
           <tbody>
@@ -80,18 +101,25 @@ export function ClientPage({ clientId }: { clientId: number }) {
               <tr key={s.id}>
                 <td>
                   <a href={`#/session/${s.id}`}>{s.title ?? s.file.split(/[\\/]/).pop()}</a>
+                  {!s.fileAvailable && <div className="small warning-text">recording not found</div>}
                 </td>
-                <td>{(s.recordedAt ?? s.analysedAt).slice(0, 10)}</td>
+                <td>{s.recordedAt ? formatDate(s.recordedAt) : <span className="muted">unknown (analysed {formatDate(s.analysedAt)})</span>}</td>
                 <td>{formatTime(s.durationS)}</td>
-                <td>{s.summary.face.majority ?? '—'}</td>
-                <td>{s.summary.voice.majority ?? '—'}</td>
-                <td>{s.summary.fused.label ?? '—'}</td>
+                <td>
+                  {s.coverage.face.enough ? s.summary.face.majority : <span className="muted">{shortWhy(s.coverage.face.why)}</span>}
+                  <div className="small muted">face in {pct(s.coverage.face.share)} of frames</div>
+                </td>
+                <td>
+                  {s.coverage.voice.enough ? s.summary.voice.majority : <span className="muted">{shortWhy(s.coverage.voice.why)}</span>}
+                  <div className="small muted">speech {pct(s.coverage.voice.share)} of the time</div>
+                </td>
+                <td>{s.coverage.fused.label ?? <span className="muted">too little data</span>}</td>
               </tr>
             ))}
             {sessions.data?.length === 0 && (
               <tr>
                 <td colSpan={6} className="muted">
-                  No sessions yet — import a recording for this client.
+                  No sessions yet — <a href={`#/import?client=${clientId}`}>import a recording</a> for this client.
                 </td>
               </tr>
             )}
@@ -101,43 +129,42 @@ export function ClientPage({ clientId }: { clientId: number }) {
       <div className="card">
         <h2>DASS-21 history</h2>
         {dass.error && <p className="error">{dass.error}</p>}
-        <table className="list" data-testid="dass-history">
-          <thead>
-            <tr>
-              <th>Date</th>
-              <th>Depression</th>
-              <th>Anxiety</th>
-              <th>Stress</th>
-              <th>Change since previous</th>
-            </tr>
-          </thead>
-          <tbody>
-            {dass.data?.administrations.map((a, i) => {
-              const change = dass.data!.changes.find((c) => c.toId === a.id);
-              const cell = (r: typeof a.depression) => (r.score === null ? <span className="muted">incomplete</span> : `${r.score} (${r.band})`);
-              return (
-                <tr key={a.id}>
-                  <td>{a.administeredAt.slice(0, 10)}</td>
-                  <td>{cell(a.depression)}</td>
-                  <td>{cell(a.anxiety)}</td>
-                  <td>{cell(a.stress)}</td>
-                  <td>
-                    {i === 0 || !change
-                      ? '—'
-                      : change.subscales.map((c) => (
-                          <span key={c.subscale} className={c.flagged ? 'flag' : ''}>
-                            {c.subscale[0].toUpperCase()} {c.difference === null ? '?' : c.difference > 0 ? `+${c.difference}` : c.difference}
-                            {c.bandChanged ? ` (${c.fromBand} → ${c.toBand})` : ''}
-                            {c.flagged ? ' ⚑' : ''}{' '}
-                          </span>
-                        ))}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-        <p className="muted small">⚑ marks a change of 5 points or more on a subscale (see README for the rule).</p>
+        {dass.data && dass.data.administrations.length === 0 ? (
+          <p className="muted" data-testid="dass-history">
+            No DASS-21 entered yet for this client. <a href={`#/dass?client=${clientId}`}>Enter one now</a>.
+          </p>
+        ) : (
+          <table className="list" data-testid="dass-history">
+            <thead>
+              <tr>
+                <th scope="col">Date</th>
+                <th scope="col">Depression</th>
+                <th scope="col">Anxiety</th>
+                <th scope="col">Stress</th>
+                <th scope="col">Change since the previous one</th>
+              </tr>
+            </thead>
+            <tbody>
+              {dass.data?.administrations.map((a, i) => {
+                const change = dass.data!.changes.find((c) => c.toId === a.id);
+                const cell = (r: typeof a.depression) => (r.score === null ? <span className="muted">not scored</span> : `${r.score} (${r.band})`);
+                return (
+                  <tr key={a.id}>
+                    <td>{formatDate(a.administeredAt)}</td>
+                    <td>{cell(a.depression)}</td>
+                    <td>{cell(a.anxiety)}</td>
+                    <td>{cell(a.stress)}</td>
+                    <td className="changes">{i === 0 || !change ? <span className="muted">first</span> : change.subscales.map((c) => <DassChange key={c.subscale} c={c} />)}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+        <p className="muted small">
+          Lower scores mean fewer symptoms: ↓ better, ↑ worse. ⚑ marks a change of 5 points or more on a subscale, a project convention rather than a
+          published cut-off: <a href="#/doc/dass-scoring?section=comparing-two-administrations">how changes are compared</a>.
+        </p>
       </div>
     </section>
   );

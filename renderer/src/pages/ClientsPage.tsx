@@ -56,7 +56,9 @@ export function ClientsPage() {
           {clients.data?.length === 0 && (
             <tr>
               <td colSpan={3} className="muted">
-                No clients yet. Create one below, or import a recording first and assign it later.
+                {search.trim()
+                  ? `No client matches “${search.trim()}”${showArchived ? '' : ' (archived clients are hidden)'}.`
+                  : 'No clients yet. Create one below, or import a recording first and assign it later.'}
               </td>
             </tr>
           )}

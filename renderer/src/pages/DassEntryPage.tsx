@@ -1,7 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ApiOutput } from '../../../electron/contract/api';
 import { api } from '../api';
+import { DassChange } from '../components/DassChange';
 import { useApi } from '../components/useApi';
+import { formatDate, today } from '../dates';
 
 type Answer = 0 | 1 | 2 | 3 | null;
 
@@ -11,8 +13,10 @@ type Answer = 0 | 1 | 2 | 3 | null;
  */
 export function DassEntryPage({ clientId }: { clientId: number }) {
   const items = useApi(() => api.call('dass.items', {}), []);
+  const clients = useApi(() => api.call('clients.list', { includeArchived: true }), []);
+  const history = useApi(() => (clientId ? api.call('dass.list', { clientId }) : Promise.resolve(null)), [clientId]);
   const [answers, setAnswers] = useState<Answer[]>(() => Array(21).fill(null));
-  const [date, setDate] = useState(() => new Date().toISOString().slice(0, 10));
+  const [date, setDate] = useState(today);
   const [result, setResult] = useState<ApiOutput<'dass.save'> | null>(null);
   const [error, setError] = useState<string | null>(null);
   const rows = useRef<Array<HTMLDivElement | null>>([]);
@@ -24,6 +28,9 @@ export function DassEntryPage({ clientId }: { clientId: number }) {
   if (items.error) return <p className="error">{items.error}</p>;
   if (!items.data) return <p>Loading…</p>;
   const d = items.data;
+  const client = clients.data?.find((c) => c.id === clientId);
+  const who = client ? `${client.code}${client.displayName ? ` — ${client.displayName}` : ''}` : `client ${clientId}`;
+  const dateProblem = !/^\d{4}-\d{2}-\d{2}$/.test(date) ? 'Enter the date it was filled in.' : date > today() ? `${formatDate(date)} is in the future.` : date < '1900-01-01' ? 'The date is before 1900.' : null;
 
   const setAnswer = (i: number, v: Answer) => setAnswers((a) => a.map((x, k) => (k === i ? v : x)));
   const onKey = (i: number) => (e: React.KeyboardEvent) => {
@@ -40,8 +47,10 @@ export function DassEntryPage({ clientId }: { clientId: number }) {
     }
   };
   const save = async () => {
+    if (dateProblem) return setError(`Date administered: ${dateProblem}`);
     try {
       setResult(await api.call('dass.save', { clientId, administeredAt: date, answers }));
+      history.reload();
       setError(null);
     } catch (err) {
       setError((err as Error).message);
@@ -52,8 +61,10 @@ export function DassEntryPage({ clientId }: { clientId: number }) {
   if (result)
     return (
       <section>
-        <h1>DASS-21 result</h1>
-        <p className="muted">For the clinician's interpretation; not a diagnosis.</p>
+        <h1>DASS-21 result for {who}</h1>
+        <p className="muted">
+          Filled in {formatDate(result.administeredAt)}. For the clinician's interpretation; not a diagnosis.
+        </p>
         <table className="list" data-testid="dass-result">
           <thead>
             <tr>
@@ -72,13 +83,24 @@ export function DassEntryPage({ clientId }: { clientId: number }) {
             ))}
           </tbody>
         </table>
+        {previousChange(history.data, result.id) && (
+          <p data-testid="dass-change">
+            Since {formatDate(previousChange(history.data, result.id)!.from)}:{' '}
+            {previousChange(history.data, result.id)!.change.subscales.map((c) => (
+              <DassChange key={c.subscale} c={c} />
+            ))}
+          </p>
+        )}
         {result.itemsOfNote.length > 0 && (
           <div className="card warning" role="alert">
             <h2>Items of note</h2>
             <ul>
               {result.itemsOfNote.map((n) => (
                 <li key={n.item}>
-                  Item {n.item}: “{n.text}” — answered {n.answer}. {n.message}
+                  <strong>
+                    Item {n.item} “{n.text}”
+                  </strong>{' '}
+                  — answered {n.answer}. {n.message}
                 </li>
               ))}
             </ul>
@@ -102,10 +124,14 @@ export function DassEntryPage({ clientId }: { clientId: number }) {
 
   return (
     <section className="dass-entry">
-      <h1>DASS-21</h1>
+      <h1>DASS-21 for {who}</h1>
       <label>
-        Date administered <input type="date" value={date} onChange={(e) => setDate(e.target.value)} aria-label="Date administered" />
-      </label>
+        Date administered{' '}
+        <input type="date" value={date} max={today()} min="1900-01-01" required onChange={(e) => setDate(e.target.value)} aria-label="Date administered" aria-invalid={dateProblem !== null} aria-describedby="dass-date-problem" />
+      </label>{' '}
+      <span id="dass-date-problem" className="error" role={dateProblem ? 'alert' : undefined}>
+        {dateProblem}
+      </span>
       <p className="instructions">{d.instructions}</p>
       <ol className="scale">
         {d.scale.map((s) => (
@@ -150,4 +176,11 @@ export function DassEntryPage({ clientId }: { clientId: number }) {
       <p className="muted small">{d.credit}</p>
     </section>
   );
+}
+
+/** The change from the administration before this one (the history is re-read after saving). */
+function previousChange(history: ApiOutput<'dass.list'> | null, id: number) {
+  const change = history?.changes.find((c) => c.toId === id);
+  const from = change && history!.administrations.find((a) => a.id === change.fromId);
+  return change && from ? { change, from: from.administeredAt } : null;
 }

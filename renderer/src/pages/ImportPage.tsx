@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import type { ApiOutput } from '../../../electron/contract/api';
 import { api } from '../api';
 import { useApi } from '../components/useApi';
 import { formatEta, pct } from '../labels';
@@ -7,6 +8,7 @@ export function ImportPage({ clientId }: { clientId: number | null }) {
   const [client, setClient] = useState<number | null>(clientId);
   const [dragging, setDragging] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
+  const [batch, setBatch] = useState<number[]>([]);
   const [error, setError] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const clients = useApi(() => api.call('clients.list', {}), []);
@@ -21,8 +23,9 @@ export function ImportPage({ clientId }: { clientId: number | null }) {
 
   const enqueue = async (paths: string[]) => {
     if (paths.length === 0) return;
-    await api.call('jobs.enqueue', { paths, clientId: client });
-    setMessage(`${paths.length} file${paths.length > 1 ? 's' : ''} queued`);
+    const added = await api.call('jobs.enqueue', { paths, clientId: client });
+    setBatch(added.map((j) => j.id));
+    setMessage(null);
     jobs.reload();
   };
   const addFiles = async (files: File[]) => {
@@ -87,7 +90,9 @@ export function ImportPage({ clientId }: { clientId: number | null }) {
         />
         <p className="muted">Recordings stay on this computer. Analysis runs in the background; you can keep working.</p>
       </div>
-      {message && <p role="status">{message}</p>}
+      <p role="status" data-testid="import-status">
+        {message ?? batchStatus(jobs.data ?? [], batch)}
+      </p>
       {error && <p className="error">{error}</p>}
       <h2>Queue</h2>
       <table className="list jobs">
@@ -105,10 +110,21 @@ export function ImportPage({ clientId }: { clientId: number | null }) {
             .reverse()
             .map((j) => (
               <tr key={j.id} data-job-status={j.status}>
-                <td title={j.file}>{j.file.split(/[\\/]/).pop()}</td>
+                <td>{j.file.split(/[\\/]/).pop()}</td>
                 <td>
-                  {j.status}
-                  {j.error && <div className="error small">{j.error}</div>}
+                  {STATUS_WORDS[j.status]}
+                  {j.error && (
+                    <div className="small">
+                      <span className="error">{sentence(j.error)}</span>
+                      {!j.retryable && <div className="muted">Analysing this file again would fail the same way: check the file, or import another copy of the recording.</div>}
+                      {j.errorDetail && (
+                        <details>
+                          <summary>Technical detail</summary>
+                          <code>{j.errorDetail}</code>
+                        </details>
+                      )}
+                    </div>
+                  )}
                 </td>
                 <td>
                   {(j.status === 'running' || j.status === 'queued') && (
@@ -124,7 +140,7 @@ export function ImportPage({ clientId }: { clientId: number | null }) {
                       Cancel
                     </button>
                   )}
-                  {(j.status === 'failed' || j.status === 'cancelled') && (
+                  {(j.status === 'cancelled' || (j.status === 'failed' && j.retryable)) && (
                     <button type="button" onClick={() => void api.call('jobs.retry', { id: j.id }).then(jobs.reload)}>
                       Retry
                     </button>
@@ -136,4 +152,29 @@ export function ImportPage({ clientId }: { clientId: number | null }) {
       </table>
     </section>
   );
+}
+
+const STATUS_WORDS: Record<ApiOutput<'jobs.list'>[number]['status'], string> = {
+  queued: 'waiting',
+  running: 'analysing',
+  done: 'done',
+  failed: 'failed',
+  cancelled: 'cancelled',
+};
+
+/** "The file is not a readable…" from the stored problem ("is not a readable…"). */
+function sentence(problem: string): string {
+  return /^(is|has|was|could|cannot) /.test(problem) ? `The file ${problem}.` : problem;
+}
+
+/** Where the files added last stand: while any is waiting or running, and after all have finished. */
+function batchStatus(jobs: ApiOutput<'jobs.list'>, ids: number[]): string {
+  const mine = jobs.filter((j) => ids.includes(j.id));
+  if (mine.length === 0) return '';
+  const n = (s: string) => mine.filter((j) => j.status === s).length;
+  const files = `${mine.length} file${mine.length > 1 ? 's' : ''}`;
+  const active = n('queued') + n('running');
+  const parts = [n('done') && `${n('done')} done`, n('failed') && `${n('failed')} failed`, n('cancelled') && `${n('cancelled')} cancelled`].filter(Boolean).join(', ');
+  if (active) return `Analysing ${files}: ${[parts, n('running') && `${n('running')} running`, n('queued') && `${n('queued')} waiting`].filter(Boolean).join(', ')}.`;
+  return `Finished ${files}: ${parts}.`;
 }

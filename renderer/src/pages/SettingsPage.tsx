@@ -1,6 +1,17 @@
+import { useEffect, useState } from 'react';
+import type { ApiOutput } from '../../../electron/contract/api';
 import { api } from '../api';
 import { ModelChooser } from '../components/ModelChooser';
 import { useApi } from '../components/useApi';
+
+/** People's names for the analysis roles. */
+const ROLE_NAMES: Record<string, string> = {
+  'face-detector': 'Face detector',
+  'face-expression': 'Facial expression',
+  'voice-emotion': 'Vocal expression',
+};
+
+type Rule = ApiOutput<'coverage.rule'>;
 
 export function SettingsPage() {
   const info = useApi(() => api.call('app.info', {}), []);
@@ -28,22 +39,23 @@ export function SettingsPage() {
               <dd>{d.appVersion}</dd>
             </dl>
           </div>
+          <CoverageSettings />
           <div className="card">
             <h2>Models in use</h2>
             <table className="list">
               <thead>
                 <tr>
-                  <th>Role</th>
-                  <th>Model</th>
-                  <th>Architecture</th>
-                  <th>Labels</th>
-                  <th>Held-out figures (validation or cross-validation)</th>
+                  <th scope="col">Used for</th>
+                  <th scope="col">Model</th>
+                  <th scope="col">Architecture</th>
+                  <th scope="col">Labels</th>
+                  <th scope="col">Held-out figures (validation or cross-validation)</th>
                 </tr>
               </thead>
               <tbody>
                 {d.models.map((m) => (
                   <tr key={m.role}>
-                    <td>{m.role}</td>
+                    <td>{ROLE_NAMES[m.role] ?? m.role}</td>
                     <td>
                       {m.id}@{m.version}
                       <div className="muted small">sha256 {m.sha256.slice(0, 16)}…</div>
@@ -53,7 +65,9 @@ export function SettingsPage() {
                     <td className="small">
                       {m.heldOutUar != null ? `UAR ${m.heldOutUar.toFixed(3)}` : '—'}
                       {typeof m.metrics?.accuracy === 'number' && ` · accuracy ${(m.metrics.accuracy as number).toFixed(3)}`}
-                      <div className="muted">see the model card</div>
+                      <div>
+                        <a href={`#/doc/model-card?id=${encodeURIComponent(m.id)}`}>Model card of {m.id}</a>: data, figures, limits
+                      </div>
                     </td>
                   </tr>
                 ))}
@@ -73,5 +87,74 @@ export function SettingsPage() {
         </>
       )}
     </section>
+  );
+}
+
+/** The minimum data a track needs before the review, trends and reports name a label for it. */
+function CoverageSettings() {
+  const rule = useApi(() => api.call('coverage.rule', {}), []);
+  const [form, setForm] = useState<Rule | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (rule.data) setForm(rule.data);
+  }, [rule.data]);
+  if (!form) return null;
+  const save = async (next: Rule | null) => {
+    try {
+      const saved = await api.call('coverage.setRule', { rule: next });
+      setForm(saved);
+      setError(null);
+      setMessage(next ? 'Saved: applies to every session at once.' : 'Back to the defaults.');
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  const num = (k: keyof Rule, scale = 1) => (
+    <input
+      type="number"
+      min={0}
+      max={scale === 100 ? 100 : undefined}
+      step={1}
+      value={Math.round(form[k] * scale)}
+      onChange={(e) => setForm({ ...form, [k]: Number(e.target.value) / scale })}
+      className="narrow"
+    />
+  );
+  return (
+    <form
+      className="card"
+      aria-labelledby="coverage-title"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save(form);
+      }}
+    >
+      <h2 id="coverage-title">Minimum data for an estimate</h2>
+      <p className="muted small">
+        Below these, a session's face or voice track says “too little data” instead of a label (in the review, the trends and the reports), so a few
+        frames with a face, or a false detection in a cartoon, never become “face: sad”.
+      </p>
+      <div className="row">
+        <label>
+          Face: a face in at least {num('minFaceShare', 100)} % of the analysed frames
+        </label>
+        <label>and at least {num('minFaceFrames')} frames</label>
+      </div>
+      <div className="row">
+        <label>
+          Voice: speech in at least {num('minSpeechShare', 100)} % of the recording
+        </label>
+        <label>and at least {num('minSpeechS')} seconds</label>
+      </div>
+      <div className="row">
+        <button type="submit">Save</button>
+        <button type="button" className="secondary" onClick={() => void save(null)}>
+          Back to the defaults
+        </button>
+        {message && <span role="status">{message}</span>}
+        {error && <span className="error">{error}</span>}
+      </div>
+    </form>
   );
 }
