@@ -8,10 +8,12 @@ import type { Db } from '../store/db.js';
 import { addJobs, getJob, listJobs, setJobStatus, type JobRow } from '../store/jobs-repo.js';
 import { getSession, listSessions } from '../store/sessions-repo.js';
 import { annotationHandlers } from './annotation-handlers.js';
+import { ClientMode } from './client-mode.js';
 import { dassHandlers } from './dass-handlers.js';
 import { JobQueue } from './job-queue.js';
 import { currentModelChoice, listInstalledModels, selectModel, type ModelChoice } from './model-choice.js';
 import { sessionDetail } from './session-detail.js';
+import { clientModeHandlers, selfcareHandlers } from './selfcare-handlers.js';
 
 export const APP_VERSION = '0.1.0';
 
@@ -32,12 +34,15 @@ type Handlers = { [M in ApiMethod]: (input: ReturnType<typeof parseInput<M>>) =>
  */
 export class AffectService {
   readonly queue: JobQueue;
+  /** Client mode (self-care hand-over): while on, every call but that client's exercise methods is refused. */
+  readonly clientMode: ClientMode;
   private readonly handlers: Handlers;
 
   private engineCache: { key: string; engine: Promise<AnalysisEngine> } | null = null;
 
   constructor(private readonly opts: ServiceOptions) {
     this.queue = new JobQueue(opts.db, () => this.engineForNextJob());
+    this.clientMode = new ClientMode(opts.db, (id) => this.client(id));
     this.handlers = this.makeHandlers();
     this.queue.kick();
   }
@@ -46,6 +51,7 @@ export class AffectService {
     if (!Object.prototype.hasOwnProperty.call(API, method)) throw new ApiError(`unknown method ${method}`, 'bad-request');
     const m = method as ApiMethod;
     const input = parseInput(m, rawInput);
+    this.clientMode.check(m, input as Record<string, unknown>);
     const output = await (this.handlers[m] as (i: unknown) => unknown)(input);
     return parseOutput(m, output);
   }
@@ -170,6 +176,8 @@ export class AffectService {
       },
       ...dassHandlers(db, (id) => this.client(id)),
       ...annotationHandlers(db, path.join(path.dirname(path.resolve(this.opts.databasePath)), 'exports')),
+      ...selfcareHandlers(db, (id) => this.client(id), this.clientMode, path.join(path.dirname(path.resolve(this.opts.databasePath)), 'exports')),
+      ...clientModeHandlers(this.clientMode),
     };
   }
 }

@@ -7,6 +7,7 @@ import { EMOTION_LABELS } from '../analysis/labels.js';
 import { LABEL_COLORS } from '../analysis/labels.js';
 import type { Span } from '../store/annotations-repo.js';
 import type { ReportTrack, SessionReport } from './report-data.js';
+import { drawSelfCareSection } from './report-pdf-selfcare.js';
 
 const colorOf = (label: string) => LABEL_COLORS[label] ?? '#444444';
 
@@ -151,6 +152,8 @@ export async function renderSessionReportPdf(report: SessionReport, file: string
     if (d.itemsOfNote.length === 0) doc.text('None endorsed.', MARGIN, doc.y, { width });
     for (const n of d.itemsOfNote) doc.text(`\u2022 Item ${n.item} (answer ${n.answer}): \u201c${n.text}\u201d \u2014 ${n.message}`, MARGIN, doc.y, { width });
   }
+
+  drawSelfCareSection({ doc, x: MARGIN, width, heading, regular: REGULAR, bold: BOLD, ink: INK, muted: MUTED }, report.selfCare);
 
   heading('Models');
   body();

@@ -68,6 +68,8 @@ app.whenReady().then(() => {
   // while seeking, so each session's path is looked up once (it never changes).
   const recordings = new Map<number, string>();
   protocol.handle(MEDIA_SCHEME, async (request) => {
+    // Client mode (self-care hand-over) shows no recordings, cached or not.
+    if (((await rpc.call('clientMode.status', {})) as { active: boolean }).active) return new Response('not available in client mode', { status: 403 });
     const id = Number(new URL(request.url).pathname.replace(/^\//, ''));
     if (!recordings.has(id)) {
       const sessions = (await rpc.call('sessions.list', {})) as Array<{ id: number; file: string }>;
