@@ -131,6 +131,7 @@ export class ClientMode {
     if (!this.state) throw new ApiError('client mode is not on', 'bad-request');
     await this.verify(pin);
     this.locked = false;
+    this.lastCall = this.now();
     return this.status();
   }
 

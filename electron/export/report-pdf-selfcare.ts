@@ -29,19 +29,19 @@ export function drawSelfCareSection({ doc, x, width, heading, regular, bold, ink
   doc.text(`${s.totalRuns} run${s.totalRuns === 1 ? '' : 's'} up to ${s.until}, ${s.completedRuns} completed; ${change}.`, x, doc.y, { width });
   doc.text(`Levels completed: ${s.levels.map((l) => `${l.title} ${l.completed}/${l.levels}`).join(' · ')}.`, x, doc.y, { width });
   doc.moveDown(0.3);
-  const cols = [x, x + 75, x + 330, x + 375, x + 440];
+  const cols = [x, x + 62, x + 305, x + 350, x + 425];
   const row = (cells: string[], isBold = false) => {
     const y = doc.y;
     doc.font(isBold ? bold : regular).fontSize(9).fillColor(ink);
     cells.forEach((c, i) => doc.text(c, cols[i], y, { width: (cols[i + 1] ?? x + width) - cols[i] - 4, lineBreak: false, ellipsis: true }));
     doc.y = y + 13;
   };
-  row(['Date', 'Exercise and level', 'Length', 'Outcome', 'Tension before → after'], true);
+  row(['Date', 'Exercise and level', 'Length', 'Outcome', 'Tension'], true);
   doc.moveTo(x, doc.y - 2).lineTo(x + width, doc.y - 2).lineWidth(0.5).strokeColor('#999999').stroke();
   for (const r of s.latest) row([r.startedAt.slice(0, 10), r.exercise, minutes(r.lengthS), r.outcome === 'left' ? 'stopped early' : r.outcome, `${rating(r.before)} → ${rating(r.after)}`]);
   doc
     .font(regular)
     .fontSize(8)
     .fillColor(muted)
-    .text(`The latest ${s.latest.length} of ${s.totalRuns} runs. Tension is the client's own rating (0 none – 10 most), skippable; not a clinical measure. Stopping early is never counted against anyone.`, x, doc.y + 2, { width });
+    .text(`The latest ${s.latest.length} of ${s.totalRuns} runs. Tension: before → after, the client's own rating (0 none – 10 most), either skippable (–); not a clinical measure. Stopping early is never counted against anyone.`, x, doc.y + 2, { width });
 }
