@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { api } from '../api';
+import { ClientTabs } from '../components/ClientTabs';
 import { DassTrend, EmotionTrend } from '../components/TrendCharts';
 import { useApi } from '../components/useApi';
 import { formatTime } from '../labels';
@@ -27,6 +28,7 @@ export function ClientPage({ clientId }: { clientId: number }) {
       <h1>
         Client {client.code} {client.displayName && <span className="muted">— {client.displayName}</span>} {client.archivedAt && <span className="badge">archived</span>}
       </h1>
+      <ClientTabs clientId={clientId} active="overview" />
       <div className="row">
         <a className="button" href={`#/import?client=${clientId}`}>
           Import recordings
