@@ -167,6 +167,24 @@ test('in client mode the client completes level 1 of the focus game with the mou
   await page.waitForSelector('[data-testid="exercise-follow-light"] button[data-level="2"][data-state="open"]');
   const run = (await call('selfcare.progress', { clientId })).body.result.runs.find((r: any) => r.exercise === 'follow-light');
   assert.equal(run.outcome, 'completed');
+
+  // The ring also follows a finger (touch pointer) and the arrow keys.
+  await startLevel('follow-light', 2);
+  await rate('before', null);
+  const play = page.locator('[data-testid="follow-light"] .sc-play');
+  const box = (await play.boundingBox())!;
+  await play.dispatchEvent('pointerdown', { pointerType: 'touch', clientX: box.x + 100, clientY: box.y + 100, isPrimary: true });
+  await page.clock.runFor(100);
+  const ringX = async () => Number(await page.getAttribute('.sc-ring', 'cx'));
+  assert.ok(Math.abs((await ringX()) - 100) < 1, 'the ring is where the finger touched');
+  await page.keyboard.down('ArrowRight');
+  await page.clock.runFor(1_000);
+  await page.keyboard.up('ArrowRight');
+  await page.clock.runFor(100);
+  assert.ok((await ringX()) > 150, `the arrow key moved the ring right (${await ringX()})`);
+  await page.getByRole('button', { name: 'Stop here' }).click();
+  await rate('after', null);
+  await page.getByRole('button', { name: 'Back to the exercises' }).click();
   assert.ok(run.lengthS >= 30 && run.lengthS < 40, `30 s on the light took ${run.lengthS} s of game time`);
   assert.ok(run.score > 0.75 && run.score <= 1, `score ${run.score}`);
 });
@@ -190,7 +208,8 @@ test('muscle relaxation and grounding: words on screen step by step; stopping ea
   assert.equal(await levelState('pmr', 2), 'closed');
 
   await startLevel('grounding', 1);
-  await rate('before', 4);
+  await page.locator('[data-testid="rating-before"]').waitFor();
+  await page.keyboard.press('4'); // ratings take a digit from the keyboard
   await page.waitForSelector('[data-testid="grounding"]');
   const ticks = page.locator('[data-testid="grounding"] .sc-tick');
   assert.equal(await ticks.count(), 15);
@@ -316,10 +335,11 @@ test('the CLI export shows the runs (JSON, --per selfcare)', { skip, timeout: 60
     [
       ['breathing', 1, 'client', 'completed', 6, 3],
       ['follow-light', 1, 'client', 'completed', 5, 2],
+      ['follow-light', 2, 'client', 'left', null, null],
       ['pmr', 1, 'client', 'left', null, null],
       ['grounding', 1, 'client', 'completed', 4, 2],
       ['breathing', 2, 'client', 'left', null, null],
     ],
   );
-  assert.deepEqual(rows[4].options, { pattern: 'longer-out', largeText: true, reducedMotion: true });
+  assert.deepEqual(rows[5].options, { pattern: 'longer-out', largeText: true, reducedMotion: true });
 });

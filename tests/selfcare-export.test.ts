@@ -99,7 +99,7 @@ test('the clinician PDF report lists the client\'s self-care runs up to the sess
   assert.match(text, /Self-care exercises/);
   assert.match(text, /2 runs up to 2026-03-10, 1 completed/);
   assert.match(text, /mean change in tension \(after − before, 0–10\) -4 over 1 rated run/);
-  assert.match(text, /Slow breathing, level 1/);
+  assert.match(text, /Slow breathing, level 1 2:00 completed 7 → 3/);
   assert.match(text, /stopped early/);
   assert.match(text, /7 → 3/);
   if (!HAVE_PDFTOPPM) return t.diagnostic('pdftoppm not installed: PNG rendering skipped');

@@ -33,7 +33,7 @@ export function drawSelfCareSection({ doc, x, width, heading, regular, bold, ink
   const row = (cells: string[], isBold = false) => {
     const y = doc.y;
     doc.font(isBold ? bold : regular).fontSize(9).fillColor(ink);
-    cells.forEach((c, i) => doc.text(c, cols[i], y, { width: (cols[i + 1] ?? x + width) - cols[i] - 4, lineBreak: false, ellipsis: true }));
+    cells.forEach((c, i) => doc.text(c, cols[i], y, { width: (cols[i + 1] ?? x + width) - cols[i] - 4, height: 12, lineBreak: false, ellipsis: true }));
     doc.y = y + 13;
   };
   row(['Date', 'Exercise and level', 'Length', 'Outcome', 'Tension'], true);

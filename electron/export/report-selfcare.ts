@@ -1,4 +1,4 @@
-import { EXERCISES, exerciseById, levelOf } from '../analysis/selfcare/catalog.js';
+import { EXERCISES, exerciseById } from '../analysis/selfcare/catalog.js';
 import { levelsReached } from '../analysis/selfcare/progress.js';
 import type { Db } from '../store/db.js';
 import { listRuns } from '../store/selfcare-repo.js';
@@ -36,7 +36,7 @@ export function selfCareForReport(db: Db, clientId: number, until: string): Repo
       const e = exerciseById(r.exercise);
       return {
         startedAt: r.startedAt,
-        exercise: `${e.title}, level ${r.level} (${levelOf(e, r.level).title})`,
+        exercise: `${e.title}, level ${r.level}`,
         level: r.level,
         lengthS: r.lengthS,
         outcome: r.outcome ?? 'unfinished',

@@ -7,7 +7,9 @@ export interface PmrStep {
   kind: 'tense' | 'release';
   startS: number;
   endS: number;
-  /** The words on screen (and spoken, when the client asked for a voice). */
+  /** What to do, shown under the group's name. */
+  instruction: string;
+  /** The group's name and the instruction, as spoken when the client asked for a voice. */
   text: string;
 }
 
@@ -17,14 +19,15 @@ export function pmrSchedule(level: PmrLevel): PmrStep[] {
   let t = 0;
   for (const group of level.groups) {
     if (level.tenseS > 0) {
-      steps.push({ index: steps.length, group, kind: 'tense', startS: t, endS: t + level.tenseS, text: `${group.name}. ${group.tense} Hold it gently…` });
+      const instruction = `${group.tense} Hold it gently…`;
+      steps.push({ index: steps.length, group, kind: 'tense', startS: t, endS: t + level.tenseS, instruction, text: `${group.name}. ${instruction}` });
       t += level.tenseS;
     }
-    const text =
+    const instruction =
       level.tenseS > 0
-        ? `And let go. Let the ${group.name.toLowerCase()} go loose, and notice the difference as the tension drains away.`
-        : `${group.name}. Bring your attention here, remember how these muscles felt after letting go, and let any tension drain away.`;
-    steps.push({ index: steps.length, group, kind: 'release', startS: t, endS: t + level.releaseS, text });
+        ? 'And let go. Let these muscles go loose, and notice the difference as the tension drains away.'
+        : 'Bring your attention here, remember how these muscles felt after letting go, and let any tension drain away.';
+    steps.push({ index: steps.length, group, kind: 'release', startS: t, endS: t + level.releaseS, instruction, text: `${group.name}. ${instruction}` });
     t += level.releaseS;
   }
   return steps;

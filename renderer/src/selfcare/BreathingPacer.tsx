@@ -1,8 +1,10 @@
 import { useEffect } from 'react';
 import type { BreathPattern } from '../../../electron/analysis/selfcare/catalog';
-import { pacerAt } from '../../../electron/analysis/selfcare/pacer';
+import { breathTimes, pacerAt } from '../../../electron/analysis/selfcare/pacer';
 import { useElapsed } from './hooks';
 import { clock } from './format';
+
+const seconds = (s: number) => `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
 
 /**
  * The visual pacer: a circle that grows while breathing in and shrinks while breathing out, with the words and a count.
@@ -47,7 +49,7 @@ export function BreathingPacer({
         {!reducedMotion && <span className="sc-breath-count"> … {p.count}</span>}
       </p>
       <p className="sc-muted">
-        Breath {p.breath} · {clock(p.secondsLeft)} left
+        Breath {p.breath} · {clock(p.secondsLeft)} left · {seconds(breathTimes(breathsPerMin, pattern).inS)} in, {seconds(breathTimes(breathsPerMin, pattern).outS)} out
       </p>
       <button type="button" className="sc-stop" onClick={() => onEnd(elapsed, false)}>
         Stop here

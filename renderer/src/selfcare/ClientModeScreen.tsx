@@ -3,6 +3,7 @@ import './selfcare.css';
 import { api } from '../api';
 import { clientModeChanged, leaveFullscreen, type ClientModeStatus } from './client-mode-state';
 import { useIdle, useStoredPreference } from './hooks';
+import { LockIcon } from './LockIcon';
 import { PinForm } from './PinForm';
 import { SelfCareExercises } from './SelfCareExercises';
 
@@ -29,8 +30,8 @@ export function ClientModeScreen({ status }: { status: ClientModeStatus }) {
     return (
       <div className={largeText ? 'client-mode locked large-text' : 'client-mode locked'} data-testid="locked-screen">
         <div className="sc-lock-card">
-          <div className="sc-lock-icon" aria-hidden="true">
-            🔒
+          <div className="sc-lock-icon">
+            <LockIcon size={44} />
           </div>
           <h1>This screen is locked</h1>
           <p>Please hand the workstation back to your clinician.</p>

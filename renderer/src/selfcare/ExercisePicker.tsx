@@ -1,5 +1,6 @@
 import { BREATH_PATTERNS, EXERCISES, type BreathPattern, type ExerciseId } from '../../../electron/analysis/selfcare/catalog';
 import type { ApiOutput } from '../../../electron/contract/api';
+import { LockIcon } from './LockIcon';
 
 type Progress = ApiOutput<'selfcare.progress'>['progress'];
 
@@ -69,7 +70,7 @@ export function ExercisePicker({
                       onClick={() => onStart(e.id, l.level)}
                       aria-label={`Level ${l.level}: ${l.title}${state === 'done' ? ' (done)' : state === 'closed' ? ` (opens after level ${l.level - 1})` : ''}`}
                     >
-                      <span className="sc-level-num">{state === 'done' ? '✓' : state === 'closed' ? '🔒' : l.level}</span>
+                      <span className="sc-level-num">{state === 'done' ? '✓' : state === 'closed' ? <LockIcon size={13} /> : l.level}</span>
                       <span className="sc-level-title">
                         Level {l.level}: {l.title}
                       </span>

@@ -32,7 +32,7 @@ export function PmrGuide({ level, voice, onEnd }: { level: PmrLevel; voice: bool
         <p className="sc-pmr-phase">{now.step.kind === 'tense' ? 'Tighten gently' : level.tenseS > 0 ? 'Let go' : 'Relax'}</p>
         <h2>{now.step.group.name}</h2>
         <p className="sc-pmr-text" aria-live="polite">
-          {now.step.text}
+          {now.step.instruction}
         </p>
         <p className="sc-pmr-count" aria-hidden="true">
           {now.secondsLeft}

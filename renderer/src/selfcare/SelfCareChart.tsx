@@ -15,7 +15,7 @@ export const runTime = (iso: string) => {
 export function SelfCareChart({ runs }: { runs: Run[] }) {
   const data = runs
     .filter((r) => r.tensionBefore !== null || r.tensionAfter !== null)
-    .map((r) => ({ name: runTime(r.startedAt), exercise: `${exerciseById(r.exercise).title}, level ${r.level}`, before: r.tensionBefore, after: r.tensionAfter }));
+    .map((r, i) => ({ key: i, name: runTime(r.startedAt), exercise: `${exerciseById(r.exercise).title}, level ${r.level}`, before: r.tensionBefore, after: r.tensionAfter }));
   return (
     <div className="chart" data-testid="selfcare-chart">
       <h3>Tension before and after each exercise (the client's own rating, 0–10)</h3>
@@ -25,10 +25,10 @@ export function SelfCareChart({ runs }: { runs: Run[] }) {
         <ResponsiveContainer width="100%" height={240}>
           <LineChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="name" tick={{ fontSize: 12 }} />
+            <XAxis dataKey="key" interval="preserveStartEnd" tick={{ fontSize: 12 }} tickFormatter={(k: number) => data[k]?.name ?? ''} />
             <YAxis domain={[0, 10]} ticks={[0, 2, 4, 6, 8, 10]} width={30} />
-            <Tooltip labelFormatter={(label, payload) => `${label} — ${payload?.[0]?.payload?.exercise ?? ''}`} />
-            <Legend />
+            <Tooltip labelFormatter={(_, payload) => `${payload?.[0]?.payload?.name ?? ''} — ${payload?.[0]?.payload?.exercise ?? ''}`} />
+            <Legend itemSorter={null} />
             <Line type="linear" dataKey="before" name="Before" stroke="#e68310" strokeWidth={2} dot={{ r: 5 }} connectNulls={false} isAnimationActive={false} />
             <Line type="linear" dataKey="after" name="After" stroke="#3969ac" strokeWidth={2} dot={{ r: 5 }} connectNulls={false} isAnimationActive={false} />
           </LineChart>
