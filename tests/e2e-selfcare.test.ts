@@ -65,9 +65,15 @@ after(async () => {
   serve?.child.kill();
 });
 
-/** Pause the page's clock now, so runFor() decides how much time passes. */
+/** Pause the page's clock a moment from now, so runFor() decides how much time passes (retried if the moment passed). */
 async function pauseClock() {
-  await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 50);
+  for (let margin = 250; ; margin *= 2) {
+    try {
+      return await page.clock.pauseAt((await page.evaluate(() => Date.now())) + margin);
+    } catch (err) {
+      if (!/past/.test(String(err)) || margin > 60_000) throw err;
+    }
+  }
 }
 
 async function rate(when: 'before' | 'after', value: number | null) {
@@ -154,7 +160,7 @@ test('in client mode the client completes level 1 of the focus game with the mou
   let steps = 0;
   while ((await page.locator('[data-testid="rating-after"]').count()) === 0) {
     assert.ok(steps++ < 400, 'the meter fills within 100 s of game time while following the light');
-    const b = await light.boundingBox();
+    const b = await light.boundingBox({ timeout: 2_000 }).catch(() => null); // gone once the meter is full
     if (b) await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
     await page.clock.runFor(250);
     if (steps === 40) await shot('05-game');
@@ -246,7 +252,18 @@ test('reduced motion gives a still pacer with a count; large text is one press a
 
 test('idle for the chosen time, the screen locks; only the PIN opens it, and leaving client mode needs the PIN', { skip, timeout: 60_000 }, async () => {
   await page.waitForSelector('[data-testid="client-mode"]');
-  await page.clock.runFor(121_000);
+  // The client completes grounding level 2 and walks away at the rating after: the screen locks, the level still counts.
+  await startLevel('grounding', 2);
+  await rate('before', null);
+  const words = page.locator('[data-testid="grounding"] input[type="text"]');
+  await words.first().waitFor();
+  assert.equal(await words.count(), 15);
+  for (let i = 0; i < 15; i++) await words.nth(i).fill(`thing ${i + 1}`);
+  await page.getByRole('button', { name: 'Done', exact: true }).click();
+  await page.locator('[data-testid="rating-after"]').waitFor();
+  await page.clock.runFor(60_000);
+  assert.equal(await page.locator('[data-testid="locked-screen"]').count(), 0, 'not locked before the idle time');
+  await page.clock.runFor(61_000);
   await page.waitForSelector('[data-testid="locked-screen"]');
   assert.doesNotMatch((await page.textContent('body')) ?? '', /SC-100|Self-care client/, 'the locked screen names no one');
   assert.equal((await call('selfcare.progress', { clientId })).status, 403, 'locked in the service too');
@@ -259,6 +276,7 @@ test('idle for the chosen time, the screen locks; only the PIN opens it, and lea
   await lock.locator('input[type="password"]').fill(PIN);
   await lock.getByRole('button', { name: 'Unlock' }).click();
   await page.waitForSelector('[data-testid="client-mode"]');
+  await page.waitForSelector('[data-testid="exercise-grounding"] button[data-level="3"][data-state="open"]');
   // A reload stays in client mode: the service, not the page, decides.
   await page.reload();
   await page.waitForSelector('[data-testid="client-mode"]');
@@ -285,7 +303,7 @@ test('the Self-care tab shows the levels reached and charts the ratings before a
   const levels = (await page.textContent('[data-testid="selfcare-levels"]')) ?? '';
   assert.match(levels, /Slow breathing\s*1 of 6/);
   assert.match(levels, /Muscle relaxation\s*0 of 4/);
-  assert.match(levels, /grounding\s*1 of 3/);
+  assert.match(levels, /grounding\s*2 of 3/);
   assert.match(levels, /Follow the light\s*1 of 5/);
   const table = (await page.textContent('[data-testid="selfcare-runs"]')) ?? '';
   assert.match(table, /client mode/);
@@ -339,6 +357,7 @@ test('the CLI export shows the runs (JSON, --per selfcare)', { skip, timeout: 60
       ['pmr', 1, 'client', 'left', null, null],
       ['grounding', 1, 'client', 'completed', 4, 2],
       ['breathing', 2, 'client', 'left', null, null],
+      ['grounding', 2, 'client', 'completed', null, null],
     ],
   );
   assert.deepEqual(rows[5].options, { pattern: 'longer-out', largeText: true, reducedMotion: true });

@@ -69,9 +69,15 @@ test('runs through the API: start with a rating, finish once, levels open one at
   assert.deepEqual(done.progress.find((p) => p.exercise === 'breathing'), { exercise: 'breathing', levels: 6, completed: 1, unlocked: 2 });
   await svc.call('selfcare.start', { clientId: c.id, exercise: 'breathing', level: 2, tensionBefore: null });
 
+  // The UI finishes a run when the exercise ends and sends the rating after separately, once.
   const game = await svc.call('selfcare.start', { clientId: c.id, exercise: 'follow-light', level: 1, tensionBefore: 5 });
-  const played = await svc.call('selfcare.finish', { runId: game.id, outcome: 'completed', lengthS: 41, tensionAfter: 4, score: 30 / 41 });
+  await assert.rejects(svc.call('selfcare.rateAfter', { runId: game.id, tensionAfter: 4 }), /not finished yet/);
+  const played = await svc.call('selfcare.finish', { runId: game.id, outcome: 'completed', lengthS: 41, score: 30 / 41 });
   assert.ok(Math.abs(played.run.score! - 30 / 41) < 1e-9);
+  assert.equal(played.run.tensionAfter, null);
+  assert.equal((await svc.call('selfcare.rateAfter', { runId: game.id, tensionAfter: 4 })).tensionAfter, 4);
+  await assert.rejects(svc.call('selfcare.rateAfter', { runId: game.id, tensionAfter: 1 }), /already has its rating after/);
+  await assert.rejects(svc.call('selfcare.rateAfter', { runId: 999, tensionAfter: 1 }), /no self-care run/);
 
   const all = await svc.call('selfcare.progress', { clientId: c.id });
   assert.deepEqual(all.runs.map((r) => [r.exercise, r.level, r.outcome, r.tensionBefore, r.tensionAfter]), [
@@ -116,6 +122,7 @@ test('client mode: only that client\'s exercise methods pass, other clients and 
     ['selfcare.progress', { clientId: b.id }],
     ['selfcare.start', { clientId: b.id, exercise: 'breathing', level: 1, tensionBefore: null }],
     ['selfcare.finish', { runId: otherRun.id, outcome: 'left', lengthS: 1, tensionAfter: null }],
+    ['selfcare.rateAfter', { runId: otherRun.id, tensionAfter: 3 }],
     ['clientMode.setPin', { pin: '9999', currentPin: '2468' }],
   ] as const)
     await refused(svc.handle(m, input));

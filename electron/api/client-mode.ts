@@ -5,7 +5,7 @@ import { getSetting, setSetting } from '../store/settings-repo.js';
 import { hashPin, isPinHash, verifyPin } from './pin-hash.js';
 
 /** The methods a client may call while the workstation is handed over (each for that client only). */
-const WHILE_UNLOCKED: ReadonlySet<ApiMethod> = new Set(['clientMode.status', 'clientMode.lock', 'clientMode.unlock', 'clientMode.exit', 'selfcare.progress', 'selfcare.start', 'selfcare.finish']);
+const WHILE_UNLOCKED: ReadonlySet<ApiMethod> = new Set(['clientMode.status', 'clientMode.lock', 'clientMode.unlock', 'clientMode.exit', 'selfcare.progress', 'selfcare.start', 'selfcare.finish', 'selfcare.rateAfter']);
 /** On the locked screen only the PIN opens anything. */
 const WHILE_LOCKED: ReadonlySet<ApiMethod> = new Set(['clientMode.status', 'clientMode.unlock', 'clientMode.exit']);
 

@@ -7,14 +7,14 @@ import { ApiError, type API, type ApiMethod, type ApiOutput } from '../contract/
 import { selfcareTable, selfcareTableToJson } from '../export/selfcare-table.js';
 import { tableToCsv } from '../export/tables.js';
 import type { Db } from '../store/db.js';
-import { finishRun, getRun, listRuns, RunAlreadyFinishedError, startRun } from '../store/selfcare-repo.js';
+import { finishRun, getRun, listRuns, rateAfter, RunAlreadyFinishedError, startRun } from '../store/selfcare-repo.js';
 import type { ClientMode } from './client-mode.js';
 
 /** A method's input after validation (defaults applied). */
 type In<M extends ApiMethod> = z.output<(typeof API)[M]['input']>;
 
 /**
- * Self-care runs: start (with the tension rated before), finish (completed or left, with the rating after), progress
+ * Self-care runs: start (with the tension rated before), finish (completed or left), the rating after, progress
  * (levels reached and every run) and export. A level may be started only once the one before it is completed, and a
  * run counts as completed only if it lasted the level's length (the meter's goal for the game).
  */
@@ -55,11 +55,19 @@ export function selfcareHandlers(db: Db, requireClient: (id: number) => { code: 
         throw new ApiError(`${exercise.title} level ${run.level} takes at least ${needed} s; a run of ${i.lengthS} s is not completed`, 'bad-request');
       if (exercise.id !== 'follow-light' && i.score !== undefined && i.score !== null) throw new ApiError(`only the focus game has a score`, 'bad-request');
       try {
-        const finished = finishRun(db, i.runId, { outcome: i.outcome, lengthS: i.lengthS, tensionAfter: i.tensionAfter, score: i.score ?? null });
+        const finished = finishRun(db, i.runId, { outcome: i.outcome, lengthS: i.lengthS, tensionAfter: i.tensionAfter ?? null, score: i.score ?? null });
         return { run: finished, progress: progress(run.clientId) };
       } catch (err) {
         if (err instanceof RunAlreadyFinishedError) throw new ApiError(err.message, 'bad-request');
         throw err;
+      }
+    },
+    'selfcare.rateAfter': (i: In<'selfcare.rateAfter'>): ApiOutput<'selfcare.rateAfter'> => {
+      if (!getRun(db, i.runId)) throw new ApiError(`no self-care run with id ${i.runId}`, 'not-found');
+      try {
+        return rateAfter(db, i.runId, i.tensionAfter);
+      } catch (err) {
+        throw new ApiError((err as Error).message, 'bad-request');
       }
     },
     'selfcare.export': (i: In<'selfcare.export'>): ApiOutput<'selfcare.export'> => {

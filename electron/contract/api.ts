@@ -305,9 +305,11 @@ export const API = {
     output: SelfCareRun,
   },
   'selfcare.finish': {
-    input: z.object({ runId: id, outcome: z.enum(['completed', 'left']), lengthS: z.number().min(0).max(86_400), tensionAfter: tension, score: z.number().min(0).max(1).nullable().optional() }),
+    input: z.object({ runId: id, outcome: z.enum(['completed', 'left']), lengthS: z.number().min(0).max(86_400), tensionAfter: tension.optional(), score: z.number().min(0).max(1).nullable().optional() }),
     output: z.object({ run: SelfCareRun, progress: z.array(SelfCareProgress) }),
   },
+  /** The rating after, given once the run is finished (the UI finishes a run as soon as the exercise ends). */
+  'selfcare.rateAfter': { input: z.object({ runId: id, tensionAfter: z.number().int().min(0).max(10) }), output: SelfCareRun },
   'selfcare.export': { input: z.object({ clientId: id, format: z.enum(['csv', 'json']) }), output: z.object({ files: z.array(z.string()) }) },
   /** Client mode: the workstation handed to one client for self-care; while on, the service refuses every other method. */
   'clientMode.status': { input: z.object({}), output: ClientModeStatus },

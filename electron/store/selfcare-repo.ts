@@ -106,6 +106,18 @@ export function finishRun(db: Db, id: number, f: FinishRunInput): SelfCareRun {
   })();
 }
 
+/** The tension rated after a finished run (asked once the exercise has ended, so a skipped or missed rating loses nothing else). */
+export function rateAfter(db: Db, id: number, tensionAfter: number): SelfCareRun {
+  return db.transaction(() => {
+    const run = getRun(db, id);
+    if (!run) throw new Error(`no self-care run with id ${id}`);
+    if (run.outcome === null) throw new Error(`self-care run ${id} is not finished yet`);
+    if (run.tensionAfter !== null) throw new Error(`self-care run ${id} already has its rating after`);
+    db.prepare('UPDATE selfcare_runs SET tension_after = ? WHERE id = ?').run(tensionAfter, id);
+    return getRun(db, id)!;
+  })();
+}
+
 export function getRun(db: Db, id: number): SelfCareRun | undefined {
   const r = db.prepare('SELECT * FROM selfcare_runs WHERE id = ?').get(id) as Row | undefined;
   return r && fromRow(r);

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ApiOutput } from '../../../electron/contract/api';
 import { exerciseById, levelOf, type BreathPattern, type ExerciseId } from '../../../electron/analysis/selfcare/catalog';
 import { api } from '../api';
@@ -21,18 +21,38 @@ export interface RunChoice {
 type Finished = ApiOutput<'selfcare.finish'>;
 type Phase =
   | { step: 'before' }
-  | { step: 'running'; runId: number; before: number | null }
-  | { step: 'after'; runId: number; before: number | null; lengthS: number; completed: boolean; score: number | null }
+  | { step: 'running'; runId: number }
+  | { step: 'after'; result: Finished; openedLevel: number | null }
   | { step: 'summary'; result: Finished; openedLevel: number | null };
 
 /**
  * One run of one exercise: the tension rating before (skippable), the exercise, the rating after, then a kind summary.
- * The run is stored when it starts and finished once, whether completed or stopped early.
+ * The run is stored when it starts and finished as soon as the exercise ends, completed or stopped early, so the rating
+ * after (asked next, skippable) can never cost the client a completed level. `onRunning` is true while the exercise
+ * itself is under way (client mode does not lock then).
  */
-export function ExerciseRunner({ clientId, choice, unlockedBefore, onClose }: { clientId: number; choice: RunChoice; unlockedBefore: number; onClose: () => void }) {
+export function ExerciseRunner({
+  clientId,
+  choice,
+  unlockedBefore,
+  onClose,
+  onRunning,
+}: {
+  clientId: number;
+  choice: RunChoice;
+  unlockedBefore: number;
+  onClose: () => void;
+  onRunning?: (running: boolean) => void;
+}) {
   const exercise = exerciseById(choice.exercise);
   const [phase, setPhase] = useState<Phase>({ step: 'before' });
   const [error, setError] = useState<string | null>(null);
+  const finishing = useRef(false);
+  const running = phase.step === 'running';
+  useEffect(() => {
+    onRunning?.(running);
+    return () => onRunning?.(false);
+  }, [running, onRunning]);
 
   const start = async (before: number | null) => {
     try {
@@ -43,27 +63,33 @@ export function ExerciseRunner({ clientId, choice, unlockedBefore, onClose }: { 
         tensionBefore: before,
         options: { ...(choice.exercise === 'breathing' ? { pattern: choice.pattern } : {}), ...(choice.exercise === 'pmr' ? { voice: choice.voice } : {}), largeText: choice.largeText, reducedMotion: choice.reducedMotion },
       });
-      setPhase({ step: 'running', runId: run.id, before });
+      setPhase({ step: 'running', runId: run.id });
     } catch (err) {
       setError((err as Error).message);
     }
   };
-  const ended = (lengthS: number, completed: boolean, score: number | null = null) => {
-    if (phase.step !== 'running') return;
-    setPhase({ step: 'after', runId: phase.runId, before: phase.before, lengthS, completed, score });
-  };
-  const finish = async (after: number | null) => {
-    if (phase.step !== 'after') return;
+  const ended = async (lengthS: number, completed: boolean, score: number | null = null) => {
+    if (phase.step !== 'running' || finishing.current) return;
+    finishing.current = true;
     try {
       const result = await api.call('selfcare.finish', {
         runId: phase.runId,
-        outcome: phase.completed ? 'completed' : 'left',
-        lengthS: Math.round(phase.lengthS * 10) / 10,
-        tensionAfter: after,
-        ...(choice.exercise === 'follow-light' ? { score: phase.score } : {}),
+        outcome: completed ? 'completed' : 'left',
+        // Rounded down, so a completed level is never reported longer than it ran.
+        lengthS: Math.floor(lengthS * 10) / 10,
+        ...(choice.exercise === 'follow-light' ? { score } : {}),
       });
       const unlocked = result.progress.find((p) => p.exercise === choice.exercise)!.unlocked;
-      setPhase({ step: 'summary', result, openedLevel: unlocked > unlockedBefore ? unlocked : null });
+      setPhase({ step: 'after', result, openedLevel: unlocked > unlockedBefore ? unlocked : null });
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  const rated = async (after: number | null) => {
+    if (phase.step !== 'after') return;
+    try {
+      const run = after === null ? phase.result.run : await api.call('selfcare.rateAfter', { runId: phase.result.run.id, tensionAfter: after });
+      setPhase({ step: 'summary', result: { ...phase.result, run }, openedLevel: phase.openedLevel });
     } catch (err) {
       setError((err as Error).message);
     }
@@ -94,15 +120,17 @@ export function ExerciseRunner({ clientId, choice, unlockedBefore, onClose }: { 
         </>
       )}
       {phase.step === 'running' && exercise.id === 'breathing' && (
-        <BreathingPacer breathsPerMin={levelOf(exercise, choice.level).breathsPerMin} lengthS={levelOf(exercise, choice.level).lengthS} pattern={choice.pattern} reducedMotion={choice.reducedMotion} onEnd={ended} />
+        <BreathingPacer breathsPerMin={levelOf(exercise, choice.level).breathsPerMin} lengthS={levelOf(exercise, choice.level).lengthS} pattern={choice.pattern} reducedMotion={choice.reducedMotion} onEnd={(s, c) => void ended(s, c)} />
       )}
-      {phase.step === 'running' && exercise.id === 'pmr' && <PmrGuide level={levelOf(exercise, choice.level)} voice={choice.voice} onEnd={ended} />}
-      {phase.step === 'running' && exercise.id === 'grounding' && <Grounding level={levelOf(exercise, choice.level)} reducedMotion={choice.reducedMotion} onEnd={ended} />}
-      {phase.step === 'running' && exercise.id === 'follow-light' && <FollowLight level={levelOf(exercise, choice.level)} onEnd={ended} />}
+      {phase.step === 'running' && exercise.id === 'pmr' && <PmrGuide level={levelOf(exercise, choice.level)} voice={choice.voice} onEnd={(s, c) => void ended(s, c)} />}
+      {phase.step === 'running' && exercise.id === 'grounding' && <Grounding level={levelOf(exercise, choice.level)} reducedMotion={choice.reducedMotion} onEnd={(s, c) => void ended(s, c)} />}
+      {phase.step === 'running' && exercise.id === 'follow-light' && <FollowLight level={levelOf(exercise, choice.level)} onEnd={(s, c, score) => void ended(s, c, score)} />}
       {phase.step === 'after' && (
         <>
-          <p className="sc-done-words">{phase.completed ? 'Well done — that is the whole level.' : `You stopped after ${clock(phase.lengthS)}. That is completely fine; stopping is always all right.`}</p>
-          <TensionRating when="after" onDone={(v) => void finish(v)} />
+          <p className="sc-done-words">
+            {phase.result.run.outcome === 'completed' ? 'Well done — that is the whole level.' : `You stopped after ${clock(phase.result.run.lengthS ?? 0)}. That is completely fine; stopping is always all right.`}
+          </p>
+          <TensionRating when="after" onDone={(v) => void rated(v)} />
         </>
       )}
       {phase.step === 'summary' && (

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import './selfcare.css';
 import type { ExerciseId } from '../../../electron/analysis/selfcare/catalog';
 import { api } from '../api';
@@ -10,8 +10,8 @@ import { useHasVoice } from './speech';
 
 /**
  * A client's exercises: the picker, then one run at a time. Used by the clinician's Self-care tab (run together in the
- * room) and by client mode (handed over); `onBusy` tells the caller when a run is under way (client mode's idle lock
- * waits for it).
+ * room) and by client mode (handed over); `onBusy` tells the caller while an exercise is under way (client mode's idle
+ * lock waits for it; the ratings before and after do not hold it off).
  */
 export function SelfCareExercises({ clientId, largeText, onBusy, onRunFinished }: { clientId: number; largeText: boolean; onBusy?: (busy: boolean) => void; onRunFinished?: () => void }) {
   const progress = useApi(() => api.call('selfcare.progress', { clientId }), [clientId]);
@@ -19,7 +19,6 @@ export function SelfCareExercises({ clientId, largeText, onBusy, onRunFinished }
   const [choice, setChoice] = useState<RunChoice | null>(null);
   const reducedMotion = useReducedMotion();
   const hasVoice = useHasVoice();
-  useEffect(() => onBusy?.(choice !== null), [choice, onBusy]);
 
   if (progress.error) return <p className="sc-error">{progress.error}</p>;
   if (!progress.data) return <p>Loading…</p>;
@@ -31,6 +30,7 @@ export function SelfCareExercises({ clientId, largeText, onBusy, onRunFinished }
         clientId={clientId}
         choice={choice}
         unlockedBefore={unlocked}
+        onRunning={onBusy}
         onClose={() => {
           setChoice(null);
           progress.reload();
