@@ -37,6 +37,7 @@ test('all normal: relaxation and self-care suggestions, no review prompt, no hel
   const n = run(withSums(2, 1, 3)); // ×2: 4, 2, 6 → all normal
   assert.deepEqual(n.rules.map((r) => r.id), ['all-normal']);
   assert.ok(n.rules[0].suggestions.some((s) => s.kind === 'exercise'));
+  assert.ok(n.steps.some((s) => s.kind === 'exercise' && s.exercise === 'breathing'));
   assert.equal(n.clinicianReview, false);
   assert.deepEqual(n.helplines, []);
 });
@@ -61,12 +62,54 @@ test('any moderate or worse: clinician review with referral contacts and helplin
 test('item 21 answered 2 or 3 is always an item of note, even with all bands normal', () => {
   for (const v of [2, 3] as const) {
     const n = run(withSums(0, 0, 0, { 21: v })); // depression 2v ≤ 6 → normal
-    assert.deepEqual(n.rules.map((r) => r.id), ['all-normal']);
+    assert.deepEqual(n.rules.map((r) => r.id), ['item-of-note']);
     assert.deepEqual(n.itemsOfNote.map((i) => [i.item, i.answer]), [[21, v]]);
     assert.equal(n.clinicianReview, true);
   }
   assert.deepEqual(run(withSums(0, 0, 0, { 21: 1 })).itemsOfNote, []);
   assert.deepEqual(run(withSums(0, 0, 0, { 21: null })).itemsOfNote, []);
+});
+
+test('item 21 at 2 or 3: the clinician review and the helplines come first, and no exercise is offered at all', () => {
+  for (const answers of [withSums(0, 0, 0, { 21: 2 }), withSums(0, 0, 0, { 21: 3 }), withSums(4, 3, 5, { 21: 2 }) /* mild */, withSums(9, 0, 0, { 21: 3 }) /* moderate */]) {
+    const n = run(answers);
+    assert.equal(n.steps[0].kind, 'review', 'a review step first');
+    assert.match(n.steps[0].title, /Item 21/);
+    const firstHelpline = n.steps.findIndex((s) => s.kind === 'helpline');
+    assert.ok(firstHelpline > 0, 'helplines listed');
+    assert.ok(n.steps.slice(0, firstHelpline).every((s) => s.kind === 'review' || s.kind === 'referral'), 'only review and referral steps before the helplines');
+    assert.ok(!n.steps.some((s) => s.kind === 'exercise' || s.exercise), 'no exercise offered');
+  }
+  // item 21 at 1 with all bands normal: exercises offered, linked to the app's exercises.
+  const ok = run(withSums(0, 0, 0, { 21: 1 }));
+  assert.deepEqual(ok.steps.filter((s) => s.kind === 'exercise').map((s) => s.exercise), ['breathing', 'pmr', 'grounding', 'follow-light']);
+  assert.equal(ok.steps[0].kind, 'info');
+  assert.ok(!ok.steps.some((s) => s.kind === 'helpline'));
+});
+
+test('an edited table cannot undo the safety rules: exercises added to the moderate rule never come first; item 21 still removes them', () => {
+  const dir = tempDir();
+  const table = JSON.parse(readFileSync(NEXT_STEPS_FILE, 'utf8'));
+  const edited = structuredClone(table);
+  // A careless edit: exercises on the moderate rule, no review, no helplines; and the item-of-note rule deleted.
+  const moderate = edited.rules.find((r: { id: string }) => r.id === 'moderate-or-worse');
+  moderate.clinicianReview = false;
+  moderate.showHelplines = false;
+  moderate.suggestions = [{ kind: 'exercise', title: 'Breathing', description: 'x', exercise: 'breathing' }];
+  edited.rules = edited.rules.filter((r: { id: string }) => r.id !== 'item-of-note');
+  edited.rules.find((r: { id: string }) => r.id === 'all-normal').when = { allScored: true, allBandsAtMost: 'normal' };
+  writeFileSync(path.join(dir, 'edited.json'), JSON.stringify(edited));
+  const t = loadNextSteps(path.join(dir, 'edited.json'));
+  const mod = withSums(0, 5, 0); // anxiety 10 → moderate
+  const n = evaluateNextSteps(t, scoreDass21(mod), mod);
+  assert.equal(n.steps[0].kind, 'review', 'a built-in review step comes first');
+  assert.ok(n.steps.findIndex((s) => s.kind === 'helpline') < n.steps.findIndex((s) => s.kind === 'exercise'), 'helplines before the exercise');
+  assert.equal(n.clinicianReview, true);
+  const i21 = withSums(0, 0, 0, { 21: 3 });
+  const m = evaluateNextSteps(t, scoreDass21(i21), i21);
+  assert.ok(!m.steps.some((s) => s.kind === 'exercise'), 'no exercise with item 21 endorsed, whatever the table says');
+  assert.equal(m.steps[0].kind, 'review');
+  assert.ok(m.steps.some((s) => s.kind === 'helpline'));
 });
 
 test('an unscorable subscale triggers the incomplete rule and never the all-normal rule', () => {
@@ -79,9 +122,9 @@ test('user edits are validated: a bad band or a duplicate rule id is refused wit
   const dir = tempDir();
   const table = JSON.parse(readFileSync(NEXT_STEPS_FILE, 'utf8'));
   const bad = structuredClone(table);
-  bad.rules[0].when.allBandsAtMost = 'very mild';
+  bad.rules[1].when.allBandsAtMost = 'very mild';
   writeFileSync(path.join(dir, 'bad.json'), JSON.stringify(bad));
-  assert.throws(() => loadNextSteps(path.join(dir, 'bad.json')), /rules\.0\.when\.allBandsAtMost/);
+  assert.throws(() => loadNextSteps(path.join(dir, 'bad.json')), /rules\.1\.when\.allBandsAtMost/);
   const dup = structuredClone(table);
   dup.rules[1].id = dup.rules[0].id;
   writeFileSync(path.join(dir, 'dup.json'), JSON.stringify(dup));

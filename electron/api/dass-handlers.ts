@@ -15,21 +15,14 @@ type ItemTexts = ReturnType<typeof loadDass21Items>;
 
 /**
  * The clinician-facing notes of one administration, from the editable rule table
- * (data/dass21/next-steps.json): items of note, matched rules and their suggestions, then the
- * referral contacts and helplines the rules ask to show.
+ * (data/dass21/next-steps.json): items of note, then the next steps in the order the safety
+ * rules set (review and helplines before self-care; see evaluateNextSteps).
  */
 function clinicianNotes(table: NextStepsTable, items: ItemTexts, score: ReturnType<typeof scoreDass21>, answers: readonly Answer[]) {
   const steps = evaluateNextSteps(table, score, answers);
   return {
     itemsOfNote: steps.itemsOfNote.map((n) => ({ item: n.item, text: items.items[n.item - 1].text, answer: n.answer, message: n.message })),
-    nextSteps: [
-      ...steps.rules.flatMap((r) => [
-        { kind: r.clinicianReview ? 'review' : 'info', title: r.title, detail: r.message },
-        ...r.suggestions.map((x) => ({ kind: x.kind, title: x.title, detail: x.description })),
-      ]),
-      ...steps.referralContacts.map((c) => ({ kind: 'referral', title: c.name, detail: [c.phone, c.email, c.address, c.notes].filter(Boolean).join(' — ') })),
-      ...steps.helplines.map((h) => ({ kind: 'helpline', title: `${h.name} (${h.country})`, detail: [h.number, h.notes].filter(Boolean).join(' — ') })),
-    ],
+    nextSteps: steps.steps,
   };
 }
 

@@ -8,6 +8,7 @@ import type { Db } from '../store/db.js';
 import { addJobs, getJob, listJobs, setJobStatus, type JobRow } from '../store/jobs-repo.js';
 import { getSession, listSessions } from '../store/sessions-repo.js';
 import { annotationHandlers } from './annotation-handlers.js';
+import { ClientMode } from './client-mode.js';
 import { dassHandlers } from './dass-handlers.js';
 import { JobQueue } from './job-queue.js';
 import { currentModelChoice, listInstalledModels, selectModel, type ModelChoice } from './model-choice.js';
@@ -16,6 +17,7 @@ import { presentSession } from './session-view.js';
 import { reviewHandlers } from './review-handlers.js';
 import { PlaybackCopies, playbackHandlers } from './playback-copies.js';
 import { exportHandlers } from './export-handlers.js';
+import { clientModeHandlers, selfcareHandlers } from './selfcare-handlers.js';
 
 export const APP_VERSION = '0.1.0';
 
@@ -38,6 +40,8 @@ export class AffectService {
   readonly queue: JobQueue;
   /** Playback copies of recordings the UI cannot play as they are (0600 files in a 0700 folder beside the database). */
   readonly playback: PlaybackCopies;
+  /** Client mode (self-care hand-over): while on, every call but that client's exercise methods is refused. */
+  readonly clientMode: ClientMode;
   private readonly handlers: Handlers;
 
   private engineCache: { key: string; engine: Promise<AnalysisEngine> } | null = null;
@@ -45,6 +49,7 @@ export class AffectService {
   constructor(private readonly opts: ServiceOptions) {
     this.queue = new JobQueue(opts.db, () => this.engineForNextJob());
     this.playback = new PlaybackCopies(path.join(path.dirname(path.resolve(opts.databasePath)), 'playback'));
+    this.clientMode = new ClientMode(opts.db, (id) => this.client(id));
     this.handlers = this.makeHandlers();
     this.queue.kick();
   }
@@ -53,6 +58,7 @@ export class AffectService {
     if (!Object.prototype.hasOwnProperty.call(API, method)) throw new ApiError(`unknown method ${method}`, 'bad-request');
     const m = method as ApiMethod;
     const input = parseInput(m, rawInput);
+    this.clientMode.check(m, input as Record<string, unknown>);
     const output = await (this.handlers[m] as (i: unknown) => unknown)(input);
     return parseOutput(m, output);
   }
@@ -184,6 +190,8 @@ export class AffectService {
       ...reviewHandlers(db, this.opts.modelsRoot),
       ...playbackHandlers(db, this.playback),
       ...exportHandlers(db),
+      ...selfcareHandlers(db, (id) => this.client(id), this.clientMode),
+      ...clientModeHandlers(this.clientMode),
     };
   }
 }

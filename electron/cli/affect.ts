@@ -13,7 +13,7 @@ Usage:
   affect dass estimate --csv <in.csv>
   affect models
   affect agreement (--session <id> | --all) --a <annotator> --b <annotator|model-face|model-voice|model-fused> [--slice 0.1] [--db <path>] [--json]
-  affect export <session-id|client:<code>|all> --format csv|json|eaf|pdf --out <path> [--per frame|window|segment|summary] [--db <path>]
+  affect export <session-id|client:<code>|all> --format csv|json|eaf|pdf --out <path> [--per frame|window|segment|summary|selfcare] [--db <path>]
   affect import-eaf <file.eaf> --session <id> [--tier <id>…] [--db <path>] [--json]
   affect --help
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BREATH_PATTERNS, EXERCISE_IDS } from '../analysis/selfcare/catalog.js';
 
 /**
  * The one typed API between the UI and the engine. The Electron preload, the browser-mode HTTP
@@ -197,7 +198,8 @@ export const DassAdministration = z.object({
   complete: z.boolean(),
   scoringVersion: z.string(),
   itemsOfNote: z.array(z.object({ item: z.number(), text: z.string(), answer: z.number(), message: z.string() })),
-  nextSteps: z.array(z.object({ kind: z.string(), title: z.string(), detail: z.string() })),
+  /** In order: review and safety steps (helplines) first; `exercise` links a suggestion to a self-care exercise. */
+  nextSteps: z.array(z.object({ kind: z.string(), title: z.string(), detail: z.string(), exercise: z.enum(EXERCISE_IDS).optional() })),
 });
 
 export const DassChange = z.object({
@@ -260,6 +262,37 @@ export const Agreement = z.object({
   labels: z.array(z.string()),
   matrix: z.array(z.array(z.number())),
 });
+
+export const SelfCareRun = z.object({
+  id,
+  clientId: id,
+  exercise: z.string(),
+  level: z.number().int(),
+  mode: z.enum(['clinician', 'client']),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  lengthS: z.number().nullable(),
+  /** null: started, never finished (the window closed mid-run). */
+  outcome: z.enum(['completed', 'left']).nullable(),
+  tensionBefore: z.number().int().nullable(),
+  tensionAfter: z.number().int().nullable(),
+  score: z.number().nullable(),
+  options: z.record(z.string(), z.unknown()),
+});
+
+export const SelfCareProgress = z.object({ exercise: z.enum(EXERCISE_IDS), levels: z.number().int(), completed: z.number().int(), unlocked: z.number().int() });
+
+export const ClientModeStatus = z.object({
+  active: z.boolean(),
+  locked: z.boolean(),
+  pinSet: z.boolean(),
+  idleLockS: z.number().nullable(),
+  client: z.object({ id, code: z.string(), displayName: z.string().nullable() }).nullable(),
+});
+
+/** Tension rated by the client, 0–10; null = skipped. */
+const tension = z.number().int().min(0).max(10).nullable();
+const pin = z.string().min(1).max(200);
 
 const segmentId = z.object({ segmentId: id });
 const seconds = z.number().min(0);
@@ -329,6 +362,34 @@ export const API = {
     input: z.object({ clientId: id, format: z.enum(['pdf', 'csv']), per: z.enum(['frame', 'window', 'segment', 'summary']).optional() }),
     output: ExportFile,
   },
+  'selfcare.progress': { input: z.object({ clientId: id }), output: z.object({ progress: z.array(SelfCareProgress), runs: z.array(SelfCareRun) }) },
+  'selfcare.start': {
+    input: z.object({
+      clientId: id,
+      exercise: z.enum(EXERCISE_IDS),
+      level: z.number().int().min(1),
+      tensionBefore: tension,
+      options: z
+        .object({ pattern: z.enum(Object.keys(BREATH_PATTERNS) as [keyof typeof BREATH_PATTERNS]).optional(), voice: z.boolean().optional(), largeText: z.boolean().optional(), reducedMotion: z.boolean().optional() })
+        .strict()
+        .optional(),
+    }),
+    output: SelfCareRun,
+  },
+  'selfcare.finish': {
+    input: z.object({ runId: id, outcome: z.enum(['completed', 'left']), lengthS: z.number().min(0).max(86_400), tensionAfter: tension.optional(), score: z.number().min(0).max(1).nullable().optional() }),
+    output: z.object({ run: SelfCareRun, progress: z.array(SelfCareProgress) }),
+  },
+  /** The rating after, given once the run is finished (the UI finishes a run as soon as the exercise ends). */
+  'selfcare.rateAfter': { input: z.object({ runId: id, tensionAfter: z.number().int().min(0).max(10) }), output: SelfCareRun },
+  'selfcare.export': { input: z.object({ clientId: id, format: z.enum(['csv', 'json']) }), output: ExportFile },
+  /** Client mode: the workstation handed to one client for self-care; while on, the service refuses every other method. */
+  'clientMode.status': { input: z.object({}), output: ClientModeStatus },
+  'clientMode.setPin': { input: z.object({ pin, currentPin: pin.optional() }), output: ClientModeStatus },
+  'clientMode.enter': { input: z.object({ clientId: id, idleLockS: z.number().int().min(30).max(3600).optional() }), output: ClientModeStatus },
+  'clientMode.lock': { input: z.object({}), output: ClientModeStatus },
+  'clientMode.unlock': { input: z.object({ pin }), output: ClientModeStatus },
+  'clientMode.exit': { input: z.object({ pin }), output: ClientModeStatus },
 } as const;
 
 export type ApiMethod = keyof typeof API;
@@ -341,7 +402,7 @@ export type AffectApi = { call<M extends ApiMethod>(method: M, input: ApiInput<M
 export class ApiError extends Error {
   constructor(
     message: string,
-    readonly code: 'bad-request' | 'not-found' | 'failed' = 'failed',
+    readonly code: 'bad-request' | 'not-found' | 'forbidden' | 'failed' = 'failed',
   ) {
     super(message);
     this.name = 'ApiError';

@@ -9,6 +9,7 @@ import { listDassAdministrations, type DassAdministration } from '../store/dass-
 import type { Db } from '../store/db.js';
 import { sessionCoverage } from '../store/session-coverage.js';
 import { getSession, getSessionModels } from '../store/sessions-repo.js';
+import { selfCareForReport, type ReportSelfCare } from './report-selfcare.js';
 
 /** The wording every report carries. */
 export const REPORT_DISCLAIMER = 'Expression estimates, not a diagnosis. DASS-21 results are for the clinician\u2019s interpretation.';
@@ -48,6 +49,8 @@ export interface SessionReport {
   fused: { label: string | null; confidence: number | null };
   timeline: { durationS: number; face: Span[]; voice: Span[]; fused: Span[] };
   dass: ReportDass | null;
+  /** The client's self-care exercises up to the session's date (null: none, or no client). */
+  selfCare: ReportSelfCare | null;
   models: Array<{ role: string; id: string; version: string; sha256: string }>;
   warnings: string[];
   note: string;
@@ -124,6 +127,7 @@ export function buildSessionReport(db: Db, sessionId: number): SessionReport {
       fused: modelSpans(db, sessionId, 'model-fused'),
     },
     dass,
+    selfCare: s.clientId === null ? null : selfCareForReport(db, s.clientId, date),
     models: getSessionModels(db, sessionId).map((m) => ({ role: m.role, id: m.id, version: m.version, sha256: m.sha256 })),
     warnings: sum.warnings,
     note: ESTIMATE_NOTE,

@@ -4,6 +4,7 @@ import { LABEL_COLORS } from '../analysis/labels.js';
 import type { Span } from '../store/annotations-repo.js';
 import { BOLD, changeWords, clock, factRows, INK, MARGIN, MUTED, openReportPdf, pct, pdfTable, REGULAR, type PdfTarget } from './pdf-document.js';
 import type { ReportTrack, SessionReport } from './report-data.js';
+import { drawSelfCareSection } from './report-pdf-selfcare.js';
 
 export { REPORT_FONTS } from './pdf-document.js';
 
@@ -98,6 +99,8 @@ export async function renderSessionReportPdf(report: SessionReport, target: PdfT
     if (d.itemsOfNote.length === 0) doc.text('None endorsed.', MARGIN, doc.y, { width });
     for (const n of d.itemsOfNote) doc.text(`\u2022 Item ${n.item} (answer ${n.answer}): \u201c${n.text}\u201d \u2014 ${n.message}`, MARGIN, doc.y, { width });
   }
+
+  drawSelfCareSection({ doc, x: MARGIN, width, heading, regular: REGULAR, bold: BOLD, ink: INK, muted: MUTED }, report.selfCare);
 
   heading('Models');
   body();

@@ -81,14 +81,23 @@ app.whenReady().then(() => {
   protocol.handle(MEDIA_SCHEME, async (request) => {
     const want = parseMediaRequest(request.url);
     if (!want) return new Response('not found', { status: 404 });
-    const { file } = (await rpc.call('media.source', want)) as { file: string | null };
+    // Client mode (self-care hand-over) shows no recordings: the service refuses media.source while it is on.
+    let file: string | null;
+    try {
+      ({ file } = (await rpc.call('media.source', want)) as { file: string | null });
+    } catch {
+      return new Response('not available', { status: 403 });
+    }
     if (!file) return new Response('recording not found', { status: 404 });
     return net.fetch(pathToFileURL(file).toString(), { headers: request.headers });
   });
-  ipcMain.handle('affect:call', (event, method: unknown, input: unknown) => {
+  ipcMain.handle('affect:call', async (event, method: unknown, input: unknown) => {
     if (!isTrustedSender(event.senderFrame?.url ?? '', allowed)) throw new Error('untrusted sender');
     if (typeof method !== 'string' || !isApiMethod(method)) throw new Error(`unknown method ${String(method)}`);
-    return rpc.call(method, input);
+    const result = await rpc.call(method, input);
+    // Client mode (self-care hand-over) fills the screen; the renderer's own fullscreen request is denied by policy.
+    if (method === 'clientMode.enter' || method === 'clientMode.exit') BrowserWindow.fromWebContents(event.sender)?.setFullScreen(method === 'clientMode.enter');
+    return result;
   });
   ipcMain.handle('affect:pick-files', async (event) => {
     if (!isTrustedSender(event.senderFrame?.url ?? '', allowed)) throw new Error('untrusted sender');

@@ -106,9 +106,11 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<{ 
           return sendJson(res, 200, { result: await opts.service.handle(method, input) });
         } catch (err) {
           const code = err instanceof ApiError ? err.code : 'failed';
-          return sendJson(res, code === 'bad-request' ? 400 : code === 'not-found' ? 404 : 500, { error: (err as Error).message, code });
+          return sendJson(res, code === 'bad-request' ? 400 : code === 'not-found' ? 404 : code === 'forbidden' ? 403 : 500, { error: (err as Error).message, code });
         }
       }
+      // Client mode (self-care hand-over): no recordings, no uploads; the API refuses the rest itself.
+      if (opts.service.clientMode.active && (url.pathname === '/upload' || url.pathname.startsWith('/media/'))) return sendText(res, 403, 'not available in client mode');
       if (req.method === 'POST' && url.pathname === '/upload') return await upload(req, res, url);
       if (req.method === 'GET' && url.pathname.startsWith('/media/'))
         return await serveMedia(req, res, Number(url.pathname.slice('/media/'.length)), url.searchParams.get('variant') === 'playback' ? 'playback' : 'original');

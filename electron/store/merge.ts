@@ -9,6 +9,7 @@ export interface MergeReport {
   clientsAdded: number;
   dassAdded: number;
   tracksAdded: number;
+  selfCareRunsAdded: number;
 }
 
 const columns = (db: Db, table: string, schema = 'main') =>
@@ -27,7 +28,7 @@ export function mergeDatabase(target: Db, sourcePath: string): MergeReport {
   target.prepare('ATTACH DATABASE ? AS src').run(sourcePath);
   try {
     return target.transaction(() => {
-      const report: MergeReport = { source: sourcePath, sessionsAdded: 0, sessionsSkipped: 0, clientsAdded: 0, dassAdded: 0, tracksAdded: 0 };
+      const report: MergeReport = { source: sourcePath, sessionsAdded: 0, sessionsSkipped: 0, clientsAdded: 0, dassAdded: 0, tracksAdded: 0, selfCareRunsAdded: 0 };
       report.clientsAdded = target
         .prepare('INSERT INTO main.clients (code, display_name, created_at, archived_at) SELECT code, display_name, created_at, archived_at FROM src.clients WHERE true ON CONFLICT (code) DO NOTHING')
         .run().changes;
@@ -116,6 +117,18 @@ export function mergeDatabase(target: Db, sourcePath: string): MergeReport {
           .prepare(`INSERT INTO main.dass_administrations (client_id, session_id, ${dassCols.join(', ')}) SELECT ?, ?, ${dassCols.join(', ')} FROM src.dass_administrations WHERE id = ?`)
           .run(clientId, a.session_id === null ? null : sessionMap.get(a.session_id) ?? null, a.id);
         report.dassAdded++;
+      }
+
+      // Self-care runs follow their client, by (client, exercise, level, start time).
+      const runCols = columns(target, 'selfcare_runs').filter((c) => !['id', 'client_id'].includes(c));
+      for (const r of target.prepare('SELECT id, client_id FROM src.selfcare_runs ORDER BY id').all() as Array<{ id: number; client_id: number }>) {
+        const clientId = clientMap(r.client_id)!;
+        const dup = target
+          .prepare('SELECT 1 FROM main.selfcare_runs m, src.selfcare_runs s WHERE s.id = ? AND m.client_id = ? AND m.exercise = s.exercise AND m.level = s.level AND m.started_at = s.started_at')
+          .get(r.id, clientId);
+        if (dup) continue;
+        target.prepare(`INSERT INTO main.selfcare_runs (client_id, ${runCols.join(', ')}) SELECT ?, ${runCols.join(', ')} FROM src.selfcare_runs WHERE id = ?`).run(clientId, r.id);
+        report.selfCareRunsAdded++;
       }
       return report;
     })();

@@ -3,12 +3,19 @@ import { ClientsPage } from './pages/ClientsPage';
 import { DassEntryPage } from './pages/DassEntryPage';
 import { DocPage } from './pages/DocPage';
 import { ImportPage } from './pages/ImportPage';
+import { SelfCarePage } from './pages/SelfCarePage';
 import { SessionPage } from './pages/SessionPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { useRoute } from './router';
+import { ClientModeScreen } from './selfcare/ClientModeScreen';
+import { useClientMode } from './selfcare/client-mode-state';
 
 export function App() {
   const route = useRoute();
+  // Client mode (self-care hand-over) replaces the whole app; nothing shows until the service has said whether it is on.
+  const clientMode = useClientMode().status;
+  if (clientMode === undefined) return null;
+  if (clientMode?.active) return <ClientModeScreen status={clientMode} />;
   const tab = (page: string, label: string, active: boolean) => (
     <a href={`#/${page}`} className={active ? 'tab active' : 'tab'} aria-current={active ? 'page' : undefined}>
       {label}
@@ -29,7 +36,7 @@ export function App() {
       </header>
       <main>
         {route.page === 'clients' && <ClientsPage />}
-        {route.page === 'client' && route.id !== null && <ClientPage clientId={route.id} />}
+        {route.page === 'client' && route.id !== null && (route.params.get('tab') === 'selfcare' ? <SelfCarePage clientId={route.id} /> : <ClientPage clientId={route.id} />)}
         {route.page === 'import' && <ImportPage clientId={Number(route.params.get('client')) || null} />}
         {route.page === 'session' && route.id !== null && <SessionPage sessionId={route.id} />}
         {route.page === 'dass' && <DassEntryPage clientId={Number(route.params.get('client'))} />}

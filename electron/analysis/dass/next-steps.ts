@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { EXERCISE_IDS } from '../selfcare/catalog.js';
 import { DASS21_DATA_DIR } from './items.js';
 import { BANDS, SUBSCALES, type Answer, type Band, type DassScore } from './score.js';
 
@@ -16,11 +17,21 @@ const ConditionSchema = z
     allScored: z.boolean().optional(),
     /** true: at least one subscale has no score (two or more answers missing). */
     anyUnscored: z.boolean().optional(),
+    /** true: an item of note (itemsOfNote below, e.g. item 21 at 2 or 3) was endorsed; false: none was. */
+    anyItemOfNote: z.boolean().optional(),
   })
   .strict()
   .refine((c) => Object.keys(c).length > 0, 'a rule needs at least one condition');
 
-const SuggestionSchema = z.object({ kind: z.string().min(1), title: z.string().min(1), description: z.string() }).strict();
+const SuggestionSchema = z
+  .object({
+    kind: z.string().min(1),
+    title: z.string().min(1),
+    description: z.string(),
+    /** The app's self-care exercise this suggestion opens (kind "exercise"). */
+    exercise: z.enum(EXERCISE_IDS).optional(),
+  })
+  .strict();
 
 const RuleSchema = z
   .object({
@@ -85,40 +96,86 @@ export interface ItemOfNote {
   message: string;
 }
 
+export interface NextStep {
+  kind: string;
+  title: string;
+  detail: string;
+  exercise?: (typeof EXERCISE_IDS)[number];
+}
+
 export interface NextSteps {
   /** Rules whose conditions hold, in table order. */
   rules: NextStepsRule[];
-  /** Some matched rule asks for the clinician's review, or an item of note was endorsed. */
+  /** Some matched rule asks for the clinician's review, or an item of note was endorsed, or a band is moderate or worse. */
   clinicianReview: boolean;
   itemsOfNote: ItemOfNote[];
   referralContacts: NextStepsTable['referralContacts'];
   helplines: NextStepsTable['helplines'];
+  /**
+   * Everything to show, in order: review rules (with their suggestions), then referral contacts and helplines, then
+   * the other rules. With a safety concern (an item of note endorsed, or a band moderate or worse) exercises never
+   * come first; with an item of note they are not offered at all.
+   */
+  steps: NextStep[];
 }
 
 const rank = (b: Band) => BANDS.indexOf(b);
 
-function holds(when: NextStepsRule['when'], score: DassScore): boolean {
+function holds(when: NextStepsRule['when'], score: DassScore, itemOfNote: boolean): boolean {
   const bands = SUBSCALES.map((s) => score[s].band).filter((b): b is Band => b !== null);
   const unscored = SUBSCALES.some((s) => score[s].score === null);
   if (when.allScored !== undefined && when.allScored === unscored) return false;
   if (when.anyUnscored !== undefined && when.anyUnscored !== unscored) return false;
+  if (when.anyItemOfNote !== undefined && when.anyItemOfNote !== itemOfNote) return false;
   if (when.anyBandAtLeast !== undefined && !bands.some((b) => rank(b) >= rank(when.anyBandAtLeast!))) return false;
   if (when.allBandsAtMost !== undefined && (bands.length === 0 || !bands.every((b) => rank(b) <= rank(when.allBandsAtMost!)))) return false;
   return true;
 }
 
-/** Evaluates the table for one scored administration (answers are needed for the items of note). */
+/** Shown when the table itself asks for no review although the safety rules below need one (an edited table). */
+const SAFETY_REVIEW: NextStep = {
+  kind: 'review',
+  title: 'Review this result with the client first',
+  detail: 'A subscale is in the moderate range or higher, or item 21 was endorsed. Talk with the client before suggesting anything else; the helplines are listed below.',
+};
+
+/**
+ * Evaluates the table for one scored administration (answers are needed for the items of note). The table is the
+ * user's to edit, but not the safety rules, which are enforced here: with item 21 (any item of note) endorsed,
+ * exercises are never offered; with a subscale moderate or worse, or an item of note, the clinician's review and the
+ * helplines come before anything else.
+ */
 export function evaluateNextSteps(table: NextStepsTable, score: DassScore, answers: readonly Answer[]): NextSteps {
-  const rules = table.rules.filter((r) => holds(r.when, score));
   const itemsOfNote = table.itemsOfNote.flatMap((n) => {
     const a = answers[n.item - 1];
     return a !== null && a !== undefined && a >= n.minAnswer ? [{ item: n.item, answer: a, message: n.message }] : [];
   });
+  const rules = table.rules.filter((r) => holds(r.when, score, itemsOfNote.length > 0));
+  const moderateOrWorse = SUBSCALES.some((s) => score[s].band !== null && rank(score[s].band!) >= rank('moderate'));
+  const safetyConcern = moderateOrWorse || itemsOfNote.length > 0;
+  const referralContacts = safetyConcern || rules.some((r) => r.showReferralContacts) ? table.referralContacts : [];
+  const helplines = safetyConcern || rules.some((r) => r.showHelplines) ? table.helplines : [];
+
+  const ruleSteps = (r: NextStepsRule): NextStep[] => [
+    { kind: r.clinicianReview ? 'review' : 'info', title: r.title, detail: r.message },
+    ...r.suggestions
+      .filter((x) => itemsOfNote.length === 0 || (x.kind !== 'exercise' && x.exercise === undefined))
+      .map((x) => ({ kind: x.kind, title: x.title, detail: x.description, ...(x.exercise ? { exercise: x.exercise } : {}) })),
+  ];
+  const reviewRules = rules.filter((r) => r.clinicianReview);
+  const steps: NextStep[] = [
+    ...(safetyConcern && reviewRules.length === 0 ? [SAFETY_REVIEW] : []),
+    ...reviewRules.flatMap(ruleSteps),
+    ...referralContacts.map((c) => ({ kind: 'referral', title: c.name, detail: [c.phone, c.email, c.address, c.notes].filter(Boolean).join(' — ') })),
+    ...helplines.map((h) => ({ kind: 'helpline', title: `${h.name} (${h.country})`, detail: [h.number, h.notes].filter(Boolean).join(' — ') })),
+    ...rules.filter((r) => !r.clinicianReview).flatMap(ruleSteps),
+  ];
   return {
     rules,
-    clinicianReview: rules.some((r) => r.clinicianReview) || itemsOfNote.length > 0,
+    clinicianReview: rules.some((r) => r.clinicianReview) || safetyConcern,
     itemsOfNote,
-    referralContacts: rules.some((r) => r.showReferralContacts) ? table.referralContacts : [],
-    helplines: rules.some((r) => r.showHelplines) ? table.helplines : [],
+    referralContacts,
+    helplines,
+    steps,
   };
 }

@@ -10,6 +10,7 @@ import { buildSessionReport } from '../../export/report-data.js';
 import { renderSessionReportPdf } from '../../export/report-pdf.js';
 import { EXPORT_LEVELS, exportTable, tableToCsv, tableToJson, type ExportLevel } from '../../export/tables.js';
 import { ExportTargetError, resolveSessions } from '../../export/targets.js';
+import { resolveClients, selfcareTable, selfcareTableToJson } from '../../export/selfcare-table.js';
 import { parseCommandArgs, UsageError, writeLine, type CliIO } from '../io.js';
 
 const FORMATS = ['csv', 'json', 'eaf', 'pdf'] as const;
@@ -24,9 +25,10 @@ function openExisting(dbPath: string, io: CliIO, command: string) {
 }
 
 /**
- * affect export <session-id|client:<code>|all> --format csv|json|eaf|pdf --out <path> [--per frame|window|segment|summary] [--db <path>]
+ * affect export <session-id|client:<code>|all> --format csv|json|eaf|pdf --out <path> [--per frame|window|segment|summary|selfcare] [--db <path>]
  * csv/json: one file with a session_id column (default --per summary). eaf/pdf: one file per session;
  * with several sessions --out is a folder (created), files named session-<id>.<format>.
+ * --per selfcare (csv/json, client:<code> or all): the clients' self-care exercise runs, one row per run.
  */
 export async function runExport(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
@@ -40,8 +42,9 @@ export async function runExport(argv: string[], io: CliIO): Promise<number> {
   if (!format || !FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
   if (!values.out) throw new UsageError('export needs --out <path>');
   if (values.per !== undefined && (format === 'eaf' || format === 'pdf')) throw new UsageError(`--per applies to csv and json only`);
+  if (values.per === 'selfcare') return exportSelfCare(positionals[0], format, values.out, values.db, io);
   const per = (values.per ?? 'summary') as ExportLevel;
-  if (!EXPORT_LEVELS.includes(per)) throw new UsageError(`--per must be one of ${EXPORT_LEVELS.join(', ')}`);
+  if (!EXPORT_LEVELS.includes(per)) throw new UsageError(`--per must be one of ${EXPORT_LEVELS.join(', ')}, selfcare`);
   const db = openExisting(values.db ?? defaultDatabasePath(), io, 'export');
   if (!db) return 1;
   try {
@@ -70,6 +73,31 @@ export async function runExport(argv: string[], io: CliIO): Promise<number> {
       else await renderSessionReportPdf(buildSessionReport(db, id), file);
       writeLine(io.stdout, file);
     }
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+/** `--per selfcare`: one CSV or JSON file of the target clients' self-care runs (a client with none gives a header only). */
+function exportSelfCare(target: string, format: Format, outPath: string, dbPath: string | undefined, io: CliIO): number {
+  if (format !== 'csv' && format !== 'json') throw new UsageError('--per selfcare applies to csv and json only');
+  const db = openExisting(dbPath ?? defaultDatabasePath(), io, 'export');
+  if (!db) return 1;
+  try {
+    let clients;
+    try {
+      clients = resolveClients(db, target);
+    } catch (err) {
+      if (!(err instanceof ExportTargetError)) throw err;
+      writeLine(io.stderr, `affect export: ${err.message}`);
+      return 1;
+    }
+    const table = selfcareTable(db, clients);
+    const out = path.resolve(outPath);
+    mkdirSync(path.dirname(out), { recursive: true });
+    writeFileSync(out, format === 'csv' ? tableToCsv(table) : selfcareTableToJson(table));
+    writeLine(io.stdout, out);
     return 0;
   } finally {
     db.close();

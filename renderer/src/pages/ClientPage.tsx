@@ -4,6 +4,7 @@ import { api } from '../api';
 import { shortWhy } from '../components/CoverageSummary';
 import { DassChange } from '../components/DassChange';
 import { ExportMenu } from '../components/ExportMenu';
+import { ClientTabs } from '../components/ClientTabs';
 import { DassTrend, EmotionTrend } from '../components/TrendCharts';
 import { useApi } from '../components/useApi';
 import { formatDate } from '../dates';
@@ -35,6 +36,7 @@ export function ClientPage({ clientId }: { clientId: number }) {
       <h1>
         Client {client.code} {client.displayName && <span className="muted">— {client.displayName}</span>} {client.archivedAt && <span className="badge">archived</span>}
       </h1>
+      <ClientTabs clientId={clientId} active="overview" />
       <div className="row">
         <a className="button" href={`#/import?client=${clientId}`}>
           Import recordings

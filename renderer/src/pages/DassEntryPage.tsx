@@ -112,6 +112,12 @@ export function DassEntryPage({ clientId }: { clientId: number }) {
             {result.nextSteps.map((n, i) => (
               <li key={i} className={`step-${n.kind}`}>
                 <strong>{n.title}</strong> — {n.detail}
+                {n.exercise && (
+                  <>
+                    {' '}
+                    <a href={`#/client/${clientId}?tab=selfcare`}>Open the self-care exercises</a>
+                  </>
+                )}
               </li>
             ))}
           </ul>
