@@ -28,7 +28,10 @@ before(async () => {
 });
 after(() => engine?.close());
 
-const firstVoiced = (r: AnalysisResult) => r.windows.find((w) => w.voiced)!.startS;
+/** The face frames of the recording's one person, and every voice window with speech in time order. */
+const framesOf = (r: AnalysisResult) => r.participants.find((p) => p.face)!.frames;
+const windowsOf = (r: AnalysisResult) => r.participants.flatMap((p) => p.windows).sort((a, b) => a.startS - b.startS);
+const firstVoiced = (r: AnalysisResult) => windowsOf(r).find((w) => w.voiced)!.startS;
 
 test('probe: each stream start on the file timeline, from the edit list or the timestamps', async () => {
   const audioLater = await probeMedia(fx.audioLater, ff);
@@ -48,11 +51,11 @@ test('audio that starts later: voice windows start where the audio does, aligned
   const info = await probeMedia(fx.audioLater, ff);
   const r = await engine.analyze(fx.audioLater, { fps: 1 });
   const audioStart = info.audio!.startS;
-  assert.ok(Math.abs(r.windows[0].startS - audioStart) < 1e-6, `first window at ${r.windows[0].startS}, audio starts at ${audioStart}`);
-  assert.ok(r.windows.every((w) => w.startS >= audioStart - 1e-6 && w.endS <= info.durationS + 1e-3));
+  assert.ok(Math.abs(windowsOf(r)[0].startS - audioStart) < 1e-6, `first window at ${windowsOf(r)[0].startS}, audio starts at ${audioStart}`);
+  assert.ok(windowsOf(r).every((w) => w.startS >= audioStart - 1e-6 && w.endS <= info.durationS + 1e-3));
   // The same speech, moved by the offset: the first voiced window sits the offset later than in the sample itself.
   assert.ok(Math.abs(firstVoiced(r) - (firstVoiced(plain) + audioStart)) < 0.6, `first speech at ${firstVoiced(r)} vs ${firstVoiced(plain)} + ${audioStart}`);
-  assert.equal(r.frames[0].timeS, 0, 'the video still starts at 0');
+  assert.equal(framesOf(r)[0].timeS, 0, 'the video still starts at 0');
 });
 
 test('video that starts later (MP4 edit list and Matroska timestamps): face frames start where the video does', { skip, timeout: 240_000 }, async () => {
@@ -60,12 +63,12 @@ test('video that starts later (MP4 edit list and Matroska timestamps): face fram
     const info = await probeMedia(file, ff);
     const r = await engine.analyze(file, { fps: 1 });
     const start = info.video!.startS;
-    assert.ok(Math.abs(r.frames[0].timeS - start) < 1e-6, `${file}: first frame at ${r.frames[0].timeS}, video starts at ${start}`);
+    assert.ok(Math.abs(framesOf(r)[0].timeS - start) < 1e-6, `${file}: first frame at ${framesOf(r)[0].timeS}, video starts at ${start}`);
     // Frame k of the shifted file shows what frame k of the sample shows: the same face estimates, moved by the offset.
-    const n = Math.min(r.frames.length, plain.frames.length) - 1;
-    const same = r.frames.slice(0, n).filter((f, k) => f.label === plain.frames[k].label).length;
+    const n = Math.min(framesOf(r).length, framesOf(plain).length) - 1;
+    const same = framesOf(r).slice(0, n).filter((f, k) => f.label === framesOf(plain)[k].label).length;
     assert.ok(same >= n * 0.8, `${file}: ${same} of ${n} frames carry the sample's label at the shifted time`);
-    assert.equal(r.windows[0].startS, 0, 'the audio still starts at 0');
+    assert.equal(windowsOf(r)[0].startS, 0, 'the audio still starts at 0');
     assert.ok(Math.abs(firstVoiced(r) - firstVoiced(plain)) < 1e-6, 'speech where it is in the sample');
     // Frame times for annotation snapping use the same timeline.
     const ft = await readFrameTimes(file, ff);
@@ -76,16 +79,16 @@ test('video that starts later (MP4 edit list and Matroska timestamps): face fram
 test('both streams later on the file clock (as Chromium currentTime counts): frames and windows there too', { skip, timeout: 240_000 }, async () => {
   const info = await probeMedia(fx.bothLater, ff);
   const r = await engine.analyze(fx.bothLater, { fps: 1 });
-  assert.ok(Math.abs(r.frames[0].timeS - info.video!.startS) < 1e-6 && info.video!.startS > 1.4, `first frame at ${r.frames[0].timeS}`);
-  assert.ok(Math.abs(r.windows[0].startS - info.audio!.startS) < 1e-6 && info.audio!.startS > 1.3, `first window at ${r.windows[0].startS}`);
+  assert.ok(Math.abs(framesOf(r)[0].timeS - info.video!.startS) < 1e-6 && info.video!.startS > 1.4, `first frame at ${framesOf(r)[0].timeS}`);
+  assert.ok(Math.abs(windowsOf(r)[0].startS - info.audio!.startS) < 1e-6 && info.audio!.startS > 1.3, `first window at ${windowsOf(r)[0].startS}`);
 });
 
 test('face_noface.mov (HEVC, audio starting 2.43 s in): voice windows from 2.43 s, frames from 0', { skip: skip || skipWithoutShared('videos'), timeout: 240_000 }, async () => {
   const file = sharedPath('videos', 'face_noface.mov');
   const r = await engine.analyze(file, { fps: 2 });
   assert.ok(Math.abs(r.media.audio!.startS - 2.430023) < 1e-3, `audio start ${r.media.audio!.startS}`);
-  assert.ok(Math.abs(r.windows[0].startS - 2.430023) < 1e-3, `first window at ${r.windows[0].startS}`);
-  assert.equal(r.frames[0].timeS, 0);
-  assert.ok(r.windows[r.windows.length - 1].endS <= r.media.durationS + 1e-3);
+  assert.ok(Math.abs(windowsOf(r)[0].startS - 2.430023) < 1e-3, `first window at ${windowsOf(r)[0].startS}`);
+  assert.equal(framesOf(r)[0].timeS, 0);
+  assert.ok(windowsOf(r)[windowsOf(r).length - 1].endS <= r.media.durationS + 1e-3);
   assert.equal(r.media.createdAt, '2023-02-03T21:48:14.000Z', 'the container creation time is read');
 });

@@ -1,32 +1,34 @@
 import { FaceDetector } from './face/detector.js';
 import { FaceExpressionModel } from './face/expression-model.js';
-import { runFaceTrack } from './face-track.js';
-import { fuseTracks } from './fuse.js';
+import { DEFAULT_FINDER, FaceFinder } from './face/face-finder.js';
+import { FaceIdentityModel } from './face/identity-model.js';
+import { runFaceTrack, type FaceTrackResult } from './face-track.js';
 import { hashFile } from './media/media-hash.js';
 import { resolveFfmpeg, type ResolvedFfmpeg } from './media/ffmpeg-path.js';
 import { probeMedia } from './media/probe.js';
 import { throwIfAborted } from './media/errors.js';
 import { heldOutUar, type LoadedManifest } from './models/manifest.js';
-import { DEFAULT_MODEL_IDS, defaultModelsRoot, resolveModelDir } from './models/registry.js';
+import { DEFAULT_MODEL_IDS, PEOPLE_MODEL_IDS, defaultModelsRoot, resolveModelDir } from './models/registry.js';
+import { faceParticipants } from './people/face-participants.js';
+import { DEFAULT_LINK_RULES, linkVoicesToFaces } from './people/link-voices.js';
+import { assembleParticipants, describe, participantOutput, type SpeakerVoice } from './people/participants.js';
+import { oneSpeakerFromWindows, type FoundSpeakers, type SpeakerFinder } from './people/speakers.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
-import {
-  ESTIMATE_NOTE,
-  type AnalysisResult,
-  type AnalysisSummary,
-  type FaceSummary,
-  type FrameResult,
-  type ModelRef,
-  type VoiceSummary,
-  type WindowResult,
-} from './result.js';
-import { aggregateTrack, type TrackAggregate } from './vote.js';
+import { ESTIMATE_NOTE, type AnalysisResult, type AnalysisSummary, type ModelRef, type ParticipantResult, type SpeechTurn, type WindowResult } from './result.js';
 import { VoiceEmotionModel } from './voice/voice-model.js';
-import { runVoiceTrack } from './voice-track.js';
+import { runVoiceTrack, voiceBySpeaker } from './voice-track.js';
 
-export const ENGINE_VERSION = '0.1.0';
+export const ENGINE_VERSION = '0.2.0';
 
 /** See scripts/face-stability.ts for the flicker measurements behind this default. */
 export const DEFAULT_SMOOTH_RADIUS = 1;
+
+/**
+ * Longest side of decoded frames (px). Measured against 1280 on 720p 3×3, speaker-view and re-arranged galleries
+ * (README "Who is who"): the same participants, the same identity separation (descriptor distance between tiles of one
+ * person at most 0.32, between two people at least 0.74, at both sizes) for about 1.1–1.6× the cost at 1280, so 640.
+ */
+export const DEFAULT_MAX_SIDE = 640;
 
 export interface EngineOptions {
   modelsRoot?: string;
@@ -37,15 +39,22 @@ export interface EngineOptions {
   /** onnxruntime intra-op threads per model. */
   threads?: number;
   ffmpeg?: ResolvedFfmpeg;
+  /**
+   * Who speaks when (people/speakers.ts). Default: the diarizer when its models are installed; null: no diarization,
+   * all speech is one voice.
+   */
+  speakers?: SpeakerFinder | null;
 }
 
 export interface AnalyzeOptions {
   /** Frames per second sampled from video (default 2). */
   fps?: number;
-  /** Longest side of decoded frames in pixels (default 640). */
+  /** Longest side of decoded frames in pixels (default DEFAULT_MAX_SIDE). */
   maxSide?: number;
   /** Face-track smoothing radius in frames (default 1: ±1 frame, i.e. ±0.5 s at 2 fps; 0 = none). */
   smoothRadius?: number;
+  /** The number of speakers, when known (`--speakers N`); estimated otherwise. */
+  speakers?: number;
   signal?: AbortSignal;
   onProgress?: ProgressListener;
   /** The file's sha256 when the caller has already computed it (batch resume does). */
@@ -59,35 +68,6 @@ function modelRef(role: ModelRef['role'], m: LoadedManifest): ModelRef {
   return { role, id: m.id, version: m.version, sha256: m.sha256, task: m.task, labels: [...m.labels] };
 }
 
-const roundProbs = (p: Record<string, number>) => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, Math.round(v * 1e6) / 1e6]));
-
-function summarizeFace(frames: FrameResult[], agg: TrackAggregate, hasVideo: boolean): FaceSummary {
-  const framesWithFace = frames.filter((f) => f.face).length;
-  const summary: FaceSummary = {
-    framesAnalysed: frames.length,
-    framesWithFace,
-    framesAbstained: frames.filter((f) => f.face && f.label === null).length,
-    majority: agg.majority,
-    distribution: agg.distribution,
-    meanProbs: roundProbs(agg.meanProbs),
-  };
-  if (!hasVideo) summary.reason = 'no video stream';
-  else if (frames.length === 0) summary.reason = 'no video frames could be decoded';
-  else if (framesWithFace === 0) summary.reason = `no face found in ${frames.length} analysed frames`;
-  else if (agg.votes === 0) summary.reason = 'every face frame was below the model\'s confidence threshold';
-  return summary;
-}
-
-function summarizeVoice(windows: WindowResult[], agg: TrackAggregate, hasAudio: boolean): VoiceSummary {
-  const voicedWindows = windows.filter((w) => w.voiced).length;
-  const summary: VoiceSummary = { windows: windows.length, voicedWindows, majority: agg.majority, distribution: agg.distribution, meanProbs: roundProbs(agg.meanProbs) };
-  if (!hasAudio) summary.reason = 'no audio stream';
-  else if (windows.length === 0) summary.reason = 'no audio could be decoded';
-  else if (voicedWindows === 0) summary.reason = 'no speech detected (the audio is silent or too quiet)';
-  else if (agg.votes === 0) summary.reason = 'every voiced window was below the model\'s confidence threshold';
-  return summary;
-}
-
 /** A model's held-out UAR from its manifest metrics, used as its fusion weight (1 when not given). */
 function fusionWeight(m: LoadedManifest): number {
   return heldOutUar(m) ?? 1;
@@ -96,32 +76,46 @@ function fusionWeight(m: LoadedManifest): number {
 /**
  * The analysis engine: plain Node, no Electron. The CLI, the tests, the browser-mode server and the
  * Electron utility process all use this class. Models load once and are reused across files.
+ *
+ * Per person: every face is found and followed (face-track.ts, people/), each face participant gets its own
+ * expression track; speech is split by speaker (people/speakers.ts) and each speaker's speech classified
+ * (voice-track.ts); voices are linked to faces where the recording shows it (people/link-voices.ts); the participants
+ * are numbered with the main one first (people/participants.ts), whom the top-level summary describes.
  */
 export class AnalysisEngine {
   private constructor(
     readonly ffmpeg: ResolvedFfmpeg,
     readonly detector: FaceDetector,
+    readonly windowDetector: FaceDetector,
+    readonly identity: FaceIdentityModel,
     readonly faceModel: FaceExpressionModel,
     readonly voiceModel: VoiceEmotionModel,
+    readonly speakers: SpeakerFinder | null,
   ) {}
 
   static async create(opts: EngineOptions = {}): Promise<AnalysisEngine> {
     const root = opts.modelsRoot ?? defaultModelsRoot();
     const ffmpeg = opts.ffmpeg ?? resolveFfmpeg();
     const threads = opts.threads;
-    const [detector, faceModel, voiceModel] = await Promise.all([
+    const [detector, windowDetector, identity, faceModel, voiceModel, speakers] = await Promise.all([
       FaceDetector.load(resolveModelDir(opts.faceDetector ?? DEFAULT_MODEL_IDS.faceDetector, root), { threads }),
+      FaceDetector.load(resolveModelDir(PEOPLE_MODEL_IDS.faceWindows, peopleRoot(root)), { threads }),
+      FaceIdentityModel.load(resolveModelDir(PEOPLE_MODEL_IDS.faceIdentity, peopleRoot(root)), { threads }),
       FaceExpressionModel.load(resolveModelDir(opts.faceExpression ?? DEFAULT_MODEL_IDS.faceExpression, root), { threads }),
       VoiceEmotionModel.load(resolveModelDir(opts.voiceEmotion ?? DEFAULT_MODEL_IDS.voiceEmotion, root), { threads }),
+      opts.speakers === undefined ? defaultSpeakerFinder(root, threads) : Promise.resolve(opts.speakers),
     ]);
-    return new AnalysisEngine(ffmpeg, detector, faceModel, voiceModel);
+    return new AnalysisEngine(ffmpeg, detector, windowDetector, identity, faceModel, voiceModel, speakers);
   }
 
   get models(): ModelRef[] {
     return [
       modelRef('face-detector', this.detector.manifest),
+      modelRef('face-windows', this.windowDetector.manifest),
+      modelRef('face-identity', this.identity.manifest),
       modelRef('face-expression', this.faceModel.manifest),
       modelRef('voice-emotion', this.voiceModel.manifest),
+      ...(this.speakers?.models ?? []),
     ];
   }
 
@@ -129,74 +123,164 @@ export class AnalysisEngine {
   async analyze(file: string, opts: AnalyzeOptions = {}): Promise<AnalysisResult> {
     const started = performance.now();
     const fps = opts.fps ?? 2;
-    const maxSide = opts.maxSide ?? 640;
+    const maxSide = opts.maxSide ?? DEFAULT_MAX_SIDE;
     const smoothRadius = opts.smoothRadius ?? DEFAULT_SMOOTH_RADIUS;
     if (!(fps > 0 && fps <= 60)) throw new Error(`fps must be in (0, 60], got ${fps}`);
+    if (opts.speakers !== undefined && !(Number.isInteger(opts.speakers) && opts.speakers >= 1 && opts.speakers <= 31))
+      throw new Error(`speakers must be a whole number from 1 to 31, got ${opts.speakers}`);
     const progress = new ProgressTracker(opts.onProgress);
     progress.update('probing', 0, file, true);
     const media = await probeMedia(file, this.ffmpeg, opts.signal);
     const mediaSha256 = opts.mediaSha256 ?? (await hashFile(file, opts.signal));
 
-    // Progress = media time covered by each track, weighted by its expected cost.
-    const reached = { face: 0, voice: 0 };
-    const faceCost = media.video ? 3 : 0;
+    // Progress = media time covered by each pass, weighted by its expected cost; the voices' second pass is short.
+    const reached = { face: 0, voice: 0, speakers: 0 };
+    const faceCost = media.video ? 6 : 0;
     const voiceCost = media.audio ? 1 : 0;
+    const speakerCost = media.audio && this.speakers ? 1 : 0;
+    const total = (faceCost + voiceCost + speakerCost) * media.durationS || 1;
     const report = () =>
       progress.update(
         'analysing',
-        (faceCost * reached.face + voiceCost * reached.voice) / ((faceCost + voiceCost) * media.durationS),
-        `${Math.min(reached.face, reached.voice || reached.face).toFixed(0)}s of ${media.durationS.toFixed(0)}s`,
+        (faceCost * reached.face + voiceCost * reached.voice + speakerCost * reached.speakers) / total,
+        `${Math.min(...[reached.face, reached.voice, reached.speakers].filter((_, i) => [faceCost, voiceCost, speakerCost][i] > 0)).toFixed(0)}s of ${media.durationS.toFixed(0)}s`,
       );
+    const audioStartS = media.audio?.startS ?? 0;
 
-    const [frames, windows] = await Promise.all([
+    const [faceTrack, mix, diarized] = await Promise.all([
       media.video
-        ? runFaceTrack(file, media.video, this.ffmpeg, this.detector, this.faceModel, {
+        ? runFaceTrack(file, media.video, this.ffmpeg, { finder: new FaceFinder({ frame: this.detector, windows: this.windowDetector }, DEFAULT_FINDER), identity: this.identity, expression: this.faceModel }, {
             fps,
             maxSide,
-            smoothRadius,
             signal: opts.signal,
             onTime: (t) => ((reached.face = t), report()),
           })
-        : Promise.resolve([] as FrameResult[]),
+        : Promise.resolve(null as FaceTrackResult | null),
       media.audio
-        ? runVoiceTrack(file, this.ffmpeg, this.voiceModel, { startS: media.audio.startS, signal: opts.signal, onTime: (t) => ((reached.voice = t), report()) })
+        ? runVoiceTrack(file, this.ffmpeg, this.voiceModel, { startS: audioStartS, signal: opts.signal, onTime: (t) => ((reached.voice = t), report()) })
         : Promise.resolve([] as WindowResult[]),
+      media.audio && this.speakers
+        ? this.speakers.find(file, this.ffmpeg, { speakers: opts.speakers, startS: audioStartS, signal: opts.signal, onTime: (t) => ((reached.speakers = t), report()) })
+        : Promise.resolve(null as FoundSpeakers | null),
     ]);
     throwIfAborted(opts.signal);
 
-    const warnings: string[] = [];
-    const decodedVideoS = frames.length / fps;
-    const videoS = media.durationS - (media.video?.startS ?? 0);
-    if (media.video && frames.length > 0 && decodedVideoS < videoS * 0.9 - 1 / fps)
-      warnings.push(`video decoded for ${decodedVideoS.toFixed(1)} s of ${videoS.toFixed(1)} s: the file looks truncated`);
+    // Voices: each speaker's own windows (a second, short pass over windows that several speakers share).
+    const found = diarized ?? oneSpeakerFromWindows(mix, opts.speakers);
+    progress.update('voices', 0.97, `${found.speakers.length} speaker(s)`, true);
+    const bySpeaker = await voiceBySpeaker(file, this.ffmpeg, this.voiceModel, mix, found.speech, found.speakers.map((s) => s.id), { startS: audioStartS, signal: opts.signal });
+    const speakers: SpeakerVoice[] = found.speakers.map((s) => ({
+      id: s.id,
+      speechS: s.speechS,
+      channel: s.channel,
+      windows: bySpeaker.get(s.id) ?? [],
+      firstSpeechS: found.speech.find((t) => t.speaker === s.id)?.startS ?? Infinity,
+    }));
 
-    const faceAgg = aggregateTrack(this.faceModel.manifest.labels, frames);
-    const voiceAgg = aggregateTrack(this.voiceModel.manifest.labels, windows);
-    const face = summarizeFace(frames, faceAgg, media.video !== null);
-    const voice = summarizeVoice(windows, voiceAgg, media.audio !== null);
+    // Faces: each participant's own expression track, then who speaks with which face.
+    const labels = this.faceModel.manifest.labels;
+    const faces = faceTrack ? faceParticipants(faceTrack, { labels, abstainBelow: this.faceModel.manifest.abstainBelow, smoothRadius }) : [];
+    const { links } = linkVoicesToFaces(
+      faces.map((f) => ({ key: f.key, mouth: f.mouth, seenAt: f.frames.filter((x) => x.face).map((x) => x.timeS), still: f.summary.still })),
+      speakers,
+      found.speech,
+      { ...DEFAULT_LINK_RULES, frameStep: 1 / fps },
+    );
     const weights = { face: fusionWeight(this.faceModel.manifest), voice: fusionWeight(this.voiceModel.manifest) };
-    const fused = fuseTracks([
-      { meanProbs: faceAgg.meanProbs, votes: face.framesWithFace, weight: weights.face },
-      { meanProbs: voiceAgg.meanProbs, votes: voice.voicedWindows, weight: weights.voice },
-    ]);
+    const participants = assembleParticipants({
+      faces,
+      speakers,
+      links,
+      voiceLabels: this.voiceModel.labels,
+      windowsTotal: mix.length,
+      weights,
+      identityModel: `${this.identity.manifest.id}@${this.identity.manifest.version}`,
+    });
+    const participantOfSpeaker = new Map(participants.filter((p) => p.voice).map((p) => [p.voice!.speaker, p.id]));
+    const speech: SpeechTurn[] = found.speech
+      .filter((t) => participantOfSpeaker.has(t.speaker))
+      .map((t) => ({ startS: round3(t.startS), endS: round3(t.endS), participant: participantOfSpeaker.get(t.speaker)! }));
+
+    const framesAnalysed = faceTrack?.frameTimes.length ?? 0;
+    const warnings = [...found.warnings, ...peopleWarnings(participants)];
+    const decodedVideoS = framesAnalysed / fps;
+    const videoS = media.durationS - (media.video?.startS ?? 0);
+    if (media.video && framesAnalysed > 0 && decodedVideoS < videoS * 0.9 - 1 / fps)
+      warnings.unshift(`video decoded for ${decodedVideoS.toFixed(1)} s of ${videoS.toFixed(1)} s: the file looks truncated`);
+
+    const described = describe(
+      participants[0],
+      {
+        hasVideo: media.video !== null,
+        hasAudio: media.audio !== null,
+        framesAnalysed,
+        windows: mix.length,
+        voicedWindows: mix.filter((w) => w.voiced).length,
+        anyFace: faces.length > 0,
+        anyVoice: speakers.length > 0,
+        faceLabels: labels,
+        voiceLabels: this.voiceModel.labels,
+      },
+      weights,
+      FUSION_RULE,
+    );
     const models = this.models;
-    const elapsedS = (performance.now() - started) / 1000;
     const summary: AnalysisSummary = {
       session: { id: null, file, durationS: media.durationS },
-      face,
-      voice,
-      fused: { label: fused.label, confidence: fused.confidence, rule: FUSION_RULE, weights },
+      ...described,
+      participants: participants.map(participantOutput),
+      speech,
       models: models.map(({ id, version, sha256 }) => ({ id, version, sha256 })),
       warnings,
-      elapsedS,
+      elapsedS: (performance.now() - started) / 1000,
       note: ESTIMATE_NOTE,
     };
     progress.update('done', 1, undefined, true);
-    return { file, media, mediaSha256, settings: { fps, maxSide, smoothRadius, engineVersion: ENGINE_VERSION }, models, frames, windows, summary };
+    return {
+      file,
+      media,
+      mediaSha256,
+      settings: { fps, maxSide, smoothRadius, engineVersion: ENGINE_VERSION, ...(opts.speakers !== undefined ? { speakers: opts.speakers } : {}) },
+      models,
+      framesAnalysed,
+      participants,
+      speech,
+      summary,
+    };
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.detector.release(), this.faceModel.release(), this.voiceModel.release()]);
+    await Promise.all([this.detector.release(), this.windowDetector.release(), this.identity.release(), this.faceModel.release(), this.voiceModel.release(), this.speakers?.release()]);
   }
 }
 
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/** The per-person models come from the bundled folder when a custom models root lacks them. */
+function peopleRoot(root: string): string {
+  try {
+    resolveModelDir(PEOPLE_MODEL_IDS.faceIdentity, root);
+    resolveModelDir(PEOPLE_MODEL_IDS.faceWindows, root);
+    return root;
+  } catch {
+    return defaultModelsRoot({});
+  }
+}
+
+/** Who speaks when, by default: no diarizer yet (all speech is one voice; see people/speakers.ts). */
+async function defaultSpeakerFinder(_root: string, _threads: number | undefined): Promise<SpeakerFinder | null> {
+  return null;
+}
+
+/** What a reader should know about the participants found. */
+function peopleWarnings(participants: readonly ParticipantResult[]): string[] {
+  const out: string[] = [];
+  for (const p of participants) {
+    if (p.face?.still) out.push(`participant ${p.id}'s face did not move: most likely a picture (a slide, a shared screen), not a person on camera`);
+    else if (p.face?.small) out.push(`participant ${p.id}'s face is small (a self-view thumbnail or someone far away): its expression estimates are less reliable`);
+  }
+  const voiceOnly = participants.filter((p) => p.voice && !p.face);
+  if (voiceOnly.length > 0 && participants.some((p) => p.face))
+    out.push(`${voiceOnly.map((p) => `participant ${p.id}`).join(', ')}: heard but not linked to a face with confidence (voice only)`);
+  return out;
+}

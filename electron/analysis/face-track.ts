@@ -1,14 +1,13 @@
-import type { FaceDetector } from './face/detector.js';
-import { cropFace, DEFAULT_CROP } from './face/crop.js';
-import { inputGeometry } from './face/image-preprocess.js';
 import type { FaceExpressionModel } from './face/expression-model.js';
+import { DEFAULT_CROP } from './face/crop.js';
+import { inputGeometry } from './face/image-preprocess.js';
 import { streamVideoFrames } from './media/decode.js';
 import type { ResolvedFfmpeg } from './media/ffmpeg-path.js';
 import type { VideoStreamInfo } from './media/probe.js';
-import type { RgbImage } from './image.js';
-import type { FrameResult } from './result.js';
-import { smoothProbabilities } from './smoothing.js';
-import { argmax } from './vote.js';
+import type { Box, RgbImage } from './image.js';
+import { PeopleTracker, type PeopleResult } from './people/people-tracker.js';
+import type { FaceFinder } from './face/face-finder.js';
+import type { FaceIdentityModel } from './face/identity-model.js';
 
 const BATCH = 8;
 
@@ -16,70 +15,82 @@ export interface FaceTrackOptions {
   fps: number;
   maxSide: number;
   signal?: AbortSignal;
-  /** Temporal smoothing: centred moving average over ±radius frames with a face (0 = none). */
-  smoothRadius: number;
   /** Called with the media time (s) reached so far. */
   onTime?: (timeS: number) => void;
 }
 
+/** One face in one analysed frame, before it is known whose it is (trackId → participant after `finish`). */
+export interface FaceObservation {
+  frame: number;
+  trackId: number;
+  /** Source-video pixels. */
+  box: Box;
+  score: number;
+  /** Expression probabilities (model label order), unsmoothed. */
+  probs: Float32Array;
+  /** Mouth-region change since the track's previous frame (people/mouth-activity.ts); null on a track's first frame. */
+  mouth: number | null;
+}
+
+export interface FaceTrackResult {
+  /** Time (s, file clock) of every analysed frame, by frame index. */
+  frameTimes: number[];
+  observations: FaceObservation[];
+  people: PeopleResult;
+  /** Decoded frame size (what the face boxes were found in before scaling to source pixels). */
+  decoded: { width: number; height: number } | null;
+}
+
 /**
- * The face track: decode frames at `fps`, find the largest face, crop it as the model was trained,
- * classify in small batches. Memory: one decoded frame plus BATCH small crops.
+ * The face track of a recording: decode frames at `fps`, find EVERY face and follow it (people/people-tracker.ts:
+ * tracks, identity, participants), cut each face's crop as the expression model was trained and classify the crops
+ * in small batches. Memory: one decoded frame plus BATCH crops; per face and frame only its box, probabilities and
+ * mouth activity are kept (no pixels), so memory grows with faces × frames at ~60 bytes each, not with the video.
  */
 export async function runFaceTrack(
   file: string,
   video: VideoStreamInfo,
   ff: ResolvedFfmpeg,
-  detector: FaceDetector,
-  model: FaceExpressionModel,
+  people: { finder: FaceFinder; identity: FaceIdentityModel; expression: FaceExpressionModel },
   opts: FaceTrackOptions,
-): Promise<FrameResult[]> {
-  const results: FrameResult[] = [];
+): Promise<FaceTrackResult> {
+  const model = people.expression;
   const size = inputGeometry(model.manifest);
-  const crop = model.manifest.crop ?? DEFAULT_CROP;
-  const abstainBelow = model.manifest.abstainBelow;
-  let pending: Array<{ result: FrameResult; crop: RgbImage }> = [];
+  const crop = { spec: model.manifest.crop ?? DEFAULT_CROP, width: size.width, height: size.height };
   const displayWidth = Math.abs(video.rotation) % 180 === 90 ? video.height : video.width;
+  people.finder.reset();
+  let tracker: PeopleTracker | null = null;
+  const frameTimes: number[] = [];
+  const observations: FaceObservation[] = [];
+  let pending: Array<{ obs: FaceObservation; crop: RgbImage }> = [];
+  let decoded: FaceTrackResult['decoded'] = null;
 
   const classifyPending = async () => {
     if (pending.length === 0) return;
     const probs = await model.classify(pending.map((p) => p.crop));
-    pending.forEach((p, i) => (p.result.probs = probs[i]));
+    pending.forEach((p, i) => (p.obs.probs = probs[i]));
     pending = [];
   };
 
-  // Frames are scaled to at most maxSide; boxes are reported in source pixels.
   for await (const frame of streamVideoFrames(file, ff, video, { fps: opts.fps, maxSide: opts.maxSide, signal: opts.signal })) {
-    const face = await detector.detectLargest(frame);
-    const toSource = displayWidth / frame.width;
-    const result: FrameResult = {
-      index: frame.index,
-      timeS: frame.timeS,
-      face: face
-        ? {
-            box: { x: face.box.x * toSource, y: face.box.y * toSource, width: face.box.width * toSource, height: face.box.height * toSource },
-            score: face.score,
-          }
-        : null,
-      label: null,
-      confidence: null,
-      probs: null,
-    };
-    results.push(result);
-    if (face) pending.push({ result, crop: cropFace(frame, face.box, crop, size.width, size.height) });
+    // Boxes are reported in source pixels: the tracker scales them by the decoded frame's size.
+    tracker ??= new PeopleTracker(people.finder, people.identity, { toSource: displayWidth / frame.width, crop });
+    decoded ??= { width: frame.width, height: frame.height };
+    frameTimes[frame.index] = frame.timeS;
+    const out = await tracker.push(frame);
+    for (const face of out.faces) {
+      const obs: FaceObservation = { frame: frame.index, trackId: face.trackId, box: face.box, score: face.score, probs: EMPTY, mouth: face.mouthActivity };
+      observations.push(obs);
+      pending.push({ obs, crop: face.crop! });
+    }
     if (pending.length >= BATCH) await classifyPending();
     opts.onTime?.(frame.timeS);
   }
   await classifyPending();
-  // Labels come from the (smoothed) probabilities; a frame below the abstain threshold gets none.
-  const smoothed = smoothProbabilities(results.map((r) => r.probs), opts.smoothRadius);
-  results.forEach((r, i) => {
-    const p = smoothed[i];
-    r.probs = p;
-    if (!p) return;
-    const top = argmax(p);
-    r.confidence = p[top];
-    r.label = p[top] >= abstainBelow ? model.manifest.labels[top] : null;
-  });
-  return results;
+  const result = tracker ? tracker.finish() : { participants: [], participantOfTrack: new Map<number, number>(), embeddings: 0 };
+  // Frames the decoder skipped (none in practice) keep their place: fill their times from the frame rate.
+  for (let i = 0; i < frameTimes.length; i++) frameTimes[i] ??= (frameTimes[i - 1] ?? 0) + 1 / opts.fps;
+  return { frameTimes, observations, people: result, decoded };
 }
+
+const EMPTY = new Float32Array(0);

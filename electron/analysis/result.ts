@@ -2,7 +2,8 @@ import type { Box } from './image.js';
 import type { MediaInfo } from './media/probe.js';
 
 export interface ModelRef {
-  role: 'face-detector' | 'face-expression' | 'voice-emotion';
+  /** face-detector: the whole frame; face-windows: the gallery window scan; face-identity: who is who; voice-activity and speaker-embedding: who speaks when. */
+  role: 'face-detector' | 'face-windows' | 'face-identity' | 'face-expression' | 'voice-emotion' | 'voice-activity' | 'speaker-embedding';
   id: string;
   version: string;
   sha256: string;
@@ -53,12 +54,36 @@ export interface VoiceSummary {
   reason?: string;
 }
 
-/** The `--json` object of `affect analyze`, and what the UI shows as a session's summary. */
+/** One participant as `affect analyze --json` prints it (see ParticipantResult for what is stored). */
+export interface ParticipantOutput {
+  /** 1-based within the session; 1 is the main participant (see participants.ts). */
+  id: number;
+  name: string | null;
+  face: { framesWithFace: number; majority: string | null; distribution: Record<string, number>; box: Box } | null;
+  voice: { speechS: number; majority: string | null; distribution: Record<string, number> } | null;
+  fused: { label: string | null; confidence: number | null } | null;
+}
+
+/** Who speaks when: `participant` is an id from `participants`. */
+export interface SpeechTurn {
+  startS: number;
+  endS: number;
+  participant: number;
+}
+
+/**
+ * The `--json` object of `affect analyze`, and what the UI shows as a session's summary. The top-level `face`,
+ * `voice` and `fused` describe ONE participant: the one marked as the client, else participant 1 (the main one).
+ */
 export interface AnalysisSummary {
   session: { id: number | null; file: string; durationS: number };
   face: FaceSummary;
   voice: VoiceSummary;
   fused: { label: string | null; confidence: number | null; rule: string; weights: { face: number; voice: number } };
+  /** Absent in summaries stored before participants existed (read as one participant). */
+  participants?: ParticipantOutput[];
+  /** Who speaks when; kept in its own table when stored (speech_turns), so absent from stored summaries. */
+  speech?: SpeechTurn[];
   models: Array<{ id: string; version: string; sha256: string }>;
   warnings: string[];
   elapsedS: number;
@@ -71,6 +96,47 @@ export interface AnalysisSettings {
   maxSide: number;
   smoothRadius: number;
   engineVersion: string;
+  /** The number of speakers asked for (`--speakers N`); absent when estimated. */
+  speakers?: number;
+}
+
+/** How a voice was linked to a face (link-voices.ts). */
+export interface VoiceFaceLink {
+  /** 0–1: how sure the link is. */
+  confidence: number;
+  /** 'mouth-speech': the face's mouth moved with this voice's speech; 'one-face-one-voice': the only face and the only voice. */
+  evidence: 'mouth-speech' | 'one-face-one-voice';
+  /** Correlation of mouth activity with speech activity over the frames the face was on screen (null: not measured). */
+  correlation: number | null;
+}
+
+/** One person in a recording: a face, a voice, or both; with their own per-frame and per-window estimates. */
+export interface ParticipantResult {
+  /** 1-based within the session; 1 is the main participant. */
+  id: number;
+  name: string | null;
+  face:
+    | (FaceSummary & {
+        /** Median face box in source-video pixels. */
+        box: Box;
+        firstSeenS: number;
+        lastSeenS: number;
+        /** Mostly a small face (a self-view thumbnail, someone far away). */
+        small: boolean;
+        /** The face hardly changed while on screen: a picture (a slide, a shared screen) rather than a person, most likely. */
+        still: boolean;
+      })
+    | null;
+  voice: (VoiceSummary & { speechS: number; /** The diarizer's speaker index. */ speaker: number; channel: number | null; link: VoiceFaceLink | null }) | null;
+  fused: { label: string | null; confidence: number | null } | null;
+  /** One per analysed frame of the recording while this participant has a face track (face null where not on screen). */
+  frames: FrameResult[];
+  /** The voice windows of this participant's speech. */
+  windows: WindowResult[];
+  /** A 96-px JPEG of the face (null for a voice-only participant). */
+  thumbnail: { mime: 'image/jpeg'; width: number; height: number; data: Uint8Array } | null;
+  /** Mean face-identity descriptor (biometric: stored with the session, erased with it). */
+  embedding: { vector: Float32Array; count: number; model: string } | null;
 }
 
 export interface AnalysisResult {
@@ -79,8 +145,10 @@ export interface AnalysisResult {
   mediaSha256: string;
   settings: AnalysisSettings;
   models: ModelRef[];
-  frames: FrameResult[];
-  windows: WindowResult[];
+  /** Analysed video frames (every participant's frames are among these). */
+  framesAnalysed: number;
+  participants: ParticipantResult[];
+  speech: SpeechTurn[];
   summary: AnalysisSummary;
 }
 

@@ -4,8 +4,9 @@ import { UsageError, writeLine } from './io.js';
 const USAGE = `affect — offline expression estimates for recorded sessions
 
 Usage:
-  affect analyze <file|dir…> [--db <path>] [--fps <n>] [--client <code>] [--shard i/N] [--force] [--json]
+  affect analyze <file|dir…> [--db <path>] [--fps <n>] [--client <code>] [--speakers <n>] [--shard i/N] [--force] [--json]
                  [--face-model <id|dir>] [--voice-model <id|dir>] [--detector <id|dir>]   (see: affect models)
+  affect participants <session-id> [--name <pid>=<name>…] [--unname <pid>…] [--client <pid>|none] [--db <path>] [--json]
   affect merge <db…> --into <db> [--json]
   affect eval face <dir> [--model <id>] [--cropped] [--predictions <out.csv>] [--json]
   affect eval voice <dir> [--model <id>] [--predictions <out.csv>] [--json]
@@ -13,7 +14,8 @@ Usage:
   affect dass estimate --csv <in.csv>
   affect models
   affect agreement (--session <id> | --all) --a <annotator> --b <annotator|model-face|model-voice|model-fused> [--slice 0.1] [--db <path>] [--json]
-  affect export <session-id|client:<code>|all> --format csv|json|eaf|pdf --out <path> [--per frame|window|segment|summary|selfcare] [--db <path>]
+                 (model-face-p2 … for participant 2's estimates; plain model-face is the participant the summary describes)
+  affect export <session-id|client:<code>|all> --format csv|json|eaf|pdf --out <path> [--per frame|window|segment|participant|summary|selfcare] [--db <path>]
   affect import-eaf <file.eaf> --session <id> [--tier <id>…] [--db <path>] [--json]
   affect --help
 
@@ -29,6 +31,7 @@ const COMMANDS: Record<string, () => Promise<CommandRunner>> = {
   export: async () => (await import('./commands/export.js')).runExport,
   'import-eaf': async () => (await import('./commands/export.js')).runImportEaf,
   merge: async () => (await import('./commands/merge.js')).runMerge,
+  participants: async () => (await import('./commands/participants.js')).runParticipants,
 };
 
 /** The usage lines of one command (with their continuation lines), and the closing note. */

@@ -22,6 +22,16 @@ export function formatSummary(s: AnalysisSummary): string {
     `  Models: ${s.models.map((m) => `${m.id}@${m.version} (${m.sha256.slice(0, 12)})`).join(', ')}`,
     `  Time: ${s.elapsedS.toFixed(1)} s (${(s.elapsedS / Math.max(s.session.durationS, 1e-9)).toFixed(2)}× real time)`,
   ];
+  if (s.participants && s.participants.length > 0) {
+    const turns = new Map<number, number>();
+    for (const t of s.speech ?? []) turns.set(t.participant, (turns.get(t.participant) ?? 0) + 1);
+    lines.push(`  Participants: ${s.participants.length} (face, voice and fused above describe the client when one is marked, else participant 1)`);
+    for (const p of s.participants) {
+      const face = p.face ? `face ${p.face.majority ?? '—'} (${p.face.framesWithFace} frames)` : 'no face';
+      const voice = p.voice ? `voice ${p.voice.majority ?? '—'} (${p.voice.speechS.toFixed(1)} s, ${turns.get(p.id) ?? 0} turns)` : 'no voice';
+      lines.push(`    ${p.id}${p.name ? ` "${p.name}"` : ''}: ${face} · ${voice} · fused ${p.fused?.label ?? '—'}`);
+    }
+  } else if (s.participants) lines.push('  Participants: none (no face and no speech found)');
   for (const w of s.warnings) lines.push(`  Warning: ${w}`);
   lines.push(`  ${s.note}`);
   return lines.join('\n');

@@ -2,6 +2,7 @@ import { EMOTION_LABELS } from '../analysis/labels.js';
 import { blobToTimes, readFrameTimes, snapPoints, snapToPoints, timesToBlob, type FrameTimes } from '../analysis/media/frame-times.js';
 import type { ResolvedFfmpeg } from '../analysis/media/ffmpeg-path.js';
 import type { Db } from './db.js';
+import { describedParticipant, listParticipants } from './participants-repo.js';
 import { getFrames, getSession, getSessionModels, getWindows } from './sessions-repo.js';
 
 /**
@@ -13,10 +14,43 @@ import { getFrames, getSession, getSessionModels, getWindows } from './sessions-
 
 export const DEFAULT_SCHEME_NAME = 'affect-8';
 
-/** Annotator names of the model's own estimates (read-only tracks). */
+/**
+ * Annotator names of the model's own estimates (read-only tracks): `model-face`, `model-voice`, `model-fused` are those
+ * of the participant the session's summary describes (the client, else participant 1); `model-face-p2` … those of
+ * participant 2, and so on.
+ */
 export const MODEL_TRACKS = ['model-face', 'model-voice', 'model-fused'] as const;
-export type ModelTrackKind = (typeof MODEL_TRACKS)[number];
-export const isModelTrackKind = (name: string): name is ModelTrackKind => (MODEL_TRACKS as readonly string[]).includes(name);
+export type ModelTrackKind = (typeof MODEL_TRACKS)[number] | `${(typeof MODEL_TRACKS)[number]}-p${number}`;
+const MODEL_TRACK_NAME = /^model-(face|voice|fused)(?:-p([1-9]\d{0,3}))?$/;
+export const isModelTrackKind = (name: string): name is ModelTrackKind => MODEL_TRACK_NAME.test(name);
+
+/** Which estimate a model track name stands for, and whose (null: the participant the summary describes). */
+export function parseModelTrack(name: ModelTrackKind): { kind: 'face' | 'voice' | 'fused'; participant: number | null } {
+  const m = MODEL_TRACK_NAME.exec(name)!;
+  return { kind: m[1] as 'face' | 'voice' | 'fused', participant: m[2] ? Number(m[2]) : null };
+}
+
+/** The session has this model track (its participant exists). */
+export function hasModelTrack(db: Db, sessionId: number, name: string): boolean {
+  if (!isModelTrackKind(name)) return false;
+  const { participant } = parseModelTrack(name);
+  const people = listParticipants(db, sessionId);
+  return participant === null ? true : people.some((p) => p.number === participant);
+}
+
+/**
+ * The model tracks a session has: the three of its one participant (unsuffixed names, as before participants), or,
+ * with several participants, each participant's face (if seen), voice (if heard) and fused tracks.
+ */
+export function modelTrackNames(db: Db, sessionId: number): ModelTrackKind[] {
+  const people = listParticipants(db, sessionId);
+  if (people.length <= 1) return [...MODEL_TRACKS];
+  return people.flatMap((p) => [
+    ...(p.face ? [`model-face-p${p.number}` as const] : []),
+    ...(p.voice ? [`model-voice-p${p.number}` as const] : []),
+    `model-fused-p${p.number}` as const,
+  ]);
+}
 
 export interface LabelScheme {
   id: number;
@@ -471,23 +505,27 @@ function windowSpans(windows: ReadonlyArray<{ startS: number; endS: number }>): 
 }
 
 /**
- * The model's estimates of a stored session as segments: `model-face` (each analysed frame holds until
+ * One participant's model estimates as segments (see MODEL_TRACKS for the names): `model-face` (each analysed frame holds until
  * the next), `model-voice` (each window owns the time nearest its centre), `model-fused` (at each frame
  * time, the weighted mean of face and covering voice-window probabilities, the rule of the summary and
  * the review timeline). Frames/windows without a label (no face, unvoiced, abstained) are gaps.
  */
-export function modelSpans(db: Db, sessionId: number, kind: ModelTrackKind): Span[] {
+export function modelSpans(db: Db, sessionId: number, name: ModelTrackKind): Span[] {
   const session = getSession(db, sessionId);
   if (!session) throw new AnnotationError(`no session with id ${sessionId}`);
-  const frames = getFrames(db, sessionId);
-  const windows = getWindows(db, sessionId);
+  const { kind, participant: given } = parseModelTrack(name);
+  const participant = given ?? describedParticipant(db, sessionId);
+  if (participant === null) return [];
+  if (given !== null && !listParticipants(db, sessionId).some((p) => p.number === given)) throw new AnnotationError(`session ${sessionId} has no participant ${given}`);
+  const frames = getFrames(db, sessionId, participant);
+  const windows = getWindows(db, sessionId, participant);
   const endS = session.durationS;
-  if (kind === 'model-face') {
+  if (kind === 'face') {
     const spans = holdSpans(frames.map((f) => f.timeS), endS);
     return mergeRuns(frames.map((f, i) => ({ start: spans[i][0], end: spans[i][1], label: f.label })));
   }
   const wSpans = windowSpans(windows);
-  if (kind === 'model-voice') return mergeRuns(windows.map((w, i) => ({ start: wSpans[i][0], end: wSpans[i][1], label: w.label })));
+  if (kind === 'voice') return mergeRuns(windows.map((w, i) => ({ start: wSpans[i][0], end: wSpans[i][1], label: w.label })));
   const models = getSessionModels(db, sessionId);
   const faceLabels = models.find((m) => m.role === 'face-expression')?.labels ?? [];
   const voiceLabels = models.find((m) => m.role === 'voice-emotion')?.labels ?? [];

@@ -10,6 +10,7 @@ export interface MergeReport {
   dassAdded: number;
   tracksAdded: number;
   selfCareRunsAdded: number;
+  participantsAdded: number;
 }
 
 const columns = (db: Db, table: string, schema = 'main') =>
@@ -17,8 +18,9 @@ const columns = (db: Db, table: string, schema = 'main') =>
 
 /**
  * Merge one database (e.g. a shard of a batch run) into `target`, in one transaction: clients by code,
- * models by (id, version, sha256), and every session whose recording (content hash), fps and models
- * are not already in the target, with its media, frame timestamps, frames and windows; annotation
+ * models by (id, version, sha256), and every session whose recording (content hash), fps, speakers asked for and
+ * models are not already in the target, with its media, frame timestamps, participants (names, client mark,
+ * thumbnails, face descriptors and the faces named for its client), speech turns, frames and windows; annotation
  * tracks by (session, annotator) with their segments; DASS-21 administrations by (client, date,
  * answers). Merging the same source twice adds nothing.
  */
@@ -28,7 +30,7 @@ export function mergeDatabase(target: Db, sourcePath: string): MergeReport {
   target.prepare('ATTACH DATABASE ? AS src').run(sourcePath);
   try {
     return target.transaction(() => {
-      const report: MergeReport = { source: sourcePath, sessionsAdded: 0, sessionsSkipped: 0, clientsAdded: 0, dassAdded: 0, tracksAdded: 0, selfCareRunsAdded: 0 };
+      const report: MergeReport = { source: sourcePath, sessionsAdded: 0, sessionsSkipped: 0, clientsAdded: 0, dassAdded: 0, tracksAdded: 0, selfCareRunsAdded: 0, participantsAdded: 0 };
       report.clientsAdded = target
         .prepare('INSERT INTO main.clients (code, display_name, created_at, archived_at) SELECT code, display_name, created_at, archived_at FROM src.clients WHERE true ON CONFLICT (code) DO NOTHING')
         .run().changes;
@@ -47,8 +49,8 @@ export function mergeDatabase(target: Db, sourcePath: string): MergeReport {
         const modelShas = (
           target.prepare('SELECT m.sha256 FROM src.session_models sm JOIN src.models m ON m.id = sm.model_id WHERE sm.session_id = ?').all(s.id) as Array<{ sha256: string }>
         ).map((r) => r.sha256);
-        const fps = (JSON.parse(s.settings) as { fps: number }).fps;
-        const existing = findAnalysedSession(target, s.media_sha256, fps, modelShas);
+        const { fps, speakers } = JSON.parse(s.settings) as { fps: number; speakers?: number };
+        const existing = findAnalysedSession(target, s.media_sha256, fps, modelShas, speakers);
         if (existing !== null) {
           sessionMap.set(s.id, existing);
           report.sessionsSkipped++;
@@ -74,6 +76,22 @@ export function mergeDatabase(target: Db, sourcePath: string): MergeReport {
              JOIN main.models mm ON mm.model_id = sm2.model_id AND mm.version = sm2.version AND mm.sha256 = sm2.sha256 WHERE sm.session_id = ?`,
           )
           .run(sessionId, s.id);
+        // Participants first: frames, windows and speech turns reference them by (session, number).
+        const participantCols = columns(target, 'participants').filter((c) => c !== 'id' && c !== 'session_id');
+        target
+          .prepare(`INSERT INTO main.participants (session_id, ${participantCols.join(', ')}) SELECT ?, ${participantCols.join(', ')} FROM src.participants WHERE session_id = ? ORDER BY number`)
+          .run(sessionId, s.id);
+        target.prepare('INSERT INTO main.speech_turns (session_id, participant, start_s, end_s) SELECT ?, participant, start_s, end_s FROM src.speech_turns WHERE session_id = ?').run(sessionId, s.id);
+        // Faces named in the session stay with its client (matched by code) in the target.
+        target
+          .prepare(
+            `INSERT INTO main.client_faces (client_id, participant_id, name, is_client, embedding, embedding_model, embedding_count, created_at)
+             SELECT ?, mp.id, cf.name, cf.is_client, cf.embedding, cf.embedding_model, cf.embedding_count, cf.created_at
+             FROM src.client_faces cf JOIN src.participants sp ON sp.id = cf.participant_id
+             JOIN main.participants mp ON mp.session_id = ? AND mp.number = sp.number
+             WHERE sp.session_id = ? AND ? IS NOT NULL`,
+          )
+          .run(clientMap(s.client_id), sessionId, s.id, clientMap(s.client_id));
         const frameCols = columns(target, 'frame_results').filter((c) => c !== 'session_id');
         target.prepare(`INSERT INTO main.frame_results (session_id, ${frameCols.join(', ')}) SELECT ?, ${frameCols.join(', ')} FROM src.frame_results WHERE session_id = ?`).run(sessionId, s.id);
         const windowCols = columns(target, 'window_results').filter((c) => c !== 'session_id');
@@ -83,6 +101,7 @@ export function mergeDatabase(target: Db, sourcePath: string): MergeReport {
           .run(mediaId, s.media_id);
         sessionMap.set(s.id, sessionId);
         report.sessionsAdded++;
+        report.participantsAdded += (target.prepare('SELECT COUNT(*) AS n FROM main.participants WHERE session_id = ?').get(sessionId) as { n: number }).n;
       }
 
       // Annotation tracks (with their segments) follow their session, unless the target session already has a

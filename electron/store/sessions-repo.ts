@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { AnalysisResult, AnalysisSummary, FrameResult, ModelRef, WindowResult } from '../analysis/result.js';
 import type { Db } from './db.js';
 import { blobToProbs, probsToBlob } from './blob.js';
+import { insertParticipants } from './participants-repo.js';
 
 export interface SaveOptions {
   clientId?: number | null;
@@ -22,7 +23,8 @@ function upsertModel(db: Db, m: ModelRef): number {
 }
 
 /**
- * Store a finished analysis in ONE transaction: media, models, session, every frame and window.
+ * Store a finished analysis in ONE transaction: media, models, session, participants (with their thumbnails and face
+ * descriptors), speech turns, every participant's frames and windows.
  * Either all of it is there afterwards or none of it (a crash or error rolls everything back).
  * The recording's path is stored absolute, so the review finds it whatever folder the analysis ran from.
  */
@@ -70,26 +72,32 @@ export function saveAnalysis(db: Db, result: AnalysisResult, opts: SaveOptions =
     );
     const linkModel = db.prepare('INSERT INTO session_models (session_id, model_id, role) VALUES (?, ?, ?)');
     for (const model of result.models) linkModel.run(sessionId, upsertModel(db, model), model.role);
+    insertParticipants(db, sessionId, result.participants, result.speech);
     const frame = db.prepare(
-      'INSERT INTO frame_results (session_id, frame_index, time_s, face_found, box, face_score, label, confidence, probs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO frame_results (session_id, participant, frame_index, time_s, face_found, box, face_score, label, confidence, probs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    for (const f of result.frames)
-      frame.run(
-        sessionId,
-        f.index,
-        f.timeS,
-        f.face ? 1 : 0,
-        f.face ? JSON.stringify([f.face.box.x, f.face.box.y, f.face.box.width, f.face.box.height].map((v) => Math.round(v * 10) / 10)) : null,
-        f.face?.score ?? null,
-        f.label,
-        f.confidence,
-        probsToBlob(f.probs),
-      );
     const win = db.prepare(
-      'INSERT INTO window_results (session_id, window_index, start_s, end_s, voiced, label, confidence, probs) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO window_results (session_id, participant, window_index, start_s, end_s, voiced, label, confidence, probs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    for (const w of result.windows) win.run(sessionId, w.index, w.startS, w.endS, w.voiced ? 1 : 0, w.label, w.confidence, probsToBlob(w.probs));
-    const summary: AnalysisSummary = { ...result.summary, session: { ...result.summary.session, id: sessionId, file } };
+    for (const p of result.participants) {
+      for (const f of p.frames)
+        frame.run(
+          sessionId,
+          p.id,
+          f.index,
+          f.timeS,
+          f.face ? 1 : 0,
+          f.face ? JSON.stringify([f.face.box.x, f.face.box.y, f.face.box.width, f.face.box.height].map((v) => Math.round(v * 10) / 10)) : null,
+          f.face?.score ?? null,
+          f.label,
+          f.confidence,
+          probsToBlob(f.probs),
+        );
+      for (const w of p.windows) win.run(sessionId, p.id, w.index, w.startS, w.endS, w.voiced ? 1 : 0, w.label, w.confidence, probsToBlob(w.probs));
+    }
+    // Participants and speech turns live in their own tables (names change after analysis): not in the stored summary.
+    const { participants: _p, speech: _s, ...stored } = result.summary;
+    const summary: AnalysisSummary = { ...stored, session: { ...result.summary.session, id: sessionId, file } };
     db.prepare('UPDATE sessions SET summary = ? WHERE id = ?').run(JSON.stringify(summary), sessionId);
     return sessionId;
   })();
@@ -131,13 +139,18 @@ export function getSession(db: Db, id: number): SessionListItem | undefined {
   return row && toItem(row);
 }
 
-export function getFrames(db: Db, sessionId: number): FrameResult[] {
+/** A participant's frames (every analysed frame while it has a face track), or every participant's when none is given. */
+export function getFrames(db: Db, sessionId: number, participant?: number): Array<FrameResult & { participant: number }> {
   const rows = db
-    .prepare('SELECT frame_index, time_s, face_found, box, face_score, label, confidence, probs FROM frame_results WHERE session_id = ? ORDER BY frame_index')
-    .all(sessionId) as Array<{ frame_index: number; time_s: number; face_found: number; box: string | null; face_score: number | null; label: string | null; confidence: number | null; probs: Buffer | null }>;
+    .prepare(
+      `SELECT participant, frame_index, time_s, face_found, box, face_score, label, confidence, probs FROM frame_results
+       WHERE session_id = ? AND (? IS NULL OR participant = ?) ORDER BY participant, frame_index`,
+    )
+    .all(sessionId, participant ?? null, participant ?? null) as Array<{ participant: number; frame_index: number; time_s: number; face_found: number; box: string | null; face_score: number | null; label: string | null; confidence: number | null; probs: Buffer | null }>;
   return rows.map((r) => {
     const box = r.box ? (JSON.parse(r.box) as number[]) : null;
     return {
+      participant: r.participant,
       index: r.frame_index,
       timeS: r.time_s,
       face: box ? { box: { x: box[0], y: box[1], width: box[2], height: box[3] }, score: r.face_score ?? 0 } : null,
@@ -148,11 +161,16 @@ export function getFrames(db: Db, sessionId: number): FrameResult[] {
   });
 }
 
-export function getWindows(db: Db, sessionId: number): WindowResult[] {
+/** A participant's voice windows, or every participant's when none is given. */
+export function getWindows(db: Db, sessionId: number, participant?: number): Array<WindowResult & { participant: number }> {
   const rows = db
-    .prepare('SELECT window_index, start_s, end_s, voiced, label, confidence, probs FROM window_results WHERE session_id = ? ORDER BY window_index')
-    .all(sessionId) as Array<{ window_index: number; start_s: number; end_s: number; voiced: number; label: string | null; confidence: number | null; probs: Buffer | null }>;
+    .prepare(
+      `SELECT participant, window_index, start_s, end_s, voiced, label, confidence, probs FROM window_results
+       WHERE session_id = ? AND (? IS NULL OR participant = ?) ORDER BY participant, window_index`,
+    )
+    .all(sessionId, participant ?? null, participant ?? null) as Array<{ participant: number; window_index: number; start_s: number; end_s: number; voiced: number; label: string | null; confidence: number | null; probs: Buffer | null }>;
   return rows.map((r) => ({
+    participant: r.participant,
     index: r.window_index,
     startS: r.start_s,
     endS: r.end_s,
@@ -199,17 +217,17 @@ export function deleteSession(db: Db, id: number): void {
 }
 
 /**
- * The session already stored for this exact recording (content hash), frame rate and set of models,
- * if any: a batch run that is started again skips it.
+ * The session already stored for this exact recording (content hash), frame rate, number of speakers asked for (none:
+ * estimated) and set of models, if any: a batch run that is started again skips it.
  */
-export function findAnalysedSession(db: Db, mediaSha256: string, fps: number, modelSha256s: readonly string[]): number | null {
+export function findAnalysedSession(db: Db, mediaSha256: string, fps: number, modelSha256s: readonly string[], speakers?: number): number | null {
   const want = [...modelSha256s].sort().join(',');
   const rows = db
     .prepare(
       `SELECT s.id, (SELECT group_concat(sha256, ',') FROM (SELECT m2.sha256 FROM session_models sm JOIN models m2 ON m2.id = sm.model_id WHERE sm.session_id = s.id ORDER BY m2.sha256)) AS shas
        FROM sessions s JOIN media m ON m.id = s.media_id
-       WHERE m.sha256 = ? AND json_extract(s.settings, '$.fps') = ? ORDER BY s.id`,
+       WHERE m.sha256 = ? AND json_extract(s.settings, '$.fps') = ? AND json_extract(s.settings, '$.speakers') IS ? ORDER BY s.id`,
     )
-    .all(mediaSha256, fps) as Array<{ id: number; shas: string }>;
+    .all(mediaSha256, fps, speakers ?? null) as Array<{ id: number; shas: string }>;
   return rows.find((r) => r.shas === want)?.id ?? null;
 }

@@ -26,30 +26,46 @@ export async function storeHourLongSession(db: Db, dir: string, engine: Analysis
   const [clipInfo, media] = [await probeMedia(clip, ff), await probeMedia(file, ff)];
   const one = await engine.analyze(clip, { fps: 2 });
   const loop = clipInfo.durationS;
-  const frames: FrameResult[] = [];
-  const windows: WindowResult[] = [];
-  for (let k = 0; k * loop < media.durationS; k++) {
-    for (const f of one.frames) if (f.timeS + k * loop < media.durationS) frames.push({ ...f, index: frames.length, timeS: f.timeS + k * loop });
-    for (const w of one.windows) if (w.endS + k * loop <= media.durationS + 1e-6) windows.push({ ...w, index: windows.length, startS: w.startS + k * loop, endS: w.endS + k * loop });
-  }
   const faceLabels = one.models.find((m) => m.role === 'face-expression')!.labels;
   const voiceLabels = one.models.find((m) => m.role === 'voice-emotion')!.labels;
-  const faceAgg = aggregateTrack(faceLabels, frames);
-  const voiceAgg = aggregateTrack(voiceLabels, windows);
+  // Each participant's frames and windows repeated at each loop's offset; its summaries recomputed over the hour.
+  const participants = one.participants.map((p) => {
+    const frames: FrameResult[] = [];
+    const windows: WindowResult[] = [];
+    for (let k = 0; k * loop < media.durationS; k++) {
+      for (const f of p.frames) if (f.timeS + k * loop < media.durationS) frames.push({ ...f, index: frames.length, timeS: f.timeS + k * loop });
+      for (const w of p.windows) if (w.endS + k * loop <= media.durationS + 1e-6) windows.push({ ...w, index: windows.length, startS: w.startS + k * loop, endS: w.endS + k * loop });
+    }
+    const faceAgg = aggregateTrack(faceLabels, frames);
+    const voiceAgg = aggregateTrack(voiceLabels, windows);
+    return {
+      ...p,
+      frames,
+      windows,
+      face: p.face && { ...p.face, framesAnalysed: frames.length, framesWithFace: frames.filter((f) => f.face).length, framesAbstained: frames.filter((f) => f.face && !f.label).length, majority: faceAgg.majority, distribution: faceAgg.distribution, meanProbs: faceAgg.meanProbs, lastSeenS: frames.filter((f) => f.face).pop()?.timeS ?? p.face.lastSeenS },
+      voice: p.voice && { ...p.voice, windows: windows.length, voicedWindows: windows.filter((w) => w.voiced).length, majority: voiceAgg.majority, distribution: voiceAgg.distribution, meanProbs: voiceAgg.meanProbs, speechS: p.voice.speechS * Math.floor(media.durationS / loop) },
+    };
+  });
+  const main = participants[0];
   const result: AnalysisResult = {
     ...one,
     file,
     media,
     mediaSha256: await hashFile(file),
-    frames,
-    windows,
+    framesAnalysed: main?.frames.length ?? 0,
+    participants,
+    speech: [],
     summary: {
       ...one.summary,
       session: { id: null, file, durationS: media.durationS },
-      face: { ...one.summary.face, framesAnalysed: frames.length, framesWithFace: frames.filter((f) => f.face).length, framesAbstained: frames.filter((f) => f.face && !f.label).length, majority: faceAgg.majority, distribution: faceAgg.distribution, meanProbs: faceAgg.meanProbs },
-      voice: { ...one.summary.voice, windows: windows.length, voicedWindows: windows.filter((w) => w.voiced).length, majority: voiceAgg.majority, distribution: voiceAgg.distribution, meanProbs: voiceAgg.meanProbs },
+      face: main?.face ? { ...one.summary.face, ...pick(main.face, ['framesAnalysed', 'framesWithFace', 'framesAbstained', 'majority', 'distribution', 'meanProbs']) } : one.summary.face,
+      voice: main?.voice ? { ...one.summary.voice, ...pick(main.voice, ['windows', 'voicedWindows', 'majority', 'distribution', 'meanProbs']) } : one.summary.voice,
       warnings: [],
     },
   };
   return { id: saveAnalysis(db, result, opts), file };
+}
+
+function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((k) => [k, o[k]])) as Pick<T, K>;
 }

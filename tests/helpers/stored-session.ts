@@ -4,7 +4,7 @@ import { EMOTION_LABELS } from '../../electron/analysis/labels.js';
 import { resolveFfmpeg } from '../../electron/analysis/media/ffmpeg-path.js';
 import { hashFile } from '../../electron/analysis/media/media-hash.js';
 import { probeMedia } from '../../electron/analysis/media/probe.js';
-import { ESTIMATE_NOTE, type AnalysisResult, type FrameResult, type WindowResult } from '../../electron/analysis/result.js';
+import { ESTIMATE_NOTE, type AnalysisResult, type FrameResult, type ParticipantResult, type WindowResult } from '../../electron/analysis/result.js';
 import type { Db } from '../../electron/store/db.js';
 import { saveAnalysis, type SaveOptions } from '../../electron/store/sessions-repo.js';
 import { REPO_ROOT } from './paths.js';
@@ -66,6 +66,24 @@ export async function storeScriptedSession(
   };
   const face = count(frames.map((f) => f.label));
   const voice = count(windows.map((w) => w.label));
+  const faceSummary = { framesAnalysed: frames.length, framesWithFace: frames.filter((f) => f.face).length, framesAbstained: 0, majority: face.majority, distribution: face.d };
+  const voiceSummary = { windows: windows.length, voicedWindows: windows.filter((w) => w.voiced).length, majority: voice.majority, distribution: voice.d };
+  const fused = { label: face.majority ?? voice.majority, confidence: 0.5 };
+  // One participant, face and voice (as a one-person recording is analysed).
+  const participant: ParticipantResult = {
+    id: 1,
+    name: null,
+    face: faceSummary.framesWithFace
+      ? { ...faceSummary, box: { x: 10, y: 20, width: 100, height: 120 }, firstSeenS: frames.find((f) => f.face)!.timeS, lastSeenS: frames.filter((f) => f.face).pop()!.timeS, small: false, still: false }
+      : null,
+    voice: voiceSummary.voicedWindows ? { ...voiceSummary, speechS: windows.filter((w) => w.voiced).length, speaker: 0, channel: null, link: { confidence: 1, evidence: 'one-face-one-voice', correlation: null } } : null,
+    fused,
+    frames: faceSummary.framesWithFace ? frames : [],
+    windows: voiceSummary.voicedWindows ? windows : [],
+    thumbnail: null,
+    embedding: null,
+  };
+  const participants = participant.face || participant.voice ? [participant] : [];
   const result: AnalysisResult = {
     file,
     media,
@@ -75,13 +93,14 @@ export async function storeScriptedSession(
       { role: 'face-expression', id: 'scripted-face', version: '0.0.0-test', sha256: '0'.repeat(64), task: 'face-expression', labels: [...FIXTURE_FACE_LABELS] },
       { role: 'voice-emotion', id: 'scripted-voice', version: '0.0.0-test', sha256: '1'.repeat(64), task: 'voice-emotion', labels: [...EMOTION_LABELS] },
     ],
-    frames,
-    windows,
+    framesAnalysed: frames.length,
+    participants,
+    speech: [],
     summary: {
       session: { id: null, file, durationS: media.durationS },
-      face: { framesAnalysed: frames.length, framesWithFace: frames.filter((f) => f.face).length, framesAbstained: 0, majority: face.majority, distribution: face.d },
-      voice: { windows: windows.length, voicedWindows: windows.filter((w) => w.voiced).length, majority: voice.majority, distribution: voice.d },
-      fused: { label: face.majority ?? voice.majority, confidence: 0.5, rule: 'scripted test fixture', weights: { face: 0.6, voice: 0.4 } },
+      face: faceSummary,
+      voice: voiceSummary,
+      fused: { ...fused, rule: 'scripted test fixture', weights: { face: 0.6, voice: 0.4 } },
       models: [
         { id: 'scripted-face', version: '0.0.0-test', sha256: '0'.repeat(64) },
         { id: 'scripted-voice', version: '0.0.0-test', sha256: '1'.repeat(64) },

@@ -20,6 +20,12 @@ export const DEFAULT_MODEL_IDS = {
 
 export type ModelRole = keyof typeof DEFAULT_MODEL_IDS;
 
+/** The models of per-person analysis (not chosen in Settings): the gallery window detector and the identity model. */
+export const PEOPLE_MODEL_IDS = {
+  faceWindows: 'blazeface-back-256',
+  faceIdentity: 'face-identity-dlib',
+} as const;
+
 /**
  * Resolve a model reference to its folder: an existing folder path is used as it is; otherwise the
  * reference is an id under `modelsRoot`.

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { compareTracks, DEFAULT_SLICE_S, formatMatrix, poolAgreements, type Agreement } from '../../analysis/agreement.js';
 import { ESTIMATE_NOTE } from '../../analysis/result.js';
-import { findTrack, isModelTrackKind, spansFor } from '../../store/annotations-repo.js';
+import { findTrack, hasModelTrack, isModelTrackKind, spansFor } from '../../store/annotations-repo.js';
 import { openDatabase } from '../../store/db.js';
 import { defaultDatabasePath } from '../../store/default-paths.js';
 import { getSession, listSessions } from '../../store/sessions-repo.js';
@@ -15,7 +15,7 @@ function describe(r: Agreement): string {
 }
 
 /**
- * affect agreement --db <path> (--session <id> | --all) --a <annotator> --b <annotator|model-face|model-voice|model-fused> [--slice 0.1] [--json]
+ * affect agreement --db <path> (--session <id> | --all) --a <annotator> --b <annotator|model-face|model-voice|model-fused|model-face-p2…> [--slice 0.1] [--json]
  * Cohen's kappa, percent agreement and the confusion matrix over time slices both tracks label.
  */
 export async function runAgreement(argv: string[], io: CliIO): Promise<number> {
@@ -40,7 +40,7 @@ export async function runAgreement(argv: string[], io: CliIO): Promise<number> {
   }
   const db = openDatabase(dbPath);
   try {
-    const has = (id: number, who: string) => isModelTrackKind(who) || findTrack(db, id, who) !== undefined;
+    const has = (id: number, who: string) => hasModelTrack(db, id, who) || findTrack(db, id, who) !== undefined;
     let ids: number[];
     if (values.session !== undefined) {
       const id = Number(values.session);

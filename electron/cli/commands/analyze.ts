@@ -7,6 +7,7 @@ import { checkInputFile } from '../../analysis/media/probe.js';
 import { ensureClient } from '../../store/clients-repo.js';
 import { openDatabase } from '../../store/db.js';
 import { defaultDatabasePath } from '../../store/default-paths.js';
+import { summaryWithPeople } from '../../store/participants-repo.js';
 import { findAnalysedSession, getSession, saveAnalysis } from '../../store/sessions-repo.js';
 import { formatSummary } from '../format-summary.js';
 import { parseCommandArgs, UsageError, writeLine, type CliIO } from '../io.js';
@@ -15,7 +16,7 @@ import { progressPrinter } from '../progress-line.js';
 import { parseShard, shardOf } from '../shard.js';
 
 /**
- * affect analyze <file|dir|…> [--db <path>] [--fps <n>] [--client <code>] [--json] [--threads <n>]
+ * affect analyze <file|dir|…> [--db <path>] [--fps <n>] [--client <code>] [--speakers <n>] [--json] [--threads <n>]
  *                [--shard i/N] [--force] [--no-store] [--face-model <id|dir>] [--voice-model <id|dir>] [--detector <id|dir>]
  * Each file is analysed, then stored in one transaction (with its absolute path). A file already stored with the same
  * content, fps and models is skipped (so a batch started again resumes where it stopped) unless --force; its stored
@@ -27,6 +28,7 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
     db: { type: 'string' },
     fps: { type: 'string' },
     client: { type: 'string' },
+    speakers: { type: 'string' },
     json: { type: 'boolean', default: false },
     threads: { type: 'string' },
     shard: { type: 'string' },
@@ -39,6 +41,8 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
   if (positionals.length === 0) throw new UsageError('analyze needs at least one file or directory');
   const fps = values.fps === undefined ? 2 : Number(values.fps);
   if (!(fps > 0 && fps <= 60)) throw new UsageError(`--fps must be a number in (0, 60], got "${values.fps}"`);
+  const speakers = values.speakers === undefined ? undefined : Number(values.speakers);
+  if (speakers !== undefined && !(Number.isInteger(speakers) && speakers >= 1 && speakers <= 31)) throw new UsageError(`--speakers must be a whole number from 1 to 31, got "${values.speakers}"`);
   const threads = values.threads === undefined ? undefined : Number(values.threads);
   if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) throw new UsageError(`--threads must be a positive integer`);
   let shard;
@@ -83,16 +87,17 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
       try {
         checkInputFile(file);
         const mediaSha256 = await hashFile(file, io.signal);
-        const existing = db && !values.force ? findAnalysedSession(db, mediaSha256, fps, modelShas) : null;
+        const existing = db && !values.force ? findAnalysedSession(db, mediaSha256, fps, modelShas, speakers) : null;
         if (existing !== null) {
           skipped++;
           writeLine(io.stderr, `${label}: already analysed as session ${existing} (same content, fps and models); not analysed again — the stored summary follows; use --force to analyse again`);
-          const stored = getSession(db!, existing)!.summary;
+          const stored = summaryWithPeople(db!, existing, getSession(db!, existing)!.summary);
           writeLine(io.stdout, values.json ? JSON.stringify(stored) : formatSummary(stored));
           continue;
         }
         const result = await engine.analyze(file, {
           fps,
+          speakers,
           mediaSha256,
           signal: io.signal,
           onProgress: (p) => {

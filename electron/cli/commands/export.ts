@@ -25,7 +25,7 @@ function openExisting(dbPath: string, io: CliIO, command: string) {
 }
 
 /**
- * affect export <session-id|client:<code>|all> --format csv|json|eaf|pdf --out <path> [--per frame|window|segment|summary|selfcare] [--db <path>]
+ * affect export <session-id|client:<code>|all> --format csv|json|eaf|pdf --out <path> [--per frame|window|segment|participant|summary|selfcare] [--db <path>]
  * csv/json: one file with a session_id column (default --per summary). eaf/pdf: one file per session;
  * with several sessions --out is a folder (created), files named session-<id>.<format>.
  * --per selfcare (csv/json, client:<code> or all): the clients' self-care exercise runs, one row per run.

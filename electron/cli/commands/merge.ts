@@ -26,7 +26,7 @@ export async function runMerge(argv: string[], io: CliIO): Promise<number> {
       try {
         const r = mergeDatabase(target, source);
         reports.push(r);
-        if (!values.json) writeLine(io.stderr, `${source}: ${r.sessionsAdded} sessions added, ${r.sessionsSkipped} already there, ${r.clientsAdded} clients, ${r.dassAdded} DASS-21 administrations and ${r.selfCareRunsAdded} self-care runs added`);
+        if (!values.json) writeLine(io.stderr, `${source}: ${r.sessionsAdded} sessions (${r.participantsAdded} participants) added, ${r.sessionsSkipped} already there, ${r.clientsAdded} clients, ${r.dassAdded} DASS-21 administrations and ${r.selfCareRunsAdded} self-care runs added`);
       } catch (err) {
         failures++;
         writeLine(io.stderr, `affect: ${source}: ${(err as Error).message}; nothing from it was merged`);
