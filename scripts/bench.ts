@@ -6,6 +6,7 @@
  *  3. Face detector: ms per frame.  4. Voice stage: real-time factor on 60 s of speech.
  *  5. `affect merge` of 100 shard databases (each one analysed session of the sample, made distinct).
  *  6. People: faces in call layouts (1×1, 2×1, 3×3, speaker view at 720p) and per-person tracking (scripts/lib/people-bench.ts).
+ *  7. Call: a two-person gallery call of N minutes at 720p, end to end (scripts/lib/call-bench.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -28,6 +29,7 @@ import Database from 'better-sqlite3';
 import { openDatabase } from '../electron/store/db.js';
 import { mergeDatabase } from '../electron/store/merge.js';
 import { saveAnalysis } from '../electron/store/sessions-repo.js';
+import { benchCall } from './lib/call-bench.js';
 import { benchPeople } from './lib/people-bench.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -157,5 +159,7 @@ if (!skip.has('merge')) {
   into.close();
   console.log(`merge: 100 shard databases (${n} sessions, ${frames} frames) merged in ${s.toFixed(2)} s (${((s / 100) * 1000).toFixed(0)} ms per shard)`);
 }
+
+if (!skip.has('call')) await benchCall(process.env.AFFECT_SHARED_DATASETS ?? path.resolve(ROOT, '../shared/datasets'), path.join(ROOT, '.cache', 'bench'), minutes);
 
 if (!skip.has('people')) await benchPeople(ff, process.env.AFFECT_SHARED_DATASETS ?? path.resolve(ROOT, '../shared/datasets'));

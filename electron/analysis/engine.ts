@@ -272,6 +272,11 @@ async function defaultSpeakerFinder(_root: string, _threads: number | undefined)
   return null;
 }
 
+/** Whether the engine tells speakers apart by default (the diarization models are installed). */
+export function diarizationInstalled(_root = defaultModelsRoot()): boolean {
+  return false;
+}
+
 /** What a reader should know about the participants found. */
 function peopleWarnings(participants: readonly ParticipantResult[]): string[] {
   const out: string[] = [];

@@ -8,6 +8,7 @@ import type { Box, RgbImage } from './image.js';
 import { PeopleTracker, type PeopleResult } from './people/people-tracker.js';
 import type { FaceFinder } from './face/face-finder.js';
 import type { FaceIdentityModel } from './face/identity-model.js';
+import { StillnessMeter } from './people/stillness.js';
 
 const BATCH = 8;
 
@@ -30,6 +31,8 @@ export interface FaceObservation {
   probs: Float32Array;
   /** Mouth-region change since the track's previous frame (people/mouth-activity.ts); null on a track's first frame. */
   mouth: number | null;
+  /** Pixel change of the face's region since the track's previous frame, grey levels (people/stillness.ts); null on its first frame. */
+  motion: number | null;
 }
 
 export interface FaceTrackResult {
@@ -64,6 +67,7 @@ export async function runFaceTrack(
   const observations: FaceObservation[] = [];
   let pending: Array<{ obs: FaceObservation; crop: RgbImage }> = [];
   let decoded: FaceTrackResult['decoded'] = null;
+  const stillness = new StillnessMeter();
 
   const classifyPending = async () => {
     if (pending.length === 0) return;
@@ -78,11 +82,15 @@ export async function runFaceTrack(
     decoded ??= { width: frame.width, height: frame.height };
     frameTimes[frame.index] = frame.timeS;
     const out = await tracker.push(frame);
+    const toFrame = frame.width / displayWidth;
     for (const face of out.faces) {
-      const obs: FaceObservation = { frame: frame.index, trackId: face.trackId, box: face.box, score: face.score, probs: EMPTY, mouth: face.mouthActivity };
+      const inFrame = { x: face.box.x * toFrame, y: face.box.y * toFrame, width: face.box.width * toFrame, height: face.box.height * toFrame };
+      const motion = stillness.measure(frame, frame.index, face.trackId, inFrame);
+      const obs: FaceObservation = { frame: frame.index, trackId: face.trackId, box: face.box, score: face.score, probs: EMPTY, mouth: face.mouthActivity, motion };
       observations.push(obs);
       pending.push({ obs, crop: face.crop! });
     }
+    stillness.prune(frame.index);
     if (pending.length >= BATCH) await classifyPending();
     opts.onTime?.(frame.timeS);
   }

@@ -18,6 +18,8 @@ import { reviewHandlers } from './review-handlers.js';
 import { PlaybackCopies, playbackHandlers } from './playback-copies.js';
 import { exportHandlers } from './export-handlers.js';
 import { clientModeHandlers, selfcareHandlers } from './selfcare-handlers.js';
+import { participantHandlers } from './participant-handlers.js';
+import { syncSessionFaces } from '../store/participants-repo.js';
 
 export const APP_VERSION = '0.1.0';
 
@@ -163,6 +165,7 @@ export class AffectService {
       'sessions.assign': (i) => {
         if (i.clientId !== null) this.client(i.clientId);
         if (db.prepare('UPDATE sessions SET client_id = ? WHERE id = ?').run(i.clientId, i.id).changes !== 1) throw new ApiError(`no session with id ${i.id}`, 'not-found');
+        syncSessionFaces(db, i.id);
         return presentSession(db, getSession(db, i.id)!);
       },
       'jobs.enqueue': (i) => {
@@ -190,6 +193,7 @@ export class AffectService {
       ...reviewHandlers(db, this.opts.modelsRoot),
       ...playbackHandlers(db, this.playback),
       ...exportHandlers(db),
+      ...participantHandlers(db),
       ...selfcareHandlers(db, (id) => this.client(id), this.clientMode),
       ...clientModeHandlers(this.clientMode),
     };

@@ -111,6 +111,8 @@ export const SessionListItem = z.object({
 });
 
 export const FramePoint = z.object({
+  /** The participant (1-based within the session) whose face this is. */
+  participant: z.number().int(),
   t: z.number(),
   face: z.boolean(),
   label: z.string().nullable(),
@@ -119,12 +121,37 @@ export const FramePoint = z.object({
 });
 
 export const WindowPoint = z.object({
+  /** The participant whose speech this window is. */
+  participant: z.number().int(),
   start: z.number(),
   end: z.number(),
   voiced: z.boolean(),
   label: z.string().nullable(),
   confidence: z.number().nullable(),
   probs: z.array(z.number()).nullable(),
+});
+
+const box = z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() });
+
+/** One person in a session: a face, a voice, or both (people/participants.ts), with the user's name and client mark. */
+export const ParticipantView = z.object({
+  /** 1-based within the session; 1 is the main participant. */
+  id: z.number().int().positive(),
+  name: z.string().nullable(),
+  isClient: z.boolean(),
+  /** The session's summary (and the client's trends) describe this participant. */
+  describes: z.boolean(),
+  face: TrackSummary.extend({ framesWithFace: z.number(), framesAbstained: z.number(), box, small: z.boolean(), still: z.boolean() }).nullable(),
+  voice: TrackSummary.extend({
+    speechS: z.number(),
+    voicedWindows: z.number(),
+    link: z.object({ confidence: z.number(), evidence: z.enum(['mouth-speech', 'one-face-one-voice']), correlation: z.number().nullable() }).nullable(),
+  }).nullable(),
+  fused: z.object({ label: z.string().nullable(), confidence: z.number().nullable() }).nullable(),
+  /** A small JPEG of the face as a data: URL (null: a voice-only participant). */
+  thumbnail: z.string().nullable(),
+  /** A name given to a face like this one in another session of the same client (never applied by itself). */
+  suggestion: z.object({ name: z.string(), isClient: z.boolean(), distance: z.number(), fromSession: id }).nullable(),
 });
 
 export const SessionDetail = SessionListItem.extend({
@@ -140,8 +167,12 @@ export const SessionDetail = SessionListItem.extend({
   }),
   faceLabels: z.array(z.string()),
   voiceLabels: z.array(z.string()),
+  /** Every participant's frames and windows (each says whose it is). */
   frames: z.array(FramePoint),
   windows: z.array(WindowPoint),
+  participants: z.array(ParticipantView),
+  /** Who speaks when. */
+  speech: z.array(z.object({ start: z.number(), end: z.number(), participant: z.number().int() })),
   models: z.array(ModelInfo),
 });
 
@@ -310,6 +341,10 @@ export const API = {
   'sessions.list': { input: z.object({ clientId: id.nullable().optional() }), output: z.array(SessionListItem) },
   'sessions.get': { input: z.object({ id }), output: SessionDetail },
   'sessions.assign': { input: z.object({ id, clientId: id.nullable() }), output: SessionListItem },
+  /** Name a participant (null: no name); in a client's session the face is kept to recognise the person later. */
+  'participants.rename': { input: z.object({ sessionId: id, participant: id, name: z.string().trim().min(1).max(100).nullable() }), output: z.array(ParticipantView) },
+  /** Mark the participant who is the client (null: none): the session summary and the client's trends describe them. */
+  'participants.setClient': { input: z.object({ sessionId: id, participant: id.nullable() }), output: z.array(ParticipantView) },
   /** Correct the recording date (YYYY-MM-DD, not in the future; null: unknown). */
   'sessions.setRecordedAt': { input: z.object({ id, recordedAt: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable() }), output: SessionListItem },
   /** The recording moved: point the session at `path`, after checking it has the same content (sha256). */
@@ -354,12 +389,12 @@ export const API = {
   'agreement.session': { input: z.object({ sessionId: id, a: z.string().min(1), b: z.string().min(1), sliceS: z.number().positive().max(60).optional() }), output: Agreement },
   /** An export's content and a suggested file name; the UI saves it where the user chooses. */
   'export.session': {
-    input: z.object({ sessionId: id, format: z.enum(['csv', 'json', 'eaf', 'pdf']), per: z.enum(['frame', 'window', 'segment', 'summary']).optional() }),
+    input: z.object({ sessionId: id, format: z.enum(['csv', 'json', 'eaf', 'pdf']), per: z.enum(['frame', 'window', 'segment', 'participant', 'summary']).optional() }),
     output: ExportFile,
   },
   /** The client report (PDF: every session, trends, DASS-21 history) or the client's sessions as one table. */
   'export.client': {
-    input: z.object({ clientId: id, format: z.enum(['pdf', 'csv']), per: z.enum(['frame', 'window', 'segment', 'summary']).optional() }),
+    input: z.object({ clientId: id, format: z.enum(['pdf', 'csv']), per: z.enum(['frame', 'window', 'segment', 'participant', 'summary']).optional() }),
     output: ExportFile,
   },
   'selfcare.progress': { input: z.object({ clientId: id }), output: z.object({ progress: z.array(SelfCareProgress), runs: z.array(SelfCareRun) }) },

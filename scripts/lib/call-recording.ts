@@ -18,6 +18,12 @@ import { readAudio, AUDIO_SAMPLE_RATE } from '../../electron/analysis/media/deco
 import { resolveFfmpeg } from '../../electron/analysis/media/ffmpeg-path.js';
 import { buildLayout, gridCells, type Layout, type Rect } from './gallery-layouts.js';
 
+/** Two RAVDESS actors taking turns: a woman (sad, strong and normal) for the left tile, a man (angry) for the right one. */
+export const TWO_RAVDESS_VOICES: string[][] = [
+  ['Actor_02/03-01-04-02-01-01-02.flac', 'Actor_02/03-01-04-02-02-01-02.flac', 'Actor_02/03-01-04-01-01-02-02.flac', 'Actor_02/03-01-04-02-01-02-02.flac', 'Actor_02/03-01-04-01-02-01-02.flac'],
+  ['Actor_01/03-01-05-02-01-01-01.flac', 'Actor_01/03-01-05-02-02-01-01.flac', 'Actor_01/03-01-05-01-01-02-01.flac', 'Actor_01/03-01-05-02-01-02-01.flac', 'Actor_01/03-01-05-01-02-01-01.flac'],
+];
+
 export interface Turn {
   startS: number;
   endS: number;

@@ -140,6 +140,38 @@ export function rearrangedLayout(src: Sources, width: number, height: number, du
   };
 }
 
+/** Nine faces in a 3×3 gallery (the two people in nine different-looking tiles: offsets, mirroring, zoom). */
+export function nineFacesLayout(src: Sources, width: number, height: number, durationS = 8): Layout {
+  const nine = gridCells(width, height, 3, 3, Math.round(height / 90));
+  const looks: Array<[string, string, number, boolean, number]> = [
+    [src.woman, 'woman', 0, false, 1], [src.man, 'man', 0, false, 1], [src.woman, 'woman', 6, true, 1],
+    [src.man, 'man', 0.8, true, 1.2], [src.woman, 'woman', 12, false, 1.4], [src.man, 'man', 0.4, false, 0.85],
+    [src.woman, 'woman', 9, true, 0.85], [src.man, 'man', 1.6, false, 1.35], [src.woman, 'woman', 15, false, 1.15],
+  ];
+  return { name: `9faces-${height}p`, width, height, durationS, tiles: nine.map((rect, i) => ({ rect, source: face(...looks[i]) })) };
+}
+
+/**
+ * A screen share with a photo of a face in the slide (a still image: not a person on camera) beside the presenter's
+ * camera tile. `slide` is a video of the still slide (tests make it from one frame of a face video).
+ */
+export function slideLayout(src: Sources, slide: string, width: number, height: number, durationS = 8): Layout {
+  const g = Math.round(height / 90);
+  const thumbW = Math.round(width / 5 / 2) * 2;
+  const thumbH = Math.round((thumbW * 9) / 16 / 2) * 2;
+  const share = { x: g, y: g, width: width - thumbW - 3 * g, height: height - 2 * g };
+  return {
+    name: `slide-${height}p`,
+    width,
+    height,
+    durationS,
+    tiles: [
+      { rect: share, source: { kind: 'noface', file: slide, startS: 0 } },
+      { rect: { x: width - thumbW - g, y: g, width: thumbW, height: thumbH }, source: face(src.woman, 'woman', 2) },
+    ],
+  };
+}
+
 /** Ground truth at time t: the rectangles showing a face, with who it is. */
 export function facesAt(layout: Layout, tS: number): Array<{ rect: Rect; person: string }> {
   return layout.tiles

@@ -28,11 +28,13 @@ export interface ExpressionRules {
 }
 
 /**
- * Below this median mouth activity a face is taken as still (a picture in a slide, a frozen video tile): measured on
- * the test layouts (tests/participants.test.ts prints them): a face in a still image scores < 0.01 (compression noise
- * only), a person on camera ≥ 0.05 even when silent.
+ * A face is still (a picture in a shared slide, not a person on camera) when the pixels of its region hardly ever
+ * change: 90 % of its frames change by less than this many grey levels (people/stillness.ts). Measured on the test
+ * layouts (tests/participants.test.ts prints them): a photo in a slide changes by ~0 (compression leaves it alone),
+ * a person on camera by several grey levels in most frames; a frozen video tile (the talking-tiles test) is still while
+ * frozen but moves in its other frames, so it is not called still.
  */
-export const STILL_MOUTH_ACTIVITY = 0.02;
+export const STILL_MOTION = 1;
 /** A still face needs this many measured frames before it is called still. */
 const STILL_MIN_FRAMES = 6;
 
@@ -52,11 +54,13 @@ export function faceParticipants(track: FaceTrackResult, rules: ExpressionRules)
     const raw: Array<Float32Array | null> = [];
     const frames: FrameResult[] = [];
     const mouth: FaceParticipant['mouth'] = [];
+    const motion: number[] = [];
     for (let i = 0; i < n; i++) {
       const obs = seen.get(i);
       raw.push(obs && obs.probs.length ? obs.probs : null);
       frames.push({ index: i, timeS: track.frameTimes[i], face: obs ? { box: obs.box, score: obs.score } : null, label: null, confidence: null, probs: null });
       if (obs && obs.mouth !== null) mouth.push({ t: track.frameTimes[i], activity: obs.mouth });
+      if (obs && obs.motion !== null) motion.push(obs.motion);
     }
     const smoothed = smoothProbabilities(raw, rules.smoothRadius);
     frames.forEach((f, i) => {
@@ -69,8 +73,8 @@ export function faceParticipants(track: FaceTrackResult, rules: ExpressionRules)
     });
     const agg = aggregateTrack(rules.labels, frames);
     const framesWithFace = frames.filter((f) => f.face).length;
-    const activities = mouth.map((m) => m.activity).sort((a, b) => a - b);
-    const still = activities.length >= STILL_MIN_FRAMES && activities[activities.length >> 1] < STILL_MOUTH_ACTIVITY;
+    motion.sort((a, b) => a - b);
+    const still = motion.length >= STILL_MIN_FRAMES && motion[Math.floor(0.9 * (motion.length - 1))] < STILL_MOTION;
     const summary: FaceParticipant['summary'] = {
       framesAnalysed: n,
       framesWithFace,

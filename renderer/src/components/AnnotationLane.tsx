@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { ApiOutput } from '../../../electron/contract/api';
 import { api } from '../api';
 import { LABEL_COLORS, labelTextColor } from '../labels';
+import { participantName, type Participant } from './participants';
 import type { Lane } from './timeline/Lanes';
 import { clockLabel, timeAt, xOf } from './timeline/time-view';
 import { ANNOTATION_KEYS_HELP, type AnnotationEditor } from './useAnnotationEditor';
@@ -58,13 +59,16 @@ export function annotationLane(editor: AnnotationEditor, onSeek: (t: number) => 
 }
 
 /** The keys, edit errors, and agreement of the chosen track with the model's estimates (the track is chosen above the lanes). */
-export function AnnotationTools({ sessionId, editor }: { sessionId: number; editor: AnnotationEditor }) {
+export function AnnotationTools({ sessionId, editor, participants = [] }: { sessionId: number; editor: AnnotationEditor; participants?: Participant[] }) {
   const [agreements, setAgreements] = useState<Record<string, Agreement | string>>({});
+  // With several participants, the annotation is compared with one participant's model estimates (the described one by default).
+  const [against, setAgainst] = useState<number | null>(null);
   const track = editor.track;
   const refresh = useCallback(async () => {
     if (!track) return setAgreements({});
     const out: Record<string, Agreement | string> = {};
-    for (const b of ['model-face', 'model-voice', 'model-fused']) {
+    const suffix = participants.length > 1 && against !== null ? `-p${against}` : '';
+    for (const b of ['model-face', 'model-voice', 'model-fused'].map((k) => k + suffix)) {
       try {
         out[b] = await api.call('agreement.session', { sessionId, a: track.annotator, b });
       } catch (e) {
@@ -72,7 +76,7 @@ export function AnnotationTools({ sessionId, editor }: { sessionId: number; edit
       }
     }
     setAgreements(out);
-  }, [sessionId, track]);
+  }, [sessionId, track, against, participants.length]);
   useEffect(() => {
     void refresh();
   }, [refresh]);
@@ -89,6 +93,19 @@ export function AnnotationTools({ sessionId, editor }: { sessionId: number; edit
         <p className="error" role="alert">
           {editor.error}
         </p>
+      )}
+      {track && participants.length > 1 && (
+        <label className="small">
+          Compare with{' '}
+          <select aria-label="Participant whose estimates the annotation is compared with" value={against ?? ''} onChange={(e) => setAgainst(e.target.value ? Number(e.target.value) : null)}>
+            <option value="">the participant in the summary</option>
+            {participants.map((p) => (
+              <option key={p.id} value={p.id}>
+                {participantName(p)}
+              </option>
+            ))}
+          </select>
+        </label>
       )}
       {track && (
         <table className="list small" data-testid="agreement">

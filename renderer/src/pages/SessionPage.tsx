@@ -5,6 +5,9 @@ import { annotationLane, AnnotationTools } from '../components/AnnotationLane';
 import { CoverageSummary } from '../components/CoverageSummary';
 import { ExportMenu, sessionExports } from '../components/ExportMenu';
 import { LabelLegend } from '../components/LabelLegend';
+import { ParticipantsCard } from '../components/ParticipantsCard';
+import { describedParticipant, onlyParticipant, participantName } from '../components/participants';
+import { participantLane } from '../components/timeline/participant-lanes';
 import { Player } from '../components/Player';
 import { RecordingDate } from '../components/RecordingDate';
 import { faceLane, fusedLane, voiceLane } from '../components/timeline/estimate-lanes';
@@ -26,6 +29,8 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
   const [newTrack, setNewTrack] = useState<string | null>(null);
   const d = detail.data;
   const duration = d?.durationS ?? 1;
+  // Face, voice and fused lanes, the cursor line and the keys follow the participant the summary describes.
+  const main = useMemo(() => (d ? onlyParticipant(d, describedParticipant(d)?.id ?? null) : null), [d]);
 
   useEffect(() => {
     if (d) setView(fullView(d.durationS));
@@ -48,22 +53,30 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
     setView((v) => revealTime(v, t, duration));
   }, [duration]);
 
-  const lanes = useMemo<Lane[]>(() => (d ? [faceLane(d), voiceLane(d), fusedLane(d)] : []), [d]);
+  const lanes = useMemo<Lane[]>(() => {
+    if (!d || !main) return [];
+    const described = describedParticipant(d);
+    const whose = (lane: Lane): Lane => (d.participants.length > 1 && described ? { ...lane, title: `${lane.title} · P${described.id}` } : lane);
+    const own = [whose(faceLane(main)), whose(voiceLane(main)), whose(fusedLane(main))];
+    // One lane per participant when there are several (face thumbnail, expression estimates, speaking turns).
+    return d.participants.length > 1 ? [...own, ...d.participants.map((p) => participantLane(d, p))] : own;
+  }, [d, main]);
   const allLanes = useMemo(() => {
     const a = annotationLane(editor, seek);
     return a ? [...lanes, a] : lanes;
   }, [lanes, editor, seek]);
 
   const faceChanges = useMemo(() => {
-    if (!d) return [];
-    const labelled = d.frames.filter((f) => f.label);
+    if (!main) return [];
+    const labelled = main.frames.filter((f) => f.label);
     return labelled.filter((f, i) => i > 0 && f.label !== labelled[i - 1].label).map((f) => f.t);
-  }, [d]);
+  }, [main]);
 
-  const current = d ? d.frames.reduce<(typeof d.frames)[number] | null>((best, f) => (f.t <= time + 1e-6 ? f : best), null) : null;
-  const currentWindow = d?.windows.find((w) => w.label && w.start <= time && time < w.end);
+  const current = main ? main.frames.reduce<(typeof main.frames)[number] | null>((best, f) => (f.t <= time + 1e-6 ? f : best), null) : null;
+  const currentWindow = main?.windows.find((w) => w.label && w.start <= time && time < w.end);
+  const speaking = d ? d.participants.filter((p) => d.speech.some((t) => t.participant === p.id && t.start <= time && time < t.end)) : [];
   const nowText = d
-    ? `At ${clockLabel(time)}: face ${current?.label ?? (current?.face ? 'uncertain' : 'no face')}${current?.confidence != null ? ` (${pct(current.confidence)})` : ''} · voice ${currentWindow ? `${currentWindow.label} (${pct(currentWindow.confidence)})` : 'no speech'}`
+    ? `At ${clockLabel(time)}: face ${current?.label ?? (current?.face ? 'uncertain' : 'no face')}${current?.confidence != null ? ` (${pct(current.confidence)})` : ''} · voice ${currentWindow ? `${currentWindow.label} (${pct(currentWindow.confidence)})` : 'no speech'}${d.participants.length > 1 ? ` · speaking: ${speaking.length ? speaking.map((p) => participantName(p)).join(', ') : 'nobody'}` : ''}`
     : '';
 
   // Screen readers hear where the cursor is after the user moves it (or pauses), not four times a second while playing.
@@ -165,6 +178,11 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
           <h2>
             Summary <span className="muted small">expression estimates, not diagnoses</span>
           </h2>
+          {d.participants.length > 1 && describedParticipant(d) && (
+            <p className="small" data-testid="summary-describes">
+              Of {participantName(describedParticipant(d)!)}{describedParticipant(d)!.isClient ? '' : ' (the main participant; mark the client below)'}
+            </p>
+          )}
           <CoverageSummary session={d} />
           {s.warnings.map((w) => (
             <p key={w} className="warning small">
@@ -229,10 +247,11 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
         <LabelLegend />
         <p className="muted small keys">Keys: {REVIEW_KEYS}</p>
       </div>
+      {d.participants.length > 0 && <ParticipantsCard sessionId={d.id} participants={d.participants} onChanged={detail.reload} />}
       <div className="review-bottom">
         <div className="card">
           <h2>Annotations</h2>
-          <AnnotationTools sessionId={d.id} editor={editor} />
+          <AnnotationTools sessionId={d.id} editor={editor} participants={d.participants} />
         </div>
         <div className="card">
           <h2>Distribution of estimates</h2>

@@ -13,6 +13,8 @@ export interface Lane {
   title: string;
   /** A second line in the gutter (coverage, "too little data"). */
   detail?: string;
+  /** A small picture in the gutter (a participant's face), as a URL. */
+  thumbnail?: string;
   height: number;
   /** Draw a 0–100 % scale in the gutter (lanes whose bar height is a confidence). */
   percentScale?: boolean;
@@ -119,7 +121,8 @@ export function Lanes({ lanes, durationS, view, onView, currentTime, onSeek }: P
       </div>
       {lanes.map((lane) => (
         <div key={lane.id} className="lane-row" data-testid={`lane-${lane.id}`}>
-          <div className="gutter" style={{ height: lane.height }}>
+          <div className={lane.thumbnail ? 'gutter with-thumbnail' : 'gutter'} style={{ height: lane.height }}>
+            {lane.thumbnail && <img className="lane-thumbnail" src={lane.thumbnail} alt="" />}
             <div className="lane-title">{lane.title}</div>
             {lane.detail && <div className="lane-detail">{lane.detail}</div>}
             {lane.percentScale && (
