@@ -93,7 +93,7 @@ test('naming participants and marking the client: the summary describes the clie
   await card.locator('input[aria-label^="Name of"]').fill('Alex');
   await card.locator('button:has-text("Save name")').click();
   await page.waitForSelector('[data-testid="lane-participant-2"] .lane-title:has-text("Alex")');
-  await card.locator('input[type="radio"]').check();
+  await card.locator('input[type="radio"]').click();
   await page.waitForSelector('[data-testid="participant-2"] .badge:has-text("client")');
   assert.match((await page.textContent('[data-testid="summary-describes"]')) ?? '', /Of P2 Alex \(client\)/);
   // The face lane's title says whose it is now.

@@ -12,20 +12,26 @@ import {
   listLabelSchemes,
   listSegments,
   listTracks,
-  MODEL_TRACKS,
   modelSpans,
+  modelTrackNames,
+  parseModelTrack,
   type AnnotationTrack,
   type LabelScheme,
 } from '../store/annotations-repo.js';
 import type { Db } from '../store/db.js';
+import { listParticipants, speechTurns } from '../store/participants-repo.js';
 import { getSession } from '../store/sessions-repo.js';
 import { readEaf, writeEaf, type EafTier, type ReadTier } from './eaf.js';
 import { clientCodeOf } from './targets.js';
 
+/** Tiers of who speaks when: `speech-p1` …, one per participant with speech (ELAN's PARTICIPANT names them). */
+const SPEECH_TIER = /^speech-p\d+$/;
+
 /**
  * One session as an ELAN document: a tier per annotation track (TIER_ID and ANNOTATOR = the annotator,
  * the track's label scheme as a controlled vocabulary) and a tier per model estimate (model-face,
- * model-voice, model-fused), linked to the recording.
+ * model-voice, model-fused; with several participants, each participant's: model-face-p2 …, its PARTICIPANT the
+ * participant's name or "P2"), and each participant's speaking turns (speech-p2 …), linked to the recording.
  */
 export function sessionToEaf(db: Db, sessionId: number, { includeModel = true, date }: { includeModel?: boolean; date?: string } = {}): string {
   const session = getSession(db, sessionId);
@@ -40,9 +46,25 @@ export function sessionToEaf(db: Db, sessionId: number, { includeModel = true, d
       spans: listSegments(db, t.id),
     }));
   const eight = getLabelScheme(db, DEFAULT_SCHEME_NAME)!;
-  if (includeModel)
-    for (const kind of MODEL_TRACKS)
-      if (!tracks.some((t) => t.annotator === kind)) tiers.push({ id: kind, annotator: kind, vocabulary: { id: eight.name, labels: eight.labels }, spans: modelSpans(db, sessionId, kind) });
+  const people = listParticipants(db, sessionId);
+  const who = (n: number | null) => {
+    const p = people.find((x) => x.number === n);
+    return p ? (p.name ?? `P${p.number}`) : undefined;
+  };
+  if (includeModel) {
+    for (const kind of modelTrackNames(db, sessionId))
+      if (!tracks.some((t) => t.annotator === kind))
+        tiers.push({ id: kind, annotator: kind, participant: who(parseModelTrack(kind).participant), vocabulary: { id: eight.name, labels: eight.labels }, spans: modelSpans(db, sessionId, kind) });
+    const turns = speechTurns(db, sessionId);
+    for (const p of people.filter((x) => turns.some((t) => t.participant === x.number)))
+      tiers.push({
+        id: `speech-p${p.number}`,
+        annotator: 'diarization',
+        participant: who(p.number),
+        vocabulary: { id: 'speech', labels: ['speech'] },
+        spans: turns.filter((t) => t.participant === p.number).map((t) => ({ start: t.startS, end: t.endS, label: 'speech' })),
+      });
+  }
   const code = clientCodeOf(db, sessionId);
   return writeEaf({
     mediaFile: session.file,
@@ -110,7 +132,7 @@ export function importEaf(db: Db, sessionId: number, xml: string, opts: ImportOp
   };
   const wanted = doc.tiers.filter((t) => {
     if (opts.tiers) return opts.tiers.includes(t.id);
-    if (isModelTrackKind(t.id) && !opts.includeModelTiers) {
+    if ((isModelTrackKind(t.id) || SPEECH_TIER.test(t.id)) && !opts.includeModelTiers) {
       warnings.push(`tier "${t.id}" holds the model's own estimates; not imported (they are recomputed from the stored results)`);
       return false;
     }

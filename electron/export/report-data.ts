@@ -9,6 +9,7 @@ import { listDassAdministrations, type DassAdministration } from '../store/dass-
 import type { Db } from '../store/db.js';
 import { sessionCoverage } from '../store/session-coverage.js';
 import { getSession, getSessionModels } from '../store/sessions-repo.js';
+import { describedParticipant, listParticipants, speechTurns } from '../store/participants-repo.js';
 import { selfCareForReport, type ReportSelfCare } from './report-selfcare.js';
 
 /** The wording every report carries. */
@@ -36,6 +37,20 @@ export interface ReportDass {
   itemsOfNote: Array<{ item: number; text: string; answer: number; message: string }>;
 }
 
+export interface ReportParticipant {
+  number: number;
+  name: string | null;
+  isClient: boolean;
+  /** The estimates above (face, voice, fused) are this participant's. */
+  describes: boolean;
+  face: string;
+  voice: string;
+  fused: string | null;
+  /** Seconds of speech and number of speaking turns. */
+  speechS: number;
+  turns: Span[];
+}
+
 export interface SessionReport {
   sessionId: number;
   clientCode: string | null;
@@ -47,6 +62,8 @@ export interface SessionReport {
   face: ReportTrack;
   voice: ReportTrack;
   fused: { label: string | null; confidence: number | null };
+  /** Everyone in the recording (one entry for a one-person recording). */
+  participants: ReportParticipant[];
   timeline: { durationS: number; face: Span[]; voice: Span[]; fused: Span[] };
   dass: ReportDass | null;
   /** The client's self-care exercises up to the session's date (null: none, or no client). */
@@ -120,6 +137,7 @@ export function buildSessionReport(db: Db, sessionId: number): SessionReport {
     face: track(sum.face.distribution, cov.face.enough ? sum.face.majority : null, sum.face.framesWithFace - sum.face.framesAbstained, sum.face.framesAnalysed, faceLine, cov.face.why ?? sum.face.reason),
     voice: track(sum.voice.distribution, cov.voice.enough ? sum.voice.majority : null, sum.voice.voicedWindows, sum.voice.windows, voiceLine, cov.voice.why ?? sum.voice.reason),
     fused: { label: cov.fused.label, confidence: cov.fused.confidence },
+    participants: reportParticipants(db, sessionId),
     timeline: {
       durationS: s.durationS,
       face: modelSpans(db, sessionId, 'model-face'),
@@ -133,4 +151,22 @@ export function buildSessionReport(db: Db, sessionId: number): SessionReport {
     note: ESTIMATE_NOTE,
     disclaimer: REPORT_DISCLAIMER,
   };
+}
+
+function reportParticipants(db: Db, sessionId: number): ReportParticipant[] {
+  const described = describedParticipant(db, sessionId);
+  const turns = speechTurns(db, sessionId);
+  return listParticipants(db, sessionId).map((p) => ({
+    number: p.number,
+    name: p.name,
+    isClient: p.isClient,
+    describes: p.number === described,
+    face: p.face ? `${p.face.majority ?? 'uncertain'} (${p.face.framesWithFace} frames${p.face.small ? ', small face' : ''}${p.face.still ? ', did not move: a picture?' : ''})` : 'no face',
+    voice: p.voice
+      ? `${p.voice.majority ?? 'uncertain'} (${Math.round(p.voice.speechS)} s${p.voice.link ? `; with the face: ${p.voice.link.evidence === 'mouth-speech' ? 'mouth moves with the speech' : 'only face and voice'}, ${Math.round(p.voice.link.confidence * 100)}%` : ''})`
+      : 'no voice',
+    fused: p.fused?.label ?? null,
+    speechS: p.voice?.speechS ?? 0,
+    turns: turns.filter((t) => t.participant === p.number).map((t) => ({ start: t.startS, end: t.endS, label: 'speech' })),
+  }));
 }

@@ -45,8 +45,10 @@ export async function renderSessionReportPdf(report: SessionReport, target: PdfT
   ];
   factRows(pdf, facts);
 
-  // Estimates.
-  heading('Expression estimates (model)');
+  // Estimates (of the client's participant, else the main one).
+  const described = report.participants.find((p) => p.describes);
+  const whose = (p: SessionReport['participants'][number]) => `P${p.number}${p.name ? ` ${p.name}` : ''}${p.isClient ? ' (client)' : ''}`;
+  heading(report.participants.length > 1 && described ? `Expression estimates (model) of ${whose(described)}` : 'Expression estimates (model)');
   const estimate = (name: string, label: string | null, line: string) => {
     const y = doc.y;
     doc.rect(MARGIN, y + 1, 9, 9).fill(label ? colorOf(label) : '#dddddd');
@@ -57,9 +59,26 @@ export async function renderSessionReportPdf(report: SessionReport, target: PdfT
   estimate('Voice', report.voice.majority, `majority: ${trackLine(report.voice, 'windows')}`);
   estimate('Fused', report.fused.label, report.fused.label === null ? 'no estimate' : `${report.fused.label} (fused probability ${pct(report.fused.confidence)}; face and voice weighted by each model's held-out accuracy)`);
 
+  // Who is who.
+  if (report.participants.length > 1) {
+    heading('Participants');
+    pdfTable(
+      pdf,
+      [
+        { title: 'Participant', width: 95 },
+        { title: 'Face', width: 125 },
+        { title: 'Voice', width: 180 },
+        { title: 'Fused', width: width - 400 },
+      ],
+      report.participants.map((p) => [`${whose(p)}${p.describes ? ' \u2014 above' : ''}`, p.face, p.voice, p.fused ?? '\u2014']),
+      8.5,
+    );
+    doc.font(REGULAR).fontSize(8).fillColor(MUTED).text('A voice is joined to a face only where the recording shows it (the mouth moving with the speech, or the only face with the only voice); otherwise they are listed apart.', MARGIN, doc.y + 2, { width });
+  }
+
   // Timeline.
   heading('Timeline');
-  drawTimeline(doc, report.timeline, MARGIN, doc.y, width);
+  drawTimeline(doc, report.timeline, MARGIN, doc.y, width, report.participants.length > 1 ? report.participants.filter((p) => p.turns.length).map((p) => [`P${p.number} speaks`, p.turns]) : []);
 
   // DASS-21.
   heading('DASS-21');
@@ -114,9 +133,9 @@ export async function renderSessionReportPdf(report: SessionReport, target: PdfT
   await pdf.finish(`${report.note} Session #${report.sessionId}`, generatedAt);
 }
 
-/** Three rows (face, voice, fused) of coloured spans over a time axis, with a legend. */
-function drawTimeline(doc: PDFKit.PDFDocument, t: SessionReport['timeline'], x: number, y: number, width: number): void {
-  const labelW = 45;
+/** Three rows (face, voice, fused) of coloured spans over a time axis, then each participant's speaking turns, with a legend. */
+function drawTimeline(doc: PDFKit.PDFDocument, t: SessionReport['timeline'], x: number, y: number, width: number, turns: Array<[string, Span[]]> = []): void {
+  const labelW = turns.length ? 58 : 45;
   const rowH = 14;
   const gap = 5;
   const barX = x + labelW;
@@ -126,6 +145,7 @@ function drawTimeline(doc: PDFKit.PDFDocument, t: SessionReport['timeline'], x: 
     ['Face', t.face],
     ['Voice', t.voice],
     ['Fused', t.fused],
+    ...turns,
   ];
   rows.forEach(([name, spans], i) => {
     const ry = y + i * (rowH + gap);
@@ -134,7 +154,7 @@ function drawTimeline(doc: PDFKit.PDFDocument, t: SessionReport['timeline'], x: 
     for (const s of spans) {
       const x0 = scale(s.start);
       const w = Math.max(scale(s.end) - x0, 0.4);
-      doc.rect(x0, ry, w, rowH).fill(colorOf(s.label));
+      doc.rect(x0, ry, w, rowH).fill(s.label === 'speech' ? '#27323d' : colorOf(s.label));
     }
     doc.rect(barX, ry, barW, rowH).lineWidth(0.5).strokeColor('#999999').stroke();
   });
@@ -147,7 +167,7 @@ function drawTimeline(doc: PDFKit.PDFDocument, t: SessionReport['timeline'], x: 
     doc.text(clock(s), tx - 15, axisY, { width: 30, align: 'center', lineBreak: false });
   }
   // Legend: the labels that occur, in vocabulary order, then the blank swatch (no face, unvoiced or uncertain).
-  const used = new Set(rows.flatMap(([, spans]) => spans.map((s) => s.label)));
+  const used = new Set(rows.slice(0, 3).flatMap(([, spans]) => spans.map((s) => s.label)));
   let lx = barX;
   const ly = axisY + 14;
   doc.fontSize(8);
