@@ -23,7 +23,7 @@ import type { RgbImage } from '../electron/analysis/image.js';
 import { VoiceEmotionModel } from '../electron/analysis/voice/voice-model.js';
 import { windowSignal } from '../electron/analysis/voice/windows.js';
 import { copyFileSync, rmSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { openDatabase } from '../electron/store/db.js';
 import { mergeDatabase } from '../electron/store/merge.js';
 import { saveAnalysis } from '../electron/store/sessions-repo.js';

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import path from 'node:path';
 
 /**
  * The database key: 32 bytes derived from the user's passphrase with scrypt. The salt and the scrypt
@@ -95,9 +96,8 @@ export function keyMatches(key: Buffer, params: KdfParams): boolean {
   return want.length === got.length && timingSafeEqual(want, got);
 }
 
-/** Reads and validates `<db>.kdf.json`; a clear error naming the file when it is missing or damaged. */
-export function readKdfFile(databasePath: string): KdfParams {
-  const file = kdfFilePath(databasePath);
+/** Reads and validates `<db>.kdf.json` (or another record of this database); a clear error naming the file when it is missing or damaged. */
+export function readKdfFile(databasePath: string, file = kdfFilePath(databasePath)): KdfParams {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
@@ -129,10 +129,10 @@ export function readKdfFile(databasePath: string): KdfParams {
   return p as KdfParams;
 }
 
-/** Writes `<db>.kdf.json` atomically (temp file, fsync, rename), mode 0600. */
-export function writeKdfFile(databasePath: string, params: KdfParams): void {
-  const file = kdfFilePath(databasePath);
+/** Writes `<db>.kdf.json` (or `file`) atomically (temp file, fsync, rename), mode 0600. */
+export function writeKdfFile(databasePath: string, params: KdfParams, file = kdfFilePath(databasePath)): void {
   const tmp = `${file}.tmp-${process.pid}`;
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
   const fd = openSync(tmp, 'w', 0o600);
   try {
     writeSync(fd, JSON.stringify(params, null, 2) + '\n');

@@ -92,7 +92,7 @@ export function createDecryptStream(databaseKey: Buffer, { name = 'encrypted fil
   let header: Buffer | null = null;
   let key: Buffer | null = null;
   let recordLength = 0;
-  let buffered = Buffer.alloc(0);
+  let buffered: Buffer = Buffer.alloc(0);
   let index = 0;
   let finished = false;
   const open = (record: Buffer, final: boolean): Buffer => {
