@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { ensureClient } from '../electron/store/clients-repo.js';
@@ -107,7 +107,12 @@ test('encrypt in place: the same rows afterwards, no plain bytes left in the fil
   await fill(plain);
   const counts = (plain.prepare('SELECT (SELECT count(*) FROM frame_results) AS f, (SELECT count(*) FROM clients) AS c').get() as object);
   plain.close();
+  // A second name for the plain file's inode shows what happens to the old bytes.
+  const oldInode = path.join(tempDir(), 'old-inode');
+  linkSync(file, oldInode);
   await encryptDatabase(file, PASS, { actor: 'cli', kdfCost: TEST_COST });
+  const old = readFileSync(oldInode);
+  assert.ok(old.length > 0 && old.every((b) => b === 0), 'the replaced plain file was overwritten with zeros');
   const raw = rawBytes(file);
   for (const secret of [CODE, 'sample.mp4', NOTE, 'SQLite format 3']) assert.equal(raw.includes(secret), false, secret);
   assert.deepEqual(readdirSync(dir).sort(), ['convert.sqlite', 'convert.sqlite.kdf.json'], 'no temporary copy is left');
