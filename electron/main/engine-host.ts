@@ -6,18 +6,19 @@
 import { AnalysisEngine } from '../analysis/engine.js';
 import { createRpcHost, type RpcRequest } from '../api/rpc-host.js';
 import { AffectService } from '../api/service.js';
-import { openDatabase } from '../store/db.js';
+import { isVaultKeyMessage, unlockWithKeyMessage } from './vault-bridge.js';
 
 const databasePath = process.env.AFFECT_DB_PATH;
 if (!databasePath || !process.send) throw new Error('engine host: start it from the Electron main process (AFFECT_DB_PATH and an IPC channel are needed)');
-const db = openDatabase(databasePath);
 const modelsRoot = process.env.AFFECT_MODELS_DIR || undefined;
-const service = new AffectService({ db, databasePath, modelsRoot, engine: (models) => AnalysisEngine.create({ modelsRoot, ...models }) });
+// Starts locked (encrypted database), in first-run setup (none yet) or open (plain); the renderer's unlock screen
+// and the main process's keychain (a `{ vaultKey }` message) unlock it.
+const service = new AffectService({ databasePath, modelsRoot, engine: (models) => AnalysisEngine.create({ modelsRoot, ...models }) });
 const host = createRpcHost(service, (msg) => process.send!(msg));
-process.on('message', (msg) => void host(msg as RpcRequest));
+process.on('message', (msg) => {
+  if (isVaultKeyMessage(msg)) void unlockWithKeyMessage(service, msg).then((reply) => process.send!(reply));
+  else void host(msg as RpcRequest);
+});
 process.on('disconnect', () => {
-  void service.close().finally(() => {
-    db.close();
-    process.exit(0);
-  });
+  void service.close().finally(() => process.exit(0));
 });

@@ -2,13 +2,14 @@
  * Electron main process: windows, security, and a relay between the renderer's typed API and the
  * engine host (a utilityProcess). Logic lives in security.ts and ../api (unit-tested without Electron).
  */
-import { app, BrowserWindow, dialog, ipcMain, net, protocol, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, net, protocol, safeStorage, session } from 'electron';
 import { fork } from 'node:child_process';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createRpcClient, type RpcResponse } from '../api/rpc-host.js';
 import { isApiMethod } from '../contract/api.js';
 import { contentSecurityPolicy } from '../server/security.js';
+import { isVaultKeyReply, Keychain, relayVaultCall, unlockFromKeychain, type VaultKeyReply } from './vault-bridge.js';
 import { isAllowedNavigation, isAllowedPermission, isAllowedRequest, isTrustedSender, MEDIA_SCHEME, secureWebPreferences } from './security.js';
 
 protocol.registerSchemesAsPrivileged([{ scheme: MEDIA_SCHEME, privileges: { stream: true, supportFetchAPI: true, standard: true, secure: true } }]);
@@ -32,10 +33,14 @@ function startEngineHost() {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const rpc = createRpcClient((msg) => child.send(msg));
-  child.on('message', (msg) => rpc.receive(msg as RpcResponse));
+  // A remembered key (system keychain) unlocks the engine host by a message of its own, not a contract call.
+  let keyReply: ((r: VaultKeyReply) => void) | null = null;
+  child.on('message', (msg) => (isVaultKeyReply(msg) ? keyReply?.(msg) : rpc.receive(msg as RpcResponse)));
   child.on('exit', (code) => rpc.failAll(`the engine process stopped (exit ${code})`));
   app.on('will-quit', () => child.kill());
-  return rpc;
+  const keychain = new Keychain(safeStorage, path.join(app.getPath('userData'), 'vault-keychain.json'));
+  void unlockFromKeychain(keychain, databasePath, (msg) => new Promise<VaultKeyReply>((resolve) => ((keyReply = resolve), child.send(msg))));
+  return { rpc, call: (method: string, input: unknown) => relayVaultCall(method, input, (m, i) => rpc.call(m, i), keychain, databasePath) };
 }
 
 function createWindow() {
@@ -63,7 +68,7 @@ app.whenReady().then(() => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy()] } }),
   );
 
-  const rpc = startEngineHost();
+  const { rpc, call } = startEngineHost();
   // affect-media://session/<id> → the session's recording. A video element sends many range requests
   // while seeking, so each session's path is looked up once (it never changes).
   const recordings = new Map<number, string>();
@@ -80,7 +85,7 @@ app.whenReady().then(() => {
   ipcMain.handle('affect:call', (event, method: unknown, input: unknown) => {
     if (!isTrustedSender(event.senderFrame?.url ?? '', allowed)) throw new Error('untrusted sender');
     if (typeof method !== 'string' || !isApiMethod(method)) throw new Error(`unknown method ${String(method)}`);
-    return rpc.call(method, input);
+    return call(method, input);
   });
   ipcMain.handle('affect:pick-files', async (event) => {
     if (!isTrustedSender(event.senderFrame?.url ?? '', allowed)) throw new Error('untrusted sender');

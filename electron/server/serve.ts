@@ -12,7 +12,8 @@ import { cookieValue, MIME, parseRange, readBody, safeEqual, sendJson, sendText 
 
 export interface BrowserServerOptions {
   service: AffectService;
-  db: Db;
+  /** Unused: the service's own database is used (it exists only while unlocked). */
+  db?: Db;
   /** The built renderer (index.html + assets). */
   rendererDir: string;
   /** Where browser uploads are stored before analysis. */
@@ -58,7 +59,9 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<{ 
   };
 
   const serveMedia = (req: IncomingMessage, res: ServerResponse, sessionId: number) => {
-    const session = getSession(opts.db, sessionId);
+    const db = opts.service.currentDb();
+    if (!db) return sendText(res, 423, 'locked');
+    const session = getSession(db, sessionId);
     if (!session || !existsSync(session.file)) return sendText(res, 404, 'recording not found');
     const size = statSync(session.file).size;
     const type = MIME[path.extname(session.file).toLowerCase()] ?? 'application/octet-stream';
@@ -78,6 +81,7 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<{ 
   };
 
   const upload = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
+    if (!opts.service.currentDb()) return sendJson(res, 423, { error: 'the database is locked', code: 'locked' });
     const name = path.basename(url.searchParams.get('name') ?? 'upload').replace(/[^\p{L}\p{N} ._()-]/gu, '_') || 'upload';
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > MAX_UPLOAD_BYTES) return sendJson(res, 413, { error: `${name}: larger than ${MAX_UPLOAD_BYTES} bytes` });
@@ -105,7 +109,7 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<{ 
           return sendJson(res, 200, { result: await opts.service.handle(method, input) });
         } catch (err) {
           const code = err instanceof ApiError ? err.code : 'failed';
-          return sendJson(res, code === 'bad-request' ? 400 : code === 'not-found' ? 404 : 500, { error: (err as Error).message, code });
+          return sendJson(res, code === 'bad-request' ? 400 : code === 'not-found' ? 404 : code === 'locked' ? 423 : 500, { error: (err as Error).message, code });
         }
       }
       if (req.method === 'POST' && url.pathname === '/upload') return await upload(req, res, url);

@@ -71,13 +71,25 @@ export function isCalendarDate(text: string): boolean {
   return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
 }
 
+/** Today's date on this computer, YYYY-MM-DD (local time: what the clinician's calendar says). */
+export function localToday(now = new Date()): string {
+  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+}
+
+/** A date a questionnaire can have been filled in on: a real calendar date, not in the future, not before 1900. */
+export function checkAdministeredOn(text: string, today = localToday()): void {
+  if (!isCalendarDate(text)) throw new Error(`administeredOn "${text}" is not a calendar date YYYY-MM-DD`);
+  if (text > today) throw new Error(`administeredOn ${text} is in the future (today is ${today})`);
+  if (text < '1900-01-01') throw new Error(`administeredOn ${text} is before 1900`);
+}
+
 /**
  * Validates, scores and stores one administration in a single transaction; returns it as stored.
  * Throws (storing nothing) on an invalid answer (DassAnswerError names the item), a bad date, an unknown
  * client, or a session that belongs to another client.
  */
 export function saveDassAdministration(db: Database.Database, input: DassAdministrationInput): DassAdministration {
-  if (!isCalendarDate(input.administeredOn)) throw new Error(`administeredOn "${input.administeredOn}" is not a calendar date YYYY-MM-DD`);
+  checkAdministeredOn(input.administeredOn);
   const answers = parseAnswers(input.answers);
   const scored: DassScore = scoreDass21(answers);
   const save = db.transaction((): number => {
@@ -108,6 +120,32 @@ export function saveDassAdministration(db: Database.Database, input: DassAdminis
     return Number(info.lastInsertRowid);
   });
   const id = save();
+  return getDassAdministration(db, id)!;
+}
+
+/**
+ * Correct an administration's date and answers: validated like a new one, rescored with the current scoring
+ * (its scoring_version updated), in one transaction; the client, session link and notes stay. Returns it as stored.
+ */
+export function updateDassAdministration(db: Database.Database, id: number, input: { administeredOn: string; answers: readonly unknown[] }): DassAdministration {
+  checkAdministeredOn(input.administeredOn);
+  const answers = parseAnswers(input.answers);
+  const scored: DassScore = scoreDass21(answers);
+  const columns = ['administered_on', ...Q, 'depression', 'anxiety', 'stress', 'depression_band', 'anxiety_band', 'stress_band', 'complete', 'scoring_version'];
+  const values = [
+    input.administeredOn,
+    ...answers,
+    scored.depression.score,
+    scored.anxiety.score,
+    scored.stress.score,
+    scored.depression.band,
+    scored.anxiety.band,
+    scored.stress.band,
+    scored.complete ? 1 : 0,
+    scored.scoringVersion,
+  ];
+  const changed = db.prepare(`UPDATE dass_administrations SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...values, id).changes;
+  if (changed !== 1) throw new Error(`no DASS administration with id ${id}`);
   return getDassAdministration(db, id)!;
 }
 

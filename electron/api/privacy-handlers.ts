@@ -1,0 +1,47 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ApiError, type ApiOutput } from '../contract/api.js';
+import { allAudit, appendAudit, auditToCsv, auditToJson, listAudit, verifyAuditChain, type AuditActor } from '../store/audit-repo.js';
+import type { Db } from '../store/db.js';
+import { compactAfterErasure, describeErasure, erase, erasurePreview, NotFoundError, type ErasureTarget } from '../store/erase-repo.js';
+
+/**
+ * Erasure and the audit log for the UI (the same store code as `affect erase` and `affect audit`).
+ * `beforeErase` stops import jobs that would write into what is being erased.
+ */
+export function privacyHandlers(db: Db, opts: { actor: AuditActor; exportsDir: string; beforeErase: (target: ErasureTarget) => void }) {
+  const found = <T>(fn: () => T): T => {
+    try {
+      return fn();
+    } catch (err) {
+      if (err instanceof NotFoundError) throw new ApiError(err.message, 'not-found');
+      throw err;
+    }
+  };
+  return {
+    'erase.preview': (i: ErasureTarget): ApiOutput<'erase.preview'> => {
+      const counts = found(() => erasurePreview(db, i));
+      return { counts, description: describeErasure(counts) };
+    },
+    'erase.run': (i: ErasureTarget): ApiOutput<'erase.run'> => {
+      found(() => erasurePreview(db, i));
+      opts.beforeErase(i);
+      const counts = erase(db, i, opts.actor);
+      const compacted = compactAfterErasure(db);
+      return { counts, compacted: compacted.ok, warning: compacted.ok ? null : compacted.warning };
+    },
+    'audit.list': (i: { limit?: number; offset?: number }): ApiOutput<'audit.list'> => {
+      const { rows, total } = listAudit(db, i);
+      return { entries: rows, total };
+    },
+    'audit.verify': (): ApiOutput<'audit.verify'> => verifyAuditChain(db),
+    'audit.export': (i: { format: 'csv' | 'json' }): ApiOutput<'audit.export'> => {
+      mkdirSync(opts.exportsDir, { recursive: true, mode: 0o700 });
+      appendAudit(db, { actor: opts.actor, action: 'audit-export', objectKind: 'audit-log', details: { format: i.format } });
+      const rows = allAudit(db);
+      const file = path.join(opts.exportsDir, `audit-log-${new Date().toISOString().replace(/[:.]/g, '-')}.${i.format}`);
+      writeFileSync(file, i.format === 'csv' ? auditToCsv(rows) : auditToJson(rows, verifyAuditChain(db)), { mode: 0o600 });
+      return { files: [file] };
+    },
+  };
+}
