@@ -12,20 +12,13 @@ import { DatabaseLockedError, openWithPassphrase, pendingKdfPath } from '../elec
 import { storeScriptedSession } from './helpers/stored-session.js';
 import { SAMPLE } from './helpers/media-fixtures.js';
 import { tempDir } from './helpers/paths.js';
+import { rawBytes } from './helpers/raw-bytes.js';
 
 /** Cheap scrypt for tests (the parameters are recorded, so any cost opens); the app uses N = 2^17. */
-export const TEST_COST = { N: 2 ** 12, r: 8, p: 1 };
+const TEST_COST = { N: 2 ** 12, r: 8, p: 1 };
 const PASS = 'correct horse battery';
 const CODE = 'CLIENT-ZEBRA-4471';
 const NOTE = 'reports sleeping badly since the move';
-
-/** Every byte of the database, its WAL and shared-memory file, as latin1 text for searching. */
-export function rawBytes(file: string): string {
-  return [file, `${file}-wal`, `${file}-shm`]
-    .filter((f) => existsSync(f))
-    .map((f) => readFileSync(f).toString('latin1'))
-    .join('\n');
-}
 
 async function fill(db: ReturnType<typeof openDatabase>) {
   const client = ensureClient(db, CODE, 'Zebra Person');

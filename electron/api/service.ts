@@ -31,6 +31,8 @@ export interface ServiceOptions {
   actor?: Extract<AuditActor, 'app' | 'browser'>;
   /** scrypt cost for new keys (tests use a small one; the default is db-key.ts's). */
   kdfCost?: { N: number; r: number; p: number };
+  /** Milliseconds clock for auto-lock (tests move it). */
+  clock?: () => number;
   /** Creates the analysis engine with these model folders per role (on first use, and again after a model choice changes). */
   engine: (models: ModelChoice) => Promise<AnalysisEngine>;
   /** Where installed models are looked up (default: $AFFECT_MODELS_DIR or the bundled native-models/). */
@@ -77,7 +79,7 @@ export class AffectService {
           await this.current?.queue.idle();
         },
       },
-      { actor: this.actor, db: opts.db, kdfCost: opts.kdfCost },
+      { actor: this.actor, db: opts.db, kdfCost: opts.kdfCost, now: opts.clock },
     );
     this.vaultHandlers = this.makeVaultHandlers();
     this.vault.start();
