@@ -15,9 +15,15 @@ Usage:
   affect agreement (--session <id> | --all) --a <annotator> --b <annotator|model-face|model-voice|model-fused> [--slice 0.1] [--db <path>] [--json]
   affect export <session-id|client:<code>|all> --format csv|json|eaf|pdf --out <path> [--per frame|window|segment|summary] [--db <path>]
   affect import-eaf <file.eaf> --session <id> [--tier <id>…] [--db <path>] [--json]
+  affect erase client <code> | session <id> [--yes] [--db <path>]
+  affect audit [verify] [--json] [--db <path>]
+  affect db encrypt | rekey | compact [--db <path>]
+  affect db backup --out <file> [--db <path>]
+  affect db restore <backup-file> [--db <path>]
   affect --help
 
-All estimates are expression estimates, not diagnoses.`;
+Encrypted databases: the passphrase comes from AFFECT_PASSPHRASE, or is asked for on a terminal
+(AFFECT_NEW_PASSPHRASE for the new one of \`db rekey\`). All estimates are expression estimates, not diagnoses.`;
 
 /** Commands are loaded lazily so `affect dass` never pays for onnxruntime start-up. */
 const COMMANDS: Record<string, () => Promise<CommandRunner>> = {
@@ -29,6 +35,9 @@ const COMMANDS: Record<string, () => Promise<CommandRunner>> = {
   export: async () => (await import('./commands/export.js')).runExport,
   'import-eaf': async () => (await import('./commands/export.js')).runImportEaf,
   merge: async () => (await import('./commands/merge.js')).runMerge,
+  erase: async () => (await import('./commands/erase.js')).runErase,
+  audit: async () => (await import('./commands/audit.js')).runAudit,
+  db: async () => (await import('./commands/db.js')).runDb,
 };
 
 export async function main(argv: string[], io: CliIO): Promise<number> {

@@ -4,10 +4,11 @@ import { CancelledError, MediaInputError } from '../../analysis/media/errors.js'
 import { hashFile } from '../../analysis/media/media-hash.js';
 import { checkInputFile } from '../../analysis/media/probe.js';
 import { ensureClient } from '../../store/clients-repo.js';
-import { openDatabase } from '../../store/db.js';
+import { appendAudit } from '../../store/audit-repo.js';
 import { defaultDatabasePath } from '../../store/default-paths.js';
 import { findAnalysedSession, saveAnalysis } from '../../store/sessions-repo.js';
 import { formatSummary } from '../format-summary.js';
+import { openCliDatabase } from '../open-db.js';
 import { parseCommandArgs, UsageError, writeLine, type CliIO } from '../io.js';
 import { expandInputs } from '../media-files.js';
 import { progressPrinter } from '../progress-line.js';
@@ -54,7 +55,7 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
     return expanded.files.length > 0 ? 0 : 1;
   }
   const dbPath = values.db ?? defaultDatabasePath();
-  const db = values['no-store'] ? null : openDatabase(dbPath);
+  const db = values['no-store'] ? null : (await openCliDatabase(dbPath, io)).db;
   const engine = await AnalysisEngine.create({ threads, faceExpression: values['face-model'], voiceEmotion: values['voice-model'], faceDetector: values.detector });
   if (!values.json)
     writeLine(io.stderr, `ffmpeg: ${engine.ffmpeg.ffmpeg} (${engine.ffmpeg.source})${db ? `; database: ${dbPath}` : ''}${shard ? `; shard ${shard.index}/${shard.count}: ${files.length} of ${expanded.files.length} files` : ''}`);
@@ -99,7 +100,10 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
           },
         });
         progress.end();
-        if (db) result.summary.session.id = saveAnalysis(db, result, { clientId });
+        if (db) {
+          result.summary.session.id = saveAnalysis(db, result, { clientId });
+          appendAudit(db, { actor: 'cli', action: 'import', objectKind: 'session', objectId: result.summary.session.id });
+        }
         if (values.json) writeLine(io.stdout, JSON.stringify(result.summary));
         else writeLine(io.stdout, formatSummary(result.summary));
       } catch (err) {

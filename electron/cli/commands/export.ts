@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import path from 'node:path';
 import { resolveFfmpeg } from '../../analysis/media/ffmpeg-path.js';
 import { ensureFrameTimes, listSegments } from '../../store/annotations-repo.js';
-import { openDatabase } from '../../store/db.js';
+import { appendAudit } from '../../store/audit-repo.js';
+import { openCliDatabase } from '../open-db.js';
 import { defaultDatabasePath } from '../../store/default-paths.js';
 import { getSession } from '../../store/sessions-repo.js';
 import { importEaf, sessionToEaf } from '../../export/eaf-session.js';
@@ -15,12 +16,12 @@ import { parseCommandArgs, UsageError, writeLine, type CliIO } from '../io.js';
 const FORMATS = ['csv', 'json', 'eaf', 'pdf'] as const;
 type Format = (typeof FORMATS)[number];
 
-function openExisting(dbPath: string, io: CliIO, command: string) {
+async function openExisting(dbPath: string, io: CliIO, command: string) {
   if (!existsSync(dbPath)) {
     writeLine(io.stderr, `affect ${command}: ${dbPath}: no such database`);
     return null;
   }
-  return openDatabase(dbPath);
+  return (await openCliDatabase(dbPath, io)).db;
 }
 
 /**
@@ -42,7 +43,7 @@ export async function runExport(argv: string[], io: CliIO): Promise<number> {
   if (values.per !== undefined && (format === 'eaf' || format === 'pdf')) throw new UsageError(`--per applies to csv and json only`);
   const per = (values.per ?? 'summary') as ExportLevel;
   if (!EXPORT_LEVELS.includes(per)) throw new UsageError(`--per must be one of ${EXPORT_LEVELS.join(', ')}`);
-  const db = openExisting(values.db ?? defaultDatabasePath(), io, 'export');
+  const db = await openExisting(values.db ?? defaultDatabasePath(), io, 'export');
   if (!db) return 1;
   try {
     let ids: number[];
@@ -58,6 +59,7 @@ export async function runExport(argv: string[], io: CliIO): Promise<number> {
       const table = exportTable(db, ids, per);
       mkdirSync(path.dirname(out), { recursive: true });
       writeFileSync(out, format === 'csv' ? tableToCsv(table) : tableToJson(db, table, per));
+      for (const id of ids) appendAudit(db, { actor: 'cli', action: 'export', objectKind: 'session', objectId: id, details: { format, per } });
       writeLine(io.stdout, out);
       return 0;
     }
@@ -68,6 +70,7 @@ export async function runExport(argv: string[], io: CliIO): Promise<number> {
       const file = isDir ? path.join(out, `session-${id}.${format}`) : out;
       if (format === 'eaf') writeFileSync(file, sessionToEaf(db, id));
       else await renderSessionReportPdf(buildSessionReport(db, id), file);
+      appendAudit(db, { actor: 'cli', action: 'export', objectKind: 'session', objectId: id, details: { format } });
       writeLine(io.stdout, file);
     }
     return 0;
@@ -97,7 +100,7 @@ export async function runImportEaf(argv: string[], io: CliIO): Promise<number> {
     writeLine(io.stderr, `affect import-eaf: ${positionals[0]}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
     return 1;
   }
-  const db = openExisting(values.db ?? defaultDatabasePath(), io, 'import-eaf');
+  const db = await openExisting(values.db ?? defaultDatabasePath(), io, 'import-eaf');
   if (!db) return 1;
   try {
     if (!getSession(db, sessionId)) {
