@@ -5,6 +5,7 @@ import { ImportPage } from './pages/ImportPage';
 import { SessionPage } from './pages/SessionPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { useRoute } from './router';
+import { VaultGate } from './vault/VaultGate';
 
 export function App() {
   const route = useRoute();
@@ -27,12 +28,14 @@ export function App() {
         </span>
       </header>
       <main>
+        <VaultGate>
         {route.page === 'clients' && <ClientsPage />}
         {route.page === 'client' && route.id !== null && <ClientPage clientId={route.id} />}
         {route.page === 'import' && <ImportPage clientId={Number(route.params.get('client')) || null} />}
         {route.page === 'session' && route.id !== null && <SessionPage sessionId={route.id} />}
-        {route.page === 'dass' && <DassEntryPage clientId={Number(route.params.get('client'))} />}
+        {route.page === 'dass' && <DassEntryPage clientId={Number(route.params.get('client'))} editId={Number(route.params.get('edit')) || null} />}
         {route.page === 'settings' && <SettingsPage />}
+        </VaultGate>
       </main>
     </div>
   );

@@ -3,6 +3,8 @@ import { api } from '../api';
 import { DassTrend, EmotionTrend } from '../components/TrendCharts';
 import { useApi } from '../components/useApi';
 import { formatTime } from '../labels';
+import { navigate } from '../router';
+import { EraseButton } from '../vault/EraseButton';
 
 export function ClientPage({ clientId }: { clientId: number }) {
   const clients = useApi(() => api.call('clients.list', { includeArchived: true }), [clientId]);
@@ -47,6 +49,7 @@ export function ClientPage({ clientId }: { clientId: number }) {
         <button type="button" onClick={() => void api.call('clients.archive', { id: clientId, archived: !client.archivedAt }).then(clients.reload)}>
           {client.archivedAt ? 'Unarchive' : 'Archive'}
         </button>
+        <EraseButton target={{ kind: 'client', id: clientId }} name={`client ${client.code}`} typeToConfirm={client.code} label="Erase client…" onErased={() => navigate('/clients')} />
       </div>
       <div className="card">
         <h2>Trends</h2>
@@ -73,6 +76,7 @@ export function ClientPage({ clientId }: { clientId: number }) {
               <th>Face</th>
               <th>Voice</th>
               <th>Fused</th>
+              <th></th>
             </tr>
           </thead>
           <tbody>
@@ -86,11 +90,14 @@ export function ClientPage({ clientId }: { clientId: number }) {
                 <td>{s.summary.face.majority ?? '—'}</td>
                 <td>{s.summary.voice.majority ?? '—'}</td>
                 <td>{s.summary.fused.label ?? '—'}</td>
+                <td>
+                  <EraseButton target={{ kind: 'session', id: s.id }} name={`session ${s.id}`} label="Erase…" onErased={() => (sessions.reload(), trends.reload(), dass.reload())} />
+                </td>
               </tr>
             ))}
             {sessions.data?.length === 0 && (
               <tr>
-                <td colSpan={6} className="muted">
+                <td colSpan={7} className="muted">
                   No sessions yet — import a recording for this client.
                 </td>
               </tr>
@@ -109,6 +116,7 @@ export function ClientPage({ clientId }: { clientId: number }) {
               <th>Anxiety</th>
               <th>Stress</th>
               <th>Change since previous</th>
+              <th></th>
             </tr>
           </thead>
           <tbody>
@@ -131,6 +139,12 @@ export function ClientPage({ clientId }: { clientId: number }) {
                             {c.flagged ? ' ⚑' : ''}{' '}
                           </span>
                         ))}
+                  </td>
+                  <td className="row">
+                    <a className="button secondary" href={`#/dass?client=${clientId}&edit=${a.id}`}>
+                      Correct…
+                    </a>
+                    <EraseButton target={{ kind: 'dass', id: a.id }} name={`the DASS-21 of ${a.administeredAt.slice(0, 10)}`} label="Erase…" onErased={() => (dass.reload(), trends.reload())} />
                   </td>
                 </tr>
               );

@@ -1,6 +1,7 @@
 import { api } from '../api';
 import { ModelChooser } from '../components/ModelChooser';
 import { useApi } from '../components/useApi';
+import { AuditLogCard, PrivacySettings } from '../vault/PrivacySettings';
 
 export function SettingsPage() {
   const info = useApi(() => api.call('app.info', {}), []);
@@ -58,6 +59,8 @@ export function SettingsPage() {
             </table>
             <p className="muted">{d.note} All processing happens on this computer; nothing is sent anywhere.</p>
           </div>
+          <PrivacySettings />
+          <AuditLogCard />
           {installed.data && (
             <ModelChooser
               models={installed.data}
