@@ -140,11 +140,13 @@ export function ClientPage({ clientId }: { clientId: number }) {
                           </span>
                         ))}
                   </td>
-                  <td className="row">
-                    <a className="button secondary" href={`#/dass?client=${clientId}&edit=${a.id}`}>
-                      Correct…
-                    </a>
-                    <EraseButton target={{ kind: 'dass', id: a.id }} name={`the DASS-21 of ${a.administeredAt.slice(0, 10)}`} label="Erase…" onErased={() => (dass.reload(), trends.reload())} />
+                  <td>
+                    <div className="row">
+                      <a className="button secondary" href={`#/dass?client=${clientId}&edit=${a.id}`}>
+                        Correct…
+                      </a>
+                      <EraseButton target={{ kind: 'dass', id: a.id }} name={`the DASS-21 of ${a.administeredAt.slice(0, 10)}`} label="Erase…" onErased={() => (dass.reload(), trends.reload())} />
+                    </div>
                   </td>
                 </tr>
               );

@@ -96,8 +96,9 @@ export function SetupScreen({ status, onDone }: { status: Status; onDone: (s: St
       >
         <h1 id="setup-title">Protect your session data</h1>
         <p>
-          Recordings you analyse, client codes, DASS-21 answers and notes are stored in one database on this computer. Choose a passphrase to keep it
-          encrypted: without the passphrase the file is unreadable, also in backups.
+          Client codes, the results of the recordings you analyse (with their file names), DASS-21 answers, notes and annotations are stored in one
+          database on this computer. Choose a passphrase to keep it encrypted: without the passphrase the file is unreadable, also in backups. The
+          recordings themselves stay where you keep them.
         </p>
         <label className="field">
           Passphrase (at least 8 characters)
