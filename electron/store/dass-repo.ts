@@ -83,28 +83,15 @@ export function checkAdministeredOn(text: string, today = localToday()): void {
   if (text < '1900-01-01') throw new Error(`administeredOn ${text} is before 1900`);
 }
 
-/**
- * Validates, scores and stores one administration in a single transaction; returns it as stored.
- * Throws (storing nothing) on an invalid answer (DassAnswerError names the item), a bad date, an unknown
- * client, or a session that belongs to another client.
- */
-export function saveDassAdministration(db: Database.Database, input: DassAdministrationInput): DassAdministration {
-  checkAdministeredOn(input.administeredOn);
-  const answers = parseAnswers(input.answers);
+/** The stored columns of one validated, dated set of answers: the date, the 21 answers and their scores as scored now. */
+function scoredColumns(administeredOn: string, rawAnswers: readonly unknown[]): { columns: string[]; values: unknown[] } {
+  checkAdministeredOn(administeredOn);
+  const answers = parseAnswers(rawAnswers);
   const scored: DassScore = scoreDass21(answers);
-  const save = db.transaction((): number => {
-    if (!db.prepare('SELECT 1 FROM clients WHERE id = ?').get(input.clientId)) throw new Error(`no client with id ${input.clientId}`);
-    if (input.sessionId !== undefined && input.sessionId !== null) {
-      const session = db.prepare('SELECT client_id AS clientId FROM sessions WHERE id = ?').get(input.sessionId) as { clientId: number | null } | undefined;
-      if (!session) throw new Error(`no session with id ${input.sessionId}`);
-      if (session.clientId !== null && session.clientId !== input.clientId)
-        throw new Error(`session ${input.sessionId} belongs to client ${session.clientId}, not ${input.clientId}`);
-    }
-    const columns = ['client_id', 'session_id', 'administered_on', ...Q, 'depression', 'anxiety', 'stress', 'depression_band', 'anxiety_band', 'stress_band', 'complete', 'scoring_version', 'notes'];
-    const values = [
-      input.clientId,
-      input.sessionId ?? null,
-      input.administeredOn,
+  return {
+    columns: ['administered_on', ...Q, 'depression', 'anxiety', 'stress', 'depression_band', 'anxiety_band', 'stress_band', 'complete', 'scoring_version'],
+    values: [
+      administeredOn,
       ...answers,
       scored.depression.score,
       scored.anxiety.score,
@@ -114,8 +101,27 @@ export function saveDassAdministration(db: Database.Database, input: DassAdminis
       scored.stress.band,
       scored.complete ? 1 : 0,
       scored.scoringVersion,
-      input.notes ?? null,
-    ];
+    ],
+  };
+}
+
+/**
+ * Validates, scores and stores one administration in a single transaction; returns it as stored.
+ * Throws (storing nothing) on an invalid answer (DassAnswerError names the item), a bad date, an unknown
+ * client, or a session that belongs to another client.
+ */
+export function saveDassAdministration(db: Database.Database, input: DassAdministrationInput): DassAdministration {
+  const scored = scoredColumns(input.administeredOn, input.answers);
+  const save = db.transaction((): number => {
+    if (!db.prepare('SELECT 1 FROM clients WHERE id = ?').get(input.clientId)) throw new Error(`no client with id ${input.clientId}`);
+    if (input.sessionId !== undefined && input.sessionId !== null) {
+      const session = db.prepare('SELECT client_id AS clientId FROM sessions WHERE id = ?').get(input.sessionId) as { clientId: number | null } | undefined;
+      if (!session) throw new Error(`no session with id ${input.sessionId}`);
+      if (session.clientId !== null && session.clientId !== input.clientId)
+        throw new Error(`session ${input.sessionId} belongs to client ${session.clientId}, not ${input.clientId}`);
+    }
+    const columns = ['client_id', 'session_id', ...scored.columns, 'notes'];
+    const values = [input.clientId, input.sessionId ?? null, ...scored.values, input.notes ?? null];
     const info = db.prepare(`INSERT INTO dass_administrations (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`).run(...values);
     return Number(info.lastInsertRowid);
   });
@@ -128,22 +134,7 @@ export function saveDassAdministration(db: Database.Database, input: DassAdminis
  * (its scoring_version updated), in one transaction; the client, session link and notes stay. Returns it as stored.
  */
 export function updateDassAdministration(db: Database.Database, id: number, input: { administeredOn: string; answers: readonly unknown[] }): DassAdministration {
-  checkAdministeredOn(input.administeredOn);
-  const answers = parseAnswers(input.answers);
-  const scored: DassScore = scoreDass21(answers);
-  const columns = ['administered_on', ...Q, 'depression', 'anxiety', 'stress', 'depression_band', 'anxiety_band', 'stress_band', 'complete', 'scoring_version'];
-  const values = [
-    input.administeredOn,
-    ...answers,
-    scored.depression.score,
-    scored.anxiety.score,
-    scored.stress.score,
-    scored.depression.band,
-    scored.anxiety.band,
-    scored.stress.band,
-    scored.complete ? 1 : 0,
-    scored.scoringVersion,
-  ];
+  const { columns, values } = scoredColumns(input.administeredOn, input.answers);
   const changed = db.prepare(`UPDATE dass_administrations SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...values, id).changes;
   if (changed !== 1) throw new Error(`no DASS administration with id ${id}`);
   return getDassAdministration(db, id)!;

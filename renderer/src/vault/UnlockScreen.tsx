@@ -14,6 +14,22 @@ function RememberBox({ status, remember, setRemember }: { status: Status; rememb
   );
 }
 
+/** The error of the last attempt, and which database this is. */
+function Footer({ error, databasePath }: { error: string | null; databasePath: string }) {
+  return (
+    <>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <p className="muted small">
+        Database: <code>{databasePath}</code>
+      </p>
+    </>
+  );
+}
+
 /** The database is encrypted and locked: ask for the passphrase. */
 export function UnlockScreen({ status, onDone }: { status: Status; onDone: (s: Status) => void }) {
   const [passphrase, setPassphrase] = useState('');
@@ -53,14 +69,7 @@ export function UnlockScreen({ status, onDone }: { status: Status; onDone: (s: S
             {busy ? 'Unlocking…' : 'Unlock'}
           </button>
         </div>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
-        <p className="muted small">
-          Database: <code>{status.databasePath}</code>
-        </p>
+        <Footer error={error} databasePath={status.databasePath} />
         <p className="muted small">A forgotten passphrase cannot be recovered: restore a backup you can open (affect db restore).</p>
       </form>
     </section>
@@ -119,14 +128,7 @@ export function SetupScreen({ status, onDone }: { status: Status; onDone: (s: St
             Continue without encryption
           </button>
         </div>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
-        <p className="muted small">
-          Database: <code>{status.databasePath}</code>
-        </p>
+        <Footer error={error} databasePath={status.databasePath} />
       </form>
     </section>
   );
