@@ -110,5 +110,7 @@ export function describeErasure(counts: ErasureCounts): string {
   add(counts.dass, 'DASS-21 entry', 'DASS-21 entries');
   add(counts.annotationTracks, 'annotation track');
   add(counts.importJobs, 'import job');
+  // A track on its own: say how much labelling goes with it.
+  if (counts.sessions === 0 && counts.annotationTracks > 0) add(counts.annotationSegments, 'labelled segment');
   return parts.length ? parts.join(', ') : 'nothing else';
 }

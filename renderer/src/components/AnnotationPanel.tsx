@@ -2,6 +2,7 @@ import { useCallback, useEffect, useLayoutEffect, useState } from 'react';
 import type { ApiOutput } from '../../../electron/contract/api';
 import { api } from '../api';
 import { formatTime, LABEL_COLORS } from '../labels';
+import { EraseButton } from '../vault/EraseButton';
 
 type Track = ApiOutput<'annotations.createTrack'>;
 type Agreement = ApiOutput<'agreement.session'>;
@@ -151,6 +152,14 @@ export function AnnotationPanel({ sessionId, durationS, currentTime, onSeek }: P
             ))}
           </select>
         </label>
+        {track && (
+          <EraseButton
+            target={{ kind: 'annotation-track', id: track.id }}
+            name={`the annotation track by ${track.annotator}`}
+            label="Erase track…"
+            onErased={() => (setTrackId(null), void reload())}
+          />
+        )}
         <form
           className="row"
           onSubmit={(e) => {
