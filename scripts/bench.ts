@@ -5,6 +5,7 @@
  *  2. Face expression stage: images/s at batch 1 and 8, on 1 and 2 threads, for every installed face-expression model.
  *  3. Face detector: ms per frame.  4. Voice stage: real-time factor on 60 s of speech.
  *  5. `affect merge` of 100 shard databases (each one analysed session of the sample, made distinct).
+ *  6. Privacy: scrypt, encrypted vs plain save/read, backup, erase + compact (scripts/bench-privacy.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -27,6 +28,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { openDatabase } from '../electron/store/db.js';
 import { mergeDatabase } from '../electron/store/merge.js';
 import { saveAnalysis } from '../electron/store/sessions-repo.js';
+import { benchPrivacy } from './bench-privacy.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const SAMPLE = path.join(ROOT, 'data/samples/sample.mp4');
@@ -154,4 +156,11 @@ if (!skip.has('merge')) {
   const frames = (into.prepare('SELECT COUNT(*) AS n FROM frame_results').get() as { n: number }).n;
   into.close();
   console.log(`merge: 100 shard databases (${n} sessions, ${frames} frames) merged in ${s.toFixed(2)} s (${((s / 100) * 1000).toFixed(0)} ms per shard)`);
+}
+
+if (!skip.has('privacy')) {
+  const engine = await AnalysisEngine.create();
+  const result = await engine.analyze(SAMPLE, { fps: 2 });
+  await engine.close();
+  await benchPrivacy(ROOT, result);
 }

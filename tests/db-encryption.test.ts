@@ -179,3 +179,22 @@ test('backup stays encrypted and opens with the same passphrase; restore puts it
   assert.equal(verifyAuditChain(back.db).ok, true);
   back.db.close();
 });
+
+test('merge: encrypted and plain shards into an encrypted database (each source attached with its own key)', async () => {
+  const dir = tempDir();
+  const a = await openWithPassphrase(path.join(dir, 'a.sqlite'), PASS, { kdfCost: TEST_COST });
+  await fill(a.db);
+  a.db.close();
+  const b = openDatabase(path.join(dir, 'b.sqlite'));
+  ensureClient(b, 'PLAIN-SHARD-CLIENT');
+  b.close();
+  const target = await openWithPassphrase(path.join(dir, 'into.sqlite'), PASS, { kdfCost: TEST_COST });
+  const { mergeDatabase } = await import('../electron/store/merge.js');
+  const srcA = await openWithPassphrase(path.join(dir, 'a.sqlite'), PASS);
+  srcA.db.close();
+  assert.equal(mergeDatabase(target.db, path.join(dir, 'a.sqlite'), srcA.key).sessionsAdded, 1);
+  assert.equal(mergeDatabase(target.db, path.join(dir, 'b.sqlite'), null).clientsAdded, 1);
+  assert.deepEqual((target.db.prepare('SELECT code FROM clients ORDER BY code').all() as Array<{ code: string }>).map((r) => r.code), [CODE, 'PLAIN-SHARD-CLIENT']);
+  target.db.close();
+  assert.equal(rawBytes(path.join(dir, 'into.sqlite')).includes(CODE), false);
+});
