@@ -198,3 +198,42 @@ test('Electron keychain logic: remember on unlock, unlock at start with the reme
   assert.equal(existsSync(path.join(path.dirname(keyFile), 'k.json')), false);
   await svc.close();
 });
+
+test('an idle lock refuses the API at once but lets a running import finish before the database closes; unlocking meanwhile keeps it open', async () => {
+  let now = 5_000_000;
+  let finish: (() => void) | null = null;
+  const started: string[] = [];
+  // An engine whose analysis ends when the test says (then fails: no result is needed to show the timing).
+  const engine = async () =>
+    ({
+      analyze: (file: string) => {
+        started.push(file);
+        return new Promise((_, reject) => (finish = () => reject(new Error('test analysis ended'))));
+      },
+      close: async () => undefined,
+    }) as never;
+  const file = path.join(tempDir(), 'idle', 'affect.sqlite');
+  const svc = new AffectService({ databasePath: file, engine, kdfCost: COST, clock: () => now });
+  await svc.call('vault.setup', { passphrase: PASS });
+  await svc.call('jobs.enqueue', { paths: ['/recordings/a.mp4'] });
+  while (started.length === 0) await new Promise((r) => setTimeout(r, 10));
+  now += 16 * 60_000;
+  await svc.vault.checkIdleNow();
+  assert.equal((await svc.call('vault.status', {})).state, 'locked');
+  await assert.rejects(svc.call('jobs.list', {}), lockedError);
+  assert.equal(svc.currentDb(), null);
+  // The user comes back while the import still runs: the passphrase is checked, and the database never closed.
+  await assert.rejects(svc.call('vault.unlock', { passphrase: 'wrong passphrase' }), /wrong passphrase/);
+  assert.equal((await svc.call('vault.unlock', { passphrase: PASS })).state, 'open');
+  assert.equal((await svc.call('jobs.list', {}))[0].status, 'running', 'the import was not interrupted');
+  // Idle again; now the import ends, and then the database closes.
+  now += 16 * 60_000;
+  await svc.vault.checkIdleNow();
+  finish!();
+  await svc.queue.idle().catch(() => undefined);
+  for (let i = 0; i < 50 && (svc as unknown as { current: unknown }).current; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.equal((svc as unknown as { current: unknown }).current, null, 'closed once the import ended');
+  await svc.call('vault.unlock', { passphrase: PASS });
+  assert.equal((await svc.call('jobs.list', {}))[0].status, 'failed');
+  await svc.close();
+});

@@ -108,7 +108,7 @@ export class AffectService {
 
   /** The open database, or null while locked or before setup. */
   currentDb(): Db | null {
-    return this.current?.db ?? null;
+    return this.vault.isOpen() ? (this.current?.db ?? null) : null;
   }
 
   /** The import queue of the open database (throws while locked). */
@@ -123,7 +123,8 @@ export class AffectService {
     const input = parseInput(m, rawInput);
     if (!PASSIVE.has(m)) this.vault.touch();
     if (m.startsWith('vault.')) return parseOutput(m, await (this.vaultHandlers[m as VaultMethod] as (i: unknown) => unknown)(input));
-    const current = this.current;
+    // Locked (an idle lock may still be letting an import finish with the database open): refuse.
+    const current = this.vault.isOpen() ? this.current : null;
     if (!current) this.vault.database(); // throws the 'locked' error
     const output = await (current!.handlers[m as keyof DataHandlers] as (i: unknown) => unknown)(input);
     const event = auditEventFor(m, input, output);

@@ -49,7 +49,7 @@ export class Vault {
   private lastActivity: number;
   private failedAttempts = 0;
   private autoLock = DEFAULT_AUTO_LOCK_MINUTES;
-  private closing: { cancelled: boolean; done: Promise<void> } | null = null;
+  private closing: { cancelled: boolean; started: boolean; done: Promise<void> } | null = null;
   private readonly timer: NodeJS.Timeout;
   private busy: Promise<unknown> = Promise.resolve();
 
@@ -167,17 +167,20 @@ export class Vault {
     return this.serial(async () => {
       if (this.state === 'open') return this.status();
       if (this.state === 'setup') throw new ApiError('no database yet: finish the first-run setup', 'bad-request');
-      // Locked after idle while an import still finished: the database is still open; the passphrase is checked and it stays open.
-      if (this.closing && !this.closing.cancelled && this.db) {
+      // Locked after idle while an import still finishes: the database is still open; the passphrase is checked and it stays open.
+      const draining = this.closing;
+      if (draining && !draining.started && this.db) {
         try {
           await deriveKey(this.databasePath, passphrase);
         } catch (err) {
           throw this.failed(err);
         }
-        this.closing.cancelled = true;
-        this.closing = null;
-        this.opened(this.db, this.key, { action: 'unlock', details: { method: 'passphrase' } });
-        return this.status();
+        if (!draining.started && this.closing === draining) {
+          draining.cancelled = true;
+          this.closing = null;
+          this.opened(this.db, this.key, { action: 'unlock', details: { method: 'passphrase' } });
+          return this.status();
+        }
       }
       await this.closing?.done;
       try {
@@ -220,10 +223,11 @@ export class Vault {
       const db = this.db!;
       appendAudit(db, { actor: this.opts.actor, action: 'lock', objectKind: 'database', details: { reason: reason === 'idle' ? 'idle' : 'user' } });
       this.state = 'locked';
-      const closing = { cancelled: false, done: Promise.resolve() };
+      const closing = { cancelled: false, started: false, done: Promise.resolve() };
       closing.done = (async () => {
         if (reason === 'idle') await this.hooks.whenIdle();
         if (closing.cancelled) return;
+        closing.started = true;
         await this.closeDatabase();
       })();
       this.closing = closing;
