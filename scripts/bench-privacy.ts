@@ -7,6 +7,7 @@ import { backupDatabase } from '../electron/store/db-maintenance.js';
 import { openDatabase } from '../electron/store/db.js';
 import { compactAfterErasure, erase } from '../electron/store/erase-repo.js';
 import { saveAnalysis } from '../electron/store/sessions-repo.js';
+import { openWithPassphrase } from '../electron/store/open-database.js';
 
 const ms = (t0: number) => performance.now() - t0;
 
@@ -19,12 +20,15 @@ export async function benchPrivacy(root: string, result: AnalysisResult): Promis
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   let t0 = performance.now();
-  const { key } = await newKey('bench passphrase 123');
+  await newKey('bench passphrase 123');
   console.log(`privacy: scrypt key derivation (N 2^17, r 8, p 1): ${ms(t0).toFixed(0)} ms`);
+  let key: Buffer | null = null;
   const figures: Record<string, number[]> = {};
   for (const encrypted of [false, true]) {
     const file = path.join(dir, `${encrypted ? 'encrypted' : 'plain'}.sqlite`);
-    const db = openDatabase(file, { key: encrypted ? key : null });
+    const opened = await openWithPassphrase(file, encrypted ? 'bench passphrase 123' : null);
+    const db = opened.db;
+    if (encrypted) key = opened.key;
     const client = ensureClient(db, 'BENCH');
     t0 = performance.now();
     for (let i = 0; i < 50; i++) saveAnalysis(db, result, { clientId: client.id });
