@@ -73,6 +73,12 @@ app.whenReady().then(() => {
   // while seeking, so each session's path is looked up once (it never changes).
   const recordings = new Map<number, string>();
   protocol.handle(MEDIA_SCHEME, async (request) => {
+    // Nothing plays while the database is locked (auto-lock happens in the engine host), and a lock or an
+    // erasure forgets the paths looked up so far.
+    if (((await rpc.call('vault.status', {})) as { state: string }).state !== 'open') {
+      recordings.clear();
+      return new Response('locked', { status: 423 });
+    }
     const id = Number(new URL(request.url).pathname.replace(/^\//, ''));
     if (!recordings.has(id)) {
       const sessions = (await rpc.call('sessions.list', {})) as Array<{ id: number; file: string }>;
@@ -85,6 +91,7 @@ app.whenReady().then(() => {
   ipcMain.handle('affect:call', (event, method: unknown, input: unknown) => {
     if (!isTrustedSender(event.senderFrame?.url ?? '', allowed)) throw new Error('untrusted sender');
     if (typeof method !== 'string' || !isApiMethod(method)) throw new Error(`unknown method ${String(method)}`);
+    if (method === 'erase.run' || method === 'vault.lock') recordings.clear();
     return call(method, input);
   });
   ipcMain.handle('affect:pick-files', async (event) => {
