@@ -6,6 +6,7 @@
  *  3. Face detector: ms per frame.  4. Voice stage: real-time factor on 60 s of speech.
  *  5. `affect merge` of 100 shard databases (each one analysed session of the sample, made distinct).
  *  6. People: faces in call layouts (1×1, 2×1, 3×3, speaker view at 720p) and per-person tracking (scripts/lib/people-bench.ts).
+ *  7. Privacy: scrypt, encrypted vs plain save/read, backup, erase + compact (scripts/bench-privacy.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -24,11 +25,12 @@ import type { RgbImage } from '../electron/analysis/image.js';
 import { VoiceEmotionModel } from '../electron/analysis/voice/voice-model.js';
 import { windowSignal } from '../electron/analysis/voice/windows.js';
 import { copyFileSync, rmSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { openDatabase } from '../electron/store/db.js';
 import { mergeDatabase } from '../electron/store/merge.js';
 import { saveAnalysis } from '../electron/store/sessions-repo.js';
 import { benchPeople } from './lib/people-bench.js';
+import { benchPrivacy } from './bench-privacy.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const SAMPLE = path.join(ROOT, 'data/samples/sample.mp4');
@@ -159,3 +161,9 @@ if (!skip.has('merge')) {
 }
 
 if (!skip.has('people')) await benchPeople(ff, process.env.AFFECT_SHARED_DATASETS ?? path.resolve(ROOT, '../shared/datasets'));
+if (!skip.has('privacy')) {
+  const engine = await AnalysisEngine.create();
+  const result = await engine.analyze(SAMPLE, { fps: 2 });
+  await engine.close();
+  await benchPrivacy(ROOT, result);
+}

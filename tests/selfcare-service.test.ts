@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { ClientMode } from '../electron/api/client-mode.js';
 import { AffectService } from '../electron/api/service.js';
 import { startBrowserServer } from '../electron/server/serve.js';

@@ -25,6 +25,8 @@ export class JobQueue {
   constructor(
     private readonly db: Db,
     private readonly engine: () => Promise<AnalysisEngine>,
+    /** Called after a job's session is stored (the service records the import in the audit log). */
+    private readonly onImported: (sessionId: number) => void = () => undefined,
   ) {
     requeueInterrupted(db);
   }
@@ -76,6 +78,7 @@ export class JobQueue {
         });
         const sessionId = saveAnalysis(this.db, result, { clientId: job.clientId });
         setJobStatus(this.db, job.id, 'done', { sessionId });
+        this.onImported(sessionId);
       } catch (err) {
         if (err instanceof CancelledError) setJobStatus(this.db, job.id, this.closed ? 'queued' : 'cancelled');
         else if (err instanceof MediaInputError)

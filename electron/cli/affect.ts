@@ -4,7 +4,7 @@ import { UsageError, writeLine } from './io.js';
 const USAGE = `affect — offline expression estimates for recorded sessions
 
 Usage:
-  affect analyze <file|dir…> [--db <path>] [--fps <n>] [--client <code>] [--shard i/N] [--force] [--json]
+  affect analyze <file|dir…> [--db <path>] [--fps <n>] [--client <code>] [--shard i/N] [--force] [--json] [--plain]
                  [--face-model <id|dir>] [--voice-model <id|dir>] [--detector <id|dir>]   (see: affect models)
   affect merge <db…> --into <db> [--json]
   affect eval face <dir> [--model <id>] [--cropped] [--predictions <out.csv>] [--json]
@@ -15,9 +15,15 @@ Usage:
   affect agreement (--session <id> | --all) --a <annotator> --b <annotator|model-face|model-voice|model-fused> [--slice 0.1] [--db <path>] [--json]
   affect export <session-id|client:<code>|all> --format csv|json|eaf|pdf --out <path> [--per frame|window|segment|summary|selfcare] [--db <path>]
   affect import-eaf <file.eaf> --session <id> [--tier <id>…] [--db <path>] [--json]
+  affect erase client <code> | session <id> [--yes] [--db <path>]
+  affect audit [verify] [--json] [--db <path>]
+  affect db encrypt | rekey | compact [--db <path>]
+  affect db backup --out <file> [--db <path>]
+  affect db restore <backup-file> [--db <path>]
   affect --help
 
-All estimates are expression estimates, not diagnoses.`;
+Encrypted databases: the passphrase comes from AFFECT_PASSPHRASE, or is asked for on a terminal
+(AFFECT_NEW_PASSPHRASE for the new one of \`db rekey\`). All estimates are expression estimates, not diagnoses.`;
 
 /** Commands are loaded lazily so `affect dass` never pays for onnxruntime start-up. */
 const COMMANDS: Record<string, () => Promise<CommandRunner>> = {
@@ -29,6 +35,9 @@ const COMMANDS: Record<string, () => Promise<CommandRunner>> = {
   export: async () => (await import('./commands/export.js')).runExport,
   'import-eaf': async () => (await import('./commands/export.js')).runImportEaf,
   merge: async () => (await import('./commands/merge.js')).runMerge,
+  erase: async () => (await import('./commands/erase.js')).runErase,
+  audit: async () => (await import('./commands/audit.js')).runAudit,
+  db: async () => (await import('./commands/db.js')).runDb,
 };
 
 /** The usage lines of one command (with their continuation lines), and the closing note. */

@@ -293,6 +293,47 @@ export const ClientModeStatus = z.object({
 /** Tension rated by the client, 0–10; null = skipped. */
 const tension = z.number().int().min(0).max(10).nullable();
 const pin = z.string().min(1).max(200);
+/** The database's lock state (vault.*): first-run setup, locked (encrypted, no key), or open. */
+export const VaultStatus = z.object({
+  state: z.enum(['setup', 'locked', 'open']),
+  encrypted: z.boolean(),
+  databasePath: z.string(),
+  autoLockMinutes: z.number(),
+  failedAttempts: z.number(),
+  keychain: z.object({ available: z.boolean(), remembered: z.boolean() }).nullable(),
+});
+
+/** What an erasure removes (erase.preview counts it first; erase.run returns what went). */
+export const ErasureCounts = z.object({
+  clients: z.number(),
+  sessions: z.number(),
+  dass: z.number(),
+  annotationTracks: z.number(),
+  annotationSegments: z.number(),
+  importJobs: z.number(),
+  recordings: z.number(),
+});
+const erasureTarget = z.object({ kind: z.enum(['client', 'session', 'dass', 'annotation-track']), id });
+
+export const AuditEntry = z.object({
+  id,
+  at: z.string(),
+  actor: z.enum(['cli', 'app', 'browser']),
+  action: z.string(),
+  objectKind: z.string().nullable(),
+  objectId: z.number().nullable(),
+  details: z.record(z.string(), z.unknown()),
+  prevHash: z.string(),
+  hash: z.string(),
+});
+export const AuditVerification = z.object({
+  ok: z.boolean(),
+  checked: z.number(),
+  firstBroken: z.object({ id: z.number(), reason: z.string() }).nullable(),
+  headHash: z.string(),
+});
+const passphrase = z.string().min(1).max(1024);
+const dassDate = z.string().regex(/^\d{4}-\d{2}-\d{2}/);
 
 const segmentId = z.object({ segmentId: id });
 const seconds = z.number().min(0);
@@ -390,6 +431,22 @@ export const API = {
   'clientMode.lock': { input: z.object({}), output: ClientModeStatus },
   'clientMode.unlock': { input: z.object({ pin }), output: ClientModeStatus },
   'clientMode.exit': { input: z.object({ pin }), output: ClientModeStatus },
+  'vault.status': { input: z.object({ active: z.boolean().optional() }), output: VaultStatus },
+  /** First run: create the database, encrypted with the passphrase or plain (null). On an open plain database: encrypt it. */
+  'vault.setup': { input: z.object({ passphrase: passphrase.nullable(), remember: z.boolean().optional() }), output: VaultStatus },
+  'vault.unlock': { input: z.object({ passphrase, remember: z.boolean().optional() }), output: VaultStatus },
+  'vault.lock': { input: z.object({}), output: VaultStatus },
+  'vault.changePassphrase': { input: z.object({ current: passphrase, next: passphrase }), output: VaultStatus },
+  'vault.setAutoLock': { input: z.object({ minutes: z.number().int().min(0).max(24 * 60) }), output: VaultStatus },
+  'vault.forget': { input: z.object({}), output: VaultStatus },
+  'vault.backup': { input: z.object({}), output: z.object({ file: z.string(), bytes: z.number() }) },
+  'erase.preview': { input: erasureTarget, output: z.object({ counts: ErasureCounts, description: z.string() }) },
+  'erase.run': { input: erasureTarget, output: z.object({ counts: ErasureCounts, compacted: z.boolean(), warning: z.string().nullable() }) },
+  /** Correct a DASS-21 entry (date, answers): rescored; no future dates, none before 1900. */
+  'dass.update': { input: z.object({ id, administeredAt: dassDate, answers: z.array(DassAnswer).length(21) }), output: DassAdministration },
+  'audit.list': { input: z.object({ limit: z.number().int().min(1).max(1000).optional(), offset: z.number().int().min(0).optional() }), output: z.object({ entries: z.array(AuditEntry), total: z.number() }) },
+  'audit.verify': { input: z.object({}), output: AuditVerification },
+  'audit.export': { input: z.object({ format: z.enum(['csv', 'json']) }), output: ExportFile },
 } as const;
 
 export type ApiMethod = keyof typeof API;
@@ -402,7 +459,7 @@ export type AffectApi = { call<M extends ApiMethod>(method: M, input: ApiInput<M
 export class ApiError extends Error {
   constructor(
     message: string,
-    readonly code: 'bad-request' | 'not-found' | 'forbidden' | 'failed' = 'failed',
+    readonly code: 'bad-request' | 'not-found' | 'forbidden' | 'locked' | 'failed' = 'failed',
   ) {
     super(message);
     this.name = 'ApiError';

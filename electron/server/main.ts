@@ -4,7 +4,6 @@ import { parseArgs } from 'node:util';
 import { APP_ROOT } from '../app-paths.js';
 import { AnalysisEngine } from '../analysis/engine.js';
 import { AffectService } from '../api/service.js';
-import { openDatabase } from '../store/db.js';
 import { defaultDatabasePath } from '../store/default-paths.js';
 import { startBrowserServer } from './serve.js';
 
@@ -19,16 +18,22 @@ async function main() {
     console.error(`serve: the renderer is not built (${rendererDir}/index.html missing); run \`npm run build\` first`);
     process.exit(1);
   }
-  const db = openDatabase(databasePath);
-  const service = new AffectService({ db, databasePath, engine: (models) => AnalysisEngine.create({ ...models }) });
+  // AFFECT_PASSPHRASE opens an encrypted database unlocked (and creates a new one encrypted); without it an
+  // encrypted database waits locked for the unlock screen, and a new one for the first-run setup.
+  const service = await AffectService.open({
+    databasePath,
+    actor: 'browser',
+    passphrase: process.env.AFFECT_PASSPHRASE || null,
+    engine: (models) => AnalysisEngine.create({ ...models }),
+  });
   const port = values.port === undefined ? 0 : Number(values.port);
-  const { server, url } = await startBrowserServer({ service, db, rendererDir, uploadDir: path.join(path.dirname(databasePath), 'imports'), port });
+  const { server, url } = await startBrowserServer({ service, rendererDir, uploadDir: path.join(path.dirname(databasePath), 'imports'), port });
   process.stdout.write(url + '\n');
-  console.error(`serve: database ${databasePath}; listening on 127.0.0.1 only; Ctrl-C to stop`);
+  const { state, encrypted } = service.vault.status();
+  console.error(`serve: database ${databasePath} (${state === 'setup' ? 'new: first-run setup in the browser' : encrypted ? `encrypted, ${state}` : 'NOT encrypted'}); listening on 127.0.0.1 only; Ctrl-C to stop`);
   const stop = async () => {
     server.close();
     await service.close();
-    db.close();
     process.exit(0);
   };
   process.on('SIGINT', stop);

@@ -12,7 +12,8 @@ import { cookieValue, MIME, parseRange, readBody, safeEqual, sendJson, sendText 
 
 export interface BrowserServerOptions {
   service: AffectService;
-  db: Db;
+  /** Unused: the service's own database is used (it exists only while unlocked). */
+  db?: Db;
   /** The built renderer (index.html + assets). */
   rendererDir: string;
   /** Where browser uploads are stored before analysis. */
@@ -22,6 +23,8 @@ export interface BrowserServerOptions {
 }
 
 const COOKIE = 'affect_token';
+/** HTTP status for each ApiError code. */
+const HTTP_STATUS: Record<string, number> = { 'bad-request': 400, 'not-found': 404, forbidden: 403, locked: 423 };
 const MAX_UPLOAD_BYTES = 20 * 1024 ** 3;
 
 /**
@@ -58,7 +61,9 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<{ 
   };
 
   const serveMedia = async (req: IncomingMessage, res: ServerResponse, sessionId: number, variant: 'original' | 'playback') => {
-    if (!getSession(opts.db, sessionId)) return sendText(res, 404, 'recording not found');
+    const db = opts.service.currentDb();
+    if (!db) return sendText(res, 423, 'locked');
+    if (!getSession(db, sessionId)) return sendText(res, 404, 'recording not found');
     const { file } = await opts.service.call('media.source', { sessionId, variant });
     if (!file || !existsSync(file)) return sendText(res, 404, 'recording not found');
     const size = statSync(file).size;
@@ -79,6 +84,7 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<{ 
   };
 
   const upload = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
+    if (!opts.service.currentDb()) return sendJson(res, 423, { error: 'the database is locked', code: 'locked' });
     const name = path.basename(url.searchParams.get('name') ?? 'upload').replace(/[^\p{L}\p{N} ._()-]/gu, '_') || 'upload';
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > MAX_UPLOAD_BYTES) return sendJson(res, 413, { error: `${name}: larger than ${MAX_UPLOAD_BYTES} bytes` });
@@ -106,11 +112,11 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<{ 
           return sendJson(res, 200, { result: await opts.service.handle(method, input) });
         } catch (err) {
           const code = err instanceof ApiError ? err.code : 'failed';
-          return sendJson(res, code === 'bad-request' ? 400 : code === 'not-found' ? 404 : code === 'forbidden' ? 403 : 500, { error: (err as Error).message, code });
+          return sendJson(res, HTTP_STATUS[code] ?? 500, { error: (err as Error).message, code });
         }
       }
       // Client mode (self-care hand-over): no recordings, no uploads; the API refuses the rest itself.
-      if (opts.service.clientMode.active && (url.pathname === '/upload' || url.pathname.startsWith('/media/'))) return sendText(res, 403, 'not available in client mode');
+      if (opts.service.inClientMode() && (url.pathname === '/upload' || url.pathname.startsWith('/media/'))) return sendText(res, 403, 'not available in client mode');
       if (req.method === 'POST' && url.pathname === '/upload') return await upload(req, res, url);
       if (req.method === 'GET' && url.pathname.startsWith('/media/'))
         return await serveMedia(req, res, Number(url.pathname.slice('/media/'.length)), url.searchParams.get('variant') === 'playback' ? 'playback' : 'original');

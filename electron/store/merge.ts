@@ -22,10 +22,11 @@ const columns = (db: Db, table: string, schema = 'main') =>
  * tracks by (session, annotator) with their segments; DASS-21 administrations by (client, date,
  * answers). Merging the same source twice adds nothing.
  */
-export function mergeDatabase(target: Db, sourcePath: string): MergeReport {
+export function mergeDatabase(target: Db, sourcePath: string, sourceKey: Buffer | null = null): MergeReport {
   // Bring the source to the current schema first (its own file, migrated like any opened database).
-  openDatabase(sourcePath).close();
-  target.prepare('ATTACH DATABASE ? AS src').run(sourcePath);
+  openDatabase(sourcePath, { key: sourceKey }).close();
+  // The KEY clause always: without it SQLite3 Multiple Ciphers would use the target's key for the source.
+  target.prepare('ATTACH DATABASE ? AS src KEY ?').run(sourcePath, sourceKey ? `x'${sourceKey.toString('hex')}'` : '');
   try {
     return target.transaction(() => {
       const report: MergeReport = { source: sourcePath, sessionsAdded: 0, sessionsSkipped: 0, clientsAdded: 0, dassAdded: 0, tracksAdded: 0, selfCareRunsAdded: 0 };

@@ -18,6 +18,9 @@ declare global {
   }
 }
 
+/** Fired when a call is refused because the database is locked: the vault gate shows the unlock screen. */
+export const LOCKED_EVENT = 'affect-locked';
+
 /**
  * The renderer's one way to the engine: the Electron preload when present, else the browser-mode
  * HTTP endpoint (same contract, validated here too).
@@ -26,14 +29,22 @@ export const api = {
   async call<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutput<M>> {
     if (!isApiMethod(method)) throw new Error(`unknown method ${method}`);
     const valid = parseInput(method, input);
-    if (window.affect) return parseOutput(method, await window.affect.call(method, valid));
+    if (window.affect) {
+      try {
+        return parseOutput(method, await window.affect.call(method, valid));
+      } catch (err) {
+        if (/the database is locked|finish the first-run setup/.test((err as Error).message)) window.dispatchEvent(new Event(LOCKED_EVENT));
+        throw err;
+      }
+    }
     const res = await fetch(`./api/${method}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       credentials: 'same-origin',
       body: JSON.stringify(valid),
     });
-    const body = (await res.json()) as { result?: unknown; error?: string };
+    const body = (await res.json()) as { result?: unknown; error?: string; code?: string };
+    if (body.code === 'locked') window.dispatchEvent(new Event(LOCKED_EVENT));
     if (!res.ok) throw new Error(body.error ?? `HTTP ${res.status}`);
     return parseOutput(method, body.result);
   },

@@ -19,11 +19,22 @@ export function buildRenderer(): void {
   built = true;
 }
 
-/** `npm run serve`'s server (without the build step) on a fresh database; resolves with the URL it prints first. */
-export async function startServe(dbPath: string): Promise<{ url: string; child: ChildProcess; stderr: () => string }> {
+/** The passphrase the browser tests' databases are encrypted with (the server opens unlocked with it). */
+export const E2E_PASSPHRASE = 'e2e test passphrase';
+
+/**
+ * `npm run serve`'s server (without the build step) on a fresh database; resolves with the URL it prints first.
+ * By default with AFFECT_PASSPHRASE set, so the database is created encrypted and opens unlocked; `passphrase:
+ * null` starts it without one (an encrypted database then waits locked, a new one in first-run setup).
+ */
+export async function startServe(dbPath: string, { passphrase = E2E_PASSPHRASE }: { passphrase?: string | null } = {}): Promise<{ url: string; child: ChildProcess; stderr: () => string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  if (passphrase === null) delete env.AFFECT_PASSPHRASE;
+  else env.AFFECT_PASSPHRASE = passphrase;
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'electron/server/main.ts'), '--db', dbPath], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
+    env,
   });
   let err = '';
   child.stderr!.on('data', (d) => (err += d));

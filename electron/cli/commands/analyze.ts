@@ -5,10 +5,11 @@ import { CancelledError, MediaInputError } from '../../analysis/media/errors.js'
 import { hashFile } from '../../analysis/media/media-hash.js';
 import { checkInputFile } from '../../analysis/media/probe.js';
 import { ensureClient } from '../../store/clients-repo.js';
-import { openDatabase } from '../../store/db.js';
+import { appendAudit } from '../../store/audit-repo.js';
 import { defaultDatabasePath } from '../../store/default-paths.js';
 import { findAnalysedSession, getSession, saveAnalysis } from '../../store/sessions-repo.js';
 import { formatSummary } from '../format-summary.js';
+import { openCliDatabase } from '../open-db.js';
 import { parseCommandArgs, UsageError, writeLine, type CliIO } from '../io.js';
 import { expandInputs } from '../media-files.js';
 import { progressPrinter } from '../progress-line.js';
@@ -16,11 +17,12 @@ import { parseShard, shardOf } from '../shard.js';
 
 /**
  * affect analyze <file|dir|…> [--db <path>] [--fps <n>] [--client <code>] [--json] [--threads <n>]
- *                [--shard i/N] [--force] [--no-store] [--face-model <id|dir>] [--voice-model <id|dir>] [--detector <id|dir>]
+ *                [--shard i/N] [--force] [--no-store] [--plain] [--face-model <id|dir>] [--voice-model <id|dir>] [--detector <id|dir>]
  * Each file is analysed, then stored in one transaction (with its absolute path). A file already stored with the same
  * content, fps and models is skipped (so a batch started again resumes where it stopped) unless --force; its stored
  * summary is printed as for a new analysis, so stdout (and --json) always has one summary per file.
  * A bad file gets one line on stderr naming it and the problem; the others go on; exit 1 if any failed.
+ * --plain: the database stays unencrypted and no passphrase is asked (the demo, public or test data only).
  */
 export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
@@ -32,6 +34,7 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
     shard: { type: 'string' },
     force: { type: 'boolean', default: false },
     'no-store': { type: 'boolean', default: false },
+    plain: { type: 'boolean', default: false },
     'face-model': { type: 'string' },
     'voice-model': { type: 'string' },
     detector: { type: 'string' },
@@ -56,7 +59,7 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
     return expanded.files.length > 0 ? 0 : 1;
   }
   const dbPath = values.db ?? defaultDatabasePath();
-  const db = values['no-store'] ? null : openDatabase(dbPath);
+  const db = values['no-store'] ? null : (await openCliDatabase(dbPath, io, { plain: values.plain })).db;
   const engine = await AnalysisEngine.create({ threads, faceExpression: values['face-model'], voiceEmotion: values['voice-model'], faceDetector: values.detector });
   if (!values.json)
     writeLine(io.stderr, `ffmpeg: ${engine.ffmpeg.ffmpeg} (${engine.ffmpeg.source})${db ? `; database: ${dbPath}` : ''}${shard ? `; shard ${shard.index}/${shard.count}: ${files.length} of ${expanded.files.length} files` : ''}`);
@@ -104,7 +107,10 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
           },
         });
         progress.end();
-        if (db) result.summary.session.id = saveAnalysis(db, result, { clientId });
+        if (db) {
+          result.summary.session.id = saveAnalysis(db, result, { clientId });
+          appendAudit(db, { actor: 'cli', action: 'import', objectKind: 'session', objectId: result.summary.session.id });
+        }
         if (values.json) writeLine(io.stdout, JSON.stringify(result.summary));
         else writeLine(io.stdout, formatSummary(result.summary));
       } catch (err) {
