@@ -101,10 +101,11 @@ test('an encrypted database started without its passphrase shows the unlock scre
   assert.doesNotMatch(log, /LOCKED-CODE-12/);
   await page.click('button:has-text("Verify the chain")');
   await page.waitForSelector('[role="status"]:has-text("Intact")');
-  await page.click('button:has-text("Export CSV")');
+  // Exports are handed to the user (a download here, a save dialog in the app), never written behind their back.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("Export CSV")')]);
+  assert.match(download.suggestedFilename(), /^audit-log-.*\.csv$/);
+  assert.match(readFileSync((await download.path())!, 'utf8'), /^id,at,actor,action/);
   await page.waitForSelector('[role="status"]:has-text("audit-log-")');
-  const csvPath = ((await page.textContent('[data-testid="audit-log"] [role="status"] code')) ?? '').trim();
-  assert.match(readFileSync(csvPath, 'utf8'), /^id,at,actor,action/);
   await page.screenshot({ path: screenshotPath('22-settings-privacy-audit'), fullPage: true });
 
   // Lock now: back to the unlock screen.
@@ -141,7 +142,7 @@ test('erasing a client: the confirmation names what goes and wants the code type
   const entry = await api('dass.save', { clientId: other.id, administeredAt: '2026-04-01', answers: Array(21).fill(0) });
   await page.goto(`${new URL(url).origin}/#/client/${other.id}`);
   await page.click('[data-testid="dass-history"] a:has-text("Correct…")');
-  await page.waitForSelector('h1:has-text("Correct the DASS-21 of 2026-04-01")');
+  await page.waitForSelector(`h1:has-text("Correct the DASS-21 of ${other.code}")`);
   await page.fill('input[aria-label="Date administered"]', '2026-04-02');
   await page.locator('[data-testid="dass-item-1"]').focus();
   for (let k = 0; k < 21; k++) await page.keyboard.press('2');
