@@ -6,6 +6,7 @@
  *  3. Face detector: ms per frame.  4. Voice stage: real-time factor on 60 s of speech.
  *  5. `affect merge` of 100 shard databases (each one analysed session of the sample, made distinct).
  */
+import '../electron/privacy/no-telemetry.js';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';

@@ -3,6 +3,7 @@
  * Electron main process and far from the renderer, so the window never freezes. Started by
  * main/index.ts with child_process.fork; speaks the rpc-host protocol over the IPC channel.
  */
+import '../privacy/no-telemetry.js';
 import { AnalysisEngine } from '../analysis/engine.js';
 import { createRpcHost, type RpcRequest } from '../api/rpc-host.js';
 import { AffectService } from '../api/service.js';

@@ -2,6 +2,7 @@
  * Electron main process: windows, security, and a relay between the renderer's typed API and the
  * engine host (a utilityProcess). Logic lives in security.ts and ../api (unit-tested without Electron).
  */
+import '../privacy/no-telemetry.js';
 import { app, BrowserWindow, dialog, ipcMain, net, protocol, session } from 'electron';
 import { fork } from 'node:child_process';
 import path from 'node:path';
@@ -9,8 +10,19 @@ import { pathToFileURL } from 'node:url';
 import { createRpcClient, type RpcResponse } from '../api/rpc-host.js';
 import { isApiMethod } from '../contract/api.js';
 import { contentSecurityPolicy } from '../server/security.js';
-import { isAllowedNavigation, isAllowedPermission, isAllowedRequest, isTrustedSender, MEDIA_SCHEME, secureWebPreferences } from './security.js';
+import {
+  engineHostEnv,
+  isAllowedNavigation,
+  isAllowedPermission,
+  isAllowedRequest,
+  isTrustedSender,
+  MEDIA_SCHEME,
+  quietChromiumSwitches,
+  secureWebPreferences,
+  silenceSpellChecker,
+} from './security.js';
 
+for (const [name, value] of quietChromiumSwitches()) app.commandLine.appendSwitch(name, value);
 protocol.registerSchemesAsPrivileged([{ scheme: MEDIA_SCHEME, privileges: { stream: true, supportFetchAPI: true, standard: true, secure: true } }]);
 app.enableSandbox();
 
@@ -28,7 +40,7 @@ function startEngineHost() {
   const node = process.env.AFFECT_NODE ?? process.env.npm_node_execpath ?? 'node';
   const child = fork(path.join(app.getAppPath(), 'electron/main/engine-host.mjs'), [], {
     execPath: node,
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: undefined, AFFECT_DB_PATH: databasePath },
+    env: engineHostEnv(process.env, databasePath),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const rpc = createRpcClient((msg) => child.send(msg));
@@ -56,6 +68,7 @@ function createWindow() {
 
 app.whenReady().then(() => {
   const ses = session.defaultSession;
+  silenceSpellChecker(ses);
   ses.setPermissionRequestHandler((_wc, permission, callback) => callback(isAllowedPermission(permission)));
   ses.setPermissionCheckHandler((_wc, permission) => isAllowedPermission(permission));
   ses.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !isAllowedRequest(details.url, allowed) }));
