@@ -1,8 +1,8 @@
-import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { compareTracks, DEFAULT_SLICE_S } from '../analysis/agreement.js';
 import { resolveFfmpeg } from '../analysis/media/ffmpeg-path.js';
 import { ApiError, type ApiOutput } from '../contract/api.js';
+import { ensurePrivateDir, writePrivateFile } from '../privacy/private-files.js';
 import { sessionToEaf } from '../export/eaf-session.js';
 import { buildSessionReport } from '../export/report-data.js';
 import { renderSessionReportPdf } from '../export/report-pdf.js';
@@ -104,14 +104,14 @@ export function annotationHandlers(db: Db, exportsDir: string) {
     },
     'export.session': async (i: { sessionId: number; format: 'csv' | 'json' | 'eaf' | 'pdf'; per?: 'frame' | 'window' | 'segment' | 'summary' }) => {
       session(i.sessionId);
-      mkdirSync(exportsDir, { recursive: true });
+      ensurePrivateDir(exportsDir);
       const per = i.per ?? 'frame';
       const base = path.join(exportsDir, `session-${i.sessionId}${i.format === 'csv' || i.format === 'json' ? `-${per}` : ''}.${i.format}`);
       if (i.format === 'pdf') await renderSessionReportPdf(buildSessionReport(db, i.sessionId), base);
-      else if (i.format === 'eaf') writeFileSync(base, sessionToEaf(db, i.sessionId));
+      else if (i.format === 'eaf') writePrivateFile(base, sessionToEaf(db, i.sessionId));
       else {
         const table = exportTable(db, [i.sessionId], per);
-        writeFileSync(base, i.format === 'csv' ? tableToCsv(table) : tableToJson(db, table, per));
+        writePrivateFile(base, i.format === 'csv' ? tableToCsv(table) : tableToJson(db, table, per));
       }
       return { files: [base] };
     },

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { AnalysisEngine } from '../analysis/engine.js';
 import { ESTIMATE_NOTE } from '../analysis/result.js';
@@ -93,6 +94,7 @@ export class AffectService {
       stage: live?.stage ?? null,
       error: row.error,
       sessionId: row.sessionId,
+      alreadyAnalysed: row.alreadyAnalysed,
       createdAt: row.createdAt,
     };
   }
@@ -157,6 +159,7 @@ export class AffectService {
       },
       'jobs.list': () => listJobs(db).map((r) => this.job(r)),
       'jobs.cancel': (i) => {
+        if (!getJob(db, i.id)) throw new ApiError(`no job ${i.id}`, 'not-found');
         this.queue.cancel(i.id);
         return this.job(getJob(db, i.id)!);
       },
@@ -164,6 +167,8 @@ export class AffectService {
         const row = getJob(db, i.id);
         if (!row) throw new ApiError(`no job ${i.id}`, 'not-found');
         if (row.status !== 'failed' && row.status !== 'cancelled') throw new ApiError(`job ${i.id} is ${row.status}; only failed or cancelled jobs can be retried`, 'bad-request');
+        // Browser-mode uploads are deleted when their job ends: such a file has to be added again.
+        if (!existsSync(row.file)) throw new ApiError(`${path.basename(row.file)} is no longer there (browser uploads are removed when their job ends); add the file again`, 'bad-request');
         setJobStatus(db, i.id, 'queued');
         this.queue.kick();
         return this.job(getJob(db, i.id)!);

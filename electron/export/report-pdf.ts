@@ -1,8 +1,8 @@
-import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import PDFDocument from 'pdfkit';
 import { SUBSCALES } from '../analysis/dass/score.js';
+import { privateFileStream } from '../privacy/private-files.js';
 import { EMOTION_LABELS } from '../analysis/labels.js';
 import { LABEL_COLORS } from '../analysis/labels.js';
 import type { Span } from '../store/annotations-repo.js';
@@ -57,11 +57,15 @@ export async function renderSessionReportPdf(report: SessionReport, file: string
       Creator: 'Affect Workstation',
     },
   });
+  // Owner-only, and whole or not at all (see privacy/private-files.ts).
+  const out = privateFileStream(file);
   const done = new Promise<void>((resolve, reject) => {
-    const out = createWriteStream(file);
-    out.on('finish', resolve).on('error', reject);
+    out.stream.on('finish', resolve).on('error', reject);
     doc.on('error', reject);
-    doc.pipe(out);
+    doc.pipe(out.stream);
+  }).then(out.commit, (err) => {
+    out.abort();
+    throw err;
   });
   doc.registerFont(REGULAR, REPORT_FONTS.regular);
   doc.registerFont(BOLD, REPORT_FONTS.bold);

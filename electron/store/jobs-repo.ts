@@ -10,10 +10,15 @@ export interface JobRow {
   status: JobStatus;
   error: string | null;
   sessionId: number | null;
+  /** The recording was stored already (same content, fps and models): the job points at that session. */
+  alreadyAnalysed: boolean;
   createdAt: string;
 }
 
-const SELECT = `SELECT id, file, client_id AS clientId, fps, status, error, session_id AS sessionId, created_at AS createdAt FROM import_jobs`;
+const SELECT = `SELECT id, file, client_id AS clientId, fps, status, error, session_id AS sessionId, already_analysed = 1 AS alreadyAnalysed, created_at AS createdAt FROM import_jobs`;
+
+type Row = Omit<JobRow, 'alreadyAnalysed'> & { alreadyAnalysed: number };
+const toJob = (r: Row | undefined): JobRow | undefined => r && { ...r, alreadyAnalysed: r.alreadyAnalysed === 1 };
 
 export function addJobs(db: Db, files: string[], clientId: number | null, fps: number): JobRow[] {
   const insert = db.prepare('INSERT INTO import_jobs (file, client_id, fps) VALUES (?, ?, ?)');
@@ -21,18 +26,19 @@ export function addJobs(db: Db, files: string[], clientId: number | null, fps: n
 }
 
 export function getJob(db: Db, id: number): JobRow | undefined {
-  return db.prepare(`${SELECT} WHERE id = ?`).get(id) as JobRow | undefined;
+  return toJob(db.prepare(`${SELECT} WHERE id = ?`).get(id) as Row | undefined);
 }
 
 /** Recent jobs first: everything still to do, then the last 200 finished. */
 export function listJobs(db: Db): JobRow[] {
   return db
     .prepare(`${SELECT} WHERE status IN ('queued', 'running') OR id IN (SELECT id FROM import_jobs WHERE status NOT IN ('queued', 'running') ORDER BY id DESC LIMIT 200) ORDER BY id`)
-    .all() as JobRow[];
+    .all()
+    .map((r) => toJob(r as Row)!);
 }
 
 export function nextQueuedJob(db: Db): JobRow | undefined {
-  return db.prepare(`${SELECT} WHERE status = 'queued' ORDER BY id LIMIT 1`).get() as JobRow | undefined;
+  return toJob(db.prepare(`${SELECT} WHERE status = 'queued' ORDER BY id LIMIT 1`).get() as Row | undefined);
 }
 
 export function setJobStatus(db: Db, id: number, status: JobStatus, extra: { error?: string | null; sessionId?: number | null } = {}): void {
@@ -44,4 +50,16 @@ export function setJobStatus(db: Db, id: number, status: JobStatus, extra: { err
 /** After a restart: jobs that were running when the app stopped are queued again (their partial work was never stored). */
 export function requeueInterrupted(db: Db): number {
   return db.prepare("UPDATE import_jobs SET status = 'queued', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE status = 'running'").run().changes;
+}
+
+/** The job ends done, pointing at the session that already holds its recording (same content, fps and models). */
+export function markJobAlreadyAnalysed(db: Db, id: number, sessionId: number): void {
+  db.prepare(
+    "UPDATE import_jobs SET status = 'done', error = NULL, session_id = ?, already_analysed = 1, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+  ).run(sessionId, id);
+}
+
+/** The files queued or running jobs still need. */
+export function activeJobFiles(db: Db): string[] {
+  return (db.prepare("SELECT DISTINCT file FROM import_jobs WHERE status IN ('queued', 'running')").all() as Array<{ file: string }>).map((r) => r.file);
 }

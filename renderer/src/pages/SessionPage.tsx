@@ -12,6 +12,7 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
   const clients = useApi(() => api.call('clients.list', { includeArchived: true }), []);
   const media = useRef<HTMLVideoElement & HTMLAudioElement>(null);
   const [time, setTime] = useState(0);
+  const [mediaMissing, setMediaMissing] = useState(false);
   const d = detail.data;
 
   const seek = useCallback((t: number) => {
@@ -83,12 +84,17 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
       <div className="review-grid">
         <div className="player">
           {d.media.hasVideo ? (
-            <video ref={media} src={api.mediaUrl(d.id)} controls onTimeUpdate={(e) => setTime(e.currentTarget.currentTime)} preload="metadata" />
+            <video ref={media} src={api.mediaUrl(d.id)} controls onTimeUpdate={(e) => setTime(e.currentTarget.currentTime)} onError={() => setMediaMissing(true)} preload="metadata" />
           ) : (
             <>
-              <audio ref={media} src={api.mediaUrl(d.id)} controls onTimeUpdate={(e) => setTime(e.currentTarget.currentTime)} preload="metadata" />
+              <audio ref={media} src={api.mediaUrl(d.id)} controls onTimeUpdate={(e) => setTime(e.currentTarget.currentTime)} onError={() => setMediaMissing(true)} preload="metadata" />
               <Waveform url={api.mediaUrl(d.id)} currentTime={time} duration={d.durationS} onSeek={seek} />
             </>
+          )}
+          {mediaMissing && (
+            <p className="error small" data-testid="media-missing">
+              The recording cannot be played: it is no longer where it was analysed from (in browser mode the uploaded copy is deleted once analysed). The estimates below are kept.
+            </p>
           )}
           <p className="now" aria-live="polite">
             At {formatTime(time)}: face {current?.label ?? (current?.face ? 'uncertain' : 'no face')} {current?.confidence != null && `(${pct(current.confidence)})`} · voice{' '}
