@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { AnalysisEngine } from '../analysis/engine.js';
 import { ESTIMATE_NOTE } from '../analysis/result.js';
 import { resolveFfmpeg } from '../analysis/media/ffmpeg-path.js';
+import { sweepPartFiles } from '../privacy/private-files.js';
 import { API, ApiError, parseInput, parseOutput, type ApiInput, type ApiMethod, type ApiOutput } from '../contract/api.js';
 import { createClient, DuplicateClientError, getClient, listClients, renameClient, setClientArchived } from '../store/clients-repo.js';
 import type { Db } from '../store/db.js';
@@ -37,7 +38,14 @@ export class AffectService {
 
   private engineCache: { key: string; engine: Promise<AnalysisEngine> } | null = null;
 
+  /** Where the app writes exports: beside the database. */
+  private get exportsDir(): string {
+    return path.join(path.dirname(path.resolve(this.opts.databasePath)), 'exports');
+  }
+
   constructor(private readonly opts: ServiceOptions) {
+    // Exports are written whole or not at all; a crash mid-write leaves a .part file, removed here.
+    sweepPartFiles(this.exportsDir);
     this.queue = new JobQueue(opts.db, () => this.engineForNextJob());
     this.handlers = this.makeHandlers();
     this.queue.kick();
@@ -174,7 +182,7 @@ export class AffectService {
         return this.job(getJob(db, i.id)!);
       },
       ...dassHandlers(db, (id) => this.client(id)),
-      ...annotationHandlers(db, path.join(path.dirname(path.resolve(this.opts.databasePath)), 'exports')),
+      ...annotationHandlers(db, this.exportsDir),
     };
   }
 }
