@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { test } from 'node:test';
 import type { z } from 'zod';
 import { API, ClientCode, parseInput } from '../electron/contract/api.js';
+import { REPO_ROOT } from './helpers/paths.js';
 
 /** Every string position in a schema, with its path and its maximum length (null: unlimited). */
 function strings(schema: z.ZodType, at: string): Array<{ at: string; max: number | null }> {
@@ -58,4 +61,10 @@ test('client codes: printable, 1–64 characters, no control or bidi/formatting 
   // Display names, annotator names and searches refuse the same characters.
   assert.throws(() => parseInput('clients.create', { code: 'C-1', displayName: 'Ann\u202Eeb' }), /control or formatting/);
   assert.throws(() => parseInput('annotations.createTrack', { sessionId: 1, annotator: 'r\u0000' }), /control or formatting/);
+});
+
+test('the CLI holds client codes to the same rule (`affect analyze --client`)', () => {
+  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/affect.mjs'), 'analyze', path.join(REPO_ROOT, 'data/samples/sample.mp4'), '--client', 'C\u202E001', '--no-store'], { encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--client "C\?001" is not a client code: 1–64 printable characters, no control or formatting characters/);
 });

@@ -5,6 +5,7 @@
  * only; the database file is not changed by it.
  *   node --import tsx tests/helpers/crash-when-job-done.ts <db> <recording>
  */
+import '../../electron/privacy/no-telemetry.js';
 import { AnalysisEngine } from '../../electron/analysis/engine.js';
 import { AffectService } from '../../electron/api/service.js';
 import { openDatabase } from '../../electron/store/db.js';
