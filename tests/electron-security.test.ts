@@ -117,3 +117,12 @@ test('the engine host starts with onnxruntime telemetry off, whatever the parent
   assert.equal(env.PATH, '/usr/bin');
   assert.deepEqual(missingSilence(env), []);
 });
+
+test('the Electron main process starts no crash reporter, auto-updater or network client of its own', async () => {
+  const { readFileSync } = await import('node:fs');
+  const main = readFileSync(path.resolve('electron/main/index.ts'), 'utf8');
+  // crashReporter uploads dumps and autoUpdater polls a server once started; neither is used. `net` serves only
+  // local files for the affect-media: protocol (net.fetch of a file: URL).
+  assert.doesNotMatch(main, /crashReporter|autoUpdater/);
+  assert.deepEqual(main.match(/\bnet\.\w+\([^,]+/g), ['net.fetch(pathToFileURL(file).toString()']);
+});

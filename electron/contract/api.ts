@@ -21,8 +21,8 @@ const text = (max: number) => z.string().max(max).regex(NO_CONTROLS, 'must not c
 export const ClientCode = z.string().trim().min(1).max(64).regex(NO_CONTROLS, 'must be printable: no control or formatting (e.g. bidi) characters');
 /** A file path on this computer (Linux PATH_MAX), no NUL. */
 const filePath = z.string().min(1).max(4096).regex(/^[^\0]*$/, 'must not contain NUL');
-/** A model id or label name. */
-const name = z.string().min(1).max(100);
+/** A model id, label or annotator name as the API passes it. */
+const shortName = z.string().min(1).max(100);
 
 export const ModelInfo = z.object({
   role: z.string(),
@@ -234,7 +234,7 @@ export const API = {
   'app.info': { input: z.object({}), output: AppInfo },
   'models.list': { input: z.object({}), output: z.array(InstalledModel) },
   /** Choose the model for a role (null: back to the default). Takes effect for the next analysis. */
-  'models.select': { input: z.object({ role: ModelRole, id: name.nullable() }), output: z.array(InstalledModel) },
+  'models.select': { input: z.object({ role: ModelRole, id: shortName.nullable() }), output: z.array(InstalledModel) },
   'clients.list': { input: z.object({ search: text(200).optional(), includeArchived: z.boolean().optional() }), output: z.array(Client) },
   'clients.create': { input: z.object({ code: ClientCode, displayName: text(200).nullable().optional() }), output: Client },
   'clients.rename': { input: z.object({ id, displayName: text(200).nullable() }), output: Client },
@@ -261,15 +261,15 @@ export const API = {
     output: z.object({ tracks: z.array(AnnotationTrack), frameTimes: z.object({ count: z.number(), endS: z.number() }).nullable() }),
   },
   'annotations.createTrack': { input: z.object({ sessionId: id, annotator: text(100).trim().min(1) }), output: AnnotationTrack },
-  'annotations.add': { input: z.object({ trackId: id, start: seconds, end: seconds, label: name }), output: Segment },
+  'annotations.add': { input: z.object({ trackId: id, start: seconds, end: seconds, label: shortName }), output: Segment },
   'annotations.split': { input: segmentId.extend({ at: seconds }), output: z.array(Segment) },
   'annotations.merge': { input: z.object({ firstId: id, secondId: id }), output: Segment },
   'annotations.move': { input: segmentId.extend({ start: seconds.optional(), end: seconds.optional() }), output: Segment },
-  'annotations.relabel': { input: segmentId.extend({ label: name }), output: Segment },
+  'annotations.relabel': { input: segmentId.extend({ label: shortName }), output: Segment },
   'annotations.delete': { input: segmentId, output: z.object({ ok: z.literal(true) }) },
   'annotations.undo': { input: z.object({ trackId: id }), output: AnnotationTrack },
   'annotations.redo': { input: z.object({ trackId: id }), output: AnnotationTrack },
-  'agreement.session': { input: z.object({ sessionId: id, a: name, b: name, sliceS: z.number().positive().max(60).optional() }), output: Agreement },
+  'agreement.session': { input: z.object({ sessionId: id, a: shortName, b: shortName, sliceS: z.number().positive().max(60).optional() }), output: Agreement },
   'export.session': {
     input: z.object({ sessionId: id, format: z.enum(['csv', 'json', 'eaf', 'pdf']), per: z.enum(['frame', 'window', 'segment', 'summary']).optional() }),
     output: z.object({ files: z.array(z.string()) }),
