@@ -8,6 +8,7 @@
  *  6. People: faces in call layouts (1×1, 2×1, 3×3, speaker view at 720p) and per-person tracking (scripts/lib/people-bench.ts).
  *  7. Privacy: scrypt, encrypted vs plain save/read, backup, erase + compact (scripts/bench-privacy.ts).
  */
+import '../electron/privacy/no-telemetry.js';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { AnalysisEngine } from '../analysis/engine.js';
 import { ESTIMATE_NOTE } from '../analysis/result.js';
@@ -67,6 +68,7 @@ export class AffectService {
   private current: { db: Db; queue: JobQueue; handlers: DataHandlers; clientMode: ClientMode } | null = null;
   private readonly vaultHandlers: Pick<Handlers, VaultMethod>;
   private readonly actor: AuditActor;
+  private readonly openListeners: Array<(db: Db, queue: JobQueue) => void> = [];
 
   private engineCache: { key: string; engine: Promise<AnalysisEngine> } | null = null;
 
@@ -82,6 +84,7 @@ export class AffectService {
           );
           const clientMode = new ClientMode(db, (id) => this.client(id));
           this.current = { db, queue, clientMode, handlers: this.makeHandlers(db, queue, clientMode) };
+          for (const listener of this.openListeners) listener(db, queue);
           queue.kick();
         },
         onClose: async () => {
@@ -118,6 +121,15 @@ export class AffectService {
       throw new Error(err instanceof ApiError && err.message === 'wrong passphrase' ? `${opts.databasePath}: wrong passphrase` : (err as Error).message);
     }
     return service;
+  }
+
+  /**
+   * Call `listener` each time the database opens (unlock, first-run setup), and now if it is open: the
+   * browser-mode server follows the import queue of whichever database is open.
+   */
+  whenOpen(listener: (db: Db, queue: JobQueue) => void): void {
+    this.openListeners.push(listener);
+    if (this.vault.isOpen() && this.current) listener(this.current.db, this.current.queue);
   }
 
   /** True while the workstation is handed to a client (self-care client mode). */
@@ -215,6 +227,7 @@ export class AffectService {
       errorDetail: row.errorDetail,
       retryable: row.retryable,
       sessionId: row.sessionId,
+      alreadyAnalysed: row.alreadyAnalysed,
       createdAt: row.createdAt,
     };
   }
@@ -285,6 +298,7 @@ export class AffectService {
       },
       'jobs.list': () => listJobs(db).map((r) => this.job(r)),
       'jobs.cancel': (i) => {
+        if (!getJob(db, i.id)) throw new ApiError(`no job ${i.id}`, 'not-found');
         queue.cancel(i.id);
         return this.job(getJob(db, i.id)!);
       },
@@ -293,6 +307,8 @@ export class AffectService {
         if (!row) throw new ApiError(`no job ${i.id}`, 'not-found');
         if (row.status !== 'failed' && row.status !== 'cancelled') throw new ApiError(`job ${i.id} is ${row.status}; only failed or cancelled jobs can be retried`, 'bad-request');
         if (!row.retryable) throw new ApiError(`${path.basename(row.file)}: ${row.error ?? 'failed'}; analysing the same file again would fail the same way`, 'bad-request');
+        // Browser-mode uploads are deleted when their job ends: such a file has to be added again.
+        if (!existsSync(row.file)) throw new ApiError(`${path.basename(row.file)} is no longer there (browser uploads are removed when their job ends); add the file again`, 'bad-request');
         setJobStatus(db, i.id, 'queued');
         queue.kick();
         return this.job(getJob(db, i.id)!);

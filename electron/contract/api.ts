@@ -10,6 +10,21 @@ import { BREATH_PATTERNS, EXERCISE_IDS } from '../analysis/selfcare/catalog.js';
 const id = z.number().int().positive();
 const labelShares = z.record(z.string(), z.number());
 
+/*
+ * Every string an input may carry has a length limit, and text shown to people has no control or
+ * formatting characters (bidi overrides and isolates, zero-width marks), which could hide or reorder what a
+ * clinician reads. Checked in tests/contract-limits.test.ts.
+ */
+const NO_CONTROLS = /^[^\p{Cc}\p{Cf}\u2028\u2029]*$/u;
+/** Free text a person typed (names, search), at most `max` characters, no control or formatting characters. */
+const text = (max: number) => z.string().max(max).regex(NO_CONTROLS, 'must not contain control or formatting characters');
+/** A client code: a pseudonymous identifier, printable, 1–64 characters, no control or formatting characters. */
+export const ClientCode = z.string().trim().min(1).max(64).regex(NO_CONTROLS, 'must be printable: no control or formatting (e.g. bidi) characters');
+/** A file path on this computer (Linux PATH_MAX), no NUL. */
+const filePath = z.string().min(1).max(4096).regex(/^[^\0]*$/, 'must not contain NUL');
+/** A model id, label or annotator name as the API passes it. */
+const shortName = z.string().min(1).max(100);
+
 export const ModelInfo = z.object({
   role: z.string(),
   id: z.string(),
@@ -161,6 +176,8 @@ export const Job = z.object({
   /** False when the file's content is the problem: a retry of the same file would fail the same way. */
   retryable: z.boolean(),
   sessionId: id.nullable(),
+  /** Done without analysing: the recording was already stored (same content, fps and models) as `sessionId`. */
+  alreadyAnalysed: z.boolean(),
   createdAt: z.string(),
 });
 
@@ -343,10 +360,10 @@ export const API = {
   'app.info': { input: z.object({}), output: AppInfo },
   'models.list': { input: z.object({}), output: z.array(InstalledModel) },
   /** Choose the model for a role (null: back to the default). Takes effect for the next analysis. */
-  'models.select': { input: z.object({ role: ModelRole, id: z.string().min(1).nullable() }), output: z.array(InstalledModel) },
-  'clients.list': { input: z.object({ search: z.string().optional(), includeArchived: z.boolean().optional() }), output: z.array(Client) },
-  'clients.create': { input: z.object({ code: z.string().trim().min(1).max(64), displayName: z.string().max(200).nullable().optional() }), output: Client },
-  'clients.rename': { input: z.object({ id, displayName: z.string().max(200).nullable() }), output: Client },
+  'models.select': { input: z.object({ role: ModelRole, id: shortName.nullable() }), output: z.array(InstalledModel) },
+  'clients.list': { input: z.object({ search: text(200).optional(), includeArchived: z.boolean().optional() }), output: z.array(Client) },
+  'clients.create': { input: z.object({ code: ClientCode, displayName: text(200).nullable().optional() }), output: Client },
+  'clients.rename': { input: z.object({ id, displayName: text(200).nullable() }), output: Client },
   'clients.archive': { input: z.object({ id, archived: z.boolean() }), output: Client },
   'sessions.list': { input: z.object({ clientId: id.nullable().optional() }), output: z.array(SessionListItem) },
   'sessions.get': { input: z.object({ id }), output: SessionDetail },
@@ -366,7 +383,7 @@ export const API = {
   /** In-app documents: the DASS-21 scoring rules, a model's card (markdown). */
   'docs.get': { input: z.object({ doc: z.enum(['dass-scoring', 'model-card']), id: z.string().optional() }), output: z.object({ title: z.string(), markdown: z.string() }) },
   'jobs.enqueue': {
-    input: z.object({ paths: z.array(z.string().min(1)).min(1).max(500), clientId: id.nullable().optional(), fps: z.number().positive().max(30).optional() }),
+    input: z.object({ paths: z.array(filePath).min(1).max(500), clientId: id.nullable().optional(), fps: z.number().positive().max(30).optional() }),
     output: z.array(Job),
   },
   'jobs.list': { input: z.object({}), output: z.array(Job) },
@@ -374,7 +391,7 @@ export const API = {
   'jobs.retry': { input: z.object({ id }), output: Job },
   'dass.items': { input: z.object({}), output: DassItems },
   'dass.save': {
-    input: z.object({ clientId: id, administeredAt: z.string().regex(/^\d{4}-\d{2}-\d{2}/), answers: z.array(DassAnswer).length(21), sessionId: id.nullable().optional() }),
+    input: z.object({ clientId: id, administeredAt: z.string().max(40).regex(/^\d{4}-\d{2}-\d{2}/), answers: z.array(DassAnswer).length(21), sessionId: id.nullable().optional() }),
     output: DassAdministration,
   },
   'dass.list': { input: z.object({ clientId: id }), output: z.object({ administrations: z.array(DassAdministration), changes: z.array(DassChange) }) },
@@ -383,16 +400,16 @@ export const API = {
     input: z.object({ sessionId: id }),
     output: z.object({ tracks: z.array(AnnotationTrack), frameTimes: z.object({ count: z.number(), endS: z.number() }).nullable() }),
   },
-  'annotations.createTrack': { input: z.object({ sessionId: id, annotator: z.string().trim().min(1).max(100) }), output: AnnotationTrack },
-  'annotations.add': { input: z.object({ trackId: id, start: seconds, end: seconds, label: z.string().min(1) }), output: Segment },
+  'annotations.createTrack': { input: z.object({ sessionId: id, annotator: text(100).trim().min(1) }), output: AnnotationTrack },
+  'annotations.add': { input: z.object({ trackId: id, start: seconds, end: seconds, label: shortName }), output: Segment },
   'annotations.split': { input: segmentId.extend({ at: seconds }), output: z.array(Segment) },
   'annotations.merge': { input: z.object({ firstId: id, secondId: id }), output: Segment },
   'annotations.move': { input: segmentId.extend({ start: seconds.optional(), end: seconds.optional() }), output: Segment },
-  'annotations.relabel': { input: segmentId.extend({ label: z.string().min(1) }), output: Segment },
+  'annotations.relabel': { input: segmentId.extend({ label: shortName }), output: Segment },
   'annotations.delete': { input: segmentId, output: z.object({ ok: z.literal(true) }) },
   'annotations.undo': { input: z.object({ trackId: id }), output: AnnotationTrack },
   'annotations.redo': { input: z.object({ trackId: id }), output: AnnotationTrack },
-  'agreement.session': { input: z.object({ sessionId: id, a: z.string().min(1), b: z.string().min(1), sliceS: z.number().positive().max(60).optional() }), output: Agreement },
+  'agreement.session': { input: z.object({ sessionId: id, a: shortName, b: shortName, sliceS: z.number().positive().max(60).optional() }), output: Agreement },
   /** An export's content and a suggested file name; the UI saves it where the user chooses. */
   'export.session': {
     input: z.object({ sessionId: id, format: z.enum(['csv', 'json', 'eaf', 'pdf']), per: z.enum(['frame', 'window', 'segment', 'summary']).optional() }),

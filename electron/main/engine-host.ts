@@ -5,6 +5,7 @@
  * process.parentPort), or with child_process.fork from a checkout (messages on the IPC channel). Either way
  * it speaks the rpc-host protocol.
  */
+import '../privacy/no-telemetry.js';
 import { AnalysisEngine } from '../analysis/engine.js';
 import { createRpcHost, type RpcRequest, type RpcResponse } from '../api/rpc-host.js';
 import { AffectService } from '../api/service.js';

@@ -2,6 +2,7 @@
  * Electron main process: windows, security, and a relay between the renderer's typed API and the
  * engine host (a utilityProcess). Logic lives in security.ts and ../api (unit-tested without Electron).
  */
+import '../privacy/no-telemetry.js';
 import { app, BrowserWindow, dialog, ipcMain, net, protocol, safeStorage, session, utilityProcess } from 'electron';
 import { fork } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
@@ -13,9 +14,19 @@ import { contentSecurityPolicy } from '../server/security.js';
 import { engineHostLaunch } from './engine-host-launch.js';
 import { parseMediaRequest } from './media-request.js';
 import { saveExportFile } from './save-file.js';
+import {
+  isAllowedNavigation,
+  isAllowedPermission,
+  isAllowedRequest,
+  isTrustedSender,
+  MEDIA_SCHEME,
+  quietChromiumSwitches,
+  secureWebPreferences,
+  silenceSpellChecker,
+} from './security.js';
 import { isVaultKeyReply, Keychain, relayVaultCall, unlockFromKeychain, type VaultKeyReply } from './vault-bridge.js';
-import { isAllowedNavigation, isAllowedPermission, isAllowedRequest, isTrustedSender, MEDIA_SCHEME, secureWebPreferences } from './security.js';
 
+for (const [name, value] of quietChromiumSwitches()) app.commandLine.appendSwitch(name, value);
 protocol.registerSchemesAsPrivileged([{ scheme: MEDIA_SCHEME, privileges: { stream: true, supportFetchAPI: true, standard: true, secure: true } }]);
 app.enableSandbox();
 
@@ -67,6 +78,7 @@ function createWindow() {
 
 app.whenReady().then(() => {
   const ses = session.defaultSession;
+  silenceSpellChecker(ses);
   ses.setPermissionRequestHandler((_wc, permission, callback) => callback(isAllowedPermission(permission)));
   ses.setPermissionCheckHandler((_wc, permission) => isAllowedPermission(permission));
   ses.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !isAllowedRequest(details.url, allowed) }));

@@ -1,3 +1,4 @@
+import '../privacy/no-telemetry.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -9,9 +10,14 @@ import { startBrowserServer } from './serve.js';
 
 const ROOT = APP_ROOT;
 
-/** `npm run serve [-- --db <path>] [--port <n>]`: browser mode. First stdout line: the URL with its token. */
+/** `npm run serve [-- --db <path>] [--port <n>] [--max-upload-gb <n>]`: browser mode. First stdout line: the URL with its token. */
 async function main() {
-  const { values } = parseArgs({ options: { db: { type: 'string' }, port: { type: 'string' }, renderer: { type: 'string' } } });
+  const { values } = parseArgs({ options: { db: { type: 'string' }, port: { type: 'string' }, renderer: { type: 'string' }, 'max-upload-gb': { type: 'string' } } });
+  const maxUploadGb = values['max-upload-gb'] === undefined ? undefined : Number(values['max-upload-gb']);
+  if (maxUploadGb !== undefined && !(maxUploadGb > 0)) {
+    console.error(`serve: --max-upload-gb must be a positive number, got "${values['max-upload-gb']}"`);
+    process.exit(2);
+  }
   const databasePath = path.resolve(values.db ?? defaultDatabasePath());
   const rendererDir = path.resolve(values.renderer ?? path.join(ROOT, 'out', 'renderer'));
   if (!existsSync(path.join(rendererDir, 'index.html'))) {
@@ -27,7 +33,13 @@ async function main() {
     engine: (models) => AnalysisEngine.create({ ...models }),
   });
   const port = values.port === undefined ? 0 : Number(values.port);
-  const { server, url } = await startBrowserServer({ service, rendererDir, uploadDir: path.join(path.dirname(databasePath), 'imports'), port });
+  const { server, url } = await startBrowserServer({
+    service,
+    rendererDir,
+    uploadDir: path.join(path.dirname(databasePath), 'imports'),
+    port,
+    ...(maxUploadGb ? { maxUploadBytes: Math.round(maxUploadGb * 1024 ** 3) } : {}),
+  });
   process.stdout.write(url + '\n');
   const { state, encrypted } = service.vault.status();
   console.error(`serve: database ${databasePath} (${state === 'setup' ? 'new: first-run setup in the browser' : encrypted ? `encrypted, ${state}` : 'NOT encrypted'}); listening on 127.0.0.1 only; Ctrl-C to stop`);

@@ -1,6 +1,7 @@
 import type { Db } from './db.js';
 import { openDatabase } from './db.js';
-import { findAnalysedSession } from './sessions-repo.js';
+import { analysisKey } from './analysis-key.js';
+import { findAnalysedSessionByKey } from './sessions-repo.js';
 
 export interface MergeReport {
   source: string;
@@ -49,7 +50,9 @@ export function mergeDatabase(target: Db, sourcePath: string, sourceKey: Buffer 
           target.prepare('SELECT m.sha256 FROM src.session_models sm JOIN src.models m ON m.id = sm.model_id WHERE sm.session_id = ?').all(s.id) as Array<{ sha256: string }>
         ).map((r) => r.sha256);
         const fps = (JSON.parse(s.settings) as { fps: number }).fps;
-        const existing = findAnalysedSession(target, s.media_sha256, fps, modelShas);
+        // The key from the source's own content hash, fps and models (not its stored key, which it may lack).
+        const key = analysisKey(s.media_sha256, fps, modelShas);
+        const existing = findAnalysedSessionByKey(target, key);
         if (existing !== null) {
           sessionMap.set(s.id, existing);
           report.sessionsSkipped++;
@@ -61,10 +64,10 @@ export function mergeDatabase(target: Db, sourcePath: string, sourceKey: Buffer 
         const sessionId = Number(
           target
             .prepare(
-              `INSERT INTO main.sessions (client_id, media_id, title, recorded_at, recorded_at_source, analysed_at, settings, summary, elapsed_s)
-               SELECT ?, ?, title, recorded_at, recorded_at_source, analysed_at, settings, summary, elapsed_s FROM src.sessions WHERE id = ?`,
+              `INSERT INTO main.sessions (client_id, media_id, title, recorded_at, recorded_at_source, analysed_at, settings, summary, elapsed_s, analysis_key)
+               SELECT ?, ?, title, recorded_at, recorded_at_source, analysed_at, settings, summary, elapsed_s, ? FROM src.sessions WHERE id = ?`,
             )
-            .run(clientMap(s.client_id), mediaId, s.id).lastInsertRowid,
+            .run(clientMap(s.client_id), mediaId, key, s.id).lastInsertRowid,
         );
         // The stored summary carries its session id: keep it pointing at the merged row.
         target.prepare("UPDATE main.sessions SET summary = json_set(summary, '$.session.id', ?) WHERE id = ?").run(sessionId, sessionId);

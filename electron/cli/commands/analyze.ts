@@ -7,7 +7,9 @@ import { checkInputFile } from '../../analysis/media/probe.js';
 import { ensureClient } from '../../store/clients-repo.js';
 import { appendAudit } from '../../store/audit-repo.js';
 import { defaultDatabasePath } from '../../store/default-paths.js';
-import { findAnalysedSession, getSession, saveAnalysis } from '../../store/sessions-repo.js';
+import { AlreadyStoredError } from '../../store/analysis-key.js';
+import { findAnalysedSession, getSession, saveAnalysis, saveOrReplaceAnalysis } from '../../store/sessions-repo.js';
+import { ClientCode } from '../../contract/api.js';
 import { formatSummary } from '../format-summary.js';
 import { openCliDatabase } from '../open-db.js';
 import { parseCommandArgs, UsageError, writeLine, type CliIO } from '../io.js';
@@ -19,8 +21,10 @@ import { parseShard, shardOf } from '../shard.js';
  * affect analyze <file|dir|…> [--db <path>] [--fps <n>] [--client <code>] [--json] [--threads <n>]
  *                [--shard i/N] [--force] [--no-store] [--plain] [--face-model <id|dir>] [--voice-model <id|dir>] [--detector <id|dir>]
  * Each file is analysed, then stored in one transaction (with its absolute path). A file already stored with the same
- * content, fps and models is skipped (so a batch started again resumes where it stopped) unless --force; its stored
- * summary is printed as for a new analysis, so stdout (and --json) always has one summary per file.
+ * content, fps and models is skipped (so a batch started again resumes where it stopped); its stored summary is printed
+ * as for a new analysis, so stdout (and --json) always has one summary per file. When another run stores it while this
+ * one analyses it, this one says so and stores nothing (a unique key decides). --force analyses again and replaces
+ * that session's results in place (same session id; annotations, client and DASS kept).
  * A bad file gets one line on stderr naming it and the problem; the others go on; exit 1 if any failed.
  * --plain: the database stays unencrypted and no passphrase is asked (the demo, public or test data only).
  */
@@ -44,6 +48,8 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
   if (!(fps > 0 && fps <= 60)) throw new UsageError(`--fps must be a number in (0, 60], got "${values.fps}"`);
   const threads = values.threads === undefined ? undefined : Number(values.threads);
   if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) throw new UsageError(`--threads must be a positive integer`);
+  if (values.client !== undefined && !ClientCode.safeParse(values.client).success)
+    throw new UsageError(`--client "${values.client.replace(/[\p{Cc}\p{Cf}]/gu, '?')}" is not a client code: 1–64 printable characters, no control or formatting characters`);
   let shard;
   try {
     shard = values.shard === undefined ? null : parseShard(values.shard);
@@ -107,9 +113,21 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
           },
         });
         progress.end();
-        if (db) {
-          result.summary.session.id = saveAnalysis(db, result, { clientId });
-          appendAudit(db, { actor: 'cli', action: 'import', objectKind: 'session', objectId: result.summary.session.id });
+        try {
+          if (db)
+            result.summary.session.id = db.transaction(() => {
+              const id = values.force ? saveOrReplaceAnalysis(db, result, { clientId }).sessionId : saveAnalysis(db, result, { clientId });
+              appendAudit(db, { actor: 'cli', action: 'import', objectKind: 'session', objectId: id });
+              return id;
+            })();
+        } catch (err) {
+          if (!(err instanceof AlreadyStoredError)) throw err;
+          // Another run stored this recording while this one analysed it: say so, store nothing, print what is stored.
+          skipped++;
+          writeLine(io.stderr, `${label}: ${err.reason}`);
+          const stored = getSession(db!, err.sessionId)!.summary;
+          writeLine(io.stdout, values.json ? JSON.stringify(stored) : formatSummary(stored));
+          continue;
         }
         if (values.json) writeLine(io.stdout, JSON.stringify(result.summary));
         else writeLine(io.stdout, formatSummary(result.summary));

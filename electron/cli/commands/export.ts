@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { resolveFfmpeg } from '../../analysis/media/ffmpeg-path.js';
+import { makeDirsPrivately, writePrivateFile } from '../../privacy/private-files.js';
 import { ensureFrameTimes, listSegments } from '../../store/annotations-repo.js';
 import { appendAudit } from '../../store/audit-repo.js';
 import { openCliDatabase } from '../open-db.js';
@@ -60,18 +61,17 @@ export async function runExport(argv: string[], io: CliIO): Promise<number> {
     const out = path.resolve(values.out);
     if (format === 'csv' || format === 'json') {
       const table = exportTable(db, ids, per);
-      mkdirSync(path.dirname(out), { recursive: true });
-      writeFileSync(out, format === 'csv' ? tableToCsv(table) : tableToJson(db, table, per));
+      makeDirsPrivately(path.dirname(out));
+      writePrivateFile(out, format === 'csv' ? tableToCsv(table) : tableToJson(db, table, per));
       for (const id of ids) appendAudit(db, { actor: 'cli', action: 'export', objectKind: 'session', objectId: id, details: { format, per } });
       writeLine(io.stdout, out);
       return 0;
     }
     const isDir = ids.length > 1 || (existsSync(out) && statSync(out).isDirectory());
-    if (isDir) mkdirSync(out, { recursive: true });
-    else mkdirSync(path.dirname(out), { recursive: true });
+    makeDirsPrivately(isDir ? out : path.dirname(out));
     for (const id of ids) {
       const file = isDir ? path.join(out, `session-${id}.${format}`) : out;
-      if (format === 'eaf') writeFileSync(file, sessionToEaf(db, id));
+      if (format === 'eaf') writePrivateFile(file, sessionToEaf(db, id));
       else await renderSessionReportPdf(buildSessionReport(db, id), file);
       appendAudit(db, { actor: 'cli', action: 'export', objectKind: 'session', objectId: id, details: { format } });
       writeLine(io.stdout, file);
@@ -98,8 +98,8 @@ async function exportSelfCare(target: string, format: Format, outPath: string, d
     }
     const table = selfcareTable(db, clients);
     const out = path.resolve(outPath);
-    mkdirSync(path.dirname(out), { recursive: true });
-    writeFileSync(out, format === 'csv' ? tableToCsv(table) : selfcareTableToJson(table));
+    makeDirsPrivately(path.dirname(out));
+    writePrivateFile(out, format === 'csv' ? tableToCsv(table) : selfcareTableToJson(table));
     writeLine(io.stdout, out);
     return 0;
   } finally {
