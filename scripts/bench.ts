@@ -6,8 +6,10 @@
  *  3. Face detector: ms per frame.  4. Voice stage: real-time factor on 60 s of speech.
  *  5. `affect merge` of 100 shard databases (each one analysed session of the sample, made distinct).
  *  6. People: faces in call layouts (1×1, 2×1, 3×3, speaker view at 720p) and per-person tracking (scripts/lib/people-bench.ts).
- *  7. Call: a two-person gallery call of N minutes at 720p, end to end (scripts/lib/call-bench.ts).
+ *  7. Privacy: scrypt, encrypted vs plain save/read, backup, erase + compact (scripts/bench-privacy.ts).
+ *  8. Call: a two-person gallery call of N minutes at 720p, end to end (scripts/lib/call-bench.ts).
  */
+import '../electron/privacy/no-telemetry.js';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
@@ -25,12 +27,13 @@ import type { RgbImage } from '../electron/analysis/image.js';
 import { VoiceEmotionModel } from '../electron/analysis/voice/voice-model.js';
 import { windowSignal } from '../electron/analysis/voice/windows.js';
 import { copyFileSync, rmSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { openDatabase } from '../electron/store/db.js';
 import { mergeDatabase } from '../electron/store/merge.js';
 import { saveAnalysis } from '../electron/store/sessions-repo.js';
 import { benchCall } from './lib/call-bench.js';
 import { benchPeople } from './lib/people-bench.js';
+import { benchPrivacy } from './bench-privacy.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const SAMPLE = path.join(ROOT, 'data/samples/sample.mp4');
@@ -163,3 +166,9 @@ if (!skip.has('merge')) {
 if (!skip.has('call')) await benchCall(process.env.AFFECT_SHARED_DATASETS ?? path.resolve(ROOT, '../shared/datasets'), path.join(ROOT, '.cache', 'bench'), minutes);
 
 if (!skip.has('people')) await benchPeople(ff, process.env.AFFECT_SHARED_DATASETS ?? path.resolve(ROOT, '../shared/datasets'));
+if (!skip.has('privacy')) {
+  const engine = await AnalysisEngine.create();
+  const result = await engine.analyze(SAMPLE, { fps: 2 });
+  await engine.close();
+  await benchPrivacy(ROOT, result);
+}

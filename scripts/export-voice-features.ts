@@ -12,6 +12,7 @@
  *   index.json   front end, labels, and per file: path, speaker, emotion, offsets/frames, windows (startS, endS, voiced)
  * Float32 little-endian throughout.
  */
+import '../electron/privacy/no-telemetry.js';
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';

@@ -5,6 +5,7 @@
  *   node --import tsx scripts/face-stability.ts [--fps 2] [--model <id or dir>] [--json <out.json>]
  * --json also writes the rows (the face model cards read native-models/<id>/train/stability.json).
  */
+import '../electron/privacy/no-telemetry.js';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';

@@ -41,7 +41,8 @@ const tapFile = path.join(os.tmpdir(), `affect-tests-${process.pid}.tap`);
 const result = spawnSync(
   process.execPath,
   [
-    '--import', 'tsx', '--test', '--test-concurrency=1',
+    // The test process loads onnxruntime itself: telemetry off first, as in every entry point.
+    '--import', 'tsx', '--import', './electron/privacy/no-telemetry.ts', '--test', '--test-concurrency=1',
     '--test-reporter=spec', '--test-reporter-destination=stdout',
     '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
     ...files,

@@ -3,7 +3,7 @@
 # database, then merge. Submit from the repository root after `npm ci`:
 #   RECORDINGS=/data/study01 OUT=/scratch/$USER/study01 sbatch --array=1-32 scripts/slurm-array.sh
 #   # when all tasks have finished:
-#   npx affect merge "$OUT"/shard-*.sqlite --into "$OUT"/study01.sqlite
+#   node bin/affect.mjs merge "$OUT"/shard-*.sqlite --into "$OUT"/study01.sqlite
 # A task that is killed can simply be resubmitted: files already stored in its shard are skipped.
 #SBATCH --job-name=affect-analyze
 #SBATCH --cpus-per-task=2

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -9,7 +8,7 @@ import { openDatabase } from '../electron/store/db.js';
 import { saveAnalysis } from '../electron/store/sessions-repo.js';
 import { buildCall, TWO_RAVDESS_VOICES } from '../scripts/lib/call-recording.js';
 import { axeSeriousViolations } from './helpers/axe.js';
-import { buildRenderer, launchChromium, screenshotPath, skipWithoutChromium, startServe } from './helpers/browser.js';
+import { buildRenderer, launchChromium, screenshotPath, skipWithoutChromium, startServe, type Serve } from './helpers/browser.js';
 import { sharedPath, skipWithoutShared, tempDir } from './helpers/paths.js';
 import { SHIPPED_MODELS_PRESENT } from './helpers/stored-session.js';
 
@@ -23,7 +22,7 @@ import { SHIPPED_MODELS_PRESENT } from './helpers/stored-session.js';
 const skip = skipWithoutChromium() || (SHIPPED_MODELS_PRESENT ? false : 'needs the shipped models') || skipWithoutShared('videos') || skipWithoutShared('ravdess-speech');
 let browser: BrowserContext;
 let page: Page;
-let serve: { url: string; child: ChildProcess };
+let serve: Serve;
 let origin: string;
 const ids = { first: 0, second: 0 };
 const pageErrors: string[] = [];
@@ -46,7 +45,7 @@ before(async () => {
     await engine.close();
     db.close();
   }
-  serve = await startServe(dbFile);
+  serve = await startServe(dbFile, { passphrase: null }); // stored in a plain database here
   origin = new URL(serve.url).origin;
   browser = await launchChromium();
   page = await browser.newPage();
@@ -57,7 +56,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  serve?.child.kill();
+  await serve?.stop();
 });
 
 const shot = (name: string, full = false) => page.screenshot({ path: screenshotPath(`participants-${name}`), fullPage: full });

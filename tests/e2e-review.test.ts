@@ -72,7 +72,7 @@ before(async () => {
     await engine.close();
     db.close();
   }
-  serve = await startServe(dbFile);
+  serve = await startServe(dbFile, { passphrase: null }); // the hour-long session was stored in a plain database
   origin = new URL(serve.url).origin;
   browser = await launchChromium();
   page = await browser.newPage();

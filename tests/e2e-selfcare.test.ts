@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { buildRenderer, launchChromium, screenshotPath, skipWithoutChromium, startServe } from './helpers/browser.js';
+import { buildRenderer, E2E_PASSPHRASE, launchChromium, screenshotPath, skipWithoutChromium, startServe } from './helpers/browser.js';
 import { REPO_ROOT, tempDir } from './helpers/paths.js';
 
 /**
@@ -345,7 +345,7 @@ test('a DASS-21 result with item 21 endorsed puts review and helplines first and
 
 test('the CLI export shows the runs (JSON, --per selfcare)', { skip, timeout: 60_000 }, async () => {
   const out = path.join(tempDir(), 'runs.json');
-  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/affect.mjs'), 'export', 'client:SC-100', '--format', 'json', '--per', 'selfcare', '--out', out, '--db', dbPath], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/affect.mjs'), 'export', 'client:SC-100', '--format', 'json', '--per', 'selfcare', '--out', out, '--db', dbPath], { encoding: 'utf8', env: { ...process.env, AFFECT_PASSPHRASE: E2E_PASSPHRASE } });
   assert.equal(r.status, 0, r.stderr);
   const rows = JSON.parse(readFileSync(out, 'utf8')).rows as Array<Record<string, unknown>>;
   assert.deepEqual(

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { buildRenderer, launchChromium, screenshotPath, skipWithoutChromium, startServe } from './helpers/browser.js';
+import { buildRenderer, launchChromium, screenshotPath, skipWithoutChromium, startServe, type Serve } from './helpers/browser.js';
 import { SAMPLE } from './helpers/media-fixtures.js';
 import { tempDir } from './helpers/paths.js';
 
@@ -15,14 +15,16 @@ import { tempDir } from './helpers/paths.js';
 const skip = skipWithoutChromium();
 let browser: BrowserContext;
 let page: Page;
-let serve: { url: string; child: ChildProcess; stderr: () => string };
+let serve: Serve;
+let dbPath: string;
 let api: (method: string, input: unknown) => Promise<any>;
 const pageErrors: string[] = [];
 
 before(async () => {
   if (skip) return;
   buildRenderer();
-  serve = await startServe(path.join(tempDir(), 'e2e.sqlite'));
+  dbPath = path.join(tempDir(), 'e2e.sqlite');
+  serve = await startServe(dbPath);
   browser = await launchChromium();
   page = await browser.newPage();
   const requests: string[] = [];
@@ -33,7 +35,9 @@ before(async () => {
   api = async (method, input) =>
     page.evaluate(
       async ([m, i]) => {
-        const r = await fetch(`./api/${m}`, { method: 'POST', body: JSON.stringify(i), credentials: 'same-origin' });
+        // As the page's own transport does: the token from this tab's sessionStorage, in a header.
+        const headers = { 'content-type': 'application/json', 'x-affect-token': sessionStorage.getItem('affect-token') ?? '' };
+        const r = await fetch(`./api/${m}`, { method: 'POST', headers, body: JSON.stringify(i) });
         return (await r.json()).result;
       },
       [method, input] as const,
@@ -69,6 +73,10 @@ test('create a client, import the sample, watch progress, review the session', {
   await page.waitForSelector('tr[data-job-status="running"] progress', { timeout: 60_000 });
   await page.screenshot({ path: screenshotPath('02-import-running'), fullPage: true });
   await page.waitForSelector('tr[data-job-status="done"] a:has-text("Review session")', { timeout: 180_000 });
+  // The uploaded copy is gone once its job is done (the original stays where the user keeps it).
+  assert.deepEqual(readdirSync(path.join(path.dirname(dbPath), 'imports')), []);
+  // The token left the address bar when the page loaded.
+  assert.doesNotMatch(page.url(), /token=/);
   await page.click('tr[data-job-status="done"] a:has-text("Review session")');
   await page.waitForSelector('[data-testid="lane-face"] svg');
   await page.screenshot({ path: screenshotPath('03-session-review-loaded'), fullPage: true });
@@ -139,6 +147,21 @@ test('label the recording from the keyboard, undo, agreement with the model, exp
   assert.match(eaf, /<ANNOTATION_DOCUMENT/);
   assert.match(eaf, /TIER_ID="rater1"/);
   await page.screenshot({ path: screenshotPath('03b-annotations'), fullPage: true });
+});
+
+test('importing the same recording again: the job ends "already analysed", pointing at the stored session', { skip, timeout: 120_000 }, async () => {
+  const sessionId = Number(new URL(page.url()).hash.split('/')[2]);
+  await page.click('a.tab:has-text("Import")');
+  await page.waitForSelector('h1:has-text("Import recordings")');
+  await page.setInputFiles('input[data-testid="file-input"]', SAMPLE);
+  const row = page.locator('tr[data-job-status="done"]', { hasText: 'already analysed' });
+  await row.waitFor({ timeout: 60_000 });
+  assert.equal(await row.locator('a').textContent(), `Review session ${sessionId}`);
+  assert.equal((await api('sessions.list', {})).length, 1, 'no second session');
+  assert.deepEqual(readdirSync(path.join(path.dirname(dbPath), 'imports')), [], 'its upload is gone too');
+  await page.screenshot({ path: screenshotPath('02b-import-already-analysed'), fullPage: true });
+  await row.locator('a').click();
+  await page.waitForSelector('[data-testid="face-track"] svg');
 });
 
 test('enter a DASS-21 from the keyboard and see scores, bands and items of note', { skip, timeout: 60_000 }, async () => {

@@ -2,7 +2,19 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
-import { isAllowedNavigation, isAllowedPermission, isAllowedRequest, isTrustedSender, secureWebPreferences } from '../electron/main/security.js';
+import {
+  engineHostEnv,
+  isAllowedNavigation,
+  isAllowedPermission,
+  isAllowedRequest,
+  isTrustedSender,
+  NO_DICTIONARY_URL,
+  quietChromiumArgs,
+  quietChromiumSwitches,
+  secureWebPreferences,
+  silenceSpellChecker,
+} from '../electron/main/security.js';
+import { missingSilence } from '../electron/privacy/network-silence.js';
 import { contentSecurityPolicy } from '../electron/server/security.js';
 
 const rendererDir = path.resolve('/opt/affect/out/renderer');
@@ -69,4 +81,48 @@ test('the CSP allows no remote origin', () => {
   assert.match(csp, /connect-src 'self'/);
   assert.doesNotMatch(csp, /https?:|\*/);
   assert.doesNotMatch(csp, /unsafe-eval/);
+});
+
+test('Chromium switches: background networking, component updates, pings, proxy detection and remote name lookups off', () => {
+  const switches = new Map(quietChromiumSwitches().map(([name, value]) => [name, value] as const));
+  for (const name of ['disable-background-networking', 'disable-component-update', 'disable-domain-reliability', 'no-pings', 'no-proxy-server']) assert.ok(switches.has(name), name);
+  // Every name resolves to nothing but the local ones.
+  assert.equal(switches.get('host-resolver-rules'), 'MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1');
+  // One disable-features switch (a second one would replace the first).
+  assert.equal(quietChromiumSwitches().filter(([n]) => n === 'disable-features').length, 1);
+  assert.match(switches.get('disable-features') ?? '', /CertificateTransparencyComponentUpdater/);
+  assert.ok(quietChromiumArgs().includes('--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1'));
+});
+
+test('the spell checker is off and cannot download dictionaries', () => {
+  const calls: string[] = [];
+  const session = {
+    setSpellCheckerEnabled: (on: boolean) => calls.push(`enabled=${on}`),
+    setSpellCheckerLanguages: (l: string[]) => calls.push(`languages=${l.join(',')}`),
+    setSpellCheckerDictionaryDownloadURL: (u: string) => calls.push(`url=${u}`),
+  };
+  silenceSpellChecker(session, 'linux');
+  assert.deepEqual(calls, ['enabled=false', 'languages=', `url=${NO_DICTIONARY_URL}`]);
+  assert.match(NO_DICTIONARY_URL, /^http:\/\/127\.0\.0\.1:9\//);
+  calls.length = 0;
+  silenceSpellChecker(session, 'darwin');
+  assert.deepEqual(calls, ['enabled=false', `url=${NO_DICTIONARY_URL}`]);
+});
+
+test('the engine host starts with onnxruntime telemetry off, whatever the parent environment', () => {
+  const env = engineHostEnv({ PATH: '/usr/bin', ELECTRON_RUN_AS_NODE: '1', ORT_DISABLE_TELEMETRY: '0' }, '/data/a.sqlite');
+  assert.equal(env.ORT_DISABLE_TELEMETRY, '1');
+  assert.equal(env.AFFECT_DB_PATH, '/data/a.sqlite');
+  assert.equal('ELECTRON_RUN_AS_NODE' in env, false);
+  assert.equal(env.PATH, '/usr/bin');
+  assert.deepEqual(missingSilence(env), []);
+});
+
+test('the Electron main process starts no crash reporter, auto-updater or network client of its own', async () => {
+  const { readFileSync } = await import('node:fs');
+  const main = readFileSync(path.resolve('electron/main/index.ts'), 'utf8');
+  // crashReporter uploads dumps and autoUpdater polls a server once started; neither is used. `net` serves only
+  // local files for the affect-media: protocol (net.fetch of a file: URL).
+  assert.doesNotMatch(main, /crashReporter|autoUpdater/);
+  assert.deepEqual(main.match(/\bnet\.\w+\([^,]+/g), ['net.fetch(pathToFileURL(file).toString()']);
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { AnalysisEngine } from '../electron/analysis/engine.js';
 import { AffectService } from '../electron/api/service.js';
 import { openDatabase } from '../electron/store/db.js';

@@ -118,6 +118,9 @@ test('the bundled engine host that a packaged app runs finds its models and migr
       child.send({ id, method, input });
     });
   try {
+    // A new database: the host waits in first-run setup until told (here: a plain one, for the test).
+    assert.equal(((await call(10, 'vault.status', {})).result as { state: string }).state, 'setup');
+    assert.equal(((await call(11, 'vault.setup', { passphrase: null })).result as { state: string }).state, 'open');
     const models = (await call(1, 'models.list', {})).result as Array<{ id: string; selected: boolean }>;
     assert.ok(models.some((m) => m.id === 'face-cnn' && m.selected), 'the shipped face model is found from out/main');
     const client = (await call(2, 'clients.create', { code: 'PKG-1' })).result as { code: string };

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { ClientMode } from '../electron/api/client-mode.js';
 import { AffectService } from '../electron/api/service.js';
 import { startBrowserServer } from '../electron/server/serve.js';
@@ -180,7 +180,7 @@ test('browser mode in client mode: the API answers 403 and no recording or uploa
   mkdirSync(rendererDir);
   writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>t</title>');
   const { svc, db, close } = service(path.join(dir, 'b.sqlite'));
-  const s = await startBrowserServer({ service: svc, db, rendererDir, uploadDir: path.join(dir, 'imports') });
+  const s = await startBrowserServer({ service: svc, rendererDir, uploadDir: path.join(dir, 'imports') });
   const base = `http://127.0.0.1:${s.port}`;
   const headers = { 'x-affect-token': s.token, 'content-type': 'application/json' };
   const post = (m: string, body: unknown) => fetch(`${base}/api/${m}`, { method: 'POST', headers, body: JSON.stringify(body) });

@@ -4,10 +4,10 @@ import { getRun } from '../store/selfcare-repo.js';
 import { getSetting, setSetting } from '../store/settings-repo.js';
 import { hashPin, isPinHash, verifyPin } from './pin-hash.js';
 
-/** The methods a client may call while the workstation is handed over (each for that client only). */
-const WHILE_UNLOCKED: ReadonlySet<ApiMethod> = new Set(['clientMode.status', 'clientMode.lock', 'clientMode.unlock', 'clientMode.exit', 'selfcare.progress', 'selfcare.start', 'selfcare.finish', 'selfcare.rateAfter']);
+/** The methods a client may call while the workstation is handed over (each for that client only; vault.status is the app's lock-state poll and shows no one's data). */
+const WHILE_UNLOCKED: ReadonlySet<ApiMethod> = new Set(['vault.status', 'clientMode.status', 'clientMode.lock', 'clientMode.unlock', 'clientMode.exit', 'selfcare.progress', 'selfcare.start', 'selfcare.finish', 'selfcare.rateAfter']);
 /** On the locked screen only the PIN opens anything. */
-const WHILE_LOCKED: ReadonlySet<ApiMethod> = new Set(['clientMode.status', 'clientMode.unlock', 'clientMode.exit']);
+const WHILE_LOCKED: ReadonlySet<ApiMethod> = new Set(['vault.status', 'clientMode.status', 'clientMode.unlock', 'clientMode.exit']);
 
 const PIN_KEY = 'clientMode.pin';
 const STATE_KEY = 'clientMode.state';

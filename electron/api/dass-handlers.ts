@@ -3,7 +3,7 @@ import { scoreDass21, type Answer } from '../analysis/dass/score.js';
 import { evaluateNextSteps, loadNextSteps, type NextStepsTable } from '../analysis/dass/next-steps.js';
 import type { ApiOutput } from '../contract/api.js';
 import { ApiError } from '../contract/api.js';
-import { compareDassAdministrations, listDassAdministrations, saveDassAdministration, type DassAdministration } from '../store/dass-repo.js';
+import { compareDassAdministrations, getDassAdministration, listDassAdministrations, saveDassAdministration, updateDassAdministration, type DassAdministration } from '../store/dass-repo.js';
 import type { Db } from '../store/db.js';
 import { listSessions } from '../store/sessions-repo.js';
 import { recordingDateProblem } from './recording-date.js';
@@ -65,6 +65,14 @@ export function dassHandlers(db: Db, requireClient: (id: number) => unknown) {
       if (problem) throw new ApiError(`date administered: ${problem}`, 'bad-request');
       try {
         return show(saveDassAdministration(db, { clientId: i.clientId, administeredOn: i.administeredAt.slice(0, 10), answers: i.answers, sessionId: i.sessionId ?? null }));
+      } catch (err) {
+        throw new ApiError((err as Error).message, 'bad-request');
+      }
+    },
+    'dass.update': (i: { id: number; administeredAt: string; answers: Answer[] }): Out<'dass.save'> => {
+      if (!getDassAdministration(db, i.id)) throw new ApiError(`no DASS-21 entry with id ${i.id}`, 'not-found');
+      try {
+        return show(updateDassAdministration(db, i.id, { administeredOn: i.administeredAt.slice(0, 10), answers: i.answers }));
       } catch (err) {
         throw new ApiError((err as Error).message, 'bad-request');
       }

@@ -1,9 +1,12 @@
 import type { AnalysisEngine } from '../analysis/engine.js';
 import { CancelledError, MediaInputError } from '../analysis/media/errors.js';
+import { hashFile } from '../analysis/media/media-hash.js';
+import { checkInputFile } from '../analysis/media/probe.js';
 import type { Progress } from '../analysis/progress.js';
+import { AlreadyStoredError, analysisKey } from '../store/analysis-key.js';
 import type { Db } from '../store/db.js';
-import { getJob, nextQueuedJob, requeueInterrupted, setJobStatus } from '../store/jobs-repo.js';
-import { saveAnalysis } from '../store/sessions-repo.js';
+import { getJob, markJobAlreadyAnalysed, nextQueuedJob, requeueInterrupted, setJobStatus, type JobRow } from '../store/jobs-repo.js';
+import { findAnalysedSessionByKey, saveAnalysis } from '../store/sessions-repo.js';
 
 export interface LiveProgress {
   fraction: number;
@@ -14,17 +17,23 @@ export interface LiveProgress {
 /**
  * Runs import jobs one at a time, in the background, from the persisted queue. Progress lives in
  * memory; statuses live in the database, so a restart resumes the queue (an interrupted job starts
- * again from the beginning: its partial results were never written).
+ * again from the beginning: its partial results were never written). A recording already stored with the
+ * same content, fps and models is not analysed again: its job ends done, "already analysed", pointing at
+ * that session. A job is marked done in the same transaction that stores its session, so a crash leaves
+ * either both or neither.
  */
 export class JobQueue {
   private running: { id: number; controller: AbortController } | null = null;
   private readonly progress = new Map<number, LiveProgress>();
   private pumping: Promise<void> | null = null;
   private closed = false;
+  private readonly settledListeners: Array<(job: JobRow) => void> = [];
 
   constructor(
     private readonly db: Db,
     private readonly engine: () => Promise<AnalysisEngine>,
+    /** Called after a job's session is stored (the service records the import in the audit log). */
+    private readonly onImported: (sessionId: number) => void = () => undefined,
   ) {
     requeueInterrupted(db);
   }
@@ -42,12 +51,20 @@ export class JobQueue {
     });
   }
 
+  /** Called with each job that has finished (done, failed or cancelled). */
+  onSettled(listener: (job: JobRow) => void): void {
+    this.settledListeners.push(listener);
+  }
+
   /** Cancel a queued or running job. */
   cancel(id: number): void {
     const job = getJob(this.db, id);
     if (!job) throw new Error(`no job ${id}`);
     if (this.running?.id === id) this.running.controller.abort();
-    else if (job.status === 'queued') setJobStatus(this.db, id, 'cancelled');
+    else if (job.status === 'queued') {
+      setJobStatus(this.db, id, 'cancelled');
+      this.settled(id);
+    }
   }
 
   /** Resolves when the queue is idle. */
@@ -69,13 +86,20 @@ export class JobQueue {
       this.progress.set(job.id, { fraction: 0, etaS: null, stage: 'starting' });
       try {
         const engine = await this.engine();
-        const result = await engine.analyze(job.file, {
-          fps: job.fps,
-          signal: controller.signal,
-          onProgress: (p: Progress) => this.progress.set(job!.id, { fraction: p.fraction, etaS: p.etaS, stage: p.stage }),
-        });
-        const sessionId = saveAnalysis(this.db, result, { clientId: job.clientId });
-        setJobStatus(this.db, job.id, 'done', { sessionId });
+        checkInputFile(job.file);
+        this.progress.set(job.id, { fraction: 0, etaS: null, stage: 'checking' });
+        const mediaSha256 = await hashFile(job.file, controller.signal);
+        const existing = findAnalysedSessionByKey(this.db, analysisKey(mediaSha256, job.fps, engine.models.map((m) => m.sha256)));
+        if (existing !== null) markJobAlreadyAnalysed(this.db, job.id, existing);
+        else {
+          const result = await engine.analyze(job.file, {
+            fps: job.fps,
+            mediaSha256,
+            signal: controller.signal,
+            onProgress: (p: Progress) => this.progress.set(job!.id, { fraction: p.fraction, etaS: p.etaS, stage: p.stage }),
+          });
+          this.storeAndFinish(job, () => saveAnalysis(this.db, result, { clientId: job!.clientId }));
+        }
       } catch (err) {
         if (err instanceof CancelledError) setJobStatus(this.db, job.id, this.closed ? 'queued' : 'cancelled');
         else if (err instanceof MediaInputError)
@@ -84,6 +108,38 @@ export class JobQueue {
       } finally {
         this.progress.delete(job.id);
         this.running = null;
+      }
+      this.settled(job.id);
+    }
+  }
+
+  /**
+   * Store the session, mark its job done and record the import in the audit log in ONE transaction (another
+   * process may have stored the same recording first: then the job points at that session).
+   */
+  private storeAndFinish(job: JobRow, store: () => number): void {
+    this.db
+      .transaction(() => {
+        try {
+          const sessionId = store();
+          setJobStatus(this.db, job.id, 'done', { sessionId });
+          this.onImported(sessionId);
+        } catch (err) {
+          if (!(err instanceof AlreadyStoredError)) throw err;
+          markJobAlreadyAnalysed(this.db, job.id, err.sessionId);
+        }
+      })
+      .immediate();
+  }
+
+  private settled(id: number): void {
+    const job = getJob(this.db, id);
+    if (!job || job.status === 'queued' || job.status === 'running') return;
+    for (const listener of this.settledListeners) {
+      try {
+        listener(job);
+      } catch (err) {
+        console.error(`job ${id}: ${(err as Error).message}`);
       }
     }
   }

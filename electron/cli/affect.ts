@@ -4,7 +4,7 @@ import { UsageError, writeLine } from './io.js';
 const USAGE = `affect — offline expression estimates for recorded sessions
 
 Usage:
-  affect analyze <file|dir…> [--db <path>] [--fps <n>] [--client <code>] [--speakers <n>] [--shard i/N] [--force] [--json]
+  affect analyze <file|dir…> [--db <path>] [--fps <n>] [--client <code>] [--speakers <n>] [--shard i/N] [--force] [--json] [--plain]
                  [--face-model <id|dir>] [--voice-model <id|dir>] [--detector <id|dir>]   (see: affect models)
   affect participants <session-id> [--name <pid>=<name>…] [--unname <pid>…] [--client <pid>|none] [--db <path>] [--json]
   affect merge <db…> --into <db> [--json]
@@ -17,9 +17,15 @@ Usage:
                  (model-face-p2 … for participant 2's estimates; plain model-face is the participant the summary describes)
   affect export <session-id|client:<code>|all> --format csv|json|eaf|pdf --out <path> [--per frame|window|segment|participant|summary|selfcare] [--db <path>]
   affect import-eaf <file.eaf> --session <id> [--tier <id>…] [--db <path>] [--json]
+  affect erase client <code> | session <id> [--yes] [--db <path>]
+  affect audit [verify] [--json] [--db <path>]
+  affect db encrypt | rekey | compact [--db <path>]
+  affect db backup --out <file> [--db <path>]
+  affect db restore <backup-file> [--db <path>]
   affect --help
 
-All estimates are expression estimates, not diagnoses.`;
+Encrypted databases: the passphrase comes from AFFECT_PASSPHRASE, or is asked for on a terminal
+(AFFECT_NEW_PASSPHRASE for the new one of \`db rekey\`). All estimates are expression estimates, not diagnoses.`;
 
 /** Commands are loaded lazily so `affect dass` never pays for onnxruntime start-up. */
 const COMMANDS: Record<string, () => Promise<CommandRunner>> = {
@@ -32,6 +38,9 @@ const COMMANDS: Record<string, () => Promise<CommandRunner>> = {
   'import-eaf': async () => (await import('./commands/export.js')).runImportEaf,
   merge: async () => (await import('./commands/merge.js')).runMerge,
   participants: async () => (await import('./commands/participants.js')).runParticipants,
+  erase: async () => (await import('./commands/erase.js')).runErase,
+  audit: async () => (await import('./commands/audit.js')).runAudit,
+  db: async () => (await import('./commands/db.js')).runDb,
 };
 
 /** The usage lines of one command (with their continuation lines), and the closing note. */

@@ -10,6 +10,21 @@ import { BREATH_PATTERNS, EXERCISE_IDS } from '../analysis/selfcare/catalog.js';
 const id = z.number().int().positive();
 const labelShares = z.record(z.string(), z.number());
 
+/*
+ * Every string an input may carry has a length limit, and text shown to people has no control or
+ * formatting characters (bidi overrides and isolates, zero-width marks), which could hide or reorder what a
+ * clinician reads. Checked in tests/contract-limits.test.ts.
+ */
+const NO_CONTROLS = /^[^\p{Cc}\p{Cf}\u2028\u2029]*$/u;
+/** Free text a person typed (names, search), at most `max` characters, no control or formatting characters. */
+const text = (max: number) => z.string().max(max).regex(NO_CONTROLS, 'must not contain control or formatting characters');
+/** A client code: a pseudonymous identifier, printable, 1–64 characters, no control or formatting characters. */
+export const ClientCode = z.string().trim().min(1).max(64).regex(NO_CONTROLS, 'must be printable: no control or formatting (e.g. bidi) characters');
+/** A file path on this computer (Linux PATH_MAX), no NUL. */
+const filePath = z.string().min(1).max(4096).regex(/^[^\0]*$/, 'must not contain NUL');
+/** A model id, label or annotator name as the API passes it. */
+const shortName = z.string().min(1).max(100);
+
 export const ModelInfo = z.object({
   role: z.string(),
   id: z.string(),
@@ -192,6 +207,8 @@ export const Job = z.object({
   /** False when the file's content is the problem: a retry of the same file would fail the same way. */
   retryable: z.boolean(),
   sessionId: id.nullable(),
+  /** Done without analysing: the recording was already stored (same content, fps and models) as `sessionId`. */
+  alreadyAnalysed: z.boolean(),
   createdAt: z.string(),
 });
 
@@ -324,6 +341,47 @@ export const ClientModeStatus = z.object({
 /** Tension rated by the client, 0–10; null = skipped. */
 const tension = z.number().int().min(0).max(10).nullable();
 const pin = z.string().min(1).max(200);
+/** The database's lock state (vault.*): first-run setup, locked (encrypted, no key), or open. */
+export const VaultStatus = z.object({
+  state: z.enum(['setup', 'locked', 'open']),
+  encrypted: z.boolean(),
+  databasePath: z.string(),
+  autoLockMinutes: z.number(),
+  failedAttempts: z.number(),
+  keychain: z.object({ available: z.boolean(), remembered: z.boolean() }).nullable(),
+});
+
+/** What an erasure removes (erase.preview counts it first; erase.run returns what went). */
+export const ErasureCounts = z.object({
+  clients: z.number(),
+  sessions: z.number(),
+  dass: z.number(),
+  annotationTracks: z.number(),
+  annotationSegments: z.number(),
+  importJobs: z.number(),
+  recordings: z.number(),
+});
+const erasureTarget = z.object({ kind: z.enum(['client', 'session', 'dass', 'annotation-track']), id });
+
+export const AuditEntry = z.object({
+  id,
+  at: z.string(),
+  actor: z.enum(['cli', 'app', 'browser']),
+  action: z.string(),
+  objectKind: z.string().nullable(),
+  objectId: z.number().nullable(),
+  details: z.record(z.string(), z.unknown()),
+  prevHash: z.string(),
+  hash: z.string(),
+});
+export const AuditVerification = z.object({
+  ok: z.boolean(),
+  checked: z.number(),
+  firstBroken: z.object({ id: z.number(), reason: z.string() }).nullable(),
+  headHash: z.string(),
+});
+const passphrase = z.string().min(1).max(1024);
+const dassDate = z.string().regex(/^\d{4}-\d{2}-\d{2}/);
 
 const segmentId = z.object({ segmentId: id });
 const seconds = z.number().min(0);
@@ -333,10 +391,10 @@ export const API = {
   'app.info': { input: z.object({}), output: AppInfo },
   'models.list': { input: z.object({}), output: z.array(InstalledModel) },
   /** Choose the model for a role (null: back to the default). Takes effect for the next analysis. */
-  'models.select': { input: z.object({ role: ModelRole, id: z.string().min(1).nullable() }), output: z.array(InstalledModel) },
-  'clients.list': { input: z.object({ search: z.string().optional(), includeArchived: z.boolean().optional() }), output: z.array(Client) },
-  'clients.create': { input: z.object({ code: z.string().trim().min(1).max(64), displayName: z.string().max(200).nullable().optional() }), output: Client },
-  'clients.rename': { input: z.object({ id, displayName: z.string().max(200).nullable() }), output: Client },
+  'models.select': { input: z.object({ role: ModelRole, id: shortName.nullable() }), output: z.array(InstalledModel) },
+  'clients.list': { input: z.object({ search: text(200).optional(), includeArchived: z.boolean().optional() }), output: z.array(Client) },
+  'clients.create': { input: z.object({ code: ClientCode, displayName: text(200).nullable().optional() }), output: Client },
+  'clients.rename': { input: z.object({ id, displayName: text(200).nullable() }), output: Client },
   'clients.archive': { input: z.object({ id, archived: z.boolean() }), output: Client },
   'sessions.list': { input: z.object({ clientId: id.nullable().optional() }), output: z.array(SessionListItem) },
   'sessions.get': { input: z.object({ id }), output: SessionDetail },
@@ -360,7 +418,7 @@ export const API = {
   /** In-app documents: the DASS-21 scoring rules, a model's card (markdown). */
   'docs.get': { input: z.object({ doc: z.enum(['dass-scoring', 'model-card']), id: z.string().optional() }), output: z.object({ title: z.string(), markdown: z.string() }) },
   'jobs.enqueue': {
-    input: z.object({ paths: z.array(z.string().min(1)).min(1).max(500), clientId: id.nullable().optional(), fps: z.number().positive().max(30).optional() }),
+    input: z.object({ paths: z.array(filePath).min(1).max(500), clientId: id.nullable().optional(), fps: z.number().positive().max(30).optional() }),
     output: z.array(Job),
   },
   'jobs.list': { input: z.object({}), output: z.array(Job) },
@@ -368,7 +426,7 @@ export const API = {
   'jobs.retry': { input: z.object({ id }), output: Job },
   'dass.items': { input: z.object({}), output: DassItems },
   'dass.save': {
-    input: z.object({ clientId: id, administeredAt: z.string().regex(/^\d{4}-\d{2}-\d{2}/), answers: z.array(DassAnswer).length(21), sessionId: id.nullable().optional() }),
+    input: z.object({ clientId: id, administeredAt: z.string().max(40).regex(/^\d{4}-\d{2}-\d{2}/), answers: z.array(DassAnswer).length(21), sessionId: id.nullable().optional() }),
     output: DassAdministration,
   },
   'dass.list': { input: z.object({ clientId: id }), output: z.object({ administrations: z.array(DassAdministration), changes: z.array(DassChange) }) },
@@ -377,16 +435,16 @@ export const API = {
     input: z.object({ sessionId: id }),
     output: z.object({ tracks: z.array(AnnotationTrack), frameTimes: z.object({ count: z.number(), endS: z.number() }).nullable() }),
   },
-  'annotations.createTrack': { input: z.object({ sessionId: id, annotator: z.string().trim().min(1).max(100) }), output: AnnotationTrack },
-  'annotations.add': { input: z.object({ trackId: id, start: seconds, end: seconds, label: z.string().min(1) }), output: Segment },
+  'annotations.createTrack': { input: z.object({ sessionId: id, annotator: text(100).trim().min(1) }), output: AnnotationTrack },
+  'annotations.add': { input: z.object({ trackId: id, start: seconds, end: seconds, label: shortName }), output: Segment },
   'annotations.split': { input: segmentId.extend({ at: seconds }), output: z.array(Segment) },
   'annotations.merge': { input: z.object({ firstId: id, secondId: id }), output: Segment },
   'annotations.move': { input: segmentId.extend({ start: seconds.optional(), end: seconds.optional() }), output: Segment },
-  'annotations.relabel': { input: segmentId.extend({ label: z.string().min(1) }), output: Segment },
+  'annotations.relabel': { input: segmentId.extend({ label: shortName }), output: Segment },
   'annotations.delete': { input: segmentId, output: z.object({ ok: z.literal(true) }) },
   'annotations.undo': { input: z.object({ trackId: id }), output: AnnotationTrack },
   'annotations.redo': { input: z.object({ trackId: id }), output: AnnotationTrack },
-  'agreement.session': { input: z.object({ sessionId: id, a: z.string().min(1), b: z.string().min(1), sliceS: z.number().positive().max(60).optional() }), output: Agreement },
+  'agreement.session': { input: z.object({ sessionId: id, a: shortName, b: shortName, sliceS: z.number().positive().max(60).optional() }), output: Agreement },
   /** An export's content and a suggested file name; the UI saves it where the user chooses. */
   'export.session': {
     input: z.object({ sessionId: id, format: z.enum(['csv', 'json', 'eaf', 'pdf']), per: z.enum(['frame', 'window', 'segment', 'participant', 'summary']).optional() }),
@@ -425,6 +483,22 @@ export const API = {
   'clientMode.lock': { input: z.object({}), output: ClientModeStatus },
   'clientMode.unlock': { input: z.object({ pin }), output: ClientModeStatus },
   'clientMode.exit': { input: z.object({ pin }), output: ClientModeStatus },
+  'vault.status': { input: z.object({ active: z.boolean().optional() }), output: VaultStatus },
+  /** First run: create the database, encrypted with the passphrase or plain (null). On an open plain database: encrypt it. */
+  'vault.setup': { input: z.object({ passphrase: passphrase.nullable(), remember: z.boolean().optional() }), output: VaultStatus },
+  'vault.unlock': { input: z.object({ passphrase, remember: z.boolean().optional() }), output: VaultStatus },
+  'vault.lock': { input: z.object({}), output: VaultStatus },
+  'vault.changePassphrase': { input: z.object({ current: passphrase, next: passphrase }), output: VaultStatus },
+  'vault.setAutoLock': { input: z.object({ minutes: z.number().int().min(0).max(24 * 60) }), output: VaultStatus },
+  'vault.forget': { input: z.object({}), output: VaultStatus },
+  'vault.backup': { input: z.object({}), output: z.object({ file: z.string(), bytes: z.number() }) },
+  'erase.preview': { input: erasureTarget, output: z.object({ counts: ErasureCounts, description: z.string() }) },
+  'erase.run': { input: erasureTarget, output: z.object({ counts: ErasureCounts, compacted: z.boolean(), warning: z.string().nullable() }) },
+  /** Correct a DASS-21 entry (date, answers): rescored; no future dates, none before 1900. */
+  'dass.update': { input: z.object({ id, administeredAt: dassDate, answers: z.array(DassAnswer).length(21) }), output: DassAdministration },
+  'audit.list': { input: z.object({ limit: z.number().int().min(1).max(1000).optional(), offset: z.number().int().min(0).optional() }), output: z.object({ entries: z.array(AuditEntry), total: z.number() }) },
+  'audit.verify': { input: z.object({}), output: AuditVerification },
+  'audit.export': { input: z.object({ format: z.enum(['csv', 'json']) }), output: ExportFile },
 } as const;
 
 export type ApiMethod = keyof typeof API;
@@ -437,7 +511,7 @@ export type AffectApi = { call<M extends ApiMethod>(method: M, input: ApiInput<M
 export class ApiError extends Error {
   constructor(
     message: string,
-    readonly code: 'bad-request' | 'not-found' | 'forbidden' | 'failed' = 'failed',
+    readonly code: 'bad-request' | 'not-found' | 'forbidden' | 'locked' | 'failed' = 'failed',
   ) {
     super(message);
     this.name = 'ApiError';

@@ -1,8 +1,8 @@
-import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { PassThrough, type Writable } from 'node:stream';
 import PDFDocument from 'pdfkit';
 import { appFile } from '../app-paths.js';
+import { privateFileStream } from '../privacy/private-files.js';
 
 /** Layout and type shared by the session and client reports. */
 export const MARGIN = 50;
@@ -50,12 +50,20 @@ export function openReportPdf(target: PdfTarget, o: { title: string; heading: st
     font: REPORT_FONTS.regular,
     info: { Title: o.title, Subject: o.subject, Creator: 'Affect Workstation' },
   });
+  // A file is owner-only and appears whole or not at all (privacy/private-files.ts).
+  const file = typeof target === 'string' ? privateFileStream(target) : null;
+  const out = file?.stream ?? (target as Writable);
   const done = new Promise<void>((resolve, reject) => {
-    const out = typeof target === 'string' ? createWriteStream(target) : target;
     out.on('finish', resolve).on('error', reject);
     doc.on('error', reject);
     doc.pipe(out);
-  });
+  }).then(
+    () => file?.commit(),
+    (err) => {
+      file?.abort();
+      throw err;
+    },
+  );
   doc.registerFont(REGULAR, REPORT_FONTS.regular);
   doc.registerFont(BOLD, REPORT_FONTS.bold);
   const width = doc.page.width - 2 * MARGIN;

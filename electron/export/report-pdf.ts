@@ -1,4 +1,5 @@
 import { SUBSCALES } from '../analysis/dass/score.js';
+import { privateFileStream } from '../privacy/private-files.js';
 import { EMOTION_LABELS } from '../analysis/labels.js';
 import { LABEL_COLORS } from '../analysis/labels.js';
 import type { Span } from '../store/annotations-repo.js';

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { engineHostEnv } from './security.js';
 
 /**
  * How the Electron main process starts the engine host (database, job queue, analysis engine):
@@ -23,7 +24,8 @@ export interface LaunchContext {
 }
 
 export function engineHostLaunch(ctx: LaunchContext): EngineHostLaunch {
-  const env: NodeJS.ProcessEnv = { ...ctx.env, ELECTRON_RUN_AS_NODE: undefined, AFFECT_DB_PATH: ctx.databasePath };
+  // The database path, without ELECTRON_RUN_AS_NODE, with every phone-home switch of the libraries it loads off.
+  const env: NodeJS.ProcessEnv = engineHostEnv(ctx.env, ctx.databasePath);
   if (ctx.packaged) return { kind: 'utility-process', modulePath: path.join(ctx.mainDir, 'engine-host.js'), env };
   return {
     kind: 'node-fork',

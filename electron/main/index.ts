@@ -2,7 +2,8 @@
  * Electron main process: windows, security, and a relay between the renderer's typed API and the
  * engine host (a utilityProcess). Logic lives in security.ts and ../api (unit-tested without Electron).
  */
-import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, utilityProcess } from 'electron';
+import '../privacy/no-telemetry.js';
+import { app, BrowserWindow, dialog, ipcMain, net, protocol, safeStorage, session, utilityProcess } from 'electron';
 import { fork } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -13,8 +14,19 @@ import { contentSecurityPolicy } from '../server/security.js';
 import { engineHostLaunch } from './engine-host-launch.js';
 import { parseMediaRequest } from './media-request.js';
 import { saveExportFile } from './save-file.js';
-import { isAllowedNavigation, isAllowedPermission, isAllowedRequest, isTrustedSender, MEDIA_SCHEME, secureWebPreferences } from './security.js';
+import {
+  isAllowedNavigation,
+  isAllowedPermission,
+  isAllowedRequest,
+  isTrustedSender,
+  MEDIA_SCHEME,
+  quietChromiumSwitches,
+  secureWebPreferences,
+  silenceSpellChecker,
+} from './security.js';
+import { isVaultKeyReply, Keychain, relayVaultCall, unlockFromKeychain, type VaultKeyReply } from './vault-bridge.js';
 
+for (const [name, value] of quietChromiumSwitches()) app.commandLine.appendSwitch(name, value);
 protocol.registerSchemesAsPrivileged([{ scheme: MEDIA_SCHEME, privileges: { stream: true, supportFetchAPI: true, standard: true, secure: true } }]);
 app.enableSandbox();
 
@@ -27,27 +39,25 @@ const allowed = { rendererDir, devServerOrigin: devServer };
  * in a packaged app, a plain Node process from a checkout (engine-host-launch.ts says why).
  */
 function startEngineHost() {
-  const launch = engineHostLaunch({
-    packaged: app.isPackaged,
-    appPath: app.getAppPath(),
-    mainDir: __dirname,
-    databasePath: process.env.AFFECT_DB ?? path.join(app.getPath('userData'), 'affect.sqlite'),
-    env: process.env,
-  });
-  if (launch.kind === 'utility-process') {
-    const child = utilityProcess.fork(launch.modulePath, [], { env: launch.env, serviceName: 'Affect Workstation engine', stdio: 'inherit' });
-    const rpc = createRpcClient((msg) => child.postMessage(msg));
-    child.on('message', (msg) => rpc.receive(msg as RpcResponse));
-    child.on('exit', (code) => rpc.failAll(`the engine process stopped (exit ${code})`));
-    app.on('will-quit', () => child.kill());
-    return rpc;
-  }
-  const child = fork(launch.modulePath, [], { execPath: launch.execPath, env: launch.env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const rpc = createRpcClient((msg) => child.send(msg));
-  child.on('message', (msg) => rpc.receive(msg as RpcResponse));
-  child.on('exit', (code) => rpc.failAll(`the engine process stopped (exit ${code})`));
-  app.on('will-quit', () => child.kill());
-  return rpc;
+  const databasePath = process.env.AFFECT_DB ?? path.join(app.getPath('userData'), 'affect.sqlite');
+  const launch = engineHostLaunch({ packaged: app.isPackaged, appPath: app.getAppPath(), mainDir: __dirname, databasePath, env: process.env });
+  const host = (() => {
+    if (launch.kind === 'utility-process') {
+      const child = utilityProcess.fork(launch.modulePath, [], { env: launch.env, serviceName: 'Affect Workstation engine', stdio: 'inherit' });
+      return { send: (msg: unknown) => child.postMessage(msg), onMessage: (h: (msg: unknown) => void) => child.on('message', h), onExit: (h: (code: number | null) => void) => child.on('exit', h), kill: () => child.kill() };
+    }
+    const child = fork(launch.modulePath, [], { execPath: launch.execPath, env: launch.env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    return { send: (msg: unknown) => child.send(msg as object), onMessage: (h: (msg: unknown) => void) => child.on('message', h), onExit: (h: (code: number | null) => void) => child.on('exit', h), kill: () => child.kill() };
+  })();
+  const rpc = createRpcClient((msg) => host.send(msg));
+  // A remembered key (system keychain) unlocks the engine host by a message of its own, not a contract call.
+  let keyReply: ((r: VaultKeyReply) => void) | null = null;
+  host.onMessage((msg) => (isVaultKeyReply(msg) ? keyReply?.(msg) : rpc.receive(msg as RpcResponse)));
+  host.onExit((code) => rpc.failAll(`the engine process stopped (exit ${code})`));
+  app.on('will-quit', () => host.kill());
+  const keychain = new Keychain(safeStorage, path.join(app.getPath('userData'), 'vault-keychain.json'));
+  void unlockFromKeychain(keychain, databasePath, (msg) => new Promise<VaultKeyReply>((resolve) => ((keyReply = resolve), host.send(msg))));
+  return { rpc, call: (method: string, input: unknown) => relayVaultCall(method, input, (m, i) => rpc.call(m, i), keychain, databasePath) };
 }
 
 function createWindow() {
@@ -68,6 +78,7 @@ function createWindow() {
 
 app.whenReady().then(() => {
   const ses = session.defaultSession;
+  silenceSpellChecker(ses);
   ses.setPermissionRequestHandler((_wc, permission, callback) => callback(isAllowedPermission(permission)));
   ses.setPermissionCheckHandler((_wc, permission) => isAllowedPermission(permission));
   ses.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !isAllowedRequest(details.url, allowed) }));
@@ -75,13 +86,14 @@ app.whenReady().then(() => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy()] } }),
   );
 
-  const rpc = startEngineHost();
+  const { rpc, call } = startEngineHost();
   // affect-media://session/<id>[?variant=playback] → the session's recording, or its playback copy. Looked up on each
   // request: a recording the user located again, or a copy just made, is served at once.
   protocol.handle(MEDIA_SCHEME, async (request) => {
     const want = parseMediaRequest(request.url);
     if (!want) return new Response('not found', { status: 404 });
-    // Client mode (self-care hand-over) shows no recordings: the service refuses media.source while it is on.
+    // Nothing plays while the database is locked (auto-lock happens in the engine host) or in client mode
+    // (self-care hand-over): the service refuses media.source then.
     let file: string | null;
     try {
       ({ file } = (await rpc.call('media.source', want)) as { file: string | null });
@@ -94,7 +106,7 @@ app.whenReady().then(() => {
   ipcMain.handle('affect:call', async (event, method: unknown, input: unknown) => {
     if (!isTrustedSender(event.senderFrame?.url ?? '', allowed)) throw new Error('untrusted sender');
     if (typeof method !== 'string' || !isApiMethod(method)) throw new Error(`unknown method ${String(method)}`);
-    const result = await rpc.call(method, input);
+    const result = await call(method, input);
     // Client mode (self-care hand-over) fills the screen; the renderer's own fullscreen request is denied by policy.
     if (method === 'clientMode.enter' || method === 'clientMode.exit') BrowserWindow.fromWebContents(event.sender)?.setFullScreen(method === 'clientMode.enter');
     return result;

@@ -1,76 +1,109 @@
-import { createReadStream, createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type { AffectService } from '../api/service.js';
 import { ApiError } from '../contract/api.js';
+import { activeJobFiles } from '../store/jobs-repo.js';
 import { getSession } from '../store/sessions-repo.js';
-import type { Db } from '../store/db.js';
 import { contentSecurityPolicy } from './security.js';
-import { cookieValue, MIME, parseRange, readBody, safeEqual, sendJson, sendText } from './http-utils.js';
+import { MIME, parseRange, readBody, safeEqual, sendJson, sendText } from './http-utils.js';
+import { MediaTickets } from './media-tickets.js';
+import { BadRequest, hostAllowed, isJsonRequest, isOctetStream, parseRequestUrl, sameOriginRequest, uploadFileName } from './request-guard.js';
+import { DEFAULT_MAX_UPLOAD_BYTES, UploadStore } from './uploads.js';
 
 export interface BrowserServerOptions {
   service: AffectService;
-  db: Db;
   /** The built renderer (index.html + assets). */
   rendererDir: string;
-  /** Where browser uploads are stored before analysis. */
+  /** Where browser uploads are kept until their import job has finished. */
   uploadDir: string;
   port?: number;
   token?: string;
+  /** Largest upload accepted (default DEFAULT_MAX_UPLOAD_BYTES). */
+  maxUploadBytes?: number;
 }
 
-const COOKIE = 'affect_token';
-const MAX_UPLOAD_BYTES = 20 * 1024 ** 3;
+/** The header that carries the token (page script only; never a cookie). */
+export const TOKEN_HEADER = 'x-affect-token';
+/** The header on `sessions.get` answers naming the recording's capability URL. */
+export const MEDIA_HEADER = 'x-affect-media';
+/** HTTP status for each ApiError code ('failed' is a 500 with a reference, see below). */
+const HTTP_STATUS: Record<string, number> = { 'bad-request': 400, 'not-found': 404, forbidden: 403, locked: 423 };
+/** Largest API request body (500 paths of 4,096 bytes fit). */
+export const MAX_API_BODY_BYTES = 4 * 1024 ** 2;
+
+const COMMON_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-resource-policy': 'same-origin',
+  'x-frame-options': 'DENY',
+};
 
 /**
- * Browser mode: the renderer and the same typed API, served on 127.0.0.1 only, behind a per-run
- * random token (query `?token=` on the first page load, then an HttpOnly SameSite=Strict cookie, or
- * the `x-affect-token` header). Requests without it, or for another Host, are refused.
+ * Browser mode: the renderer and the same typed API, on 127.0.0.1 only. The per-run random token is printed
+ * in the URL (`/?token=…`); the page's script keeps it in sessionStorage, takes it out of the address bar and
+ * sends it in the `x-affect-token` header with every API call and upload. No cookie: a cookie would also be
+ * sent to every other server on 127.0.0.1 (cookies ignore ports). Every request needs our Host; every POST
+ * needs our Origin/Sec-Fetch-Site when the browser states one; API calls must be JSON and uploads
+ * octet-stream (neither a plain form can send). Recordings play from short-lived capability URLs
+ * (media-tickets.ts). The app's files (index.html, scripts, styles) hold no data and are served to anyone
+ * who reaches the port.
  */
-export async function startBrowserServer(opts: BrowserServerOptions): Promise<{ server: Server; url: string; token: string; port: number }> {
+export async function startBrowserServer(opts: BrowserServerOptions): Promise<{ server: Server; url: string; token: string; port: number; uploads: UploadStore }> {
   const token = opts.token ?? randomBytes(24).toString('base64url');
-  mkdirSync(opts.uploadDir, { recursive: true });
+  const uploads = new UploadStore(opts.uploadDir, opts.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES);
+  const tickets = new MediaTickets();
   let port = 0;
 
-  const authorised = (req: IncomingMessage, url: URL) => {
-    const given = url.searchParams.get('token') ?? (req.headers['x-affect-token'] as string | undefined) ?? cookieValue(req, COOKIE);
-    return given !== null && given !== undefined && safeEqual(given, token);
-  };
-  const hostAllowed = (req: IncomingMessage) => req.headers.host === `127.0.0.1:${port}` || req.headers.host === `localhost:${port}`;
+  // Uploads live until their job ends; a crash or an older version may have left some behind. The jobs are in the
+  // database, which exists only once unlocked: sweep and follow the queue each time it opens.
+  opts.service.whenOpen((db, queue) => {
+    uploads.sweep(activeJobFiles(db));
+    queue.onSettled((job) => {
+      if (uploads.owns(job.file) && !activeJobFiles(db).includes(job.file)) uploads.release(job.file);
+    });
+  });
 
-  const serveStatic = (res: ServerResponse, urlPath: string, setCookie: boolean) => {
-    const rel = urlPath === '/' ? 'index.html' : decodeURIComponent(urlPath.slice(1));
+  const tokenOk = (given: string | null | undefined) => typeof given === 'string' && safeEqual(given, token);
+
+  const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    for (const [k, v] of Object.entries({ ...COMMON_HEADERS, ...headers })) res.setHeader(k, v);
+    sendJson(res, status, body);
+  };
+  const refuse = (res: ServerResponse, status: number, error: string) => send(res, status, { error, code: 'refused' });
+
+  const serveStatic = (res: ServerResponse, pathname: string) => {
+    const rel = pathname === '/' ? 'index.html' : pathname.slice(1);
     const file = path.resolve(opts.rendererDir, rel);
-    if (!file.startsWith(path.resolve(opts.rendererDir) + path.sep) || !existsSync(file) || !statSync(file).isFile())
-      return sendText(res, 404, 'not found');
-    const headers: Record<string, string> = {
-      'content-type': MIME[path.extname(file)] ?? 'application/octet-stream',
-      'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
-      'referrer-policy': 'no-referrer',
-    };
+    if (!file.startsWith(path.resolve(opts.rendererDir) + path.sep) || !existsSync(file) || !statSync(file).isFile()) return sendText(res, 404, 'not found');
+    const headers: Record<string, string> = { ...COMMON_HEADERS, 'content-type': MIME[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' };
     if (file.endsWith('.html')) headers['content-security-policy'] = contentSecurityPolicy();
-    if (setCookie) headers['set-cookie'] = `${COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
     res.writeHead(200, headers);
     createReadStream(file).pipe(res);
   };
 
-  const serveMedia = async (req: IncomingMessage, res: ServerResponse, sessionId: number, variant: 'original' | 'playback') => {
-    if (!getSession(opts.db, sessionId)) return sendText(res, 404, 'recording not found');
+  /** A recording (or, with variant=playback, its playback copy) by a capability URL; nothing while locked or in client mode. */
+  const serveMedia = async (req: IncomingMessage, res: ServerResponse, ticket: string, variant: 'original' | 'playback') => {
+    const db = opts.service.currentDb();
+    if (!db) return sendText(res, 423, 'locked');
+    if (opts.service.inClientMode()) return sendText(res, 403, 'not available in client mode');
+    const sessionId = tickets.redeem(ticket);
+    if (sessionId === null || !getSession(db, sessionId)) return sendText(res, 404, 'no such recording (the link may have expired: open the session again)');
     const { file } = await opts.service.call('media.source', { sessionId, variant });
-    if (!file || !existsSync(file)) return sendText(res, 404, 'recording not found');
+    if (!file || !existsSync(file)) return sendText(res, 404, 'the recording is no longer on this computer');
     const size = statSync(file).size;
     const type = MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
     const range = parseRange(req.headers.range, size);
     if (req.headers.range && !range) {
-      res.writeHead(416, { 'content-range': `bytes */${size}` });
+      res.writeHead(416, { ...COMMON_HEADERS, 'content-range': `bytes */${size}` });
       return res.end();
     }
     const { start, end } = range ?? { start: 0, end: size - 1 };
     res.writeHead(range ? 206 : 200, {
+      ...COMMON_HEADERS,
       'content-type': type,
+      'cache-control': 'no-store',
       'accept-ranges': 'bytes',
       'content-length': end - start + 1,
       ...(range ? { 'content-range': `bytes ${start}-${end}/${size}` } : {}),
@@ -78,47 +111,72 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<{ 
     createReadStream(file, { start, end }).pipe(res);
   };
 
+  const callApi = async (req: IncomingMessage, res: ServerResponse, method: string) => {
+    if (!isJsonRequest(req.headers)) return refuse(res, 415, 'API calls take a JSON body (content-type: application/json)');
+    let input: unknown;
+    try {
+      input = JSON.parse((await readBody(req, MAX_API_BODY_BYTES)) || '{}');
+    } catch (err) {
+      if (err instanceof BadRequest) throw err;
+      return send(res, 400, { error: 'request body is not JSON', code: 'bad-request' });
+    }
+    try {
+      const result = await opts.service.handle(method, input);
+      const headers: Record<string, string> = {};
+      if (method === 'sessions.get') headers[MEDIA_HEADER] = `/media/${tickets.issue((result as { id: number }).id)}`;
+      return send(res, 200, { result }, headers);
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.code === 'failed') throw err;
+      return send(res, HTTP_STATUS[err.code] ?? 400, { error: err.message, code: err.code });
+    }
+  };
+
   const upload = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
-    const name = path.basename(url.searchParams.get('name') ?? 'upload').replace(/[^\p{L}\p{N} ._()-]/gu, '_') || 'upload';
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > MAX_UPLOAD_BYTES) return sendJson(res, 413, { error: `${name}: larger than ${MAX_UPLOAD_BYTES} bytes` });
-    const dir = path.join(opts.uploadDir, randomUUID());
-    mkdirSync(dir, { recursive: true });
-    const dest = path.join(dir, name);
-    await pipeline(req, createWriteStream(dest));
-    sendJson(res, 200, { path: dest });
+    if (!isOctetStream(req.headers)) return refuse(res, 415, 'uploads take the raw file (content-type: application/octet-stream)');
+    if (!opts.service.currentDb()) return send(res, 423, { error: 'the database is locked', code: 'locked' });
+    if (opts.service.inClientMode()) return refuse(res, 403, 'not available in client mode');
+    const dest = await uploads.receive(req, uploadFileName(url.searchParams.get('name')));
+    send(res, 200, { path: dest });
+  };
+
+  const route = async (req: IncomingMessage, res: ServerResponse) => {
+    if (!hostAllowed(req.headers, port)) return refuse(res, 403, 'forbidden host');
+    const { url, pathname } = parseRequestUrl(req.url, port);
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      if (pathname.startsWith('/media/')) {
+        if (!sameOriginRequest(req.headers, port)) return refuse(res, 403, 'recordings play only in the app\'s own page');
+        return await serveMedia(req, res, pathname.slice('/media/'.length), url.searchParams.get('variant') === 'playback' ? 'playback' : 'original');
+      }
+      // A stale or wrong token in the address: say so rather than open a page that cannot work.
+      if (url.searchParams.has('token') && !tokenOk(url.searchParams.get('token'))) return sendText(res, 401, 'wrong token: open the URL `npm run serve` printed this time');
+      return serveStatic(res, pathname);
+    }
+    if (req.method !== 'POST') return refuse(res, 405, 'method not allowed');
+    if (!sameOriginRequest(req.headers, port)) return refuse(res, 403, 'cross-origin request refused');
+    if (!tokenOk(req.headers[TOKEN_HEADER] as string | undefined)) return refuse(res, 401, 'missing or wrong token: open the URL printed by `npm run serve`');
+    if (pathname.startsWith('/api/')) return await callApi(req, res, pathname.slice('/api/'.length));
+    if (pathname === '/upload') return await upload(req, res, url);
+    return refuse(res, 404, 'not found');
   };
 
   const server = createServer(async (req, res) => {
     try {
-      const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
-      if (!hostAllowed(req)) return sendText(res, 403, 'forbidden host');
-      if (!authorised(req, url)) return sendText(res, 401, 'missing or wrong token: open the URL printed by `npm run serve`');
-      if (req.method === 'POST' && url.pathname.startsWith('/api/')) {
-        const method = url.pathname.slice('/api/'.length);
-        let input: unknown;
-        try {
-          input = JSON.parse((await readBody(req, 5 * 1024 * 1024)) || '{}');
-        } catch {
-          return sendJson(res, 400, { error: 'request body is not JSON', code: 'bad-request' });
-        }
-        try {
-          return sendJson(res, 200, { result: await opts.service.handle(method, input) });
-        } catch (err) {
-          const code = err instanceof ApiError ? err.code : 'failed';
-          return sendJson(res, code === 'bad-request' ? 400 : code === 'not-found' ? 404 : code === 'forbidden' ? 403 : 500, { error: (err as Error).message, code });
-        }
-      }
-      // Client mode (self-care hand-over): no recordings, no uploads; the API refuses the rest itself.
-      if (opts.service.clientMode.active && (url.pathname === '/upload' || url.pathname.startsWith('/media/'))) return sendText(res, 403, 'not available in client mode');
-      if (req.method === 'POST' && url.pathname === '/upload') return await upload(req, res, url);
-      if (req.method === 'GET' && url.pathname.startsWith('/media/'))
-        return await serveMedia(req, res, Number(url.pathname.slice('/media/'.length)), url.searchParams.get('variant') === 'playback' ? 'playback' : 'original');
-      if (req.method === 'GET') return serveStatic(res, url.pathname, url.searchParams.has('token'));
-      sendText(res, 405, 'method not allowed');
+      await route(req, res);
     } catch (err) {
-      if (!res.headersSent) sendJson(res, 500, { error: (err as Error).message });
-      else res.destroy();
+      if (res.headersSent) return void res.destroy();
+      if (err instanceof BadRequest) {
+        send(res, err.status, { error: err.message, code: 'bad-request' }, err.status === 413 || err.status === 507 ? { connection: 'close' } : {});
+        // The client may still be sending: read (and drop) a little more so it sees the answer, then hang up.
+        if (!req.complete) {
+          req.resume();
+          setTimeout(() => req.socket.destroy(), 2000).unref();
+        }
+        return;
+      }
+      // Unexpected: details (which may hold paths) stay in the server's log; the page gets a reference.
+      const ref = randomBytes(4).toString('hex');
+      console.error(`serve: error ${ref} on ${req.method} ${(req.url ?? '').slice(0, 200)}: ${(err as Error).stack ?? err}`);
+      send(res, 500, { error: `internal error (reference ${ref}; details in the server's log)`, code: 'failed' });
     }
   });
   await new Promise<void>((resolve, reject) => {
@@ -127,5 +185,5 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<{ 
   });
   const address = server.address();
   port = typeof address === 'object' && address ? address.port : 0;
-  return { server, url: `http://127.0.0.1:${port}/?token=${token}`, token, port };
+  return { server, url: `http://127.0.0.1:${port}/?token=${token}`, token, port, uploads };
 }

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type Database from 'better-sqlite3-multiple-ciphers';
 import { compareScores, type SubscaleChange } from '../analysis/dass/compare.js';
 import { ITEM_COUNT, parseAnswers, scoreDass21, type Answer, type Band, type DassScore, type Subscale } from '../analysis/dass/score.js';
 
@@ -71,28 +71,27 @@ export function isCalendarDate(text: string): boolean {
   return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
 }
 
-/**
- * Validates, scores and stores one administration in a single transaction; returns it as stored.
- * Throws (storing nothing) on an invalid answer (DassAnswerError names the item), a bad date, an unknown
- * client, or a session that belongs to another client.
- */
-export function saveDassAdministration(db: Database.Database, input: DassAdministrationInput): DassAdministration {
-  if (!isCalendarDate(input.administeredOn)) throw new Error(`administeredOn "${input.administeredOn}" is not a calendar date YYYY-MM-DD`);
-  const answers = parseAnswers(input.answers);
+/** Today's date on this computer, YYYY-MM-DD (local time: what the clinician's calendar says). */
+export function localToday(now = new Date()): string {
+  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+}
+
+/** A date a questionnaire can have been filled in on: a real calendar date, not in the future, not before 1900. */
+export function checkAdministeredOn(text: string, today = localToday()): void {
+  if (!isCalendarDate(text)) throw new Error(`administeredOn "${text}" is not a calendar date YYYY-MM-DD`);
+  if (text > today) throw new Error(`administeredOn ${text} is in the future (today is ${today})`);
+  if (text < '1900-01-01') throw new Error(`administeredOn ${text} is before 1900`);
+}
+
+/** The stored columns of one validated, dated set of answers: the date, the 21 answers and their scores as scored now. */
+function scoredColumns(administeredOn: string, rawAnswers: readonly unknown[]): { columns: string[]; values: unknown[] } {
+  checkAdministeredOn(administeredOn);
+  const answers = parseAnswers(rawAnswers);
   const scored: DassScore = scoreDass21(answers);
-  const save = db.transaction((): number => {
-    if (!db.prepare('SELECT 1 FROM clients WHERE id = ?').get(input.clientId)) throw new Error(`no client with id ${input.clientId}`);
-    if (input.sessionId !== undefined && input.sessionId !== null) {
-      const session = db.prepare('SELECT client_id AS clientId FROM sessions WHERE id = ?').get(input.sessionId) as { clientId: number | null } | undefined;
-      if (!session) throw new Error(`no session with id ${input.sessionId}`);
-      if (session.clientId !== null && session.clientId !== input.clientId)
-        throw new Error(`session ${input.sessionId} belongs to client ${session.clientId}, not ${input.clientId}`);
-    }
-    const columns = ['client_id', 'session_id', 'administered_on', ...Q, 'depression', 'anxiety', 'stress', 'depression_band', 'anxiety_band', 'stress_band', 'complete', 'scoring_version', 'notes'];
-    const values = [
-      input.clientId,
-      input.sessionId ?? null,
-      input.administeredOn,
+  return {
+    columns: ['administered_on', ...Q, 'depression', 'anxiety', 'stress', 'depression_band', 'anxiety_band', 'stress_band', 'complete', 'scoring_version'],
+    values: [
+      administeredOn,
       ...answers,
       scored.depression.score,
       scored.anxiety.score,
@@ -102,12 +101,42 @@ export function saveDassAdministration(db: Database.Database, input: DassAdminis
       scored.stress.band,
       scored.complete ? 1 : 0,
       scored.scoringVersion,
-      input.notes ?? null,
-    ];
+    ],
+  };
+}
+
+/**
+ * Validates, scores and stores one administration in a single transaction; returns it as stored.
+ * Throws (storing nothing) on an invalid answer (DassAnswerError names the item), a bad date, an unknown
+ * client, or a session that belongs to another client.
+ */
+export function saveDassAdministration(db: Database.Database, input: DassAdministrationInput): DassAdministration {
+  const scored = scoredColumns(input.administeredOn, input.answers);
+  const save = db.transaction((): number => {
+    if (!db.prepare('SELECT 1 FROM clients WHERE id = ?').get(input.clientId)) throw new Error(`no client with id ${input.clientId}`);
+    if (input.sessionId !== undefined && input.sessionId !== null) {
+      const session = db.prepare('SELECT client_id AS clientId FROM sessions WHERE id = ?').get(input.sessionId) as { clientId: number | null } | undefined;
+      if (!session) throw new Error(`no session with id ${input.sessionId}`);
+      if (session.clientId !== null && session.clientId !== input.clientId)
+        throw new Error(`session ${input.sessionId} belongs to client ${session.clientId}, not ${input.clientId}`);
+    }
+    const columns = ['client_id', 'session_id', ...scored.columns, 'notes'];
+    const values = [input.clientId, input.sessionId ?? null, ...scored.values, input.notes ?? null];
     const info = db.prepare(`INSERT INTO dass_administrations (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`).run(...values);
     return Number(info.lastInsertRowid);
   });
   const id = save();
+  return getDassAdministration(db, id)!;
+}
+
+/**
+ * Correct an administration's date and answers: validated like a new one, rescored with the current scoring
+ * (its scoring_version updated), in one transaction; the client, session link and notes stay. Returns it as stored.
+ */
+export function updateDassAdministration(db: Database.Database, id: number, input: { administeredOn: string; answers: readonly unknown[] }): DassAdministration {
+  const { columns, values } = scoredColumns(input.administeredOn, input.answers);
+  const changed = db.prepare(`UPDATE dass_administrations SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...values, id).changes;
+  if (changed !== 1) throw new Error(`no DASS administration with id ${id}`);
   return getDassAdministration(db, id)!;
 }
 

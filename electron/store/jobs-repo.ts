@@ -15,12 +15,15 @@ export interface JobRow {
   /** False when the failure is in the file's content, so a retry of the same file would fail the same way. */
   retryable: boolean;
   sessionId: number | null;
+  /** The recording was stored already (same content, fps and models): the job points at that session. */
+  alreadyAnalysed: boolean;
   createdAt: string;
 }
 
-const SELECT = `SELECT id, file, client_id AS clientId, fps, status, error, error_detail AS errorDetail, retryable, session_id AS sessionId, created_at AS createdAt FROM import_jobs`;
+const SELECT = `SELECT id, file, client_id AS clientId, fps, status, error, error_detail AS errorDetail, retryable, session_id AS sessionId, already_analysed AS alreadyAnalysed, created_at AS createdAt FROM import_jobs`;
 
-const toRow = (r: (Omit<JobRow, 'retryable'> & { retryable: number }) | undefined): JobRow | undefined => r && { ...r, retryable: r.retryable === 1 };
+type Row = Omit<JobRow, 'retryable' | 'alreadyAnalysed'> & { retryable: number; alreadyAnalysed: number };
+const toJob = (r: Row | undefined): JobRow | undefined => r && { ...r, retryable: r.retryable === 1, alreadyAnalysed: r.alreadyAnalysed === 1 };
 
 export function addJobs(db: Db, files: string[], clientId: number | null, fps: number): JobRow[] {
   const insert = db.prepare('INSERT INTO import_jobs (file, client_id, fps) VALUES (?, ?, ?)');
@@ -28,7 +31,7 @@ export function addJobs(db: Db, files: string[], clientId: number | null, fps: n
 }
 
 export function getJob(db: Db, id: number): JobRow | undefined {
-  return toRow(db.prepare(`${SELECT} WHERE id = ?`).get(id) as Parameters<typeof toRow>[0]);
+  return toJob(db.prepare(`${SELECT} WHERE id = ?`).get(id) as Row | undefined);
 }
 
 /** Recent jobs first: everything still to do, then the last 200 finished. */
@@ -36,11 +39,11 @@ export function listJobs(db: Db): JobRow[] {
   return db
     .prepare(`${SELECT} WHERE status IN ('queued', 'running') OR id IN (SELECT id FROM import_jobs WHERE status NOT IN ('queued', 'running') ORDER BY id DESC LIMIT 200) ORDER BY id`)
     .all()
-    .map((r) => toRow(r as Parameters<typeof toRow>[0])!);
+    .map((r) => toJob(r as Row)!);
 }
 
 export function nextQueuedJob(db: Db): JobRow | undefined {
-  return toRow(db.prepare(`${SELECT} WHERE status = 'queued' ORDER BY id LIMIT 1`).get() as Parameters<typeof toRow>[0]);
+  return toJob(db.prepare(`${SELECT} WHERE status = 'queued' ORDER BY id LIMIT 1`).get() as Row | undefined);
 }
 
 export function setJobStatus(
@@ -58,4 +61,16 @@ export function setJobStatus(
 /** After a restart: jobs that were running when the app stopped are queued again (their partial work was never stored). */
 export function requeueInterrupted(db: Db): number {
   return db.prepare("UPDATE import_jobs SET status = 'queued', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE status = 'running'").run().changes;
+}
+
+/** The job ends done, pointing at the session that already holds its recording (same content, fps and models). */
+export function markJobAlreadyAnalysed(db: Db, id: number, sessionId: number): void {
+  db.prepare(
+    "UPDATE import_jobs SET status = 'done', error = NULL, session_id = ?, already_analysed = 1, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+  ).run(sessionId, id);
+}
+
+/** The files queued or running jobs still need. */
+export function activeJobFiles(db: Db): string[] {
+  return (db.prepare("SELECT DISTINCT file FROM import_jobs WHERE status IN ('queued', 'running')").all() as Array<{ file: string }>).map((r) => r.file);
 }

@@ -1,6 +1,7 @@
 import type { Db } from './db.js';
 import { openDatabase } from './db.js';
-import { findAnalysedSession } from './sessions-repo.js';
+import { analysisKey } from './analysis-key.js';
+import { findAnalysedSessionByKey } from './sessions-repo.js';
 
 export interface MergeReport {
   source: string;
@@ -24,10 +25,11 @@ const columns = (db: Db, table: string, schema = 'main') =>
  * tracks by (session, annotator) with their segments; DASS-21 administrations by (client, date,
  * answers). Merging the same source twice adds nothing.
  */
-export function mergeDatabase(target: Db, sourcePath: string): MergeReport {
+export function mergeDatabase(target: Db, sourcePath: string, sourceKey: Buffer | null = null): MergeReport {
   // Bring the source to the current schema first (its own file, migrated like any opened database).
-  openDatabase(sourcePath).close();
-  target.prepare('ATTACH DATABASE ? AS src').run(sourcePath);
+  openDatabase(sourcePath, { key: sourceKey }).close();
+  // The KEY clause always: without it SQLite3 Multiple Ciphers would use the target's key for the source.
+  target.prepare('ATTACH DATABASE ? AS src KEY ?').run(sourcePath, sourceKey ? `x'${sourceKey.toString('hex')}'` : '');
   try {
     return target.transaction(() => {
       const report: MergeReport = { source: sourcePath, sessionsAdded: 0, sessionsSkipped: 0, clientsAdded: 0, dassAdded: 0, tracksAdded: 0, selfCareRunsAdded: 0, participantsAdded: 0 };
@@ -50,7 +52,9 @@ export function mergeDatabase(target: Db, sourcePath: string): MergeReport {
           target.prepare('SELECT m.sha256 FROM src.session_models sm JOIN src.models m ON m.id = sm.model_id WHERE sm.session_id = ?').all(s.id) as Array<{ sha256: string }>
         ).map((r) => r.sha256);
         const { fps, speakers } = JSON.parse(s.settings) as { fps: number; speakers?: number };
-        const existing = findAnalysedSession(target, s.media_sha256, fps, modelShas, speakers);
+        // The key from the source's own content hash, fps, models and speakers asked for (not its stored key, which it may lack).
+        const key = analysisKey(s.media_sha256, fps, modelShas, speakers);
+        const existing = findAnalysedSessionByKey(target, key);
         if (existing !== null) {
           sessionMap.set(s.id, existing);
           report.sessionsSkipped++;
@@ -62,10 +66,10 @@ export function mergeDatabase(target: Db, sourcePath: string): MergeReport {
         const sessionId = Number(
           target
             .prepare(
-              `INSERT INTO main.sessions (client_id, media_id, title, recorded_at, recorded_at_source, analysed_at, settings, summary, elapsed_s)
-               SELECT ?, ?, title, recorded_at, recorded_at_source, analysed_at, settings, summary, elapsed_s FROM src.sessions WHERE id = ?`,
+              `INSERT INTO main.sessions (client_id, media_id, title, recorded_at, recorded_at_source, analysed_at, settings, summary, elapsed_s, analysis_key)
+               SELECT ?, ?, title, recorded_at, recorded_at_source, analysed_at, settings, summary, elapsed_s, ? FROM src.sessions WHERE id = ?`,
             )
-            .run(clientMap(s.client_id), mediaId, s.id).lastInsertRowid,
+            .run(clientMap(s.client_id), mediaId, key, s.id).lastInsertRowid,
         );
         // The stored summary carries its session id: keep it pointing at the merged row.
         target.prepare("UPDATE main.sessions SET summary = json_set(summary, '$.session.id', ?) WHERE id = ?").run(sessionId, sessionId);

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { appFile } from '../app-paths.js';
-import type Database from 'better-sqlite3';
+import type Database from 'better-sqlite3-multiple-ciphers';
 
 export const MIGRATIONS_DIR = appFile('electron', 'store', 'migrations');
 

@@ -247,3 +247,27 @@ export function syncSessionFaces(db: Db, sessionId: number): void {
     for (const p of listParticipants(db, sessionId)) syncClientFace(db, sessionId, p.number);
   })();
 }
+
+/** Named (or client-marked) participants with a face, before a session's results are replaced (`--force`). */
+export function namedFaces(db: Db, sessionId: number): Array<{ name: string | null; isClient: boolean; embedding: StoredParticipant['embedding'] }> {
+  return listParticipants(db, sessionId)
+    .filter((p) => (p.name !== null || p.isClient) && p.embedding)
+    .map((p) => ({ name: p.name, isClient: p.isClient, embedding: p.embedding }));
+}
+
+/** After the results were replaced: each name (and the client mark) goes to the new participant with the nearest same face. */
+export function restoreNames(db: Db, sessionId: number, named: ReturnType<typeof namedFaces>): void {
+  const taken = new Set<number>();
+  for (const old of named) {
+    let best: { number: number; distance: number } | null = null;
+    for (const p of listParticipants(db, sessionId)) {
+      if (taken.has(p.number) || !p.embedding || p.embedding.model !== old.embedding!.model) continue;
+      const distance = descriptorDistance(p.embedding.vector, old.embedding!.vector);
+      if (distance < SAME_FACE_BELOW && (!best || distance < best.distance)) best = { number: p.number, distance };
+    }
+    if (!best) continue;
+    taken.add(best.number);
+    if (old.name !== null) setParticipantName(db, sessionId, best.number, old.name);
+    if (old.isClient) setClientParticipant(db, sessionId, best.number);
+  }
+}

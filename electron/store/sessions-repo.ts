@@ -1,8 +1,9 @@
 import path from 'node:path';
 import type { AnalysisResult, AnalysisSummary, FrameResult, ModelRef, WindowResult } from '../analysis/result.js';
 import type { Db } from './db.js';
+import { AlreadyStoredError, analysisKey } from './analysis-key.js';
 import { blobToProbs, probsToBlob } from './blob.js';
-import { insertParticipants } from './participants-repo.js';
+import { insertParticipants, namedFaces, restoreNames } from './participants-repo.js';
 
 export interface SaveOptions {
   clientId?: number | null;
@@ -22,85 +23,137 @@ function upsertModel(db: Db, m: ModelRef): number {
   return (db.prepare('SELECT id FROM models WHERE model_id = ? AND version = ? AND sha256 = ?').get(m.id, m.version, m.sha256) as { id: number }).id;
 }
 
+/** The analysis key of a result (see analysis-key.ts). */
+export const resultKey = (result: AnalysisResult) => analysisKey(result.mediaSha256, result.settings.fps, result.models.map((m) => m.sha256), result.settings.speakers);
+
 /**
  * Store a finished analysis in ONE transaction: media, models, session, participants (with their thumbnails and face
  * descriptors), speech turns, every participant's frames and windows.
  * Either all of it is there afterwards or none of it (a crash or error rolls everything back).
- * The recording's path is stored absolute, so the review finds it whatever folder the analysis ran from.
+ * Throws AlreadyStoredError when the same content, fps and models are stored already (also when another
+ * process stored them a moment ago: the unique analysis_key decides). Called inside a caller's
+ * transaction, it joins it (so the caller's own writes commit or roll back with it).
  */
 export function saveAnalysis(db: Db, result: AnalysisResult, opts: SaveOptions = {}): number {
+  const key = resultKey(result);
+  try {
+    return db.transaction(() => insertAnalysis(db, result, key, opts)).immediate();
+  } catch (err) {
+    const existing = isKeyConflict(err) ? findAnalysedSessionByKey(db, key) : null;
+    if (existing !== null) throw new AlreadyStoredError(result.file, existing);
+    throw err;
+  }
+}
+
+/**
+ * `--force`: store the analysis, or, when this content, fps and models are stored already, replace that
+ * session's results in place in one transaction: same session id, so its client, title, recorded date,
+ * annotation tracks and DASS-21 links stay; media path, settings, summary, models, frames and windows are
+ * the new ones; materialised model-estimate tracks (out of date now) are dropped.
+ */
+export function saveOrReplaceAnalysis(db: Db, result: AnalysisResult, opts: SaveOptions = {}): { sessionId: number; replaced: boolean } {
+  const key = resultKey(result);
+  return db
+    .transaction(() => {
+      const existing = findAnalysedSessionByKey(db, key);
+      if (existing === null) return { sessionId: insertAnalysis(db, result, key, opts), replaced: false };
+      const m = result.media;
+      db.prepare(
+        `UPDATE media SET path = ?, sha256 = ?, size_bytes = ?, format = ?, duration_s = ?, video_codec = ?, width = ?, height = ?, fps = ?, audio_codec = ?, sample_rate = ?, channels = ?
+         WHERE id = (SELECT media_id FROM sessions WHERE id = ?)`,
+      ).run(path.resolve(result.file), result.mediaSha256, m.sizeBytes, m.formatName, m.durationS, m.video?.codec ?? null, m.video?.width ?? null, m.video?.height ?? null, m.video?.avgFps ?? null, m.audio?.codec ?? null, m.audio?.sampleRate ?? null, m.audio?.channels ?? null, existing);
+      db.prepare("UPDATE sessions SET settings = ?, summary = ?, elapsed_s = ?, analysed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?").run(
+        JSON.stringify(result.settings),
+        JSON.stringify(result.summary),
+        result.summary.elapsedS,
+        existing,
+      );
+      for (const table of ['session_models', 'frame_results', 'window_results']) db.prepare(`DELETE FROM ${table} WHERE session_id = ?`).run(existing);
+      db.prepare("DELETE FROM annotation_tracks WHERE session_id = ? AND source = 'model'").run(existing);
+      writeResults(db, existing, result);
+      return { sessionId: existing, replaced: true };
+    })
+    .immediate();
+}
+
+const isKeyConflict = (err: unknown) => (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && /sessions\.analysis_key/.test((err as Error).message);
+
+/** The recording's path is stored absolute, so the review finds it whatever folder the analysis ran from. */
+function insertAnalysis(db: Db, result: AnalysisResult, key: string, opts: SaveOptions): number {
   const m = result.media;
-  const file = path.resolve(result.file);
   const recordedAt = opts.recordedAt ?? m.createdAt ?? null;
   const recordedAtSource = opts.recordedAt ? 'user' : m.createdAt ? 'container' : null;
-  return db.transaction(() => {
-    const mediaId = Number(
-      db
-        .prepare(
-          `INSERT INTO media (path, sha256, size_bytes, format, duration_s, video_codec, width, height, fps, audio_codec, sample_rate, channels, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          file,
-          result.mediaSha256,
-          m.sizeBytes,
-          m.formatName,
-          m.durationS,
-          m.video?.codec ?? null,
-          m.video?.width ?? null,
-          m.video?.height ?? null,
-          m.video?.avgFps ?? null,
-          m.audio?.codec ?? null,
-          m.audio?.sampleRate ?? null,
-          m.audio?.channels ?? null,
-          m.createdAt ?? null,
-        ).lastInsertRowid,
-    );
-    const sessionId = Number(
-      db
-        .prepare('INSERT INTO sessions (client_id, media_id, title, recorded_at, recorded_at_source, settings, summary, elapsed_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(
-          opts.clientId ?? null,
-          mediaId,
-          opts.title ?? null,
-          recordedAt,
-          recordedAtSource,
-          JSON.stringify(result.settings),
-          JSON.stringify(result.summary),
-          result.summary.elapsedS,
-        ).lastInsertRowid,
-    );
-    const linkModel = db.prepare('INSERT INTO session_models (session_id, model_id, role) VALUES (?, ?, ?)');
-    for (const model of result.models) linkModel.run(sessionId, upsertModel(db, model), model.role);
-    insertParticipants(db, sessionId, result.participants, result.speech);
-    const frame = db.prepare(
-      'INSERT INTO frame_results (session_id, participant, frame_index, time_s, face_found, box, face_score, label, confidence, probs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
-    const win = db.prepare(
-      'INSERT INTO window_results (session_id, participant, window_index, start_s, end_s, voiced, label, confidence, probs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
-    for (const p of result.participants) {
-      for (const f of p.frames)
-        frame.run(
-          sessionId,
-          p.id,
-          f.index,
-          f.timeS,
-          f.face ? 1 : 0,
-          f.face ? JSON.stringify([f.face.box.x, f.face.box.y, f.face.box.width, f.face.box.height].map((v) => Math.round(v * 10) / 10)) : null,
-          f.face?.score ?? null,
-          f.label,
-          f.confidence,
-          probsToBlob(f.probs),
-        );
-      for (const w of p.windows) win.run(sessionId, p.id, w.index, w.startS, w.endS, w.voiced ? 1 : 0, w.label, w.confidence, probsToBlob(w.probs));
-    }
-    // Participants and speech turns live in their own tables (names change after analysis): not in the stored summary.
-    const { participants: _p, speech: _s, ...stored } = result.summary;
-    const summary: AnalysisSummary = { ...stored, session: { ...result.summary.session, id: sessionId, file } };
-    db.prepare('UPDATE sessions SET summary = ? WHERE id = ?').run(JSON.stringify(summary), sessionId);
-    return sessionId;
-  })();
+  const mediaId = Number(
+    db
+      .prepare(
+        `INSERT INTO media (path, sha256, size_bytes, format, duration_s, video_codec, width, height, fps, audio_codec, sample_rate, channels, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        path.resolve(result.file),
+        result.mediaSha256,
+        m.sizeBytes,
+        m.formatName,
+        m.durationS,
+        m.video?.codec ?? null,
+        m.video?.width ?? null,
+        m.video?.height ?? null,
+        m.video?.avgFps ?? null,
+        m.audio?.codec ?? null,
+        m.audio?.sampleRate ?? null,
+        m.audio?.channels ?? null,
+        m.createdAt ?? null,
+      ).lastInsertRowid,
+  );
+  const sessionId = Number(
+    db
+      .prepare('INSERT INTO sessions (client_id, media_id, title, recorded_at, recorded_at_source, settings, summary, elapsed_s, analysis_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(
+        opts.clientId ?? null,
+        mediaId,
+        opts.title ?? null,
+        recordedAt,
+        recordedAtSource,
+        JSON.stringify(result.settings),
+        JSON.stringify(result.summary),
+        result.summary.elapsedS,
+        key,
+      ).lastInsertRowid,
+  );
+  writeResults(db, sessionId, result);
+  return sessionId;
+}
+
+/** A session's model links, participants, speech turns, every participant's frames and windows, and summary (the summary carries the session id). */
+export function writeResults(db: Db, sessionId: number, result: AnalysisResult): void {
+  const linkModel = db.prepare('INSERT INTO session_models (session_id, model_id, role) VALUES (?, ?, ?)');
+  for (const model of result.models) linkModel.run(sessionId, upsertModel(db, model), model.role);
+  insertParticipants(db, sessionId, result.participants, result.speech);
+  const frame = db.prepare(
+    'INSERT INTO frame_results (session_id, participant, frame_index, time_s, face_found, box, face_score, label, confidence, probs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  for (const p of result.participants)
+    for (const f of p.frames)
+      frame.run(
+        sessionId,
+        p.id,
+        f.index,
+        f.timeS,
+        f.face ? 1 : 0,
+        f.face ? JSON.stringify([f.face.box.x, f.face.box.y, f.face.box.width, f.face.box.height].map((v) => Math.round(v * 10) / 10)) : null,
+        f.face?.score ?? null,
+        f.label,
+        f.confidence,
+        probsToBlob(f.probs),
+      );
+  const win = db.prepare(
+    'INSERT INTO window_results (session_id, participant, window_index, start_s, end_s, voiced, label, confidence, probs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  for (const p of result.participants) for (const w of p.windows) win.run(sessionId, p.id, w.index, w.startS, w.endS, w.voiced ? 1 : 0, w.label, w.confidence, probsToBlob(w.probs));
+  // Participants and speech turns live in their own tables (names change after analysis): not in the stored summary.
+  const { participants: _p, speech: _s, ...stored } = result.summary;
+  const summary: AnalysisSummary = { ...stored, session: { ...result.summary.session, id: sessionId, file: path.resolve(result.file) } };
+  db.prepare('UPDATE sessions SET summary = ? WHERE id = ?').run(JSON.stringify(summary), sessionId);
 }
 
 export interface SessionListItem {
@@ -221,13 +274,9 @@ export function deleteSession(db: Db, id: number): void {
  * estimated) and set of models, if any: a batch run that is started again skips it.
  */
 export function findAnalysedSession(db: Db, mediaSha256: string, fps: number, modelSha256s: readonly string[], speakers?: number): number | null {
-  const want = [...modelSha256s].sort().join(',');
-  const rows = db
-    .prepare(
-      `SELECT s.id, (SELECT group_concat(sha256, ',') FROM (SELECT m2.sha256 FROM session_models sm JOIN models m2 ON m2.id = sm.model_id WHERE sm.session_id = s.id ORDER BY m2.sha256)) AS shas
-       FROM sessions s JOIN media m ON m.id = s.media_id
-       WHERE m.sha256 = ? AND json_extract(s.settings, '$.fps') = ? AND json_extract(s.settings, '$.speakers') IS ? ORDER BY s.id`,
-    )
-    .all(mediaSha256, fps, speakers ?? null) as Array<{ id: number; shas: string }>;
-  return rows.find((r) => r.shas === want)?.id ?? null;
+  return findAnalysedSessionByKey(db, analysisKey(mediaSha256, fps, modelSha256s, speakers));
+}
+
+export function findAnalysedSessionByKey(db: Db, key: string): number | null {
+  return (db.prepare('SELECT id FROM sessions WHERE analysis_key = ?').get(key) as { id: number } | undefined)?.id ?? null;
 }

@@ -9,10 +9,23 @@ import { SettingsPage } from './pages/SettingsPage';
 import { useRoute } from './router';
 import { ClientModeScreen } from './selfcare/ClientModeScreen';
 import { useClientMode } from './selfcare/client-mode-state';
+import { VaultGate } from './vault/VaultGate';
 
+/**
+ * Nothing of the workstation exists until the database is open (VaultGate: first-run setup or the unlock screen);
+ * once open, client mode (self-care hand-over), when on, replaces the whole app.
+ */
 export function App() {
+  return (
+    <VaultGate>
+      <Workstation />
+    </VaultGate>
+  );
+}
+
+function Workstation() {
   const route = useRoute();
-  // Client mode (self-care hand-over) replaces the whole app; nothing shows until the service has said whether it is on.
+  // Nothing shows until the service has said whether client mode is on, so the clinician's pages never flash up.
   const clientMode = useClientMode().status;
   if (clientMode === undefined) return null;
   if (clientMode?.active) return <ClientModeScreen status={clientMode} />;
@@ -39,7 +52,7 @@ export function App() {
         {route.page === 'client' && route.id !== null && (route.params.get('tab') === 'selfcare' ? <SelfCarePage clientId={route.id} /> : <ClientPage clientId={route.id} />)}
         {route.page === 'import' && <ImportPage clientId={Number(route.params.get('client')) || null} />}
         {route.page === 'session' && route.id !== null && <SessionPage sessionId={route.id} />}
-        {route.page === 'dass' && <DassEntryPage clientId={Number(route.params.get('client'))} />}
+        {route.page === 'dass' && <DassEntryPage clientId={Number(route.params.get('client'))} editId={Number(route.params.get('edit')) || null} />}
         {route.page === 'settings' && <SettingsPage />}
         {route.page === 'doc' && <DocPage doc={route.slug} id={route.params.get('id')} section={route.params.get('section')} />}
       </main>

@@ -2,6 +2,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { quietChromiumArgs } from '../../electron/main/security.js';
+import { commandLineOf, descendants } from './network-watch.js';
 import { ARTIFACTS_DIR, REPO_ROOT, tempDir } from './paths.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -19,41 +21,89 @@ export function buildRenderer(): void {
   built = true;
 }
 
-/** `npm run serve`'s server (without the build step) on a fresh database; resolves with the URL it prints first. */
-export async function startServe(dbPath: string): Promise<{ url: string; child: ChildProcess; stderr: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'electron/server/main.ts'), '--db', dbPath], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** The passphrase the browser tests' databases are encrypted with (the server opens unlocked with it). */
+export const E2E_PASSPHRASE = 'e2e test passphrase';
+
+export interface ServeOptions {
+  /** Start it as the README says, `npm run serve -- --db <file>` (renderer build included), not the server alone. */
+  viaNpm?: boolean;
+  /** Wrap the command line (e.g. to run it under strace); gets and returns [command, args]. */
+  wrap?: (command: string, args: string[]) => [string, string[]];
+  env?: NodeJS.ProcessEnv;
+  /**
+   * AFFECT_PASSPHRASE for the server: by default E2E_PASSPHRASE, so the database is created encrypted and opens
+   * unlocked; null starts it without one (an encrypted database then waits locked, a new one in first-run setup).
+   */
+  passphrase?: string | null;
+  /** Extra server arguments (e.g. ['--max-upload-mb', '1']). */
+  args?: string[];
+}
+
+export interface Serve {
+  url: string;
+  child: ChildProcess;
+  stderr: () => string;
+  /** SIGTERM to the server process itself (below npm or a wrapper), then wait until everything started has exited. */
+  stop: () => Promise<void>;
+}
+
+const SERVER_URL = /^(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)\r?\n/m;
+
+/** `npm run serve`'s server on a database; resolves with the URL it prints (its first line of its own). */
+export async function startServe(dbPath: string, opts: ServeOptions = {}): Promise<Serve> {
+  const serverArgs = ['--db', dbPath, ...(opts.args ?? [])];
+  const [command, args] = opts.viaNpm
+    ? ['npm', ['run', '--silent', 'serve', '--', ...serverArgs]]
+    : [process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'electron/server/main.ts'), ...serverArgs]];
+  const [cmd, argv] = opts.wrap ? opts.wrap(command, args) : [command, args];
+  const env: NodeJS.ProcessEnv = { ...(opts.env ?? process.env) };
+  const passphrase = opts.passphrase === undefined ? E2E_PASSPHRASE : opts.passphrase;
+  if (passphrase === null) delete env.AFFECT_PASSPHRASE;
+  else env.AFFECT_PASSPHRASE = passphrase;
+  const child = spawn(cmd, argv, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env });
   let err = '';
   child.stderr!.on('data', (d) => (err += d));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d) => {
       out += d;
-      const line = out.split('\n')[0];
-      if (out.includes('\n')) resolve(line.trim());
+      const m = SERVER_URL.exec(out);
+      if (m) resolve(m[1]);
     });
-    child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
+    child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${out}\n${err}`)));
   });
-  return { url, child, stderr: () => err };
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    // The node process running the server (npm's shell line names main.ts too, but its argv[0] is sh).
+    const tree = [child.pid!, ...descendants(child.pid!)];
+    const server = tree.find((pid) => /^(\S*\/)?node\s.*electron\/server\/main\.ts/.test(commandLineOf(pid)));
+    process.kill(server ?? child.pid!, 'SIGTERM');
+    const timer = setTimeout(() => {
+      for (const pid of [...descendants(child.pid!), child.pid!]) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* gone already */
+        }
+      }
+    }, 20_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  return { url, child, stderr: () => err, stop };
 }
 
-/** Debian's Chromium, headless, with a fresh user-data-dir and every background-networking feature off. */
-export async function launchChromium(): Promise<BrowserContext> {
+/**
+ * Debian's Chromium, headless, with a fresh user-data-dir and the Electron shell's own quiet switches
+ * (electron/main/security.ts: every background-networking feature off, no host-name lookups but local ones).
+ */
+export async function launchChromium(executablePath = CHROMIUM, env?: NodeJS.ProcessEnv): Promise<BrowserContext> {
   return chromium.launchPersistentContext(tempDir('chromium-'), {
-    executablePath: CHROMIUM,
+    executablePath,
+    ...(env ? { env: env as Record<string, string> } : {}),
     viewport: { width: 1400, height: 1000 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', ...quietChromiumArgs()],
   });
 }
 

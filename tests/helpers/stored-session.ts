@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { EMOTION_LABELS } from '../../electron/analysis/labels.js';
@@ -28,8 +29,12 @@ function oneHotish(labels: readonly string[], top: string, confidence: number): 
  * Stores a session for a REAL recording (probed and hashed with ffmpeg, so its media row, duration and
  * frame times are real) whose per-frame and per-window results are a SCRIPTED pattern given by the caller,
  * not model output: for tests of storage, exports and reports when the shipped models are not needed.
- * `faceAt(t)` / `voiceAt(t)` give the label at a time (null = no face / unvoiced).
+ * `faceAt(t)` / `voiceAt(t)` give the label at a time (null = no face / unvoiced). Each call is its own
+ * scripted "analysis" (its scripted face model has a sha256 of its own), so one database can hold several
+ * sessions of one recording without tripping the one-analysis-per-content-fps-models rule.
  */
+let scripted = 0;
+
 export async function storeScriptedSession(
   db: Db,
   file: string,
@@ -38,6 +43,7 @@ export async function storeScriptedSession(
 ): Promise<number> {
   const ff = resolveFfmpeg();
   const media = await probeMedia(file, ff);
+  const faceSha = createHash('sha256').update(`scripted-face ${process.pid} ${++scripted}`).digest('hex');
   const fps = script.fps ?? 2;
   const frames: FrameResult[] = [];
   for (let i = 0; i / fps < media.durationS; i++) {
@@ -90,7 +96,7 @@ export async function storeScriptedSession(
     mediaSha256: await hashFile(file),
     settings: { fps, maxSide: 640, smoothRadius: 0, engineVersion: 'scripted-test-fixture' },
     models: [
-      { role: 'face-expression', id: 'scripted-face', version: '0.0.0-test', sha256: '0'.repeat(64), task: 'face-expression', labels: [...FIXTURE_FACE_LABELS] },
+      { role: 'face-expression', id: 'scripted-face', version: '0.0.0-test', sha256: faceSha, task: 'face-expression', labels: [...FIXTURE_FACE_LABELS] },
       { role: 'voice-emotion', id: 'scripted-voice', version: '0.0.0-test', sha256: '1'.repeat(64), task: 'voice-emotion', labels: [...EMOTION_LABELS] },
     ],
     framesAnalysed: frames.length,
@@ -102,7 +108,7 @@ export async function storeScriptedSession(
       voice: voiceSummary,
       fused: { ...fused, rule: 'scripted test fixture', weights: { face: 0.6, voice: 0.4 } },
       models: [
-        { id: 'scripted-face', version: '0.0.0-test', sha256: '0'.repeat(64) },
+        { id: 'scripted-face', version: '0.0.0-test', sha256: faceSha },
         { id: 'scripted-voice', version: '0.0.0-test', sha256: '1'.repeat(64) },
       ],
       warnings: [],

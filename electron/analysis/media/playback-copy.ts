@@ -22,7 +22,8 @@ const MP4_AUDIO = new Set(['aac', 'mp3']);
 
 /**
  * Make a playable copy of `source` at `dest` (written to `dest.partial`, renamed when complete, mode 0600). The copy
- * keeps the source's clock (-copyts, passthrough frame timing): a stream that starts late starts late in the copy too,
+ * keeps the source's clock (-copyts, passthrough frame timing: `-vsync`, which the bundled ffmpeg 4.1 knows and newer
+ * ones still accept, rather than 5.1's `-fps_mode`): a stream that starts late starts late in the copy too,
  * so the analysis times line up with the copy exactly as with the original. Progress is the fraction of the
  * recording's duration encoded so far. Cancellable; a cancelled or failed copy leaves nothing behind.
  */
@@ -37,7 +38,7 @@ export async function makePlaybackCopy(
   const audio = target === 'h264' && MP4_AUDIO.has(opts.audioCodec ?? '') ? ['-c:a', 'copy'] : AUDIO[target];
   const args = [
     '-nostdin', '-v', 'error', '-y', '-copyts', '-i', source,
-    '-map', '0:v:0?', '-map', '0:a:0?', '-sn', '-dn', '-fps_mode', 'passthrough',
+    '-map', '0:v:0?', '-map', '0:a:0?', '-sn', '-dn', '-vsync', 'passthrough',
     '-vf', "scale='min(1280,iw)':-2",
     ...VIDEO[target], ...audio, ...CONTAINER[target],
     '-progress', 'pipe:1', '-nostats', partial,

@@ -1,9 +1,21 @@
-import ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
+import { assertSilentEnv } from '../../privacy/network-silence.js';
 
 /**
  * The one module that owns onnxruntime sessions. Everything else asks it for a session by path
  * and runs float32 tensors through it.
+ *
+ * onnxruntime-node is loaded here on first use, and only in a process whose environment switches its
+ * telemetry off (see electron/privacy/network-silence.ts); otherwise this refuses to load it.
  */
+let runtime: Promise<typeof Ort> | null = null;
+
+function loadRuntime(): Promise<typeof Ort> {
+  assertSilentEnv();
+  runtime ??= import('onnxruntime-node').then((m) => ((m as unknown as { default?: typeof Ort }).default ?? m) as typeof Ort);
+  return runtime;
+}
+
 export interface SessionOptions {
   /** Intra-op threads; default: onnxruntime's choice. */
   threads?: number;
@@ -17,6 +29,7 @@ export interface OnnxModel {
 }
 
 export async function openOnnxModel(modelPath: string, opts: SessionOptions = {}): Promise<OnnxModel> {
+  const ort = await loadRuntime();
   const session = await ort.InferenceSession.create(modelPath, {
     executionProviders: ['cpu'],
     graphOptimizationLevel: 'all',
@@ -27,7 +40,7 @@ export async function openOnnxModel(modelPath: string, opts: SessionOptions = {}
     inputNames: session.inputNames,
     outputNames: session.outputNames,
     async run(inputs) {
-      const feeds: Record<string, ort.Tensor> = {};
+      const feeds: Record<string, Ort.Tensor> = {};
       for (const [name, t] of Object.entries(inputs)) feeds[name] = new ort.Tensor('float32', t.data, t.dims as number[]);
       const out = await session.run(feeds);
       const result: Record<string, { data: Float32Array; dims: readonly number[] }> = {};

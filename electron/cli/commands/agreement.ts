@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { compareTracks, DEFAULT_SLICE_S, formatMatrix, poolAgreements, type Agreement } from '../../analysis/agreement.js';
 import { ESTIMATE_NOTE } from '../../analysis/result.js';
 import { findTrack, hasModelTrack, isModelTrackKind, spansFor } from '../../store/annotations-repo.js';
-import { openDatabase } from '../../store/db.js';
+import { openCliDatabase } from '../open-db.js';
 import { defaultDatabasePath } from '../../store/default-paths.js';
 import { getSession, listSessions } from '../../store/sessions-repo.js';
 import { parseCommandArgs, UsageError, writeLine, type CliIO } from '../io.js';
@@ -38,7 +38,7 @@ export async function runAgreement(argv: string[], io: CliIO): Promise<number> {
     writeLine(io.stderr, `affect agreement: ${dbPath}: no such database`);
     return 1;
   }
-  const db = openDatabase(dbPath);
+  const { db } = await openCliDatabase(dbPath, io);
   try {
     const has = (id: number, who: string) => hasModelTrack(db, id, who) || findTrack(db, id, who) !== undefined;
     let ids: number[];

@@ -5,11 +5,14 @@ import { CancelledError, MediaInputError } from '../../analysis/media/errors.js'
 import { hashFile } from '../../analysis/media/media-hash.js';
 import { checkInputFile } from '../../analysis/media/probe.js';
 import { ensureClient } from '../../store/clients-repo.js';
-import { openDatabase } from '../../store/db.js';
+import { appendAudit } from '../../store/audit-repo.js';
 import { defaultDatabasePath } from '../../store/default-paths.js';
 import { summaryWithPeople } from '../../store/participants-repo.js';
-import { findAnalysedSession, getSession, saveAnalysis } from '../../store/sessions-repo.js';
+import { AlreadyStoredError } from '../../store/analysis-key.js';
+import { findAnalysedSession, getSession, saveAnalysis, saveOrReplaceAnalysis } from '../../store/sessions-repo.js';
+import { ClientCode } from '../../contract/api.js';
 import { formatSummary } from '../format-summary.js';
+import { openCliDatabase } from '../open-db.js';
 import { parseCommandArgs, UsageError, writeLine, type CliIO } from '../io.js';
 import { expandInputs } from '../media-files.js';
 import { progressPrinter } from '../progress-line.js';
@@ -17,11 +20,14 @@ import { parseShard, shardOf } from '../shard.js';
 
 /**
  * affect analyze <file|dir|…> [--db <path>] [--fps <n>] [--client <code>] [--speakers <n>] [--json] [--threads <n>]
- *                [--shard i/N] [--force] [--no-store] [--face-model <id|dir>] [--voice-model <id|dir>] [--detector <id|dir>]
+ *                [--shard i/N] [--force] [--no-store] [--plain] [--face-model <id|dir>] [--voice-model <id|dir>] [--detector <id|dir>]
  * Each file is analysed, then stored in one transaction (with its absolute path). A file already stored with the same
- * content, fps and models is skipped (so a batch started again resumes where it stopped) unless --force; its stored
- * summary is printed as for a new analysis, so stdout (and --json) always has one summary per file.
+ * content, fps and models is skipped (so a batch started again resumes where it stopped); its stored summary is printed
+ * as for a new analysis, so stdout (and --json) always has one summary per file. When another run stores it while this
+ * one analyses it, this one says so and stores nothing (a unique key decides). --force analyses again and replaces
+ * that session's results in place (same session id; annotations, client and DASS kept).
  * A bad file gets one line on stderr naming it and the problem; the others go on; exit 1 if any failed.
+ * --plain: the database stays unencrypted and no passphrase is asked (the demo, public or test data only).
  */
 export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
@@ -34,6 +40,7 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
     shard: { type: 'string' },
     force: { type: 'boolean', default: false },
     'no-store': { type: 'boolean', default: false },
+    plain: { type: 'boolean', default: false },
     'face-model': { type: 'string' },
     'voice-model': { type: 'string' },
     detector: { type: 'string' },
@@ -45,6 +52,8 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
   if (speakers !== undefined && !(Number.isInteger(speakers) && speakers >= 1 && speakers <= 31)) throw new UsageError(`--speakers must be a whole number from 1 to 31, got "${values.speakers}"`);
   const threads = values.threads === undefined ? undefined : Number(values.threads);
   if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) throw new UsageError(`--threads must be a positive integer`);
+  if (values.client !== undefined && !ClientCode.safeParse(values.client).success)
+    throw new UsageError(`--client "${values.client.replace(/[\p{Cc}\p{Cf}]/gu, '?')}" is not a client code: 1–64 printable characters, no control or formatting characters`);
   let shard;
   try {
     shard = values.shard === undefined ? null : parseShard(values.shard);
@@ -60,7 +69,7 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
     return expanded.files.length > 0 ? 0 : 1;
   }
   const dbPath = values.db ?? defaultDatabasePath();
-  const db = values['no-store'] ? null : openDatabase(dbPath);
+  const db = values['no-store'] ? null : (await openCliDatabase(dbPath, io, { plain: values.plain })).db;
   const engine = await AnalysisEngine.create({ threads, faceExpression: values['face-model'], voiceEmotion: values['voice-model'], faceDetector: values.detector });
   if (!values.json)
     writeLine(io.stderr, `ffmpeg: ${engine.ffmpeg.ffmpeg} (${engine.ffmpeg.source})${db ? `; database: ${dbPath}` : ''}${shard ? `; shard ${shard.index}/${shard.count}: ${files.length} of ${expanded.files.length} files` : ''}`);
@@ -109,7 +118,22 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
           },
         });
         progress.end();
-        if (db) result.summary.session.id = saveAnalysis(db, result, { clientId });
+        try {
+          if (db)
+            result.summary.session.id = db.transaction(() => {
+              const id = values.force ? saveOrReplaceAnalysis(db, result, { clientId }).sessionId : saveAnalysis(db, result, { clientId });
+              appendAudit(db, { actor: 'cli', action: 'import', objectKind: 'session', objectId: id });
+              return id;
+            })();
+        } catch (err) {
+          if (!(err instanceof AlreadyStoredError)) throw err;
+          // Another run stored this recording while this one analysed it: say so, store nothing, print what is stored.
+          skipped++;
+          writeLine(io.stderr, `${label}: ${err.reason}`);
+          const stored = getSession(db!, err.sessionId)!.summary;
+          writeLine(io.stdout, values.json ? JSON.stringify(stored) : formatSummary(stored));
+          continue;
+        }
         if (values.json) writeLine(io.stdout, JSON.stringify(result.summary));
         else writeLine(io.stdout, formatSummary(result.summary));
       } catch (err) {

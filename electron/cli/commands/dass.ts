@@ -1,9 +1,10 @@
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { toCsv } from '../../analysis/csv.js';
 import { readResponsesCsv, type ResponseRow } from '../../analysis/dass/responses-csv.js';
 import { SUBSCALES, scoreDass21 } from '../../analysis/dass/score.js';
 import { estimateSeverity, loadSeverityEstimator } from '../../analysis/dass/severity-rf.js';
+import { writePrivateFile } from '../../privacy/private-files.js';
 import type { CliIO } from '../io.js';
 import { UsageError, parseCommandArgs, writeLine } from '../io.js';
 
@@ -49,12 +50,9 @@ export async function runDass(argv: string[], io: CliIO): Promise<number> {
 
   const output = sub === 'score' ? scoreCsv(parsed.rows, io) : estimateCsv(parsed.rows, io);
   if (values.out) {
-    const tmp = `${values.out}.tmp-${process.pid}`;
     try {
-      writeFileSync(tmp, output);
-      renameSync(tmp, values.out);
+      writePrivateFile(values.out, output);
     } catch (err) {
-      rmSync(tmp, { force: true });
       writeLine(io.stderr, `affect dass: cannot write ${values.out}: ${(err as Error).message}`);
       return 1;
     }

@@ -1,8 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { resolveFfmpeg } from '../../analysis/media/ffmpeg-path.js';
+import { makeDirsPrivately, writePrivateFile } from '../../privacy/private-files.js';
 import { ensureFrameTimes, listSegments } from '../../store/annotations-repo.js';
-import { openDatabase } from '../../store/db.js';
+import { appendAudit } from '../../store/audit-repo.js';
+import { openCliDatabase } from '../open-db.js';
 import { defaultDatabasePath } from '../../store/default-paths.js';
 import { getSession } from '../../store/sessions-repo.js';
 import { importEaf, sessionToEaf } from '../../export/eaf-session.js';
@@ -16,12 +18,12 @@ import { parseCommandArgs, UsageError, writeLine, type CliIO } from '../io.js';
 const FORMATS = ['csv', 'json', 'eaf', 'pdf'] as const;
 type Format = (typeof FORMATS)[number];
 
-function openExisting(dbPath: string, io: CliIO, command: string) {
+async function openExisting(dbPath: string, io: CliIO, command: string) {
   if (!existsSync(dbPath)) {
     writeLine(io.stderr, `affect ${command}: ${dbPath}: no such database`);
     return null;
   }
-  return openDatabase(dbPath);
+  return (await openCliDatabase(dbPath, io)).db;
 }
 
 /**
@@ -45,7 +47,7 @@ export async function runExport(argv: string[], io: CliIO): Promise<number> {
   if (values.per === 'selfcare') return exportSelfCare(positionals[0], format, values.out, values.db, io);
   const per = (values.per ?? 'summary') as ExportLevel;
   if (!EXPORT_LEVELS.includes(per)) throw new UsageError(`--per must be one of ${EXPORT_LEVELS.join(', ')}, selfcare`);
-  const db = openExisting(values.db ?? defaultDatabasePath(), io, 'export');
+  const db = await openExisting(values.db ?? defaultDatabasePath(), io, 'export');
   if (!db) return 1;
   try {
     let ids: number[];
@@ -59,18 +61,19 @@ export async function runExport(argv: string[], io: CliIO): Promise<number> {
     const out = path.resolve(values.out);
     if (format === 'csv' || format === 'json') {
       const table = exportTable(db, ids, per);
-      mkdirSync(path.dirname(out), { recursive: true });
-      writeFileSync(out, format === 'csv' ? tableToCsv(table) : tableToJson(db, table, per));
+      makeDirsPrivately(path.dirname(out));
+      writePrivateFile(out, format === 'csv' ? tableToCsv(table) : tableToJson(db, table, per));
+      for (const id of ids) appendAudit(db, { actor: 'cli', action: 'export', objectKind: 'session', objectId: id, details: { format, per } });
       writeLine(io.stdout, out);
       return 0;
     }
     const isDir = ids.length > 1 || (existsSync(out) && statSync(out).isDirectory());
-    if (isDir) mkdirSync(out, { recursive: true });
-    else mkdirSync(path.dirname(out), { recursive: true });
+    makeDirsPrivately(isDir ? out : path.dirname(out));
     for (const id of ids) {
       const file = isDir ? path.join(out, `session-${id}.${format}`) : out;
-      if (format === 'eaf') writeFileSync(file, sessionToEaf(db, id));
+      if (format === 'eaf') writePrivateFile(file, sessionToEaf(db, id));
       else await renderSessionReportPdf(buildSessionReport(db, id), file);
+      appendAudit(db, { actor: 'cli', action: 'export', objectKind: 'session', objectId: id, details: { format } });
       writeLine(io.stdout, file);
     }
     return 0;
@@ -80,9 +83,9 @@ export async function runExport(argv: string[], io: CliIO): Promise<number> {
 }
 
 /** `--per selfcare`: one CSV or JSON file of the target clients' self-care runs (a client with none gives a header only). */
-function exportSelfCare(target: string, format: Format, outPath: string, dbPath: string | undefined, io: CliIO): number {
+async function exportSelfCare(target: string, format: Format, outPath: string, dbPath: string | undefined, io: CliIO): Promise<number> {
   if (format !== 'csv' && format !== 'json') throw new UsageError('--per selfcare applies to csv and json only');
-  const db = openExisting(dbPath ?? defaultDatabasePath(), io, 'export');
+  const db = await openExisting(dbPath ?? defaultDatabasePath(), io, 'export');
   if (!db) return 1;
   try {
     let clients;
@@ -95,8 +98,8 @@ function exportSelfCare(target: string, format: Format, outPath: string, dbPath:
     }
     const table = selfcareTable(db, clients);
     const out = path.resolve(outPath);
-    mkdirSync(path.dirname(out), { recursive: true });
-    writeFileSync(out, format === 'csv' ? tableToCsv(table) : selfcareTableToJson(table));
+    makeDirsPrivately(path.dirname(out));
+    writePrivateFile(out, format === 'csv' ? tableToCsv(table) : selfcareTableToJson(table));
     writeLine(io.stdout, out);
     return 0;
   } finally {
@@ -125,7 +128,7 @@ export async function runImportEaf(argv: string[], io: CliIO): Promise<number> {
     writeLine(io.stderr, `affect import-eaf: ${positionals[0]}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
     return 1;
   }
-  const db = openExisting(values.db ?? defaultDatabasePath(), io, 'import-eaf');
+  const db = await openExisting(values.db ?? defaultDatabasePath(), io, 'import-eaf');
   if (!db) return 1;
   try {
     if (!getSession(db, sessionId)) {

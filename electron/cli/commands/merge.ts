@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { openDatabase } from '../../store/db.js';
+import { openCliDatabase } from '../open-db.js';
+import { passphraseFromEnv } from '../passphrase.js';
+import { inspectDatabase, openWithPassphrase } from '../../store/open-database.js';
 import { mergeDatabase } from '../../store/merge.js';
 import { parseCommandArgs, UsageError, writeLine, type CliIO } from '../io.js';
 
@@ -9,7 +11,7 @@ export async function runMerge(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { into: { type: 'string' }, json: { type: 'boolean', default: false } });
   if (!values.into) throw new UsageError('merge needs --into <db>');
   if (positionals.length === 0) throw new UsageError('merge needs at least one source database');
-  const target = openDatabase(values.into);
+  const { db: target } = await openCliDatabase(values.into, io);
   const reports = [];
   let failures = 0;
   try {
@@ -24,7 +26,10 @@ export async function runMerge(argv: string[], io: CliIO): Promise<number> {
         continue;
       }
       try {
-        const r = mergeDatabase(target, source);
+        // An encrypted source opens with AFFECT_PASSPHRASE (each file with its own key-derivation record).
+        const src = await openWithPassphrase(source, inspectDatabase(source) === 'encrypted' ? passphraseFromEnv() : null, { create: false });
+        src.db.close();
+        const r = mergeDatabase(target, source, src.key);
         reports.push(r);
         if (!values.json) writeLine(io.stderr, `${source}: ${r.sessionsAdded} sessions (${r.participantsAdded} participants) added, ${r.sessionsSkipped} already there, ${r.clientsAdded} clients, ${r.dassAdded} DASS-21 administrations and ${r.selfCareRunsAdded} self-care runs added`);
       } catch (err) {

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { openDatabase } from '../../store/db.js';
 import { defaultDatabasePath } from '../../store/default-paths.js';
 import {
   describedParticipant,
@@ -11,6 +10,8 @@ import {
   type StoredParticipant,
 } from '../../store/participants-repo.js';
 import { parseCommandArgs, UsageError, writeLine, type CliIO } from '../io.js';
+import { openCliDatabase } from '../open-db.js';
+import { appendAudit } from '../../store/audit-repo.js';
 
 /**
  * affect participants <session-id> [--name <pid>=<name>…] [--unname <pid>…] [--client <pid>|none] [--db <path>] [--json]
@@ -45,16 +46,26 @@ export async function runParticipants(argv: string[], io: CliIO): Promise<number
     writeLine(io.stderr, `affect participants: ${dbPath}: no such database`);
     return 1;
   }
-  const db = openDatabase(dbPath);
+  const { db } = await openCliDatabase(dbPath, io);
   try {
     if (!db.prepare('SELECT 1 FROM sessions WHERE id = ?').get(sessionId)) {
       writeLine(io.stderr, `affect participants: no session with id ${sessionId}`);
       return 1;
     }
     try {
-      for (const n of names) setParticipantName(db, sessionId, n.number, n.name);
-      for (const n of unnamed) setParticipantName(db, sessionId, n, null);
-      if (client !== undefined) setClientParticipant(db, sessionId, client);
+      // The audit log records which participant changed, never the name.
+      for (const n of names) {
+        setParticipantName(db, sessionId, n.number, n.name);
+        appendAudit(db, { actor: 'cli', action: 'edit', objectKind: 'session', objectId: sessionId, details: { participant: n.number, fields: 'name' } });
+      }
+      for (const n of unnamed) {
+        setParticipantName(db, sessionId, n, null);
+        appendAudit(db, { actor: 'cli', action: 'edit', objectKind: 'session', objectId: sessionId, details: { participant: n, fields: 'name-removed' } });
+      }
+      if (client !== undefined) {
+        setClientParticipant(db, sessionId, client);
+        appendAudit(db, { actor: 'cli', action: 'edit', objectKind: 'session', objectId: sessionId, details: { participant: client, fields: 'client' } });
+      }
     } catch (err) {
       if (!(err instanceof ParticipantError)) throw err;
       writeLine(io.stderr, `affect participants: ${err.message}`);

@@ -1,4 +1,4 @@
--- 006: self-care exercise runs (breathing, muscle relaxation, grounding, the focus game), one row per run a client
+-- 007: self-care exercise runs (breathing, muscle relaxation, grounding, the focus game), one row per run a client
 -- started, with the tension they rated before and after (0-10, either may be skipped). A run is written when it starts
 -- (outcome NULL) and finished once: 'completed' or 'left' (stopped early, which is never held against anyone).
 -- Erased with the client. Read and written only through electron/store/selfcare-repo.ts.

@@ -14,6 +14,8 @@ export interface AnnotationEditor {
   markIn: number | null;
   error: string | null;
   createTrack(annotator: string): Promise<void>;
+  /** Fetch the tracks again (after one was erased). */
+  reload(): Promise<unknown>;
   /** The review's key handler calls this first for every key; true when the key was an annotation command. */
   handleKey(e: KeyboardEvent, time: number): boolean;
 }
@@ -154,5 +156,5 @@ export function useAnnotationEditor(sessionId: number, onSeek: (t: number) => vo
     [sessionId, reload],
   );
 
-  return { tracks, track, setTrackId, selected, select: setSelected, markIn, error, createTrack, handleKey };
+  return { tracks, track, setTrackId, selected, select: setSelected, markIn, error, createTrack, reload, handleKey };
 }

@@ -9,6 +9,8 @@ import { DassTrend, EmotionTrend } from '../components/TrendCharts';
 import { useApi } from '../components/useApi';
 import { formatDate } from '../dates';
 import { formatTime, pct } from '../labels';
+import { navigate } from '../router';
+import { EraseButton } from '../vault/EraseButton';
 
 export function ClientPage({ clientId }: { clientId: number }) {
   const clients = useApi(() => api.call('clients.list', { includeArchived: true }), [clientId]);
@@ -57,6 +59,7 @@ export function ClientPage({ clientId }: { clientId: number }) {
         <button type="button" className="secondary" onClick={() => void api.call('clients.archive', { id: clientId, archived: !client.archivedAt }).then(clients.reload)}>
           {client.archivedAt ? 'Unarchive' : 'Archive'}
         </button>
+        <EraseButton target={{ kind: 'client', id: clientId }} name={`client ${client.code}`} typeToConfirm={client.code} label="Erase client…" onErased={() => navigate('/clients')} />
       </div>
       <ExportMenu
         title="Export for this client"
@@ -96,6 +99,9 @@ export function ClientPage({ clientId }: { clientId: number }) {
               <th scope="col">Face</th>
               <th scope="col">Voice</th>
               <th scope="col">Fused</th>
+              <th scope="col">
+                <span className="sr-only">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -116,11 +122,14 @@ export function ClientPage({ clientId }: { clientId: number }) {
                   <div className="small muted">speech {pct(s.coverage.voice.share)} of the time</div>
                 </td>
                 <td>{s.coverage.fused.label ?? <span className="muted">too little data</span>}</td>
+                <td>
+                  <EraseButton target={{ kind: 'session', id: s.id }} name={`session ${s.id}`} label="Erase…" onErased={() => (sessions.reload(), trends.reload(), dass.reload())} />
+                </td>
               </tr>
             ))}
             {sessions.data?.length === 0 && (
               <tr>
-                <td colSpan={6} className="muted">
+                <td colSpan={7} className="muted">
                   No sessions yet — <a href={`#/import?client=${clientId}`}>import a recording</a> for this client.
                 </td>
               </tr>
@@ -144,6 +153,9 @@ export function ClientPage({ clientId }: { clientId: number }) {
                 <th scope="col">Anxiety</th>
                 <th scope="col">Stress</th>
                 <th scope="col">Change since the previous one</th>
+                <th scope="col">
+                  <span className="sr-only">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -157,6 +169,14 @@ export function ClientPage({ clientId }: { clientId: number }) {
                     <td>{cell(a.anxiety)}</td>
                     <td>{cell(a.stress)}</td>
                     <td className="changes">{i === 0 || !change ? <span className="muted">first</span> : change.subscales.map((c) => <DassChange key={c.subscale} c={c} />)}</td>
+                    <td>
+                      <div className="row">
+                        <a className="button secondary" href={`#/dass?client=${clientId}&edit=${a.id}`}>
+                          Correct…
+                        </a>
+                        <EraseButton target={{ kind: 'dass', id: a.id }} name={`the DASS-21 of ${formatDate(a.administeredAt)}`} label="Erase…" onErased={() => (dass.reload(), trends.reload())} />
+                      </div>
+                    </td>
                   </tr>
                 );
               })}

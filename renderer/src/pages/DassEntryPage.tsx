@@ -10,13 +10,25 @@ type Answer = 0 | 1 | 2 | 3 | null;
 /**
  * DASS-21 entry, keyboard-only possible: on an item, press 0–3 to answer (focus moves on),
  * ↑/↓ to move, Delete/Backspace to clear (a missing answer). The text is shown verbatim.
+ * With `editId`: corrects that stored entry (date and answers; rescored on save).
  */
-export function DassEntryPage({ clientId }: { clientId: number }) {
+export function DassEntryPage({ clientId, editId = null }: { clientId: number; editId?: number | null }) {
   const items = useApi(() => api.call('dass.items', {}), []);
   const clients = useApi(() => api.call('clients.list', { includeArchived: true }), []);
   const history = useApi(() => (clientId ? api.call('dass.list', { clientId }) : Promise.resolve(null)), [clientId]);
   const [answers, setAnswers] = useState<Answer[]>(() => Array(21).fill(null));
   const [date, setDate] = useState(today);
+  const [editing, setEditing] = useState<string | null>(null);
+  useEffect(() => {
+    if (!editId || !clientId) return;
+    void api.call('dass.list', { clientId }).then((r) => {
+      const a = r.administrations.find((x) => x.id === editId);
+      if (!a) return;
+      setAnswers(a.answers as Answer[]);
+      setDate(a.administeredAt.slice(0, 10));
+      setEditing(formatDate(a.administeredAt));
+    });
+  }, [editId, clientId]);
   const [result, setResult] = useState<ApiOutput<'dass.save'> | null>(null);
   const [error, setError] = useState<string | null>(null);
   const rows = useRef<Array<HTMLDivElement | null>>([]);
@@ -49,7 +61,7 @@ export function DassEntryPage({ clientId }: { clientId: number }) {
   const save = async () => {
     if (dateProblem) return setError(`Date administered: ${dateProblem}`);
     try {
-      setResult(await api.call('dass.save', { clientId, administeredAt: date, answers }));
+      setResult(editId ? await api.call('dass.update', { id: editId, administeredAt: date, answers }) : await api.call('dass.save', { clientId, administeredAt: date, answers }));
       history.reload();
       setError(null);
     } catch (err) {
@@ -130,7 +142,8 @@ export function DassEntryPage({ clientId }: { clientId: number }) {
 
   return (
     <section className="dass-entry">
-      <h1>DASS-21 for {who}</h1>
+      <h1>{editId ? `Correct the DASS-21 of ${who} from ${editing ?? '…'}` : `DASS-21 for ${who}`}</h1>
+      {editId !== null && <p className="muted">Change the date or answers as they were on paper; the entry is rescored when saved, and the correction is logged.</p>}
       <label>
         Date administered{' '}
         <input type="date" value={date} max={today()} min="1900-01-01" required onChange={(e) => setDate(e.target.value)} aria-label="Date administered" aria-invalid={dateProblem !== null} aria-describedby="dass-date-problem" />
@@ -176,7 +189,7 @@ export function DassEntryPage({ clientId }: { clientId: number }) {
       </div>
       <p className="muted">{missing ? `${missing} item${missing > 1 ? 's' : ''} unanswered (a subscale with 2 or more missing gets no score).` : 'All items answered.'}</p>
       <button id="dass-save" type="button" onClick={() => void save()}>
-        Save and score
+        {editId ? 'Save correction and rescore' : 'Save and score'}
       </button>
       {error && <p className="error">{error}</p>}
       <p className="muted small">{d.credit}</p>

@@ -112,7 +112,7 @@ export function ImportPage({ clientId }: { clientId: number | null }) {
               <tr key={j.id} data-job-status={j.status}>
                 <td>{j.file.split(/[\\/]/).pop()}</td>
                 <td>
-                  {STATUS_WORDS[j.status]}
+                  {j.alreadyAnalysed ? <span title="Same content, frame rate and models as a stored session: not analysed again">already analysed</span> : STATUS_WORDS[j.status]}
                   {j.error && (
                     <div className="small">
                       <span className="error">{sentence(j.error)}</span>
@@ -132,7 +132,7 @@ export function ImportPage({ clientId }: { clientId: number | null }) {
                       <progress value={j.fraction} max={1} aria-label={`Progress of ${j.file}`} /> {pct(j.fraction)} · {j.status === 'running' ? formatEta(j.etaS) : 'waiting'}
                     </>
                   )}
-                  {j.status === 'done' && j.sessionId && <a href={`#/session/${j.sessionId}`}>Review session</a>}
+                  {j.status === 'done' && j.sessionId && <a href={`#/session/${j.sessionId}`}>{j.alreadyAnalysed ? `Review session ${j.sessionId}` : 'Review session'}</a>}
                 </td>
                 <td>
                   {(j.status === 'running' || j.status === 'queued') && (

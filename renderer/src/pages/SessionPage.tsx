@@ -16,6 +16,7 @@ import { clockLabel, fullView, revealTime, scrollView, zoomView, type TimeView }
 import { useAnnotationEditor } from '../components/useAnnotationEditor';
 import { useApi } from '../components/useApi';
 import { ALL_LABELS, pct } from '../labels';
+import { EraseButton } from '../vault/EraseButton';
 
 const REVIEW_KEYS = '←/→ 1 s (Shift 10 s) · Space play/pause · [ / ] previous/next change of face estimate · + / − zoom, 0 whole recording · wheel zooms, Shift+wheel scrolls · click a lane to seek';
 
@@ -222,6 +223,14 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
               ))}
             </select>
           </label>
+          {editor.track && (
+            <EraseButton
+              target={{ kind: 'annotation-track', id: editor.track.id }}
+              name={`the annotation track by ${editor.track.annotator}`}
+              label="Erase track…"
+              onErased={() => (editor.setTrackId(null), void editor.reload())}
+            />
+          )}
           {newTrack === null ? (
             <button type="button" className="secondary" onClick={() => setNewTrack('')}>
               New track…

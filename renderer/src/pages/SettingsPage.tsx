@@ -3,6 +3,7 @@ import type { ApiOutput } from '../../../electron/contract/api';
 import { api } from '../api';
 import { ModelChooser } from '../components/ModelChooser';
 import { useApi } from '../components/useApi';
+import { AuditLogCard, PrivacySettings } from '../vault/PrivacySettings';
 
 /** People's names for the analysis roles. */
 const ROLE_NAMES: Record<string, string> = {
@@ -75,6 +76,8 @@ export function SettingsPage() {
             </table>
             <p className="muted">{d.note} All processing happens on this computer; nothing is sent anywhere.</p>
           </div>
+          <PrivacySettings />
+          <AuditLogCard />
           {installed.data && (
             <ModelChooser
               models={installed.data}

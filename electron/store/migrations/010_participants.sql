@@ -1,4 +1,4 @@
--- 008: who is who. A session's recording holds participants (a face, a voice, or both); every frame and window result
+-- 010: who is who. A session's recording holds participants (a face, a voice, or both); every frame and window result
 -- belongs to one. Participants are numbered 1.. within their session (1 = the main participant, whom the session's
 -- top-level summary describes unless another is marked as the client). Written with the session in one transaction
 -- (sessions-repo.ts saveAnalysis); names and the client mark are the user's (participants-repo.ts).

@@ -1,0 +1,31 @@
+import type { ApiMethod } from '../contract/api.js';
+import type { AuditEvent } from '../store/audit-repo.js';
+
+type Event = Omit<AuditEvent, 'actor'>;
+type In = Record<string, unknown>;
+type Out = Record<string, unknown>;
+
+/**
+ * The audit entry a successful API call leaves (ids, counts and fixed words only; see audit-repo.ts). Calls
+ * that only read lists leave none; erasures and vault operations write their own, in their own transaction.
+ */
+const EVENTS: Partial<Record<ApiMethod, (i: In, o: Out) => Event>> = {
+  'sessions.get': (i) => ({ action: 'view', objectKind: 'session', objectId: i.id as number }),
+  'export.session': (i) => ({ action: 'export', objectKind: 'session', objectId: i.sessionId as number, details: { format: i.format as string, per: (i.per as string | undefined) ?? null } }),
+  'clients.create': (_i, o) => ({ action: 'create', objectKind: 'client', objectId: o.id as number }),
+  'clients.rename': (i) => ({ action: 'edit', objectKind: 'client', objectId: i.id as number, details: { fields: 'displayName' } }),
+  'clients.archive': (i) => ({ action: 'edit', objectKind: 'client', objectId: i.id as number, details: { archived: i.archived as boolean } }),
+  'sessions.assign': (i) => ({ action: 'edit', objectKind: 'session', objectId: i.id as number, details: { clientId: i.clientId as number | null } }),
+  'dass.save': (_i, o) => ({ action: 'create', objectKind: 'dass', objectId: o.id as number, details: { clientId: o.clientId as number } }),
+  'dass.update': (_i, o) => ({ action: 'edit', objectKind: 'dass', objectId: o.id as number, details: { clientId: o.clientId as number, fields: 'date,answers' } }),
+  'models.select': (i) => ({ action: 'settings', objectKind: 'settings', details: { setting: 'models', role: i.role as string, model: (i.id as string | null) ?? 'default' } }),
+  // Never the name itself (the audit log holds no names): which participant, and what changed.
+  'participants.rename': (i) => ({ action: 'edit', objectKind: 'session', objectId: i.sessionId as number, details: { participant: i.participant as number, fields: i.name === null ? 'name-removed' : 'name' } }),
+  'participants.setClient': (i) => ({ action: 'edit', objectKind: 'session', objectId: i.sessionId as number, details: { participant: (i.participant as number | null) ?? null, fields: 'client' } }),
+  'annotations.createTrack': (_i, o) => ({ action: 'create', objectKind: 'annotation-track', objectId: o.id as number, details: { sessionId: o.sessionId as number } }),
+};
+
+export function auditEventFor(method: ApiMethod, input: unknown, output: unknown): Event | null {
+  const make = EVENTS[method];
+  return make ? make((input ?? {}) as In, (output ?? {}) as Out) : null;
+}

@@ -1,0 +1,11 @@
+import { AnalysisEngine } from '../../electron/analysis/engine.js';
+const file = process.argv[2];
+const e = await AnalysisEngine.create();
+const t0 = performance.now();
+const r = await e.analyze(file, { fps: Number(process.argv[3] ?? 2) });
+console.log('elapsed', ((performance.now() - t0) / 1000).toFixed(1));
+const { participants, speech, ...rest } = r.summary;
+console.log(JSON.stringify(rest.face), JSON.stringify(rest.voice), JSON.stringify(rest.fused));
+for (const p of r.participants) console.log(p.id, JSON.stringify({ face: p.face && { ...p.face, meanProbs: undefined, distribution: undefined }, voice: p.voice && { ...p.voice, meanProbs: undefined, distribution: undefined }, fused: p.fused }), 'mouth median', (() => { const m = r.participants; return ''; })());
+console.log('speech', speech?.length, 'warnings', rest.warnings);
+await e.close();
