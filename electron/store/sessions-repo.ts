@@ -68,9 +68,13 @@ export function saveOrReplaceAnalysis(db: Db, result: AnalysisResult, opts: Save
         result.summary.elapsedS,
         existing,
       );
-      for (const table of ['session_models', 'frame_results', 'window_results']) db.prepare(`DELETE FROM ${table} WHERE session_id = ?`).run(existing);
+      // Participants go with their frames, windows, turns and learnt faces; names and the client mark are carried
+      // over to the new participant with the same face (participants-repo.ts).
+      const named = namedFaces(db, existing);
+      for (const table of ['session_models', 'frame_results', 'window_results', 'speech_turns', 'participants']) db.prepare(`DELETE FROM ${table} WHERE session_id = ?`).run(existing);
       db.prepare("DELETE FROM annotation_tracks WHERE session_id = ? AND source = 'model'").run(existing);
       writeResults(db, existing, result);
+      restoreNames(db, existing, named);
       return { sessionId: existing, replaced: true };
     })
     .immediate();
