@@ -81,8 +81,8 @@ if (!skip.has('e2e')) {
   const usage = process.resourceUsage();
   const d = result.media.durationS;
   console.log(
-    `end to end: ${(d / 60).toFixed(1)} min 720p at 2 fps → ${result.framesAnalysed} frames + ${result.participants.reduce((n, p) => n + p.windows.length, 0)} voice windows, ${result.participants.length} participant(s) in ${s.toFixed(1)} s: ` +
-      `${(result.framesAnalysed / s).toFixed(2)} frames/s, real-time factor ${(s / d).toFixed(3)} (${(d / s).toFixed(1)}× faster than real time), ` +
+    `end to end: ${(d / 60).toFixed(1)} min 720p at 2 fps → ${result.frameTimes.length} frames + ${result.participants.reduce((n, p) => n + p.windows.length, 0)} voice windows, ${result.participants.length} participant(s) in ${s.toFixed(1)} s: ` +
+      `${(result.frameTimes.length / s).toFixed(2)} frames/s, real-time factor ${(s / d).toFixed(3)} (${(d / s).toFixed(1)}× faster than real time), ` +
       `peak memory (Node process, max RSS) ${mib(usage.maxRSS)}; ffmpeg decodes in separate processes with streamed, bounded buffers`,
   );
   await engine.close();

@@ -56,8 +56,8 @@ test('two-person gallery call: two face participants, one per tile, each with it
   assert.equal(faces.length, 2, `two faces, got ${faces.map((p) => JSON.stringify(p.face!.box)).join(' ')}`);
   c.tiles.forEach((tile, i) => assert.equal(faces.filter((p) => inside(tile, p.face!.box)).length, 1, `tile ${i} holds exactly one face participant`));
   for (const p of faces) {
-    assert.equal(p.frames.length, r.framesAnalysed, 'one frame result per analysed frame');
-    assert.ok(p.face!.framesWithFace >= r.framesAnalysed - 2, `participant ${p.id} seen in (nearly) every frame`);
+    assert.equal(p.frames.length, r.frameTimes.length, 'one frame result per analysed frame');
+    assert.ok(p.face!.framesWithFace >= r.frameTimes.length - 2, `participant ${p.id} seen in (nearly) every frame`);
     assert.ok(p.face!.majority, 'a majority of its own');
     assert.deepEqual([p.thumbnail!.data[0], p.thumbnail!.data[1]], [0xff, 0xd8], 'a JPEG thumbnail');
     assert.equal(p.embedding!.vector.length, 128);
@@ -214,7 +214,7 @@ test('stored: participants, thumbnails, frames and windows per participant; name
   for (const p of stored.filter((x) => x.face)) {
     const img = jpeg.decode(p.thumbnail!.data);
     assert.equal(img.width, 96);
-    assert.equal(getFrames(db, first, p.number).length, plain.result.framesAnalysed);
+    assert.equal(getFrames(db, first, p.number).length, plain.result.frameTimes.length);
     assert.equal(p.embedding!.vector.length, 128);
   }
   for (const p of stored.filter((x) => x.voice)) assert.ok(getWindows(db, first, p.number).every((w) => w.voiced));

@@ -242,7 +242,7 @@ export class AnalysisEngine {
       mediaSha256,
       settings: { fps, maxSide, smoothRadius, engineVersion: ENGINE_VERSION, ...(opts.speakers !== undefined ? { speakers: opts.speakers } : {}) },
       models,
-      framesAnalysed,
+      frameTimes: faceTrack?.frameTimes ?? [],
       participants,
       speech,
       summary,

@@ -145,8 +145,8 @@ export interface AnalysisResult {
   mediaSha256: string;
   settings: AnalysisSettings;
   models: ModelRef[];
-  /** Analysed video frames (every participant's frames are among these). */
-  framesAnalysed: number;
+  /** Time (s, file clock) of every analysed video frame (every participant's frames are among these; empty without video). */
+  frameTimes: number[];
   participants: ParticipantResult[];
   speech: SpeechTurn[];
   summary: AnalysisSummary;

@@ -34,8 +34,8 @@ export async function benchCall(sharedDatasets: string, cacheDir: string, minute
   const faces = r.participants.filter((p) => p.face).length;
   const voices = r.participants.filter((p) => p.voice).length;
   console.log(
-    `call (two-person gallery, 720p, ${(r.media.durationS / 60).toFixed(1)} min at 2 fps): ${r.framesAnalysed} frames in ${s.toFixed(1)} s: ` +
-      `${(r.framesAnalysed / s).toFixed(2)} frames/s, real-time factor ${(s / r.media.durationS).toFixed(3)} (${(r.media.durationS / s).toFixed(1)}× faster than real time); ` +
+    `call (two-person gallery, 720p, ${(r.media.durationS / 60).toFixed(1)} min at 2 fps): ${r.frameTimes.length} frames in ${s.toFixed(1)} s: ` +
+      `${(r.frameTimes.length / s).toFixed(2)} frames/s, real-time factor ${(s / r.media.durationS).toFixed(3)} (${(r.media.durationS / s).toFixed(1)}× faster than real time); ` +
       `${r.participants.length} participants (${faces} with a face, ${voices} with a voice), ${r.speech.length} speech turns; peak memory during the analysis (RSS, sampled) ${(peak / 2 ** 20).toFixed(0)} MiB`,
   );
 }

@@ -52,7 +52,7 @@ export async function storeHourLongSession(db: Db, dir: string, engine: Analysis
     file,
     media,
     mediaSha256: await hashFile(file),
-    framesAnalysed: main?.frames.length ?? 0,
+    frameTimes: (main?.frames ?? []).map((f) => f.timeS),
     participants,
     speech: [],
     summary: {

@@ -99,7 +99,7 @@ export async function storeScriptedSession(
       { role: 'face-expression', id: 'scripted-face', version: '0.0.0-test', sha256: faceSha, task: 'face-expression', labels: [...FIXTURE_FACE_LABELS] },
       { role: 'voice-emotion', id: 'scripted-voice', version: '0.0.0-test', sha256: '1'.repeat(64), task: 'voice-emotion', labels: [...EMOTION_LABELS] },
     ],
-    framesAnalysed: frames.length,
+    frameTimes: frames.map((f) => f.timeS),
     participants,
     speech: [],
     summary: {
