@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { buildRenderer, E2E_PASSPHRASE, launchChromium, screenshotPath, skipWithoutChromium, startServe } from './helpers/browser.js';
+import { buildRenderer, E2E_PASSPHRASE, launchChromium, pageApi, pageCall, screenshotPath, skipWithoutChromium, startServe } from './helpers/browser.js';
 import { tempDir } from './helpers/paths.js';
 import { rawBytes } from './helpers/raw-bytes.js';
 
@@ -77,10 +77,7 @@ test('an encrypted database started without its passphrase shows the unlock scre
   await page.waitForSelector('h1:has-text("Unlock the database")');
   assert.equal(await page.locator('text=LOCKED-CODE-12').count(), 0, 'no data on the locked screen');
   // The API refuses everything but vault.* while locked.
-  const refused = await page.evaluate(async () => {
-    const r = await fetch('./api/clients.list', { method: 'POST', body: '{}', credentials: 'same-origin' });
-    return { status: r.status, body: await r.json() };
-  });
+  const refused = await pageCall(page)('clients.list', {});
   assert.equal(refused.status, 423);
   assert.equal(refused.body.code, 'locked');
   await page.fill('input[aria-label="Passphrase"]', 'not the passphrase');
@@ -118,11 +115,7 @@ test('erasing a client: the confirmation names what goes and wants the code type
   const db = path.join(tempDir(), 'erase-ui.sqlite');
   const { page, url, stop } = await serveAndOpen(db, E2E_PASSPHRASE);
   await page.waitForSelector('h1:has-text("Clients")');
-  const api = (method: string, input: unknown) =>
-    page.evaluate(
-      async ([m, i]) => (await (await fetch(`./api/${m}`, { method: 'POST', body: JSON.stringify(i), credentials: 'same-origin' })).json()).result,
-      [method, input] as const,
-    );
+  const api = pageApi(page);
   const client = await api('clients.create', { code: 'C-7', displayName: 'To be erased' });
   for (const d of ['2026-01-10', '2026-02-10', '2026-03-10']) await api('dass.save', { clientId: client.id, administeredAt: d, answers: Array(21).fill(1) });
   await api('clients.create', { code: 'C-8' });

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { buildRenderer, E2E_PASSPHRASE, launchChromium, screenshotPath, skipWithoutChromium, startServe } from './helpers/browser.js';
+import { buildRenderer, E2E_PASSPHRASE, launchChromium, pageCall, screenshotPath, skipWithoutChromium, startServe } from './helpers/browser.js';
 import { REPO_ROOT, tempDir } from './helpers/paths.js';
 
 /**
@@ -26,14 +26,7 @@ let otherId: number;
 const pageErrors: string[] = [];
 
 /** A call to the browser-mode API from the page, as the page would make it: the HTTP status and the answer. */
-const call = (method: string, input: unknown): Promise<{ status: number; body: { result?: any; error?: string } }> =>
-  page.evaluate(
-    async ([m, i]) => {
-      const r = await fetch(`./api/${m}`, { method: 'POST', body: JSON.stringify(i), credentials: 'same-origin' });
-      return { status: r.status, body: await r.json() };
-    },
-    [method, input] as const,
-  );
+const call = (method: string, input: unknown) => pageCall(page)(method, input);
 const shot = (name: string) => page.screenshot({ path: screenshotPath(`selfcare-${name}`), fullPage: true });
 
 before(async () => {

@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { buildRenderer, launchChromium, screenshotPath, skipWithoutChromium, startServe, type Serve } from './helpers/browser.js';
+import { buildRenderer, launchChromium, pageApi, screenshotPath, skipWithoutChromium, startServe, type Serve } from './helpers/browser.js';
 import { SAMPLE } from './helpers/media-fixtures.js';
 import { tempDir } from './helpers/paths.js';
 
@@ -32,16 +32,7 @@ before(async () => {
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(serve.url);
   const origin = new URL(serve.url).origin;
-  api = async (method, input) =>
-    page.evaluate(
-      async ([m, i]) => {
-        // As the page's own transport does: the token from this tab's sessionStorage, in a header.
-        const headers = { 'content-type': 'application/json', 'x-affect-token': sessionStorage.getItem('affect-token') ?? '' };
-        const r = await fetch(`./api/${m}`, { method: 'POST', headers, body: JSON.stringify(i) });
-        return (await r.json()).result;
-      },
-      [method, input] as const,
-    );
+  api = pageApi(page);
   after(() => {
     // Network-silent: every request the page made went to the local server.
     assert.deepEqual(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:')), []);
@@ -161,7 +152,7 @@ test('importing the same recording again: the job ends "already analysed", point
   assert.deepEqual(readdirSync(path.join(path.dirname(dbPath), 'imports')), [], 'its upload is gone too');
   await page.screenshot({ path: screenshotPath('02b-import-already-analysed'), fullPage: true });
   await row.locator('a').click();
-  await page.waitForSelector('[data-testid="face-track"] svg');
+  await page.waitForSelector('[data-testid="lane-face"] svg');
 });
 
 test('enter a DASS-21 from the keyboard and see scores, bands and items of note', { skip, timeout: 60_000 }, async () => {

@@ -143,7 +143,9 @@ test('item 12: an import that fails on the file itself says so in words, keeps t
     await svc.queue.idle();
     const missing = (await svc.call('jobs.list', {})).find((j) => j.id === job2.id)!;
     assert.equal(missing.retryable, true);
-    assert.ok(['queued', 'running'].includes((await svc.call('jobs.retry', { id: job2.id })).status), 'the retry is accepted');
+    await assert.rejects(svc.call('jobs.retry', { id: job2.id }), /later\.mp4 is not there now: put it back and retry/);
+    copyFileSync(SAMPLE_MP4, gone);
+    assert.ok(['queued', 'running'].includes((await svc.call('jobs.retry', { id: job2.id })).status), 'once the file is back, the retry is accepted');
     await svc.queue.idle();
   } finally {
     await svc.close();

@@ -184,17 +184,21 @@ test('browser mode in client mode: the API answers 403 and no recording or uploa
   const base = `http://127.0.0.1:${s.port}`;
   const headers = { 'x-affect-token': s.token, 'content-type': 'application/json' };
   const post = (m: string, body: unknown) => fetch(`${base}/api/${m}`, { method: 'POST', headers, body: JSON.stringify(body) });
-  const c = (await (await post('clients.create', { code: 'W-1' })).json()).result;
-  await post('clientMode.setPin', { pin: '4321' });
-  assert.equal((await post('clientMode.enter', { clientId: c.id })).status, 200);
-  const listed = await post('clients.list', {});
-  assert.equal(listed.status, 403);
-  assert.match((await listed.json()).error, /not available in client mode/);
-  assert.equal((await post('selfcare.progress', { clientId: c.id })).status, 200);
-  assert.equal((await fetch(`${base}/media/1`, { headers })).status, 403);
-  assert.equal((await fetch(`${base}/upload?name=x.mp4`, { method: 'POST', headers, body: 'x' })).status, 403);
-  assert.equal((await post('clientMode.exit', { pin: '4321' })).status, 200);
-  assert.equal((await post('clients.list', {})).status, 200);
-  s.server.close();
-  await close();
+  try {
+    const c = (await (await post('clients.create', { code: 'W-1' })).json()).result;
+    await post('clientMode.setPin', { pin: '4321' });
+    assert.equal((await post('clientMode.enter', { clientId: c.id })).status, 200);
+    const listed = await post('clients.list', {});
+    assert.equal(listed.status, 403);
+    assert.match((await listed.json()).error, /not available in client mode/);
+    assert.equal((await post('selfcare.progress', { clientId: c.id })).status, 200);
+    assert.equal((await fetch(`${base}/media/1`, { headers })).status, 403);
+    const upload = { ...headers, 'content-type': 'application/octet-stream' };
+    assert.equal((await fetch(`${base}/upload?name=x.mp4`, { method: 'POST', headers: upload, body: 'x' })).status, 403);
+    assert.equal((await post('clientMode.exit', { pin: '4321' })).status, 200);
+    assert.equal((await post('clients.list', {})).status, 200);
+  } finally {
+    s.server.close();
+    await close();
+  }
 });

@@ -311,7 +311,7 @@ export class AffectService {
         if (row.status !== 'failed' && row.status !== 'cancelled') throw new ApiError(`job ${i.id} is ${row.status}; only failed or cancelled jobs can be retried`, 'bad-request');
         if (!row.retryable) throw new ApiError(`${path.basename(row.file)}: ${row.error ?? 'failed'}; analysing the same file again would fail the same way`, 'bad-request');
         // Browser-mode uploads are deleted when their job ends: such a file has to be added again.
-        if (!existsSync(row.file)) throw new ApiError(`${path.basename(row.file)} is no longer there (browser uploads are removed when their job ends); add the file again`, 'bad-request');
+        if (!existsSync(row.file)) throw new ApiError(`${path.basename(row.file)} is not there now: put it back and retry, or add the file again (browser uploads are removed when their job ends)`, 'bad-request');
         setJobStatus(db, i.id, 'queued');
         queue.kick();
         return this.job(getJob(db, i.id)!);

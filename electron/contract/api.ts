@@ -381,7 +381,7 @@ export const AuditVerification = z.object({
   headHash: z.string(),
 });
 const passphrase = z.string().min(1).max(1024);
-const dassDate = z.string().regex(/^\d{4}-\d{2}-\d{2}/);
+const dassDate = z.string().max(40).regex(/^\d{4}-\d{2}-\d{2}/);
 
 const segmentId = z.object({ segmentId: id });
 const seconds = z.number().min(0);
@@ -404,9 +404,9 @@ export const API = {
   /** Mark the participant who is the client (null: none): the session summary and the client's trends describe them. */
   'participants.setClient': { input: z.object({ sessionId: id, participant: id.nullable() }), output: z.array(ParticipantView) },
   /** Correct the recording date (YYYY-MM-DD, not in the future; null: unknown). */
-  'sessions.setRecordedAt': { input: z.object({ id, recordedAt: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable() }), output: SessionListItem },
+  'sessions.setRecordedAt': { input: z.object({ id, recordedAt: z.string().max(10).regex(/^\d{4}-\d{2}-\d{2}$/).nullable() }), output: SessionListItem },
   /** The recording moved: point the session at `path`, after checking it has the same content (sha256). */
-  'sessions.relocate': { input: z.object({ id, path: z.string().min(1) }), output: SessionListItem },
+  'sessions.relocate': { input: z.object({ id, path: z.string().min(1).max(4096) }), output: SessionListItem },
   /** Where a session's recording (or its playback copy) is, for the player's media handler. */
   'media.source': { input: z.object({ sessionId: id, variant: z.enum(['original', 'playback']) }), output: z.object({ file: z.string().nullable() }) },
   'playback.status': { input: z.object({ sessionId: id }), output: PlaybackStatus },
@@ -416,7 +416,7 @@ export const API = {
   'coverage.rule': { input: z.object({}), output: CoverageRule },
   'coverage.setRule': { input: z.object({ rule: CoverageRule.nullable() }), output: CoverageRule },
   /** In-app documents: the DASS-21 scoring rules, a model's card (markdown). */
-  'docs.get': { input: z.object({ doc: z.enum(['dass-scoring', 'model-card']), id: z.string().optional() }), output: z.object({ title: z.string(), markdown: z.string() }) },
+  'docs.get': { input: z.object({ doc: z.enum(['dass-scoring', 'model-card']), id: z.string().max(100).optional() }), output: z.object({ title: z.string(), markdown: z.string() }) },
   'jobs.enqueue': {
     input: z.object({ paths: z.array(filePath).min(1).max(500), clientId: id.nullable().optional(), fps: z.number().positive().max(30).optional() }),
     output: z.array(Job),

@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { quietChromiumArgs } from '../../electron/main/security.js';
 import { commandLineOf, descendants } from './network-watch.js';
 import { ARTIFACTS_DIR, REPO_ROOT, tempDir } from './paths.js';
@@ -110,4 +110,26 @@ export async function launchChromium(executablePath = CHROMIUM, env?: NodeJS.Pro
 export function screenshotPath(name: string): string {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
   return path.join(ARTIFACTS_DIR, `${name}.png`);
+}
+
+/**
+ * Call the browser-mode API from inside the page, as the page's own transport does (the token from this tab's
+ * sessionStorage in a header, a JSON body): the HTTP status and the decoded answer.
+ */
+export function pageCall(page: Page): (method: string, input: unknown) => Promise<{ status: number; body: { result?: any; error?: string; code?: string } }> {
+  return (method, input) =>
+    page.evaluate(
+      async ([m, i]) => {
+        const headers = { 'content-type': 'application/json', 'x-affect-token': sessionStorage.getItem('affect-token') ?? '' };
+        const r = await fetch(`./api/${m}`, { method: 'POST', headers, body: JSON.stringify(i) });
+        return { status: r.status, body: await r.json() };
+      },
+      [method, input] as const,
+    );
+}
+
+/** pageCall's result alone (undefined when the call was refused). */
+export function pageApi(page: Page): (method: string, input: unknown) => Promise<any> {
+  const call = pageCall(page);
+  return async (method, input) => (await call(method, input)).body.result;
 }
