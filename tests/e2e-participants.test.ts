@@ -91,7 +91,7 @@ test('naming participants and marking the client: the summary describes the clie
   const card = page.locator('[data-testid="participant-2"]');
   await card.locator('input[aria-label^="Name of"]').fill('Alex');
   await card.locator('button:has-text("Save name")').click();
-  await page.waitForSelector('[data-testid="lane-participant-2"] .lane-title:has-text("Alex")');
+  await page.waitForSelector('[data-testid="lane-participant-2"] .lane-detail:has-text("Alex")');
   await card.locator('input[type="radio"]').click();
   await page.waitForSelector('[data-testid="participant-2"] .badge:has-text("client")');
   assert.match((await page.textContent('[data-testid="summary-describes"]')) ?? '', /Of P2 Alex \(client\)/);
@@ -100,7 +100,7 @@ test('naming participants and marking the client: the summary describes the clie
   const p1 = page.locator('[data-testid="participant-1"]');
   await p1.locator('input[aria-label^="Name of"]').fill('Dr Lee');
   await p1.locator('button:has-text("Save name")').click();
-  await page.waitForSelector('[data-testid="lane-participant-1"] .lane-title:has-text("Dr Lee")');
+  await page.waitForSelector('[data-testid="lane-participant-1"] .lane-detail:has-text("Dr Lee")');
   await shot('named', true);
 });
 

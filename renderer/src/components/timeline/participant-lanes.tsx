@@ -38,10 +38,11 @@ export function participantLane(d: Detail, p: Participant): Lane {
   const what = p.face ? 'face' : 'voice';
   return {
     id: `participant-${p.id}`,
-    title: participantName(p, { client: false }),
-    detail: `${p.isClient ? 'client · ' : ''}${p.face ? 'face' : ''}${p.face && p.voice ? ' + ' : ''}${p.voice ? 'voice' : ''}${!p.face && !p.voice ? '—' : ''}`,
+    // The number on the first line, the name (which wraps) and what they are on the second.
+    title: `P${p.id}${p.isClient ? ' · client' : ''}`,
+    detail: `${p.name ? `${p.name} · ` : ''}${p.face ? 'face' : ''}${p.face && p.voice ? ' + ' : ''}${p.voice ? 'voice' : ''}${!p.face && !p.voice ? '—' : ''}`,
     thumbnail: p.thumbnail ?? undefined,
-    height: 48,
+    height: 54,
     percentScale: false,
     description: `${participantName(p)}, ${participantKind(p)}: ${what} expression estimates per ${p.face ? 'frame' : 'window'} (bar height is confidence), and speaking turns (${turns.length}, ${Math.round(speech)} s) as a strip along the bottom.`,
     render: ({ view, width, height }) => {
