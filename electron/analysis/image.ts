@@ -55,10 +55,14 @@ function bilinearResample(src: RgbImage, region: Box, outW: number, outH: number
   return { width: outW, height: outH, rgb: out };
 }
 
-/** Per-channel summed-area table with a zero first row and column: (w+1)×(h+1)×3. */
-function summedAreaTable(src: RgbImage): Float64Array {
-  const w = src.width;
-  const h = src.height;
+/**
+ * Per-channel summed-area table of the rectangle [x0, x1) × [y0, y1) of `src`, with a zero first row and column:
+ * (w+1)×(h+1)×3 for w = x1 − x0, h = y1 − y0. Only the part of the image a resample reads is summed, so cutting a
+ * small crop out of a large frame costs the crop's area, not the frame's.
+ */
+function summedAreaTable(src: RgbImage, x0: number, y0: number, x1: number, y1: number): Float64Array {
+  const w = x1 - x0;
+  const h = y1 - y0;
   const sat = new Float64Array((w + 1) * (h + 1) * 3);
   const row = (w + 1) * 3;
   for (let y = 0; y < h; y++) {
@@ -66,7 +70,7 @@ function summedAreaTable(src: RgbImage): Float64Array {
     let g = 0;
     let b = 0;
     for (let x = 0; x < w; x++) {
-      const i = (y * w + x) * 3;
+      const i = ((y + y0) * src.width + x + x0) * 3;
       r += src.rgb[i];
       g += src.rgb[i + 1];
       b += src.rgb[i + 2];
@@ -81,12 +85,18 @@ function summedAreaTable(src: RgbImage): Float64Array {
 
 function areaResample(src: RgbImage, region: Box, outW: number, outH: number, fill: number | 'edge'): RgbImage {
   const out = new Uint8Array(outW * outH * 3);
-  const sat = summedAreaTable(src);
-  const row = (src.width + 1) * 3;
-  const sx = region.width / outW;
-  const sy = region.height / outH;
   const clampX = (v: number) => Math.min(src.width, Math.max(0, v));
   const clampY = (v: number) => Math.min(src.height, Math.max(0, v));
+  // The pixels any footprint can read (one pixel of margin for rounding, and the edge pixel when the region lies
+  // wholly outside the image).
+  const bx0 = Math.min(clampX(Math.floor(region.x) - 1), src.width - 1);
+  const by0 = Math.min(clampY(Math.floor(region.y) - 1), src.height - 1);
+  const bx1 = Math.max(clampX(Math.ceil(region.x + region.width) + 1), bx0 + 1);
+  const by1 = Math.max(clampY(Math.ceil(region.y + region.height) + 1), by0 + 1);
+  const sat = summedAreaTable(src, bx0, by0, bx1, by1);
+  const row = (bx1 - bx0 + 1) * 3;
+  const sx = region.width / outW;
+  const sy = region.height / outH;
   for (let oy = 0; oy < outH; oy++) {
     // The footprint in whole source pixels, [ya, yb).
     const ya = Math.round(region.y + oy * sy);
@@ -107,8 +117,13 @@ function areaResample(src: RgbImage, region: Box, outW: number, outH: number, fi
       const inside = (x1 - x0) * (y1 - y0);
       const total = fill === 'edge' ? inside : (xb - xa) * (yb - ya);
       const o = (oy * outW + ox) * 3;
+      // Table coordinates of the footprint (the table starts at (bx0, by0)).
+      const tx0 = x0 - bx0;
+      const tx1 = x1 - bx0;
+      const ty0 = y0 - by0;
+      const ty1 = y1 - by0;
       for (let c = 0; c < 3; c++) {
-        const sum = inside > 0 ? sat[y1 * row + x1 * 3 + c] - sat[y0 * row + x1 * 3 + c] - sat[y1 * row + x0 * 3 + c] + sat[y0 * row + x0 * 3 + c] : 0;
+        const sum = inside > 0 ? sat[ty1 * row + tx1 * 3 + c] - sat[ty0 * row + tx1 * 3 + c] - sat[ty1 * row + tx0 * 3 + c] + sat[ty0 * row + tx0 * 3 + c] : 0;
         const outside = fill === 'edge' ? 0 : (total - inside) * fill;
         out[o + c] = Math.round((sum + outside) / total);
       }

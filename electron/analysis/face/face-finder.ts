@@ -16,8 +16,8 @@ import type { FaceDetection, FaceDetector } from './detector.js';
  *
  * Streaming (`next`): the pyramid scan runs every `scanEvery` frames (up to every `scanEveryMax` while scans find
  * nothing the whole-frame pass missed, so one person on screen costs little more than before); in between, the whole frame is searched as
- * before and each small face of the previous frame is searched again in a window around it (3× its size), so a
- * gallery costs a few detector runs per frame and a single large face costs what it did before. A face that appears
+ * before and each small face of the previous frame that this whole-frame pass did not find again is searched in a
+ * window around it (3× its size), so a gallery costs a few detector runs per frame and a single large face costs what it did before. A face that appears
  * between scans (a camera switched on) is found at the next scan, at most `scanEveryMax` frames later.
  * The chosen settings and the measurements behind them: native-models/blazeface-front-128/MODEL_CARD.md.
  */
@@ -125,6 +125,8 @@ export class FaceFinder {
       for (const prev of this.previous) {
         const side = Math.max(prev.box.width, prev.box.height);
         if (side >= this.opts.smallFace * longSide) continue;
+        // Found again by the whole-frame pass where it was: no window needed (a 2×1 gallery's faces, found whole).
+        if (found.some((f) => f.score >= this.opts.minScore && boxIou(f.box, prev.box) >= this.opts.iou)) continue;
         const w = Math.max(side * 3, 24);
         const cx = prev.box.x + prev.box.width / 2;
         const cy = prev.box.y + prev.box.height / 2;

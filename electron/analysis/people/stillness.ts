@@ -1,9 +1,8 @@
 import type { Box, RgbImage } from '../image.js';
-import { resampleRegion } from '../image.js';
 
 /**
  * How much the pixels of a face's region changed since the same track's previous frame, in grey levels (0–255): the
- * mean absolute difference of a 16×16 grey patch cut from the SAME box (the previous frame's) in both frames, so
+ * mean absolute difference of the grey levels at a 16×16 grid of points of the SAME box (the previous frame's) in both frames, so
  * detector jitter does not count. A person on camera changes the region every frame (breathing, blinking, head motion,
  * sensor noise); a photo in a shared slide does not change at all between frames (compression leaves still areas
  * alone). A face whose region never moves (see face-participants.ts) is taken as a picture, not a person.
@@ -33,9 +32,16 @@ export class StillnessMeter {
   }
 }
 
+/** Grey levels at a 16×16 grid of points over the box (the same points in both frames: no resampling needed). */
 function greyPatch(image: RgbImage, box: Box): Float32Array {
-  const p = resampleRegion(image, box, SIDE, SIDE, 'edge');
   const out = new Float32Array(SIDE * SIDE);
-  for (let i = 0; i < out.length; i++) out[i] = 0.299 * p.rgb[3 * i] + 0.587 * p.rgb[3 * i + 1] + 0.114 * p.rgb[3 * i + 2];
+  for (let gy = 0; gy < SIDE; gy++) {
+    const y = Math.min(image.height - 1, Math.max(0, Math.floor(box.y + ((gy + 0.5) * box.height) / SIDE)));
+    for (let gx = 0; gx < SIDE; gx++) {
+      const x = Math.min(image.width - 1, Math.max(0, Math.floor(box.x + ((gx + 0.5) * box.width) / SIDE)));
+      const i = (y * image.width + x) * 3;
+      out[gy * SIDE + gx] = 0.299 * image.rgb[i] + 0.587 * image.rgb[i + 1] + 0.114 * image.rgb[i + 2];
+    }
+  }
   return out;
 }
