@@ -15,6 +15,15 @@ import { ensureClient } from '../electron/store/clients-repo.js';
 import { openDatabase } from '../electron/store/db.js';
 import { faceSuggestions, listParticipants, speechTurns } from '../electron/store/participants-repo.js';
 import { getFrames, getSession, getWindows, saveAnalysis } from '../electron/store/sessions-repo.js';
+import { readFileSync } from 'node:fs';
+import { compareTracks } from '../electron/analysis/agreement.js';
+import { createTrackWithSegments, modelSpans, spansFor } from '../electron/store/annotations-repo.js';
+import { readEaf } from '../electron/export/eaf.js';
+import { sessionToEaf } from '../electron/export/eaf-session.js';
+import { buildSessionReport } from '../electron/export/report-data.js';
+import { renderSessionReportPdf } from '../electron/export/report-pdf.js';
+import { exportTable } from '../electron/export/tables.js';
+import { pdfText, renderPdfToArtifacts } from './helpers/pdf-text.js';
 import { buildCall, speakerConfusion, TWO_RAVDESS_VOICES, type CallRecording } from '../scripts/lib/call-recording.js';
 import { buildLayout, defaultSources, facesAt, nineFacesLayout, slideLayout, standardLayouts, type Rect } from '../scripts/lib/gallery-layouts.js';
 import { badInputFixtures, ffmpeg, SAMPLE } from './helpers/media-fixtures.js';
@@ -235,12 +244,45 @@ test('stored: participants, thumbnails, frames and windows per participant; name
   r = cli(String(first), '--client', '99');
   assert.equal(r.status, 1);
   assert.match(r.stderr, /has no participant 99/);
+  r = cli(String(first));
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, new RegExp(`the summary describes participant ${woman.id}`));
+  assert.match(r.stdout, new RegExp(`  ${woman.id}: "Alex", the client — face \\w+`));
 
   // The client's participant drives the stored summary (and so the trends and reports).
   const again = openDatabase(dbPath);
   const summary = getSession(again, first)!.summary;
   assert.equal(summary.face.majority, woman.face!.majority);
   assert.equal(summary.face.framesWithFace, woman.face!.framesWithFace);
+
+  // Exports follow the participants: CSV per participant and per frame, EAF tiers per participant, the PDF.
+  const perParticipant = exportTable(again, [first], 'participant');
+  assert.equal(perParticipant.rows.length, stored.length);
+  const col = (name: string) => perParticipant.header.indexOf(name);
+  const alexRow = perParticipant.rows.find((row) => row[col('participant_name')] === 'Alex')!;
+  assert.deepEqual([alexRow[col('is_client')], alexRow[col('described_by_summary')], alexRow[col('face_majority')]], [true, true, woman.face!.majority]);
+  const frames = exportTable(again, [first], 'frame');
+  assert.deepEqual([...new Set(frames.rows.map((row) => row[frames.header.indexOf('participant')]))].sort(), stored.filter((x) => x.face).map((x) => x.number).sort());
+  const eaf = readEaf(sessionToEaf(again, first));
+  for (const x of listParticipants(again, first)) {
+    const tier = eaf.tiers.find((t) => t.id === `model-fused-p${x.number}`);
+    assert.ok(tier, `a fused tier for participant ${x.number}`);
+    if (x.face) assert.equal(eaf.tiers.find((t) => t.id === `model-face-p${x.number}`)!.participant, x.name ?? `P${x.number}`);
+  }
+  if (plain.result.speech.length) assert.ok(eaf.tiers.some((t) => /^speech-p\d+$/.test(t.id)), 'speaking turns as tiers');
+  const pdfFile = path.join(dir, 'two-person-report.pdf');
+  await renderSessionReportPdf(buildSessionReport(again, first), pdfFile, { compress: false });
+  const text = pdfText(readFileSync(pdfFile));
+  assert.match(text, /Expression estimates \(model\) of P\d Alex \(client\)/);
+  assert.match(text, /Participants/);
+  assert.ok(text.includes('Dr Lee'), 'every participant is listed');
+  renderPdfToArtifacts(pdfFile, 'participants-report');
+  // Agreement against one participant's model track (the same slices as its own spans: kappa 1).
+  const spans = modelSpans(again, first, `model-face-p${man.id}`);
+  const track = createTrackWithSegments(again, { sessionId: first, annotator: 'rater', source: 'human' }, spans);
+  assert.ok(track.id > 0);
+  const ag = compareTracks(spansFor(again, first, 'rater')!, spansFor(again, first, `model-face-p${man.id}`)!, { durationS: plain.call.durationS });
+  assert.equal(ag.percentAgreement, 1);
 
   // A later session of the same client: the talking-tiles call, the same two people (the man mirrored, new clips).
   const later = await call('talking', true);
