@@ -203,6 +203,8 @@ export class AnalysisEngine {
 
     const framesAnalysed = faceTrack?.frameTimes.length ?? 0;
     const warnings = [...found.warnings, ...peopleWarnings(participants)];
+    if (found.method === 'energy' && faces.length > 1 && speakers.length > 0)
+      warnings.unshift('speakers were not told apart (no diarization model installed): all speech is given to one voice');
     const decodedVideoS = framesAnalysed / fps;
     const videoS = media.durationS - (media.video?.startS ?? 0);
     if (media.video && framesAnalysed > 0 && decodedVideoS < videoS * 0.9 - 1 / fps)

@@ -50,14 +50,8 @@ export function oneSpeakerFromWindows(windows: readonly WindowResult[], speakers
     if (last && a <= last.endS) last.endS = Math.max(last.endS, b);
     else speech.push({ startS: a, endS: b, speaker: 0 });
   }
-  const warnings = ['speakers were not told apart (no diarization model): all speech is given to one voice'];
-  if (speakersWanted !== undefined && speakersWanted > 1) warnings.push(`${speakersWanted} speakers were asked for, but without diarization all speech is one voice`);
-  return {
-    speech,
-    speakers: speech.length ? [{ id: 0, speechS: unionSeconds(voiced), channel: null }] : [],
-    warnings: speech.length ? warnings : [],
-    method: 'energy',
-  };
+  const warnings = speech.length && speakersWanted !== undefined && speakersWanted > 1 ? [`${speakersWanted} speakers were asked for, but without diarization all speech is one voice`] : [];
+  return { speech, speakers: speech.length ? [{ id: 0, speechS: unionSeconds(voiced), channel: null }] : [], warnings, method: 'energy' };
 }
 
 /** Seconds of speaker `speaker` inside [a, b). */
