@@ -2,7 +2,7 @@ import ort from 'onnxruntime-node';
 
 /**
  * The one module that owns onnxruntime sessions. Everything else asks it for a session by path
- * and runs float32 tensors through it.
+ * and runs tensors through it: float32 inputs (images, spectrograms) or int64 ones (token ids); outputs float32.
  */
 export interface SessionOptions {
   /** Intra-op threads; default: onnxruntime's choice. */
@@ -12,7 +12,7 @@ export interface SessionOptions {
 export interface OnnxModel {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
-  run(inputs: Record<string, { data: Float32Array; dims: readonly number[] }>): Promise<Record<string, { data: Float32Array; dims: readonly number[] }>>;
+  run(inputs: Record<string, { data: Float32Array | BigInt64Array; dims: readonly number[] }>): Promise<Record<string, { data: Float32Array; dims: readonly number[] }>>;
   release(): Promise<void>;
 }
 
@@ -28,7 +28,8 @@ export async function openOnnxModel(modelPath: string, opts: SessionOptions = {}
     outputNames: session.outputNames,
     async run(inputs) {
       const feeds: Record<string, ort.Tensor> = {};
-      for (const [name, t] of Object.entries(inputs)) feeds[name] = new ort.Tensor('float32', t.data, t.dims as number[]);
+      for (const [name, t] of Object.entries(inputs))
+        feeds[name] = t.data instanceof BigInt64Array ? new ort.Tensor('int64', t.data, t.dims as number[]) : new ort.Tensor('float32', t.data, t.dims as number[]);
       const out = await session.run(feeds);
       const result: Record<string, { data: Float32Array; dims: readonly number[] }> = {};
       for (const [name, t] of Object.entries(out)) result[name] = { data: t.data as Float32Array, dims: t.dims };

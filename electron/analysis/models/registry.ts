@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadManifest, type LoadedManifest } from './manifest.js';
+import { loadAnyManifest, type LoadedManifest, type LoadedTextManifest } from './manifest.js';
 
 /** The models shipped in this repository: native-models/ at its root. */
 export const BUNDLED_MODELS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../native-models');
@@ -16,6 +16,7 @@ export const DEFAULT_MODEL_IDS = {
   faceDetector: 'blazeface-front-128',
   faceExpression: 'face-cnn',
   voiceEmotion: 'voice-spectrogram-cnn',
+  textEmotion: 'text-glove-cnn',
 } as const;
 
 export type ModelRole = keyof typeof DEFAULT_MODEL_IDS;
@@ -38,14 +39,14 @@ export function resolveModelDir(ref: string, modelsRoot = defaultModelsRoot()): 
 }
 
 /** Every ONNX model folder under modelsRoot with a valid manifest (invalid ones are reported, not hidden). */
-export function listModels(modelsRoot = defaultModelsRoot()): Array<LoadedManifest | { id: string; error: string }> {
+export function listModels(modelsRoot = defaultModelsRoot()): Array<LoadedManifest | LoadedTextManifest | { id: string; error: string }> {
   if (!existsSync(modelsRoot)) return [];
   return readdirSync(modelsRoot)
     .sort()
     .filter((name) => statSync(path.join(modelsRoot, name)).isDirectory() && existsSync(path.join(modelsRoot, name, 'manifest.json')) && existsSync(path.join(modelsRoot, name, 'model.onnx')))
     .map((name) => {
       try {
-        return loadManifest(path.join(modelsRoot, name));
+        return loadAnyManifest(path.join(modelsRoot, name));
       } catch (err) {
         return { id: name, error: (err as Error).message };
       }
