@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { listModels } from '../electron/analysis/models/registry.js';
+import { listModels, ROLES_WITHOUT_A_MODEL } from '../electron/analysis/models/registry.js';
 import { TextEmotionModel, readVocabulary } from '../electron/analysis/text/text-model.js';
 import { REPO_ROOT, tempDir } from './helpers/paths.js';
 
@@ -70,4 +70,14 @@ test('the registry lists the text model beside the others, with its role', () =>
   assert.equal(text.task, 'text-emotion');
   assert.ok(models.some((m) => m.id === 'face-cnn' && !('error' in m)));
   assert.ok(models.every((m) => !('error' in m)), JSON.stringify(models.filter((m) => 'error' in m)));
+});
+
+test('the asr role has no model, and its card with the measured error is where the registry says', () => {
+  const card = path.join(REPO_ROOT, ROLES_WITHOUT_A_MODEL.asr.card);
+  const text = readFileSync(card, 'utf8');
+  const wer = JSON.parse(readFileSync(path.join(path.dirname(card), 'wer.json'), 'utf8'));
+  // The card quotes the measurement file's figures.
+  assert.ok(text.includes(`${(100 * wer.byCorpus.ravdess.wer).toFixed(1)} %`), 'RAVDESS WER in the card');
+  assert.ok(text.includes(`${(100 * wer.byCorpus['espeak-synthetic'].wer).toFixed(1)} %`), 'synthetic WER in the card');
+  assert.ok(!listModels().some((m) => !('error' in m) && (m.task as string) === ROLES_WITHOUT_A_MODEL.asr.task));
 });

@@ -1,8 +1,8 @@
 """Word error rate of PocketSphinx (Debian packages pocketsphinx + pocketsphinx-en-us 0.8+5prealpha, the
 en-us continuous acoustic model, en-us.lm.bin 3-gram LM, cmudict) on speech with known text.
 
-  RAVDESS (../shared/datasets/ravdess-speech): 160 files, one per actor x emotion (actors 01-20, 8 emotions),
-  normal intensity, first repetition, statement 1 or 2 alternating; the reference is the statement
+  RAVDESS (../shared/datasets/ravdess-speech): 80 files, every actor (01-20) in 4 of the 8 emotions (10 files
+  per emotion), normal intensity, first repetition, statement 1 or 2 alternating; the reference is the statement
   ("kids are talking by the door" / "dogs are sitting by the door").
   Optional: --extra DIR with *.wav/*.flac files and a same-named .txt reference each (e.g. synthetic speech).
 
@@ -65,8 +65,8 @@ def main():
     for r in rows:
         parts = os.path.basename(r["path"]).split(".")[0].split("-")
         emotion, intensity, statement, rep, actor = parts[2], parts[3], parts[4], parts[5], int(parts[6])
-        want = "01" if (actor + int(emotion)) % 2 == 0 else "02"
-        if intensity == "01" and rep == "01" and statement == want:
+        want = "01" if (actor // 2 + int(emotion)) % 2 == 0 else "02"
+        if (actor + int(emotion)) % 2 == 0 and intensity == "01" and rep == "01" and statement == want:
             items.append({"corpus": "ravdess", "path": os.path.join(RAVDESS, r["path"]), "emotion": EMOTIONS[emotion], "reference": STATEMENTS[statement]})
     if args.extra:
         for name in sorted(os.listdir(args.extra)):
@@ -77,11 +77,25 @@ def main():
     if args.limit:
         items = items[: args.limit]
     results = []
+    done_file = args.out + ".partial.jsonl"  # per-file results so far: a stopped run resumes where it was
+    done = {}
+    if os.path.exists(done_file):
+        with open(done_file) as f:
+            for line in f:
+                d = json.loads(line)
+                done[d["key"]] = d
     for k, it in enumerate(items, 1):
-        hyp, cpu, dur = recognise(it["path"])
+        key = os.path.abspath(it["path"])
+        if key in done:
+            hyp, cpu, dur = done[key]["hyp"], done[key]["cpu"], done[key]["dur"]
+        else:
+            hyp, cpu, dur = recognise(it["path"])
+            with open(done_file, "a") as f:
+                f.write(json.dumps({"key": key, "hyp": hyp, "cpu": cpu, "dur": dur}) + "\n")
         ref_w, hyp_w = words(it["reference"]), words(hyp)
         errors = edit_distance(ref_w, hyp_w)
-        results.append({**it, "path": os.path.relpath(it["path"], os.path.join(HERE, "../../..")), "hypothesis": hyp, "refWords": len(ref_w), "errors": errors, "seconds": round(dur, 2), "cpuSeconds": round(cpu, 2)})
+        shown = os.path.relpath(it["path"], os.path.join(HERE, "../../..")) if it["corpus"] == "ravdess" else f"{it['corpus']}/{os.path.basename(it['path'])}"
+        results.append({**it, "path": shown, "hypothesis": hyp, "refWords": len(ref_w), "errors": errors, "seconds": round(dur, 2), "cpuSeconds": round(cpu, 2)})
         print(f"{k}/{len(items)} {os.path.basename(it['path'])} errors {errors}/{len(ref_w)}: {hyp!r}", flush=True)
 
     def wer(rs):
@@ -97,6 +111,7 @@ def main():
                "results": results}
     with open(args.out, "w") as f:
         json.dump(summary, f, indent=1)
+    os.remove(done_file)
     print(json.dumps({k: v for k, v in summary.items() if k != "results"}, indent=1))
 
 

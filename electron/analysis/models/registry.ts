@@ -22,6 +22,15 @@ export const DEFAULT_MODEL_IDS = {
 export type ModelRole = keyof typeof DEFAULT_MODEL_IDS;
 
 /**
+ * Roles the engine has a place for but no shipped model fills, with the card that says why. `asr`: speech to text
+ * for recordings without a transcript (the seam is transcript/speech-to-text.ts); PocketSphinx, the only offline
+ * engine with openly licensed models obtainable here, was measured and does not help.
+ */
+export const ROLES_WITHOUT_A_MODEL = {
+  asr: { task: 'speech-to-text', card: 'native-models/asr-pocketsphinx/MODEL_CARD.md' },
+} as const;
+
+/**
  * Resolve a model reference to its folder: an existing folder path is used as it is; otherwise the
  * reference is an id under `modelsRoot`.
  */
