@@ -148,6 +148,20 @@ test('ELAN: one speaker per tier (PARTICIPANT or tier id), label tiers with a vo
   ]);
   assert.ok(t.warnings.some((w) => /"coder-a".*left out/.test(w)));
   assert.deepEqual(readTranscriptFile(file, { tiers: ['Client'] }).speakers, ['Client']);
+  assert.throws(() => readTranscriptFile(file, { tiers: ['Nobody'] }), /no tier "Nobody" \(tiers: T1, Client, coder-a\)/);
+  // Two tiers for one participant that talk over each other: named by tier and time (ELAN has no useful line).
+  const twice = write(
+    dir,
+    'twice.eaf',
+    writeEaf({
+      mediaFile: null,
+      tiers: [
+        { id: 'A1', participant: 'Ann', spans: [{ start: 1, end: 5, label: 'one' }] },
+        { id: 'A2', participant: 'Ann', spans: [{ start: 2, end: 6, label: 'two' }] },
+      ],
+    }),
+  );
+  assertRefused(twice, null, /tier "A2", 0:02\.000: the cue \(0:02\.000–0:06\.000\) overlaps Ann's previous cue \(tier "A1" at 0:01\.000/);
   const broken = readFileSync(file, 'utf8').replace('</TIER>', '</TEIR>');
   assertRefused(write(dir, 'broken.eaf', broken), broken.split('\n').findIndex((l) => l.includes('</TEIR>')) + 1, /not well-formed XML: <\/TEIR> closes <TIER>/);
 });
