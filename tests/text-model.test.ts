@@ -4,6 +4,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { listModels, ROLES_WITHOUT_A_MODEL } from '../electron/analysis/models/registry.js';
 import { TextEmotionModel, readVocabulary } from '../electron/analysis/text/text-model.js';
+import { AffectService } from '../electron/api/service.js';
+import { openDatabase } from '../electron/store/db.js';
 import { REPO_ROOT, tempDir } from './helpers/paths.js';
 
 const TINY = path.join(REPO_ROOT, 'tests/fixtures/models/text-glove-cnn-tiny');
@@ -80,4 +82,19 @@ test('the asr role has no model, and its card with the measured error is where t
   assert.ok(text.includes(`${(100 * wer.byCorpus.ravdess.wer).toFixed(1)} %`), 'RAVDESS WER in the card');
   assert.ok(text.includes(`${(100 * wer.byCorpus['espeak-synthetic'].wer).toFixed(1)} %`), 'synthetic WER in the card');
   assert.ok(!listModels().some((m) => !('error' in m) && (m.task as string) === ROLES_WITHOUT_A_MODEL.asr.task));
+});
+
+test('the service lists the text model in Settings and in app.info (models in use) with the bundled models', async () => {
+  const file = path.join(tempDir(), 'info.sqlite');
+  const db = openDatabase(file);
+  try {
+    const svc = new AffectService({ db, databasePath: file, engine: () => Promise.reject(new Error('no analysis in this test')) });
+    const listed = await svc.call('models.list', {});
+    assert.deepEqual(listed.filter((m) => m.role === 'textEmotion').map((m) => [m.id, m.selected, m.isDefault]), [['text-glove-cnn', true, true]]);
+    const info = await svc.call('app.info', {});
+    assert.equal(info.models.find((m) => m.role === 'text-emotion')?.id, 'text-glove-cnn');
+    assert.deepEqual(info.models.map((m) => m.role).sort(), ['face-detector', 'face-expression', 'text-emotion', 'voice-emotion']);
+  } finally {
+    db.close();
+  }
 });

@@ -74,7 +74,9 @@ export class TextEmotionModel {
     const byLength = new Map<number, number[]>();
     ids.forEach((t, i) => {
       if (t.length === 0) throw new Error('a text without tokens has no logits');
-      byLength.set(t.length, [...(byLength.get(t.length) ?? []), i]);
+      const group = byLength.get(t.length);
+      if (group) group.push(i);
+      else byLength.set(t.length, [i]);
     });
     for (const [len, members] of byLength)
       for (let s = 0; s < members.length; s += MAX_BATCH) {

@@ -127,6 +127,5 @@ export function parseTimestampedText(text: string, file: string): ParsedCues {
   });
   if (empty) warnings.push(`${empty} timestamp${empty > 1 ? 's' : ''} without text ${empty > 1 ? 'were' : 'was'} skipped`);
   if (cues.length) warnings.push('plain text gives start times only: each line ends where the next one starts');
-  // A speaker's own consecutive lines never overlap: they end where the next line starts.
   return { cues, warnings };
 }
