@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
@@ -83,4 +83,16 @@ test('affect eval text reproduces the model card\'s dev figures', { skip: skipWi
   for (const [label, m] of Object.entries(metrics.perClass as Record<string, { recall: number }>))
     assert.ok(Math.abs(r.perClass[label].recall - m.recall) <= 0.01, `${label} recall ${r.perClass[label].recall} vs ${m.recall}`);
   assert.ok(Math.abs(r.abstain.labelled - metrics.abstainCoverage) <= 0.002);
+});
+
+test('affect eval text stops when cancelled and writes no predictions file', async () => {
+  const dir = tempDir('eval-text-');
+  const csv = path.join(dir, 'texts.csv');
+  writeFileSync(csv, toCsv(['id', 'text', 'emotion'], Array.from({ length: 600 }, (_, i) => [`t${i}`, `text number ${i} is fine`, 'neutral'])));
+  const controller = new AbortController();
+  controller.abort();
+  const predictions = path.join(dir, 'pred.csv');
+  await assert.rejects(main(['eval', 'text', csv, '--model', TINY, '--predictions', predictions], captureIO(controller.signal).io), { name: 'CancelledError' });
+  assert.equal(existsSync(predictions), false);
+  assert.equal(existsSync(predictions + '.partial'), false);
 });
