@@ -24,8 +24,10 @@ import { probeMedia } from '../electron/analysis/media/probe.js';
 import { DEFAULT_MODEL_IDS, listModels, resolveModelDir } from '../electron/analysis/models/registry.js';
 import type { RgbImage } from '../electron/analysis/image.js';
 import { VoiceEmotionModel } from '../electron/analysis/voice/voice-model.js';
+import { TextEmotionModel } from '../electron/analysis/text/text-model.js';
+import { readTranscriptFile } from '../electron/analysis/transcript/read-transcript.js';
 import { windowSignal } from '../electron/analysis/voice/windows.js';
-import { copyFileSync, rmSync } from 'node:fs';
+import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { openDatabase } from '../electron/store/db.js';
 import { mergeDatabase } from '../electron/store/merge.js';
@@ -128,6 +130,27 @@ if (!skip.has('voice')) {
     await model.classify(windows.filter((w) => w.voiced));
   });
   console.log(`voice stage (${model.manifest.id}): 60 s of audio in ${s.toFixed(2)} s → real-time factor ${(s / 60).toFixed(4)}`);
+  await model.release();
+}
+
+if (!skip.has('text')) {
+  // Ten hours of a two-person call as WebVTT: 7,200 cues of 5–40 words; read it, then estimate every cue.
+  const words = 'honestly I have not been sleeping well and at work I keep worrying that I will make a mistake but saturday was good'.split(' ');
+  const cues = Array.from({ length: 7200 }, (_, i) => {
+    const n = 5 + ((i * 7) % 36);
+    const t = (s: number) => new Date(s * 1000).toISOString().slice(11, 23);
+    return `${t(i * 5)} --> ${t(i * 5 + 4.5)}\n<v ${i % 2 ? 'Client' : 'Therapist'}>${Array.from({ length: n }, (_, k) => words[(i + k) % words.length]).join(' ')}</v>`;
+  });
+  const vtt = path.join(ROOT, '.cache', 'bench', 'ten-hours.vtt');
+  mkdirSync(path.dirname(vtt), { recursive: true });
+  writeFileSync(vtt, `WEBVTT\n\n${cues.join('\n\n')}\n`);
+  const [transcript, readS] = await timeIt(async () => readTranscriptFile(vtt));
+  const model = await TextEmotionModel.load(resolveModelDir(DEFAULT_MODEL_IDS.textEmotion), { threads: 1 });
+  const [, textS] = await timeIt(() => model.classify(transcript.cues.map((c) => c.text)));
+  console.log(
+    `transcript + text (${model.manifest.id}): a 10-hour WebVTT (${transcript.cues.length} cues) read in ${readS.toFixed(2)} s; ` +
+      `every cue estimated in ${textS.toFixed(2)} s on 1 thread (${((textS / transcript.cues.length) * 1000).toFixed(2)} ms a cue)`,
+  );
   await model.release();
 }
 
