@@ -9,10 +9,16 @@ export interface SessionOptions {
   threads?: number;
 }
 
+/** An input tensor: float32, or int64 for integer inputs such as Silero VAD's sample rate. */
+export interface OnnxInput {
+  data: Float32Array | BigInt64Array;
+  dims: readonly number[];
+}
+
 export interface OnnxModel {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
-  run(inputs: Record<string, { data: Float32Array; dims: readonly number[] }>): Promise<Record<string, { data: Float32Array; dims: readonly number[] }>>;
+  run(inputs: Record<string, OnnxInput>): Promise<Record<string, { data: Float32Array; dims: readonly number[] }>>;
   release(): Promise<void>;
 }
 
@@ -28,7 +34,8 @@ export async function openOnnxModel(modelPath: string, opts: SessionOptions = {}
     outputNames: session.outputNames,
     async run(inputs) {
       const feeds: Record<string, ort.Tensor> = {};
-      for (const [name, t] of Object.entries(inputs)) feeds[name] = new ort.Tensor('float32', t.data, t.dims as number[]);
+      for (const [name, t] of Object.entries(inputs))
+        feeds[name] = t.data instanceof BigInt64Array ? new ort.Tensor('int64', t.data, t.dims as number[]) : new ort.Tensor('float32', t.data, t.dims as number[]);
       const out = await session.run(feeds);
       const result: Record<string, { data: Float32Array; dims: readonly number[] }> = {};
       for (const [name, t] of Object.entries(out)) result[name] = { data: t.data as Float32Array, dims: t.dims };
