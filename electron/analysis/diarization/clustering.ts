@@ -17,6 +17,9 @@ export interface ClusterOptions {
   maxAgglomerate?: number;
   /** Most clusters to return when estimating. */
   maxClusters?: number;
+  /** When estimating: then merge clusters whose centroids (means, so less noisy than single windows) are more
+   *  similar than this, most similar first. */
+  mergeAbove?: number;
 }
 
 export interface Clustering {
@@ -139,7 +142,7 @@ export function clusterSpeakers(vectors: Float32Array[], opts: ClusterOptions): 
   const sub = agglomerate(pick.map((i) => vectors[i]), { threshold: opts.threshold, clusters });
   let { labels: subLabels, k } = compact(sub);
   let centroids = centroidsOf(pick.map((i) => vectors[i]), subLabels, k);
-  let labels = Int32Array.from(vectors, (v) => nearest(v, centroids));
+  let labels: Int32Array = Int32Array.from(vectors, (v) => nearest(v, centroids));
 
   if (clusters === undefined) {
     // Fold tiny clusters (stray windows: coughs, overlaps, music) into their nearest neighbour.
@@ -153,6 +156,23 @@ export function clusterSpeakers(vectors: Float32Array[], opts: ClusterOptions): 
       centroids = centroids.filter((_, c) => c !== smallest);
       k--;
       labels = Int32Array.from(vectors, (v) => nearest(v, centroids));
+    }
+    // Clusters whose centroids are very similar are one voice heard in different moods or moments.
+    if (opts.mergeAbove !== undefined) {
+      while (k > 1) {
+        let best = -Infinity;
+        let pair: [number, number] = [0, 1];
+        for (let a = 0; a < k; a++) for (let b = a + 1; b < k; b++) {
+          const sim = dot(centroids[a], centroids[b]);
+          if (sim > best) [best, pair] = [sim, [a, b]];
+        }
+        if (best <= opts.mergeAbove) break;
+        labels = labels.map((l) => (l === pair[1] ? pair[0] : l));
+        const c = compact(labels);
+        labels = c.labels;
+        k = c.k;
+        centroids = centroidsOf(vectors, labels, k);
+      }
     }
     // Too many clusters: merge the most similar centroids.
     const maxK = opts.maxClusters ?? 10;

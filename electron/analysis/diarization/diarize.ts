@@ -3,11 +3,12 @@ import { CancelledError, MediaInputError } from '../media/errors.js';
 import type { ResolvedFfmpeg } from '../media/ffmpeg-path.js';
 import { probeMedia } from '../media/probe.js';
 import { ProgressTracker, type ProgressListener } from '../progress.js';
-import { ChannelStats, DEFAULT_CHANNEL_RULES, type ChannelLayout, type ChannelLayoutRules } from './channel-layout.js';
+import { DEFAULT_CHANNEL_RULES, type ChannelLayout, type ChannelLayoutRules, type ChannelStats } from './channel-layout.js';
 import { centreVectors, clusterSpeakers, dot, normalise } from './clustering.js';
 import { SpeakerEmbedder, DEFAULT_SPEAKER_MODEL_ID, type ClusteringSettings } from './speaker-embedder.js';
 import { DEFAULT_SPEECH_RULES, type SpeechSegmentRules, type TimeSpan } from './speech-segments.js';
-import { SpeechTrack } from './speech-track.js';
+import { SpeechAnalyser, type SpeechAnalysis } from './speech-analysis.js';
+import type { SpeechTrack } from './speech-track.js';
 import { labelSpeech, smoothLabels, type SpeakerSpan } from './turns.js';
 import { VoiceActivityModel, DEFAULT_VAD_MODEL_ID } from './voice-activity.js';
 
@@ -26,6 +27,8 @@ import { VoiceActivityModel, DEFAULT_VAD_MODEL_ID } from './voice-activity.js';
  * (turns.ts). Streaming: audio is decoded and processed 1 s at a time; memory holds the models, a 25 s buffer per
  * signal and ~1 KB per embedded second of speech, so a 60-minute call costs a few MB.
  */
+export type { SpeechAnalysis } from './speech-analysis.js';
+
 export interface DiarizeOptions {
   /** The number of speakers, when known (e.g. `--speakers 2`); estimated otherwise. */
   speakers?: number;
@@ -66,17 +69,6 @@ export interface AudioSource {
   chunks: AsyncIterable<Float32Array[]>;
   /** For progress; null when unknown. */
   durationS: number | null;
-}
-
-/** What the streaming pass found, before speakers are assigned. */
-export interface SpeechAnalysis {
-  channels: number;
-  durationS: number;
-  /** Speech and embeddings of the mix (the only signal of a mono file). */
-  mix: SpeechTrack;
-  /** Per channel of a stereo file (embeddings capped at channelProfileWindows). */
-  channelTracks: SpeechTrack[];
-  stats: ChannelStats | null;
 }
 
 export interface DiarizerSettings {
@@ -151,54 +143,25 @@ export class Diarizer {
    */
   async analyseStream(source: AudioSource, opts: Pick<DiarizeOptions, 'signal' | 'onProgress'> = {}): Promise<SpeechAnalysis> {
     if (source.sampleRate !== this.vad.sampleRate) throw new Error(`audio must be ${this.vad.sampleRate} Hz, got ${source.sampleRate}`);
-    if (source.channels !== 1 && source.channels !== 2) throw new Error(`audio must have 1 or 2 channels, got ${source.channels}`);
     const progress = new ProgressTracker(opts.onProgress);
-    const stereo = source.channels === 2;
-    const settings = this.settings;
-    const fe = this.embedder.frontEnd;
-    const embed = (logmel: Float32Array, frames: number) => this.embedder.embed(logmel, frames);
-    const trackOpts = { frontEnd: fe, vadFrameSeconds: this.vad.frameSeconds, rules: settings.speech, minEmbedSeconds: settings.minEmbedSeconds, embed };
-    // Signals: the mix (always), and each channel of a stereo file.
-    const mixTrack = new SpeechTrack(trackOpts);
-    const channelTracks = stereo ? [0, 1].map(() => new SpeechTrack({ ...trackOpts, maxWindows: settings.channelProfileWindows })) : [];
-    const vadStream = this.vad.stream(stereo ? 3 : 1);
-    const frameSamples = this.vad.manifest.streaming!.chunkSamples;
-    const stats = stereo ? new ChannelStats(frameSamples, settings.channels) : null;
-    let statsPending: Float32Array[] = [new Float32Array(0), new Float32Array(0)];
-    let samples = 0;
-
-    const feed = async (chans: Float32Array[], probs: Float32Array[]) => {
-      const mix = stereo ? chans[0].map((v, i) => (v + chans[1][i]) / 2) : chans[0];
-      await mixTrack.push(mix, probs[stereo ? 2 : 0]);
-      for (let c = 0; c < channelTracks.length; c++) await channelTracks[c].push(chans[c], probs[c]);
-      if (stats) {
-        statsPending = statsPending.map((p, c) => concat(p, chans[c]));
-        const mixProbs = probs[2];
-        for (let f = 0; f < mixProbs.length; f++) {
-          const n = Math.min(frameSamples, statsPending[0].length);
-          stats.pushFrame(statsPending[0].subarray(0, n), statsPending[1].subarray(0, n), mixProbs[f]);
-          statsPending = statsPending.map((p) => p.subarray(n));
-        }
-      }
-    };
-
+    const analyser = this.begin(source.channels);
     for await (const chunk of source.chunks) {
       if (opts.signal?.aborted) throw new CancelledError('diarization');
-      if (chunk.length !== source.channels) throw new Error(`expected ${source.channels} channels per chunk, got ${chunk.length}`);
-      const signals = stereo ? [chunk[0], chunk[1], chunk[0].map((v, i) => (v + chunk[1][i]) / 2)] : [chunk[0]];
-      const probs = await vadStream.push(signals);
-      await feed(chunk, probs);
-      samples += chunk[0].length;
-      const doneS = samples / source.sampleRate;
-      if (source.durationS) progress.update('diarizing', doneS / source.durationS, `${doneS.toFixed(0)}s of ${source.durationS.toFixed(0)}s`);
+      await analyser.push(chunk);
+      if (source.durationS) progress.update('diarizing', analyser.seconds / source.durationS, `${analyser.seconds.toFixed(0)}s of ${source.durationS.toFixed(0)}s`);
     }
     if (opts.signal?.aborted) throw new CancelledError('diarization');
-    const tail = await vadStream.flush();
-    await feed(Array.from({ length: source.channels }, () => new Float32Array(0)), tail);
-    await mixTrack.finish();
-    for (const t of channelTracks) await t.finish();
+    const analysis = await analyser.finish();
     progress.update('done', 1, undefined, true);
-    return { channels: source.channels, durationS: samples / source.sampleRate, mix: mixTrack, channelTracks, stats };
+    return analysis;
+  }
+
+  /**
+   * Push-based streaming, for a caller that already decodes the audio (the engine's own decode loop): push each
+   * chunk (one Float32Array per channel, 16 kHz), then `finish()` and `assign()`.
+   */
+  begin(channels: number): SpeechAnalyser {
+    return new SpeechAnalyser(this.vad, this.embedder, this.settings, channels);
   }
 
   /** Speakers and turns from an analysis. `clustering` overrides the model's clustering settings. */
@@ -275,11 +238,20 @@ export class Diarizer {
     }
     const raw = windows.map((w) => w.embedding);
     const vectors = cfg.centre && windows.length > 1 ? centreVectors(raw) : raw;
-    const clusters = clusterSpeakers(vectors, { threshold: cfg.threshold, clusters: speakersWanted, minShare: cfg.minSpeakerShare, minWindows: 2 });
-    if (speakersWanted !== undefined && clusters.centroids.length < speakersWanted)
-      warnings.push(`${speakersWanted} speakers were asked for, but the speech only supports ${clusters.centroids.length}`);
+    const clusters = clusterSpeakers(vectors, {
+      threshold: cfg.threshold,
+      clusters: speakersWanted,
+      minShare: cfg.minSpeakerShare,
+      minWindows: 2,
+      mergeAbove: cfg.mergeAbove < 1 ? cfg.mergeAbove : undefined,
+    });
     const scores = vectors.map((v) => Float64Array.from(clusters.centroids, (c) => dot(v, c)));
-    const labels = clusters.centroids.length > 1 ? smoothLabels(windows, scores, cfg.switchPenalty) : clusters.labels;
+    let labels = clusters.centroids.length > 1 ? smoothLabels(windows, scores, cfg.switchPenalty) : clusters.labels;
+    // Smoothing must not remove a speaker that was asked for.
+    if (speakersWanted !== undefined && new Set(labels).size < new Set(clusters.labels).size) labels = clusters.labels;
+    const found = new Set(labels).size;
+    if (speakersWanted !== undefined && found < speakersWanted)
+      warnings.push(`${speakersWanted} speakers were asked for, but the speech only supports ${found}`);
     const speech = labelSpeech(segments, windows, labels, { minTurnS: this.settings.minTurnS });
     const k = clusters.centroids.length;
     const speakers: DiarizedSpeaker[] = Array.from({ length: k }, (_, c) => ({
@@ -299,14 +271,6 @@ export class Diarizer {
 function checkSpeakers(speakers: number | undefined): void {
   if (speakers !== undefined && !(Number.isInteger(speakers) && speakers >= 1 && speakers <= 31))
     throw new Error(`speakers must be a whole number from 1 to 31, got ${speakers}`);
-}
-
-function concat(a: Float32Array, b: Float32Array): Float32Array {
-  if (!a.length) return b;
-  const out = new Float32Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }
 
 function median(xs: number[]): number {

@@ -16,6 +16,8 @@ export interface ClusteringSettings {
   switchPenalty: number;
   /** Clusters with less than this share of the windows are folded into the nearest (when estimating the count). */
   minSpeakerShare: number;
+  /** When estimating the count: clusters whose mean embeddings are more similar than this are merged (1: never). */
+  mergeAbove: number;
 }
 
 /**
@@ -42,7 +44,7 @@ export class SpeakerEmbedder {
     const c = manifest.clustering;
     if (!c) throw new ModelManifestError(dir, 'a speaker-embedding model needs a clustering block');
     const onnx = await openOnnxModel(manifest.modelPath, { threads: opts.threads ?? 1 });
-    return new SpeakerEmbedder(manifest, fe, { ...c }, onnx);
+    return new SpeakerEmbedder(manifest, fe, { ...c, mergeAbove: c.mergeAbove ?? 1 }, onnx);
   }
 
   /** Embedding of `frames` log-mel frames stored mel-major (`logmel[m * frames + t]`). */

@@ -70,6 +70,10 @@ export class VoiceActivityStream {
   /** Probabilities produced so far, per channel. */
   frames = 0;
 
+  get sampleRate(): number {
+    return this.spec.sampleRate;
+  }
+
   constructor(
     private readonly onnx: OnnxModel,
     private readonly inputName: string,

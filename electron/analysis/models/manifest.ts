@@ -91,6 +91,8 @@ export const ModelManifestSchema = z.object({
       switchPenalty: z.number().min(0),
       /** Clusters with less than this share of the speech windows are folded into the nearest one. */
       minSpeakerShare: z.number().min(0).max(0.5),
+      /** Clusters whose mean embeddings are more similar than this are merged (absent: never). */
+      mergeAbove: z.number().min(-1).max(1).optional(),
     })
     .optional(),
   /** Abstain when the top probability is below this (frames are marked uncertain, not forced). */
