@@ -127,6 +127,15 @@ test('clustering: estimates the count, honours a given count, folds tiny cluster
   assert.equal(big.centroids.length, 3);
   assert.equal(big.labels.length, 3000);
   assert.deepEqual(Array.from(agglomerate([vectors[0]], { threshold: 0 })), [0]);
+  // Two clusters of one voice in two moods (centroids at cosine ≈ 0.9, windows of the two at ≈ 0.81): average linkage
+  // stopped at 0.9 keeps them apart; merging centroids above 0.8 joins them, above 0.95 does not.
+  const r77 = seededRandom(77);
+  const base = normalise(Float32Array.from({ length: 32 }, () => r77() - 0.5));
+  const moods = [0, 1].map(() => normalise(base.map((x) => x + 0.25 * (r77() - 0.5))));
+  const voice = blobs(moods, [30, 30], 0.05, 4);
+  assert.equal(clusterSpeakers(voice.vectors, { threshold: 0.9 }).centroids.length, 2);
+  assert.equal(clusterSpeakers(voice.vectors, { threshold: 0.9, mergeAbove: 0.8 }).centroids.length, 1);
+  assert.equal(clusterSpeakers(voice.vectors, { threshold: 0.9, mergeAbove: 0.95 }).centroids.length, 2);
 });
 
 test('turn smoothing removes a one-window flip inside a segment but keeps a change at a pause', () => {
