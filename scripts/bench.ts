@@ -7,6 +7,8 @@
  *  5. `affect merge` of 100 shard databases (each one analysed session of the sample, made distinct).
  *  6. People: faces in call layouts (1×1, 2×1, 3×3, speaker view at 720p) and per-person tracking (scripts/lib/people-bench.ts).
  *  7. Privacy: scrypt, encrypted vs plain save/read, backup, erase + compact (scripts/bench-privacy.ts).
+ *  8. Diarization (electron/analysis/diarization): real-time factor and memory on an N-minute two-person call built
+ *     from the sample's speech and a lowered copy, as one mixed track and as stereo with one party per channel.
  */
 import '../electron/privacy/no-telemetry.js';
 import { execFileSync } from 'node:child_process';
@@ -34,6 +36,8 @@ import { mergeDatabase } from '../electron/store/merge.js';
 import { saveAnalysis } from '../electron/store/sessions-repo.js';
 import { benchPeople } from './lib/people-bench.js';
 import { benchPrivacy } from './bench-privacy.js';
+import { Diarizer } from '../electron/analysis/diarization/diarize.js';
+import { buildConversation, trimSilence, writeWav } from '../electron/analysis/diarization/mixture.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const SAMPLE = path.join(ROOT, 'data/samples/sample.mp4');
@@ -190,4 +194,38 @@ if (!skip.has('privacy')) {
   const result = await engine.analyze(SAMPLE, { fps: 2 });
   await engine.close();
   await benchPrivacy(ROOT, result);
+}
+if (!skip.has('diarization')) {
+  const dir = path.join(ROOT, '.cache', 'bench');
+  mkdirSync(dir, { recursive: true });
+  const mono = path.join(dir, `two-person-call-${minutes}min.wav`);
+  const stereo = path.join(dir, `two-person-call-${minutes}min-stereo.wav`);
+  if (!existsSync(mono) || !existsSync(stereo)) {
+    const lowered = path.join(dir, 'sample-lowered.wav');
+    execFileSync(ff.ffmpeg, ['-v', 'error', '-y', '-i', SAMPLE, '-vn', '-ac', '1', '-ar', '16000', '-af', 'asetrate=16000*0.78,aresample=16000,atempo=1.282', lowered]);
+    const block = Math.round(3.9 * 16000);
+    const cut = (x: Float32Array) => Array.from({ length: 5 }, (_, k) => trimSilence(x.subarray(k * block, (k + 1) * block)));
+    const conv = buildConversation(new Map([['a', cut(await readAudio(SAMPLE, ff))], ['b', cut(await readAudio(lowered, ff))]]), {
+      seed: 1,
+      turns: Math.round((minutes * 60) / 5),
+    });
+    const a = conv.tracks.get('a')!;
+    const b = conv.tracks.get('b')!;
+    writeWav(mono, [conv.samples], 16000);
+    writeWav(stereo, [a.map((v, i) => v + 0.03 * b[i]), b.map((v, i) => v + 0.03 * a[i])], 16000);
+  }
+  const diarizer = await Diarizer.load();
+  for (const [name, file] of [['one mixed track', mono], ['stereo, one party per channel', stereo]]) {
+    let peak = process.memoryUsage().rss;
+    const before = peak;
+    const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
+    const [r, s] = await timeIt(() => diarizer.diarizeFile(file, ff));
+    clearInterval(timer);
+    console.log(
+      `diarization (${r.models.vad.id} + ${r.models.speaker.id}), ${name}: ${(r.durationS / 60).toFixed(1)} min in ${s.toFixed(1)} s → real-time factor ` +
+        `${(s / r.durationS).toFixed(4)} (${(r.durationS / s).toFixed(0)}× faster than real time); ${r.speakers.length} speakers, ${r.speech.length} turns; ` +
+        `RSS grew ${((peak - before) / 2 ** 20).toFixed(0)} MiB during the run`,
+    );
+  }
+  await diarizer.release();
 }

@@ -10,18 +10,19 @@ import { z } from 'zod';
 export const ModelManifestSchema = z.object({
   id: z.string().min(1),
   version: z.string().min(1),
-  task: z.enum(['face-detection', 'face-expression', 'voice-emotion', 'face-identity']),
+  task: z.enum(['face-detection', 'face-expression', 'voice-emotion', 'face-identity', 'voice-activity', 'speaker-embedding']),
   /** Human-readable architecture, e.g. "ResNet-18 (48x48 gray)". */
   architecture: z.string(),
   file: z.string().default('model.onnx'),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   input: z.object({
     name: z.string(),
-    /** Shape with -1 for the batch dimension, e.g. [-1, 1, 48, 48]. */
+    /** Shape with -1 for the batch dimension (and any variable axis), e.g. [-1, 1, 48, 48]. */
     shape: z.array(z.number().int()),
-    layout: z.enum(['NCHW', 'NHWC']),
-    /** face: 'gray' | 'rgb'; voice: 'logmel'. */
-    channels: z.enum(['gray', 'rgb', 'logmel']),
+    /** 'NT': batch × audio samples. */
+    layout: z.enum(['NCHW', 'NHWC', 'NT']),
+    /** face: 'gray' | 'rgb'; voice: 'logmel'; voice activity: 'waveform' (float samples in [-1, 1]). */
+    channels: z.enum(['gray', 'rgb', 'logmel', 'waveform']),
     /** x' = (x / scale - mean) / std, per channel (or one value for all). */
     normalization: z.object({
       scale: z.number().positive(),
@@ -31,7 +32,7 @@ export const ModelManifestSchema = z.object({
   }),
   output: z.object({
     name: z.string(),
-    /** 'logits' are softmaxed by the engine; 'probabilities' are used as they are; 'embedding' is a descriptor vector. */
+    /** 'logits' are softmaxed by the engine; 'probabilities' are used as they are; 'embedding': a descriptor vector (no classes). */
     kind: z.enum(['logits', 'probabilities', 'embedding']),
   }),
   /** Class labels in output order, in the project vocabulary (see labels.ts). */
@@ -83,6 +84,34 @@ export const ModelManifestSchema = z.object({
       vadThresholdDbfs: z.number().optional(),
       vadDynamicRangeDb: z.number().min(0).optional(),
       vadMinActiveSeconds: z.number().min(0).optional(),
+    })
+    .optional(),
+  /** Stateful streaming models (voice activity): each call takes `chunkSamples` new samples after the previous call's
+   *  last `contextSamples`, and carries a recurrent state from `stateOutput` back into `stateInput`. */
+  streaming: z
+    .object({
+      sampleRate: z.number().int().positive(),
+      chunkSamples: z.number().int().positive(),
+      contextSamples: z.number().int().min(0),
+      stateInput: z.string(),
+      stateOutput: z.string(),
+      /** State shape with -1 for the batch dimension, e.g. [2, -1, 128]. */
+      stateShape: z.array(z.number().int()),
+      /** int64 scalar input that carries the sample rate, when the model has one. */
+      sampleRateInput: z.string().optional(),
+    })
+    .optional(),
+  /** Speaker embeddings: how the diarizer clusters them (chosen on mixtures of speakers the network never saw). */
+  clustering: z
+    .object({
+      threshold: z.number().min(-1).max(1),
+      centre: z.boolean(),
+      /** Cost of a speaker change between neighbouring windows, in units of cosine similarity (turns.ts). */
+      switchPenalty: z.number().min(0),
+      /** Clusters with less than this share of the speech windows are folded into the nearest one. */
+      minSpeakerShare: z.number().min(0).max(0.5),
+      /** Clusters whose mean embeddings are more similar than this are merged (absent: never). */
+      mergeAbove: z.number().min(-1).max(1).optional(),
     })
     .optional(),
   /** Abstain when the top probability is below this (frames are marked uncertain, not forced). */

@@ -21,10 +21,16 @@ export interface SessionOptions {
   threads?: number;
 }
 
+/** An input tensor: float32, or int64 for integer inputs such as Silero VAD's sample rate. */
+export interface OnnxInput {
+  data: Float32Array | BigInt64Array;
+  dims: readonly number[];
+}
+
 export interface OnnxModel {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
-  run(inputs: Record<string, { data: Float32Array | BigInt64Array; dims: readonly number[] }>): Promise<Record<string, { data: Float32Array; dims: readonly number[] }>>;
+  run(inputs: Record<string, OnnxInput>): Promise<Record<string, { data: Float32Array; dims: readonly number[] }>>;
   release(): Promise<void>;
 }
 
