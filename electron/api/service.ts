@@ -80,6 +80,9 @@ export class AffectService {
       opts.databasePath,
       {
         onOpen: (db) => {
+          // Unlocked again while an idle lock was letting an import finish: the database never closed, so its queue
+          // (with the running import) and handlers stay as they are.
+          if (this.current?.db === db) return;
           const queue = new JobQueue(db, () => this.engineForNextJob(), (sessionId) =>
             appendAudit(db, { actor: this.actor, action: 'import', objectKind: 'session', objectId: sessionId }),
           );
