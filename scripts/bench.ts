@@ -8,6 +8,8 @@
  *  6. People: faces in call layouts (1×1, 2×1, 3×3, speaker view at 720p) and per-person tracking (scripts/lib/people-bench.ts).
  *  7. Privacy: scrypt, encrypted vs plain save/read, backup, erase + compact (scripts/bench-privacy.ts).
  *  8. Call: a two-person gallery call of N minutes at 720p, end to end (scripts/lib/call-bench.ts).
+ *  9. Diarization (electron/analysis/diarization): real-time factor and memory on an N-minute two-person call built
+ *     from the sample's speech and a lowered copy, as one mixed track and as stereo with one party per channel.
  */
 import '../electron/privacy/no-telemetry.js';
 import { execFileSync } from 'node:child_process';
@@ -25,8 +27,10 @@ import { probeMedia } from '../electron/analysis/media/probe.js';
 import { DEFAULT_MODEL_IDS, listModels, resolveModelDir } from '../electron/analysis/models/registry.js';
 import type { RgbImage } from '../electron/analysis/image.js';
 import { VoiceEmotionModel } from '../electron/analysis/voice/voice-model.js';
+import { TextEmotionModel } from '../electron/analysis/text/text-model.js';
+import { readTranscriptFile } from '../electron/analysis/transcript/read-transcript.js';
 import { windowSignal } from '../electron/analysis/voice/windows.js';
-import { copyFileSync, rmSync } from 'node:fs';
+import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { openDatabase } from '../electron/store/db.js';
 import { mergeDatabase } from '../electron/store/merge.js';
@@ -34,6 +38,8 @@ import { saveAnalysis } from '../electron/store/sessions-repo.js';
 import { benchCall } from './lib/call-bench.js';
 import { benchPeople } from './lib/people-bench.js';
 import { benchPrivacy } from './bench-privacy.js';
+import { Diarizer } from '../electron/analysis/diarization/diarize.js';
+import { buildConversation, trimSilence, writeWav } from '../electron/analysis/diarization/mixture.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const SAMPLE = path.join(ROOT, 'data/samples/sample.mp4');
@@ -133,6 +139,27 @@ if (!skip.has('voice')) {
   await model.release();
 }
 
+if (!skip.has('text')) {
+  // Ten hours of a two-person call as WebVTT: 7,200 cues of 5–40 words; read it, then estimate every cue.
+  const words = 'honestly I have not been sleeping well and at work I keep worrying that I will make a mistake but saturday was good'.split(' ');
+  const cues = Array.from({ length: 7200 }, (_, i) => {
+    const n = 5 + ((i * 7) % 36);
+    const t = (s: number) => new Date(s * 1000).toISOString().slice(11, 23);
+    return `${t(i * 5)} --> ${t(i * 5 + 4.5)}\n<v ${i % 2 ? 'Client' : 'Therapist'}>${Array.from({ length: n }, (_, k) => words[(i + k) % words.length]).join(' ')}</v>`;
+  });
+  const vtt = path.join(ROOT, '.cache', 'bench', 'ten-hours.vtt');
+  mkdirSync(path.dirname(vtt), { recursive: true });
+  writeFileSync(vtt, `WEBVTT\n\n${cues.join('\n\n')}\n`);
+  const [transcript, readS] = await timeIt(async () => readTranscriptFile(vtt));
+  const model = await TextEmotionModel.load(resolveModelDir(DEFAULT_MODEL_IDS.textEmotion), { threads: 1 });
+  const [, textS] = await timeIt(() => model.classify(transcript.cues.map((c) => c.text)));
+  console.log(
+    `transcript + text (${model.manifest.id}): a 10-hour WebVTT (${transcript.cues.length} cues) read in ${readS.toFixed(2)} s; ` +
+      `every cue estimated in ${textS.toFixed(2)} s on 1 thread (${((textS / transcript.cues.length) * 1000).toFixed(2)} ms a cue)`,
+  );
+  await model.release();
+}
+
 if (!skip.has('merge')) {
   const dir = path.join(ROOT, '.cache', 'bench', 'shards');
   rmSync(dir, { recursive: true, force: true });
@@ -171,4 +198,38 @@ if (!skip.has('privacy')) {
   const result = await engine.analyze(SAMPLE, { fps: 2 });
   await engine.close();
   await benchPrivacy(ROOT, result);
+}
+if (!skip.has('diarization')) {
+  const dir = path.join(ROOT, '.cache', 'bench');
+  mkdirSync(dir, { recursive: true });
+  const mono = path.join(dir, `two-person-call-${minutes}min.wav`);
+  const stereo = path.join(dir, `two-person-call-${minutes}min-stereo.wav`);
+  if (!existsSync(mono) || !existsSync(stereo)) {
+    const lowered = path.join(dir, 'sample-lowered.wav');
+    execFileSync(ff.ffmpeg, ['-v', 'error', '-y', '-i', SAMPLE, '-vn', '-ac', '1', '-ar', '16000', '-af', 'asetrate=16000*0.78,aresample=16000,atempo=1.282', lowered]);
+    const block = Math.round(3.9 * 16000);
+    const cut = (x: Float32Array) => Array.from({ length: 5 }, (_, k) => trimSilence(x.subarray(k * block, (k + 1) * block)));
+    const conv = buildConversation(new Map([['a', cut(await readAudio(SAMPLE, ff))], ['b', cut(await readAudio(lowered, ff))]]), {
+      seed: 1,
+      turns: Math.round((minutes * 60) / 5),
+    });
+    const a = conv.tracks.get('a')!;
+    const b = conv.tracks.get('b')!;
+    writeWav(mono, [conv.samples], 16000);
+    writeWav(stereo, [a.map((v, i) => v + 0.03 * b[i]), b.map((v, i) => v + 0.03 * a[i])], 16000);
+  }
+  const diarizer = await Diarizer.load();
+  for (const [name, file] of [['one mixed track', mono], ['stereo, one party per channel', stereo]]) {
+    let peak = process.memoryUsage().rss;
+    const before = peak;
+    const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
+    const [r, s] = await timeIt(() => diarizer.diarizeFile(file, ff));
+    clearInterval(timer);
+    console.log(
+      `diarization (${r.models.vad.id} + ${r.models.speaker.id}), ${name}: ${(r.durationS / 60).toFixed(1)} min in ${s.toFixed(1)} s → real-time factor ` +
+        `${(s / r.durationS).toFixed(4)} (${(r.durationS / s).toFixed(0)}× faster than real time); ${r.speakers.length} speakers, ${r.speech.length} turns; ` +
+        `RSS grew ${((peak - before) / 2 ** 20).toFixed(0)} MiB during the run`,
+    );
+  }
+  await diarizer.release();
 }

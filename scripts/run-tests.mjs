@@ -43,12 +43,17 @@ const result = spawnSync(
   [
     // The test process loads onnxruntime itself: telemetry off first, as in every entry point.
     '--import', 'tsx', '--import', './electron/privacy/no-telemetry.ts', '--test', '--test-concurrency=1',
+    // A hung test fails after 10 minutes, and a file whose tests are done exits even if a handle stays open:
+    // the suite always ends with a report instead of running into CI's time limit.
+    '--test-timeout=600000', '--test-force-exit',
     '--test-reporter=spec', '--test-reporter-destination=stdout',
     '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
     ...files,
   ],
-  { cwd: root, stdio: 'inherit' },
+  // Last resort: the whole run is stopped after an hour (a clean run takes about 15 minutes on 2 cores).
+  { cwd: root, stdio: 'inherit', timeout: 60 * 60 * 1000, killSignal: 'SIGKILL' },
 );
+if (result.error) console.error(`tests: stopped (${result.error.message}); the last file named above was still running`);
 let summary = 'tests: summary unavailable';
 if (existsSync(tapFile)) {
   const tap = readFileSync(tapFile, 'utf8');

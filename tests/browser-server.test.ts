@@ -287,7 +287,7 @@ test('uploads are 0600 in 0700 folders, and removed when their job ends (failed 
   assert.equal(statSync(path.dirname(a), { throwIfNoEntry: false }), undefined, 'failed: its upload is gone');
   const retry = await fetch(`${s.base}/api/jobs.retry`, { method: 'POST', headers: json(s.token), body: JSON.stringify({ id: ja }) });
   assert.equal(retry.status, 400);
-  assert.match(((await retry.json()) as { error: string }).error, /a\.mp4 is no longer there .*add the file again/);
+  assert.match(((await retry.json()) as { error: string }).error, /a\.mp4 is not there now: put it back and retry, or add the file again/);
 });
 
 test('at start, uploads no queued job needs and half-written ones (a crash) are swept; queued ones stay', async () => {

@@ -7,6 +7,7 @@ import { Keychain, relayVaultCall, unlockFromKeychain, unlockWithKeyMessage, typ
 import { allAudit } from '../electron/store/audit-repo.js';
 import { deriveKey } from '../electron/store/db-key.js';
 import { openWithPassphrase } from '../electron/store/open-database.js';
+import { SAMPLE } from './helpers/media-fixtures.js';
 import { tempDir } from './helpers/paths.js';
 import { rawBytes } from './helpers/raw-bytes.js';
 
@@ -206,6 +207,7 @@ test('an idle lock refuses the API at once but lets a running import finish befo
   // An engine whose analysis ends when the test says (then fails: no result is needed to show the timing).
   const engine = async () =>
     ({
+      models: [],
       analyze: (file: string) => {
         started.push(file);
         return new Promise((_, reject) => (finish = () => reject(new Error('test analysis ended'))));
@@ -215,7 +217,7 @@ test('an idle lock refuses the API at once but lets a running import finish befo
   const file = path.join(tempDir(), 'idle', 'affect.sqlite');
   const svc = new AffectService({ databasePath: file, engine, kdfCost: COST, clock: () => now });
   await svc.call('vault.setup', { passphrase: PASS });
-  await svc.call('jobs.enqueue', { paths: ['/recordings/a.mp4'] });
+  await svc.call('jobs.enqueue', { paths: [SAMPLE] }); // a real file: the queue checks and hashes it before analysing
   while (started.length === 0) await new Promise((r) => setTimeout(r, 10));
   now += 16 * 60_000;
   await svc.vault.checkIdleNow();

@@ -12,6 +12,7 @@ import { DEFAULT_MODEL_IDS, PEOPLE_MODEL_IDS, defaultModelsRoot, resolveModelDir
 import { faceParticipants } from './people/face-participants.js';
 import { DEFAULT_LINK_RULES, linkVoicesToFaces } from './people/link-voices.js';
 import { assembleParticipants, describe, participantOutput, type SpeakerVoice } from './people/participants.js';
+import { DiarizedSpeakerFinder, diarizationModelsPresent } from './people/diarized-speakers.js';
 import { oneSpeakerFromWindows, type FoundSpeakers, type SpeakerFinder } from './people/speakers.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
 import { ESTIMATE_NOTE, type AnalysisResult, type AnalysisSummary, type ModelRef, type ParticipantResult, type SpeechTurn, type WindowResult } from './result.js';
@@ -160,7 +161,7 @@ export class AnalysisEngine {
         ? runVoiceTrack(file, this.ffmpeg, this.voiceModel, { startS: audioStartS, signal: opts.signal, onTime: (t) => ((reached.voice = t), report()) })
         : Promise.resolve([] as WindowResult[]),
       media.audio && this.speakers
-        ? this.speakers.find(file, this.ffmpeg, { speakers: opts.speakers, startS: audioStartS, signal: opts.signal, onTime: (t) => ((reached.speakers = t), report()) })
+        ? this.speakers.find(file, this.ffmpeg, { speakers: opts.speakers, startS: audioStartS, durationS: media.durationS - audioStartS, signal: opts.signal, onTime: (t) => ((reached.speakers = t), report()) })
         : Promise.resolve(null as FoundSpeakers | null),
     ]);
     throwIfAborted(opts.signal);
@@ -269,14 +270,14 @@ function peopleRoot(root: string): string {
   }
 }
 
-/** Who speaks when, by default: no diarizer yet (all speech is one voice; see people/speakers.ts). */
-async function defaultSpeakerFinder(_root: string, _threads: number | undefined): Promise<SpeakerFinder | null> {
-  return null;
+/** Who speaks when, by default: the diarizer when its models are installed, else none (all speech is one voice). */
+async function defaultSpeakerFinder(root: string, threads: number | undefined): Promise<SpeakerFinder | null> {
+  return diarizationModelsPresent(root) ? DiarizedSpeakerFinder.load(root, threads) : null;
 }
 
 /** Whether the engine tells speakers apart by default (the diarization models are installed). */
-export function diarizationInstalled(_root = defaultModelsRoot()): boolean {
-  return false;
+export function diarizationInstalled(root = defaultModelsRoot()): boolean {
+  return diarizationModelsPresent(root);
 }
 
 /** What a reader should know about the participants found. */

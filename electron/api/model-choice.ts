@@ -1,14 +1,15 @@
 import path from 'node:path';
-import { heldOutUar, type LoadedManifest } from '../analysis/models/manifest.js';
+import { heldOutUar, type LoadedManifest, type LoadedTextManifest } from '../analysis/models/manifest.js';
 import { DEFAULT_MODEL_IDS, listModels, type ModelRole } from '../analysis/models/registry.js';
 import type { Db } from '../store/db.js';
 import { getSetting, setSetting } from '../store/settings-repo.js';
 
 /** Which manifest task fills which engine role. */
-export const ROLE_TASK: Record<ModelRole, LoadedManifest['task']> = {
+export const ROLE_TASK: Record<ModelRole, (LoadedManifest | LoadedTextManifest)['task']> = {
   faceDetector: 'face-detection',
   faceExpression: 'face-expression',
   voiceEmotion: 'voice-emotion',
+  textEmotion: 'text-emotion',
 };
 
 export type ModelChoice = Record<ModelRole, string>;
@@ -16,7 +17,7 @@ export type ModelChoice = Record<ModelRole, string>;
 const SETTING_KEY = 'models';
 
 /** Installed models (folder name = id) usable for each role, with their manifest figures. */
-function installed(modelsRoot?: string): Array<{ role: ModelRole; folder: string; m: LoadedManifest }> {
+function installed(modelsRoot?: string): Array<{ role: ModelRole; folder: string; m: LoadedManifest | LoadedTextManifest }> {
   return listModels(modelsRoot).flatMap((m) => {
     if (!('dir' in m)) return [];
     const role = (Object.keys(ROLE_TASK) as ModelRole[]).find((r) => ROLE_TASK[r] === m.task);

@@ -22,6 +22,7 @@ import { privacyHandlers } from './privacy-handlers.js';
 import { Vault, type VaultStatus } from './vault.js';
 import { dassHandlers } from './dass-handlers.js';
 import { JobQueue } from './job-queue.js';
+import type { ModelRole } from '../analysis/models/registry.js';
 import { currentModelChoice, listInstalledModels, selectModel, type ModelChoice } from './model-choice.js';
 import { sessionDetail } from './session-detail.js';
 import { participantHandlers } from './participant-handlers.js';
@@ -81,6 +82,9 @@ export class AffectService {
       opts.databasePath,
       {
         onOpen: (db) => {
+          // Unlocked again while an idle lock was letting an import finish: the database never closed, so its queue
+          // (with the running import) and handlers stay as they are.
+          if (this.current?.db === db) return;
           const queue = new JobQueue(db, () => this.engineForNextJob(), (sessionId) =>
             appendAudit(db, { actor: this.actor, action: 'import', objectKind: 'session', objectId: sessionId }),
           );
@@ -259,7 +263,12 @@ export class AffectService {
           ffmpegError = (err as Error).message;
         }
         // The models the next analysis will use: the chosen folder per role (Settings), else the default.
-        const roleNames: Record<string, string> = { faceDetector: 'face-detector', faceExpression: 'face-expression', voiceEmotion: 'voice-emotion' };
+        const roleNames: Record<ModelRole, string> = {
+          faceDetector: 'face-detector',
+          faceExpression: 'face-expression',
+          voiceEmotion: 'voice-emotion',
+          textEmotion: 'text-emotion',
+        };
         const models = listInstalledModels(db, this.opts.modelsRoot)
           .filter((m) => m.selected)
           .map(({ role, id, version, sha256, architecture, labels, heldOutUar, metrics }) => ({ role: roleNames[role], id, version, sha256, architecture, labels, heldOutUar, metrics }));

@@ -38,7 +38,7 @@ export const ModelInfo = z.object({
 });
 
 /** The analysis roles a model can fill (the engine loads one model per role). */
-export const ModelRole = z.enum(['faceDetector', 'faceExpression', 'voiceEmotion']);
+export const ModelRole = z.enum(['faceDetector', 'faceExpression', 'voiceEmotion', 'textEmotion']);
 
 /** An installed model, as offered in Settings: which role it fits, and whether it is the chosen one. */
 export const InstalledModel = z.object({

@@ -123,6 +123,7 @@ export function inputGeometry(manifest: Pick<ModelManifest, 'input'>): InputGeom
   const { shape, layout, channels } = manifest.input;
   if (shape.length !== 4) throw new Error(`face model input shape must be 4-D, got [${shape.join(', ')}]`);
   if (channels !== 'gray' && channels !== 'rgb') throw new Error(`face model input channels must be gray or rgb, got ${channels}`);
+  if (layout !== 'NCHW' && layout !== 'NHWC') throw new Error(`face model input layout must be NCHW or NHWC, got ${layout}`);
   const [h, w] = layout === 'NCHW' ? [shape[2], shape[3]] : [shape[1], shape[2]];
   const c = layout === 'NCHW' ? shape[1] : shape[3];
   if (c !== (channels === 'gray' ? 1 : 3)) throw new Error(`input shape channel count ${c} does not match channels=${channels}`);

@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describeFfmpegFailure } from './probe.js';
 import type { ResolvedFfmpeg } from './ffmpeg-path.js';
 import { streamProcess } from './spawn-stream.js';
@@ -71,17 +75,39 @@ export async function* streamAudio(
   ff: ResolvedFfmpeg,
   opts: { chunkSamples: number; signal?: AbortSignal },
 ): AsyncGenerator<Float32Array> {
-  const args = ['-nostdin', '-v', 'error', '-i', file, '-vn', '-sn', '-dn', '-ac', '1', '-ar', String(AUDIO_SAMPLE_RATE), '-f', 'f32le', 'pipe:1'];
+  for await (const [mono] of streamAudioChannels(file, ff, { ...opts, channels: 1 })) yield mono;
+}
+
+/**
+ * Stream the first audio stream as 16 kHz float32 with `channels` channels (ffmpeg down- or up-mixes to that
+ * many), deinterleaved: one array per channel, `chunkSamples` samples each (the last chunk may be shorter).
+ * For a stereo call recording, channels: 2 keeps each party's channel apart.
+ */
+export async function* streamAudioChannels(
+  file: string,
+  ff: ResolvedFfmpeg,
+  opts: { channels: number; chunkSamples: number; signal?: AbortSignal },
+): AsyncGenerator<Float32Array[]> {
+  const nc = opts.channels;
+  if (!Number.isInteger(nc) || nc < 1) throw new Error(`channels must be a positive integer, got ${nc}`);
+  const args = ['-nostdin', '-v', 'error', '-i', file, '-vn', '-sn', '-dn', '-ac', String(nc), '-ar', String(AUDIO_SAMPLE_RATE), '-f', 'f32le', 'pipe:1'];
   for await (const chunk of streamProcess(ff.ffmpeg, args, {
-    chunkBytes: opts.chunkSamples * 4,
+    chunkBytes: opts.chunkSamples * 4 * nc,
     signal: opts.signal,
     describeFailure: describeFfmpegFailure(file, 'audio decoding'),
   })) {
-    const usable = chunk.length - (chunk.length % 4);
+    const usable = chunk.length - (chunk.length % (4 * nc));
     // Copy into an aligned buffer: Buffer slices may not be 4-byte aligned.
-    const samples = new Float32Array(usable / 4);
-    new Uint8Array(samples.buffer).set(chunk.subarray(0, usable));
-    yield samples;
+    const interleaved = new Float32Array(usable / 4);
+    new Uint8Array(interleaved.buffer).set(chunk.subarray(0, usable));
+    if (nc === 1) {
+      yield [interleaved];
+      continue;
+    }
+    const n = interleaved.length / nc;
+    const out = Array.from({ length: nc }, () => new Float32Array(n));
+    for (let i = 0; i < n; i++) for (let c = 0; c < nc; c++) out[c][i] = interleaved[i * nc + c];
+    yield out;
   }
 }
 
@@ -98,6 +124,33 @@ export async function readAudio(file: string, ff: ResolvedFfmpeg, signal?: Abort
   for (const p of parts) {
     out.set(p, offset);
     offset += p.length;
+  }
+  return out;
+}
+
+/**
+ * Decode many short files' audio (16 kHz mono) with one ffmpeg process per `batch` files: ffmpeg's start-up costs
+ * more than decoding a 3 s clip. For training exports and evaluation, not for long recordings.
+ */
+export function readAudioFiles(files: readonly string[], ff: ResolvedFfmpeg, batch = 64): Float32Array[] {
+  const out: Float32Array[] = [];
+  for (let i = 0; i < files.length; i += batch) {
+    const part = files.slice(i, i + batch);
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'affect-decode-'));
+    try {
+      const args = ['-nostdin', '-v', 'error', ...part.flatMap((p) => ['-i', p])];
+      part.forEach((_, k) => args.push('-map', `${k}:a:0`, '-ac', '1', '-ar', String(AUDIO_SAMPLE_RATE), '-f', 'f32le', path.join(tmp, `${k}.f32`)));
+      execFileSync(ff.ffmpeg, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+      for (let k = 0; k < part.length; k++) {
+        const b = readFileSync(path.join(tmp, `${k}.f32`));
+        out.push(new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.length - (b.length % 4))));
+      }
+    } catch (err) {
+      const stderr = String((err as { stderr?: Buffer }).stderr ?? (err as Error).message).trim();
+      throw new Error(`decoding ${part.length} files (${part[0]} …) failed: ${stderr}`);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   }
   return out;
 }

@@ -10,18 +10,19 @@ import { z } from 'zod';
 export const ModelManifestSchema = z.object({
   id: z.string().min(1),
   version: z.string().min(1),
-  task: z.enum(['face-detection', 'face-expression', 'voice-emotion', 'face-identity']),
+  task: z.enum(['face-detection', 'face-expression', 'voice-emotion', 'face-identity', 'voice-activity', 'speaker-embedding']),
   /** Human-readable architecture, e.g. "ResNet-18 (48x48 gray)". */
   architecture: z.string(),
   file: z.string().default('model.onnx'),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   input: z.object({
     name: z.string(),
-    /** Shape with -1 for the batch dimension, e.g. [-1, 1, 48, 48]. */
+    /** Shape with -1 for the batch dimension (and any variable axis), e.g. [-1, 1, 48, 48]. */
     shape: z.array(z.number().int()),
-    layout: z.enum(['NCHW', 'NHWC']),
-    /** face: 'gray' | 'rgb'; voice: 'logmel'. */
-    channels: z.enum(['gray', 'rgb', 'logmel']),
+    /** 'NT': batch × audio samples. */
+    layout: z.enum(['NCHW', 'NHWC', 'NT']),
+    /** face: 'gray' | 'rgb'; voice: 'logmel'; voice activity: 'waveform' (float samples in [-1, 1]). */
+    channels: z.enum(['gray', 'rgb', 'logmel', 'waveform']),
     /** x' = (x / scale - mean) / std, per channel (or one value for all). */
     normalization: z.object({
       scale: z.number().positive(),
@@ -31,7 +32,7 @@ export const ModelManifestSchema = z.object({
   }),
   output: z.object({
     name: z.string(),
-    /** 'logits' are softmaxed by the engine; 'probabilities' are used as they are; 'embedding' is a descriptor vector. */
+    /** 'logits' are softmaxed by the engine; 'probabilities' are used as they are; 'embedding': a descriptor vector (no classes). */
     kind: z.enum(['logits', 'probabilities', 'embedding']),
   }),
   /** Class labels in output order, in the project vocabulary (see labels.ts). */
@@ -85,6 +86,34 @@ export const ModelManifestSchema = z.object({
       vadMinActiveSeconds: z.number().min(0).optional(),
     })
     .optional(),
+  /** Stateful streaming models (voice activity): each call takes `chunkSamples` new samples after the previous call's
+   *  last `contextSamples`, and carries a recurrent state from `stateOutput` back into `stateInput`. */
+  streaming: z
+    .object({
+      sampleRate: z.number().int().positive(),
+      chunkSamples: z.number().int().positive(),
+      contextSamples: z.number().int().min(0),
+      stateInput: z.string(),
+      stateOutput: z.string(),
+      /** State shape with -1 for the batch dimension, e.g. [2, -1, 128]. */
+      stateShape: z.array(z.number().int()),
+      /** int64 scalar input that carries the sample rate, when the model has one. */
+      sampleRateInput: z.string().optional(),
+    })
+    .optional(),
+  /** Speaker embeddings: how the diarizer clusters them (chosen on mixtures of speakers the network never saw). */
+  clustering: z
+    .object({
+      threshold: z.number().min(-1).max(1),
+      centre: z.boolean(),
+      /** Cost of a speaker change between neighbouring windows, in units of cosine similarity (turns.ts). */
+      switchPenalty: z.number().min(0),
+      /** Clusters with less than this share of the speech windows are folded into the nearest one. */
+      minSpeakerShare: z.number().min(0).max(0.5),
+      /** Clusters whose mean embeddings are more similar than this are merged (absent: never). */
+      mergeAbove: z.number().min(-1).max(1).optional(),
+    })
+    .optional(),
   /** Abstain when the top probability is below this (frames are marked uncertain, not forced). */
   abstainBelow: z.number().min(0).max(1).default(0),
   /** Optional temperature for calibrated softmax (logits / T). */
@@ -111,8 +140,47 @@ export class ModelManifestError extends Error {
   }
 }
 
-/** Read and validate native-models/<id>/manifest.json, and check the weights' sha256. */
-export function loadManifest(dir: string, { verifyHash = true } = {}): LoadedManifest {
+/**
+ * A text model's manifest (task "text-emotion"): token ids in, logits out. The tokenizer is named and versioned
+ * here and its vocabulary (one token a line, line k = id k) is a file beside the weights, hash-checked like them.
+ * The fields shared with the tensor models mean the same thing there.
+ */
+export const TextModelManifestSchema = ModelManifestSchema.pick({
+  id: true,
+  version: true,
+  architecture: true,
+  file: true,
+  sha256: true,
+  output: true,
+  labels: true,
+  abstainBelow: true,
+  temperature: true,
+  tinyRandomWeights: true,
+  metrics: true,
+}).extend({
+  task: z.literal('text-emotion'),
+  input: z.object({
+    /** int64 token ids [batch, tokens]; the texts of one batch have the same number of tokens (no padding). */
+    name: z.string(),
+    dtype: z.literal('int64'),
+  }),
+  tokenizer: z.object({
+    /** The tokenizer's rules (electron/analysis/text/tokenizer.ts); a new rule set gets a new name. */
+    kind: z.literal('codepoint-words-v1'),
+    vocabFile: z.string(),
+    vocabSha256: z.string().regex(/^[0-9a-f]{64}$/),
+    maxTokens: z.number().int().positive(),
+  }),
+});
+
+export type TextModelManifest = z.infer<typeof TextModelManifestSchema>;
+
+export interface LoadedTextManifest extends TextModelManifest {
+  dir: string;
+  modelPath: string;
+}
+
+function loadManifestWith<S extends z.ZodType<{ file: string; sha256: string }>>(schema: S, dir: string, verifyHash: boolean): z.infer<S> & { dir: string; modelPath: string } {
   const manifestPath = path.join(dir, 'manifest.json');
   if (!existsSync(manifestPath)) throw new ModelManifestError(dir, 'manifest.json is missing');
   let raw: unknown;
@@ -121,16 +189,41 @@ export function loadManifest(dir: string, { verifyHash = true } = {}): LoadedMan
   } catch (err) {
     throw new ModelManifestError(dir, `manifest.json is not valid JSON (${(err as Error).message})`);
   }
-  const parsed = ModelManifestSchema.safeParse(raw);
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) throw new ModelManifestError(dir, `manifest.json is invalid: ${parsed.error.message}`);
-  const modelPath = path.join(dir, parsed.data.file);
-  if (!existsSync(modelPath)) throw new ModelManifestError(dir, `${parsed.data.file} is missing`);
+  const data = parsed.data as z.infer<S>;
+  const modelPath = path.join(dir, data.file);
+  if (!existsSync(modelPath)) throw new ModelManifestError(dir, `${data.file} is missing`);
   if (verifyHash) {
     const actual = sha256File(modelPath);
-    if (actual !== parsed.data.sha256)
-      throw new ModelManifestError(dir, `${parsed.data.file} sha256 ${actual} does not match manifest ${parsed.data.sha256}`);
+    if (actual !== data.sha256) throw new ModelManifestError(dir, `${data.file} sha256 ${actual} does not match manifest ${data.sha256}`);
   }
-  return { ...parsed.data, dir, modelPath };
+  return { ...data, dir, modelPath };
+}
+
+/** Read and validate native-models/<id>/manifest.json, and check the weights' sha256. */
+export function loadManifest(dir: string, { verifyHash = true } = {}): LoadedManifest {
+  return loadManifestWith(ModelManifestSchema, dir, verifyHash);
+}
+
+/** The same for a text model; also checks that the vocabulary file is there with the manifest's sha256. */
+export function loadTextManifest(dir: string, { verifyHash = true } = {}): LoadedTextManifest {
+  const m = loadManifestWith(TextModelManifestSchema, dir, verifyHash);
+  const vocab = path.join(dir, m.tokenizer.vocabFile);
+  if (!existsSync(vocab)) throw new ModelManifestError(dir, `${m.tokenizer.vocabFile} is missing`);
+  if (verifyHash && sha256File(vocab) !== m.tokenizer.vocabSha256) throw new ModelManifestError(dir, `${m.tokenizer.vocabFile} sha256 does not match the manifest`);
+  return m;
+}
+
+/** Any model folder's manifest, read with the schema its task calls for. */
+export function loadAnyManifest(dir: string, opts: { verifyHash?: boolean } = {}): LoadedManifest | LoadedTextManifest {
+  let task: unknown;
+  try {
+    task = (JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { task?: unknown }).task;
+  } catch {
+    task = undefined; // loadManifest reports the problem
+  }
+  return task === 'text-emotion' ? loadTextManifest(dir, opts) : loadManifest(dir, opts);
 }
 
 /**

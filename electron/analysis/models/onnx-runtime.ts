@@ -3,7 +3,7 @@ import { assertSilentEnv } from '../../privacy/network-silence.js';
 
 /**
  * The one module that owns onnxruntime sessions. Everything else asks it for a session by path
- * and runs float32 tensors through it.
+ * and runs tensors through it: float32 inputs (images, spectrograms) or int64 ones (token ids); outputs float32.
  *
  * onnxruntime-node is loaded here on first use, and only in a process whose environment switches its
  * telemetry off (see electron/privacy/network-silence.ts); otherwise this refuses to load it.
@@ -21,10 +21,16 @@ export interface SessionOptions {
   threads?: number;
 }
 
+/** An input tensor: float32, or int64 for integer inputs such as Silero VAD's sample rate. */
+export interface OnnxInput {
+  data: Float32Array | BigInt64Array;
+  dims: readonly number[];
+}
+
 export interface OnnxModel {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
-  run(inputs: Record<string, { data: Float32Array; dims: readonly number[] }>): Promise<Record<string, { data: Float32Array; dims: readonly number[] }>>;
+  run(inputs: Record<string, OnnxInput>): Promise<Record<string, { data: Float32Array; dims: readonly number[] }>>;
   release(): Promise<void>;
 }
 
@@ -41,7 +47,8 @@ export async function openOnnxModel(modelPath: string, opts: SessionOptions = {}
     outputNames: session.outputNames,
     async run(inputs) {
       const feeds: Record<string, Ort.Tensor> = {};
-      for (const [name, t] of Object.entries(inputs)) feeds[name] = new ort.Tensor('float32', t.data, t.dims as number[]);
+      for (const [name, t] of Object.entries(inputs))
+        feeds[name] = t.data instanceof BigInt64Array ? new ort.Tensor('int64', t.data, t.dims as number[]) : new ort.Tensor('float32', t.data, t.dims as number[]);
       const out = await session.run(feeds);
       const result: Record<string, { data: Float32Array; dims: readonly number[] }> = {};
       for (const [name, t] of Object.entries(out)) result[name] = { data: t.data as Float32Array, dims: t.dims };

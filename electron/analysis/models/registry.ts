@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { appFile } from '../../app-paths.js';
-import { loadManifest, type LoadedManifest } from './manifest.js';
+import { loadAnyManifest, type LoadedManifest, type LoadedTextManifest } from './manifest.js';
 
 /** The models shipped in this repository: native-models/ at its root. */
 export const BUNDLED_MODELS_DIR = appFile('native-models');
@@ -16,6 +16,7 @@ export const DEFAULT_MODEL_IDS = {
   faceDetector: 'blazeface-front-128',
   faceExpression: 'face-cnn',
   voiceEmotion: 'voice-spectrogram-cnn',
+  textEmotion: 'text-glove-cnn',
 } as const;
 
 export type ModelRole = keyof typeof DEFAULT_MODEL_IDS;
@@ -24,6 +25,15 @@ export type ModelRole = keyof typeof DEFAULT_MODEL_IDS;
 export const PEOPLE_MODEL_IDS = {
   faceWindows: 'blazeface-back-256',
   faceIdentity: 'face-identity-dlib',
+} as const;
+
+/**
+ * Roles the engine has a place for but no shipped model fills, with the card that says why. `asr`: speech to text
+ * for recordings without a transcript (the seam is transcript/speech-to-text.ts); PocketSphinx, the only offline
+ * engine with openly licensed models obtainable here, was measured and does not help.
+ */
+export const ROLES_WITHOUT_A_MODEL = {
+  asr: { task: 'speech-to-text', card: 'native-models/asr-pocketsphinx/MODEL_CARD.md' },
 } as const;
 
 /**
@@ -44,14 +54,14 @@ export function resolveModelDir(ref: string, modelsRoot = defaultModelsRoot()): 
 }
 
 /** Every ONNX model folder under modelsRoot with a valid manifest (invalid ones are reported, not hidden). */
-export function listModels(modelsRoot = defaultModelsRoot()): Array<LoadedManifest | { id: string; error: string }> {
+export function listModels(modelsRoot = defaultModelsRoot()): Array<LoadedManifest | LoadedTextManifest | { id: string; error: string }> {
   if (!existsSync(modelsRoot)) return [];
   return readdirSync(modelsRoot)
     .sort()
     .filter((name) => statSync(path.join(modelsRoot, name)).isDirectory() && existsSync(path.join(modelsRoot, name, 'manifest.json')) && existsSync(path.join(modelsRoot, name, 'model.onnx')))
     .map((name) => {
       try {
-        return loadManifest(path.join(modelsRoot, name));
+        return loadAnyManifest(path.join(modelsRoot, name));
       } catch (err) {
         return { id: name, error: (err as Error).message };
       }

@@ -28,6 +28,8 @@ export interface SpeakerFindOptions {
   speakers?: number;
   /** When the audio stream starts on the file's clock (s): turn times are shifted by it. */
   startS: number;
+  /** Seconds of audio from startS, for progress (onTime). */
+  durationS?: number;
   signal?: AbortSignal;
   onTime?: (timeS: number) => void;
 }

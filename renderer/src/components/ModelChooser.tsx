@@ -8,6 +8,7 @@ const ROLE_TITLES: Record<Installed[number]['role'], string> = {
   faceDetector: 'Face detector',
   faceExpression: 'Face expression model',
   voiceEmotion: 'Voice emotion model',
+  textEmotion: 'Text emotion model',
 };
 
 /** What a model's manifest says it scored on held-out data, in one short line. */
