@@ -21,11 +21,12 @@ import type { Db } from '../store/db.js';
 import { getSession } from '../store/sessions-repo.js';
 import { readEaf, writeEaf, type EafTier, type ReadTier } from './eaf.js';
 import { clientCodeOf } from './targets.js';
+import { TRANSCRIPT_ANNOTATOR, transcriptTiers } from './transcript-export.js';
 
 /**
  * One session as an ELAN document: a tier per annotation track (TIER_ID and ANNOTATOR = the annotator,
  * the track's label scheme as a controlled vocabulary) and a tier per model estimate (model-face,
- * model-voice, model-fused), linked to the recording.
+ * model-voice, model-fused), linked to the recording; the transcript, when there is one, as a tier per speaker.
  */
 export function sessionToEaf(db: Db, sessionId: number, { includeModel = true, date }: { includeModel?: boolean; date?: string } = {}): string {
   const session = getSession(db, sessionId);
@@ -43,6 +44,7 @@ export function sessionToEaf(db: Db, sessionId: number, { includeModel = true, d
   if (includeModel)
     for (const kind of MODEL_TRACKS)
       if (!tracks.some((t) => t.annotator === kind)) tiers.push({ id: kind, annotator: kind, vocabulary: { id: eight.name, labels: eight.labels }, spans: modelSpans(db, sessionId, kind) });
+  tiers.push(...transcriptTiers(db, sessionId, new Set(tiers.map((t) => t.id))));
   const code = clientCodeOf(db, sessionId);
   return writeEaf({
     mediaFile: session.file,
@@ -110,6 +112,10 @@ export function importEaf(db: Db, sessionId: number, xml: string, opts: ImportOp
   };
   const wanted = doc.tiers.filter((t) => {
     if (opts.tiers) return opts.tiers.includes(t.id);
+    if (t.annotator === TRANSCRIPT_ANNOTATOR) {
+      warnings.push(`tier "${t.id}" holds transcript text, not labels; not imported as annotations (attach the file as a transcript instead)`);
+      return false;
+    }
     if (isModelTrackKind(t.id) && !opts.includeModelTiers) {
       warnings.push(`tier "${t.id}" holds the model's own estimates; not imported (they are recomputed from the stored results)`);
       return false;

@@ -6,6 +6,7 @@ import type { Span } from '../store/annotations-repo.js';
 import { BOLD, changeWords, clock, factRows, INK, MARGIN, MUTED, openReportPdf, pct, pdfTable, REGULAR, type PdfTarget } from './pdf-document.js';
 import type { ReportTrack, SessionReport } from './report-data.js';
 import { drawSelfCareSection } from './report-pdf-selfcare.js';
+import { drawTranscriptLines, drawTranscriptSummary } from './report-transcript.js';
 
 export { REPORT_FONTS } from './pdf-document.js';
 
@@ -60,7 +61,8 @@ export async function renderSessionReportPdf(report: SessionReport, target: PdfT
 
   // Timeline.
   heading('Timeline');
-  drawTimeline(doc, report.timeline, MARGIN, doc.y, width);
+  drawTimeline(doc, { ...report.timeline, text: report.transcript?.spans }, MARGIN, doc.y, width);
+  if (report.transcript) drawTranscriptSummary(pdf, report.transcript);
 
   // DASS-21.
   heading('DASS-21');
@@ -111,12 +113,13 @@ export async function renderSessionReportPdf(report: SessionReport, target: PdfT
     body();
     for (const w of report.warnings) doc.text(`\u2022 ${w}`, MARGIN, doc.y, { width });
   }
+  if (report.transcript) drawTranscriptLines(pdf, report.transcript);
 
   await pdf.finish(`${report.note} Session #${report.sessionId}`, generatedAt);
 }
 
-/** Three rows (face, voice, fused) of coloured spans over a time axis, with a legend. */
-function drawTimeline(doc: PDFKit.PDFDocument, t: SessionReport['timeline'], x: number, y: number, width: number): void {
+/** Three rows (face, voice, fused) of coloured spans over a time axis, a fourth (text) with a transcript, and a legend. */
+function drawTimeline(doc: PDFKit.PDFDocument, t: SessionReport['timeline'] & { text?: Span[] }, x: number, y: number, width: number): void {
   const labelW = 45;
   const rowH = 14;
   const gap = 5;
@@ -127,6 +130,7 @@ function drawTimeline(doc: PDFKit.PDFDocument, t: SessionReport['timeline'], x: 
     ['Face', t.face],
     ['Voice', t.voice],
     ['Fused', t.fused],
+    ...(t.text ? ([['Text', t.text]] as Array<[string, Span[]]>) : []),
   ];
   rows.forEach(([name, spans], i) => {
     const ry = y + i * (rowH + gap);

@@ -17,17 +17,20 @@ export interface JobRow {
   sessionId: number | null;
   /** The recording was stored already (same content, fps and models): the job points at that session. */
   alreadyAnalysed: boolean;
+  /** A transcript file given with the recording (null: one beside the recording is looked for when the job runs). */
+  transcript: string | null;
   createdAt: string;
 }
 
-const SELECT = `SELECT id, file, client_id AS clientId, fps, status, error, error_detail AS errorDetail, retryable, session_id AS sessionId, already_analysed AS alreadyAnalysed, created_at AS createdAt FROM import_jobs`;
+const SELECT = `SELECT id, file, client_id AS clientId, fps, status, error, error_detail AS errorDetail, retryable, session_id AS sessionId, already_analysed AS alreadyAnalysed, transcript, created_at AS createdAt FROM import_jobs`;
 
 type Row = Omit<JobRow, 'retryable' | 'alreadyAnalysed'> & { retryable: number; alreadyAnalysed: number };
 const toJob = (r: Row | undefined): JobRow | undefined => r && { ...r, retryable: r.retryable === 1, alreadyAnalysed: r.alreadyAnalysed === 1 };
 
-export function addJobs(db: Db, files: string[], clientId: number | null, fps: number): JobRow[] {
-  const insert = db.prepare('INSERT INTO import_jobs (file, client_id, fps) VALUES (?, ?, ?)');
-  return db.transaction(() => files.map((f) => getJob(db, Number(insert.run(f, clientId, fps).lastInsertRowid))!))();
+/** Queue recordings (each with its transcript file, when one is given: `transcripts[i]` goes with `files[i]`). */
+export function addJobs(db: Db, files: string[], clientId: number | null, fps: number, transcripts: ReadonlyArray<string | null> = []): JobRow[] {
+  const insert = db.prepare('INSERT INTO import_jobs (file, client_id, fps, transcript) VALUES (?, ?, ?, ?)');
+  return db.transaction(() => files.map((f, i) => getJob(db, Number(insert.run(f, clientId, fps, transcripts[i] ?? null).lastInsertRowid))!))();
 }
 
 export function getJob(db: Db, id: number): JobRow | undefined {
@@ -70,7 +73,9 @@ export function markJobAlreadyAnalysed(db: Db, id: number, sessionId: number): v
   ).run(sessionId, id);
 }
 
-/** The files queued or running jobs still need. */
+/** The files (recordings and transcripts given with them) queued or running jobs still need. */
 export function activeJobFiles(db: Db): string[] {
-  return (db.prepare("SELECT DISTINCT file FROM import_jobs WHERE status IN ('queued', 'running')").all() as Array<{ file: string }>).map((r) => r.file);
+  return (
+    db.prepare("SELECT file FROM import_jobs WHERE status IN ('queued', 'running') UNION SELECT transcript FROM import_jobs WHERE status IN ('queued', 'running') AND transcript IS NOT NULL").all() as Array<{ file: string }>
+  ).map((r) => r.file);
 }
