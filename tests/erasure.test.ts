@@ -27,7 +27,7 @@ async function clientWithEverything(db: Db, who: typeof GONE, recording: string)
   saveDassAdministration(db, { clientId: client.id, administeredOn: '2026-02-05', answers: Array(21).fill(2), notes: who.note });
   const track = createTrack(db, { sessionId: s1, annotator: `rater-${who.code}` });
   addSegment(db, track.id, { start: 0, end: 2, label: 'happy' });
-  const vtt = writeVtt(path.dirname(recording), `${who.code}.vtt`, [
+  const vtt = writeVtt(tempDir(), `${who.code}.vtt`, [
     [0.5, 2.5, who.speaker, who.said],
     [3, 4.5, 'Therapist', 'I see.'],
   ]);
