@@ -11,7 +11,7 @@ import { openWithPassphrase } from '../electron/store/open-database.js';
 import { saveAnalysis } from '../electron/store/sessions-repo.js';
 import { axeSeriousViolations } from './helpers/axe.js';
 import { buildRenderer, E2E_PASSPHRASE, launchChromium, pageApi, screenshotPath, skipWithoutChromium, startServe, type Serve } from './helpers/browser.js';
-import { SAMPLE } from './helpers/media-fixtures.js';
+import { ffmpeg, SAMPLE } from './helpers/media-fixtures.js';
 import { REPO_ROOT, tempDir } from './helpers/paths.js';
 import { pdfTextOf } from './helpers/pdf-text.js';
 import { SHIPPED_MODELS_PRESENT, storeScriptedSession } from './helpers/stored-session.js';
@@ -212,6 +212,29 @@ test('attaching from the page: a bad file is refused naming the file and line; a
   const text = pdfTextOf(readFileSync((await pdf.path())!));
   assert.ok(text.includes('What was said'));
   for (const s of ['furious', 'Sam', 'Amira', 'teams call.vtt']) assert.equal(text.includes(s), false, s);
+});
+
+test('import: a recording and its transcript dropped together go together (browser uploads); a transcript alone is said to need its recording', { skip, timeout: 240_000 }, async () => {
+  await go(`#/import?client=${ids.client}`, 'h1:has-text("Import recordings")');
+  // The same recording as session 1 would be "already analysed" (and keep its transcript): another cut of it.
+  const visit = path.join(tempDir(), 'visit 5.mp4');
+  ffmpeg('-i', SAMPLE, '-t', '15', '-c', 'copy', visit);
+  const vtt = writeVtt(path.dirname(visit), 'visit 5.vtt', [
+    [1, 4, 'Sam Taylor', 'The new routine is helping with the Brindlewood commute.'],
+    [5, 9, 'Dr. Amira Haddad', 'Good, let us keep it going.'],
+  ]);
+  const stray = writeVtt(path.dirname(visit), 'notes from tuesday.vtt', [[1, 2, 'A', 'hello']]);
+  await page.setInputFiles('input[data-testid="file-input"]', [visit, vtt, stray]);
+  await page.waitForSelector('p.error:has-text("notes from tuesday.vtt: no recording with the same name was added with it")');
+  const row = page.locator('tr:has-text("visit 5.mp4")').first();
+  await row.locator('text=with the transcript visit 5.vtt').waitFor();
+  await page.waitForSelector('tr[data-job-status="done"]:has-text("visit 5.mp4")', { timeout: 200_000 });
+  await shot('import-with-transcript');
+  await scan('import page');
+  await row.locator('a:has-text("Review session")').click();
+  await page.waitForSelector('[data-testid="transcript-source"]:has-text("visit 5.vtt · 2 lines")');
+  const api = pageApi(page);
+  assert.equal((await api('transcripts.search', { clientId: ids.client, query: 'brindlewood' })).total, 1);
 });
 
 test('accessibility: axe-core finds no serious or critical violation on the pages touched', { skip }, async () => {

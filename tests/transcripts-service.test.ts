@@ -254,7 +254,7 @@ test('the import queue picks up a transcript beside the recording; one that cann
   await svc.queue.idle();
   let done = (await svc.call('jobs.list', {})).find((j) => j.id === job.id)!;
   assert.equal(done.status, 'failed');
-  assert.match(done.error!, /^the transcript visit 4\.vtt, line 6: the cue ends \(0:03\.000\) before it starts \(0:05\.000\); correct or remove the transcript file, then retry$/);
+  assert.match(done.error!, /^The transcript visit 4\.vtt, line 6: the cue ends \(0:03\.000\) before it starts \(0:05\.000\); correct or remove the transcript file, then retry\.$/);
   assert.equal(done.retryable, true);
   assert.equal((db.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number }).n, sessionsBefore);
   // Corrected, the retry analyses the recording and stores the transcript with it.
@@ -274,6 +274,12 @@ test('the import queue picks up a transcript beside the recording; one that cann
   await svc.queue.idle();
   const second = (await svc.call('jobs.list', {})).find((j) => j.id === again.id)!;
   assert.deepEqual([second.status, second.alreadyAnalysed, second.sessionId], ['done', true, done.sessionId]);
+  assert.equal((await svc.call('transcripts.get', { sessionId: done.sessionId! }))?.fileName, 'uploaded.srt.vtt');
+  // Given again with another transcript: the stored session keeps the one it has, and the job says so.
+  const [third] = await svc.call('jobs.enqueue', { paths: [recording], clientId, fps: 1, transcripts: [writeVtt(tempDir(), 'other.vtt', CALL.slice(0, 1))] });
+  await svc.queue.idle();
+  const kept = (await svc.call('jobs.list', {})).find((j) => j.id === third.id)!;
+  assert.equal(kept.note, `Session ${done.sessionId} keeps its transcript uploaded.srt.vtt; to use other.vtt instead, replace it from the session's review.`);
   assert.equal((await svc.call('transcripts.get', { sessionId: done.sessionId! }))?.fileName, 'uploaded.srt.vtt');
   await assert.rejects(svc.call('jobs.enqueue', { paths: [recording, recording], transcripts: [given] }), /1 transcripts for 2 recordings/);
 });

@@ -5,7 +5,7 @@ import { checkInputFile } from '../analysis/media/probe.js';
 import type { Progress } from '../analysis/progress.js';
 import { AlreadyStoredError, analysisKey } from '../store/analysis-key.js';
 import type { Db } from '../store/db.js';
-import { getJob, markJobAlreadyAnalysed, nextQueuedJob, requeueInterrupted, setJobStatus, type JobRow } from '../store/jobs-repo.js';
+import { getJob, markJobAlreadyAnalysed, nextQueuedJob, requeueInterrupted, setJobNote, setJobStatus, type JobRow } from '../store/jobs-repo.js';
 import { findAnalysedSessionByKey, saveAnalysis } from '../store/sessions-repo.js';
 import { probeMedia } from '../analysis/media/probe.js';
 import type { TextEmotionModel } from '../analysis/text/text-model.js';
@@ -116,7 +116,10 @@ export class JobQueue {
         if (existing !== null)
           this.db.transaction(() => {
             markJobAlreadyAnalysed(this.db, job!.id, existing);
-            if (transcript && !getTranscript(this.db, existing)) this.storeTranscript(existing, transcript);
+            const has = transcript ? getTranscript(this.db, existing) : null;
+            if (transcript && !has) this.storeTranscript(existing, transcript);
+            else if (transcript && has && has.sha256 !== transcript.sha256)
+              setJobNote(this.db, job!.id, `Session ${existing} keeps its transcript ${has.fileName}; to use ${transcript.fileName} instead, replace it from the session's review.`);
           })();
         else {
           const result = await engine.analyze(job.file, {
@@ -133,7 +136,7 @@ export class JobQueue {
         }
       } catch (err) {
         if (err instanceof CancelledError) setJobStatus(this.db, job.id, this.closed ? 'queued' : 'cancelled');
-        else if (err instanceof TranscriptError) setJobStatus(this.db, job.id, 'failed', { error: `the transcript ${err.message}; correct or remove the transcript file, then retry` });
+        else if (err instanceof TranscriptError) setJobStatus(this.db, job.id, 'failed', { error: `The transcript ${err.message}; correct or remove the transcript file, then retry.` });
         else if (err instanceof MediaInputError)
           setJobStatus(this.db, job.id, 'failed', { error: err.problem, errorDetail: err.detail, retryable: err.retryable });
         else setJobStatus(this.db, job.id, 'failed', { error: (err as Error).message });

@@ -248,6 +248,7 @@ export class AffectService {
       sessionId: row.sessionId,
       alreadyAnalysed: row.alreadyAnalysed,
       transcript: row.transcript === null ? null : path.basename(row.transcript),
+      note: row.note,
       createdAt: row.createdAt,
     };
   }

@@ -180,6 +180,8 @@ export const Job = z.object({
   alreadyAnalysed: z.boolean(),
   /** The transcript given with the recording (its file name), if any. */
   transcript: z.string().nullable(),
+  /** What the job did not do although it finished (a stored recording kept the transcript it had). */
+  note: z.string().nullable(),
   createdAt: z.string(),
 });
 

@@ -19,10 +19,12 @@ export interface JobRow {
   alreadyAnalysed: boolean;
   /** A transcript file given with the recording (null: one beside the recording is looked for when the job runs). */
   transcript: string | null;
+  /** What the job did not do although it finished (e.g. a stored recording kept the transcript it had). */
+  note: string | null;
   createdAt: string;
 }
 
-const SELECT = `SELECT id, file, client_id AS clientId, fps, status, error, error_detail AS errorDetail, retryable, session_id AS sessionId, already_analysed AS alreadyAnalysed, transcript, created_at AS createdAt FROM import_jobs`;
+const SELECT = `SELECT id, file, client_id AS clientId, fps, status, error, error_detail AS errorDetail, retryable, session_id AS sessionId, already_analysed AS alreadyAnalysed, transcript, note, created_at AS createdAt FROM import_jobs`;
 
 type Row = Omit<JobRow, 'retryable' | 'alreadyAnalysed'> & { retryable: number; alreadyAnalysed: number };
 const toJob = (r: Row | undefined): JobRow | undefined => r && { ...r, retryable: r.retryable === 1, alreadyAnalysed: r.alreadyAnalysed === 1 };
@@ -56,7 +58,7 @@ export function setJobStatus(
   extra: { error?: string | null; errorDetail?: string | null; retryable?: boolean; sessionId?: number | null } = {},
 ): void {
   db.prepare(
-    `UPDATE import_jobs SET status = ?, error = ?, error_detail = ?, retryable = ?, session_id = COALESCE(?, session_id),
+    `UPDATE import_jobs SET status = ?, error = ?, error_detail = ?, retryable = ?, session_id = COALESCE(?, session_id), note = NULL,
      updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`,
   ).run(status, extra.error ?? null, extra.errorDetail ?? null, extra.retryable === false ? 0 : 1, extra.sessionId ?? null, id);
 }
@@ -71,6 +73,11 @@ export function markJobAlreadyAnalysed(db: Db, id: number, sessionId: number): v
   db.prepare(
     "UPDATE import_jobs SET status = 'done', error = NULL, session_id = ?, already_analysed = 1, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
   ).run(sessionId, id);
+}
+
+/** A note on a finished job (null clears it). */
+export function setJobNote(db: Db, id: number, note: string | null): void {
+  db.prepare('UPDATE import_jobs SET note = ? WHERE id = ?').run(note, id);
 }
 
 /** The files (recordings and transcripts given with them) queued or running jobs still need. */

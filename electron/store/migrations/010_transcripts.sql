@@ -77,5 +77,7 @@ BEGIN
 END;
 
 -- An import job may bring its transcript: a file given with the recording (browser uploads, `--transcript`), else
--- the one beside the recording with the same base name is looked for when the job runs.
+-- the one beside the recording with the same base name is looked for when the job runs. note: what the job did not do
+-- although it finished (a recording already stored keeps the transcript it has).
 ALTER TABLE import_jobs ADD COLUMN transcript TEXT;
+ALTER TABLE import_jobs ADD COLUMN note TEXT;

@@ -17,7 +17,8 @@ import { EraseButton } from '../vault/EraseButton';
 import { textLane } from '../components/timeline/text-lane';
 import { NoTranscript, TranscriptPanel } from '../components/transcript/TranscriptPanel';
 import { TextShares, TranscriptSpeakers } from '../components/transcript/TranscriptSpeakers';
-import { cueAt, useTranscript } from '../components/transcript/useTranscript';
+import { cueAt } from '../components/transcript/cue-at';
+import { useTranscript } from '../components/transcript/useTranscript';
 
 const REVIEW_KEYS = '←/→ 1 s (Shift 10 s) · Space play/pause · [ / ] previous/next change of face estimate · + / − zoom, 0 whole recording · wheel zooms, Shift+wheel scrolls · click a lane to seek';
 

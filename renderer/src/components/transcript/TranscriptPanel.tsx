@@ -4,7 +4,8 @@ import { clockLabel } from '../timeline/time-view';
 import { EraseButton } from '../../vault/EraseButton';
 import { AttachTranscript } from './AttachTranscript';
 import './transcript.css';
-import { cueAt, type TranscriptCue, type TranscriptState } from './useTranscript';
+import { cueAt } from './cue-at';
+import type { TranscriptCue, TranscriptState } from './useTranscript';
 
 /** A line's estimate in words, with its colour (hatched when uncertain): never colour alone. */
 export function TextEstimate({ cue }: { cue: Pick<TranscriptCue, 'label' | 'confidence' | 'top'> }) {

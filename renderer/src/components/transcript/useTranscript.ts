@@ -65,19 +65,3 @@ export function useTranscript(sessionId: number) {
 }
 
 export type TranscriptState = ReturnType<typeof useTranscript>;
-
-/** The cue being said at time t (start ≤ t < end), or null between cues. */
-export function cueAt(cues: readonly TranscriptCue[], t: number): TranscriptCue | null {
-  let lo = 0;
-  let hi = cues.length - 1;
-  let found: TranscriptCue | null = null;
-  // Cues are in start order; several may run at t (people talk over each other): the latest-starting one wins.
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (cues[mid].start <= t) (found = cues[mid]), (lo = mid + 1);
-    else hi = mid - 1;
-  }
-  if (!found) return null;
-  for (let i = cues.indexOf(found); i >= 0 && cues[i].start > t - 60; i--) if (cues[i].start <= t && t < cues[i].end) return cues[i];
-  return null;
-}
