@@ -13,11 +13,12 @@ import { rawBytes } from './helpers/raw-bytes.js';
 import { badInputFixtures, SAMPLE } from './helpers/media-fixtures.js';
 import { tempDir } from './helpers/paths.js';
 import { storeScriptedSession } from './helpers/stored-session.js';
+import { attachTestTranscript, writeVtt } from './helpers/transcripts.js';
 
-const GONE = { code: 'ERASE-ME-8812', name: 'Ophelia Erasable', note: 'reports suicidal ideation since March' };
-const KEPT = { code: 'KEEP-ME-3390', name: 'Kept Person', note: 'sleeps well, calmer this month' };
+const GONE = { code: 'ERASE-ME-8812', name: 'Ophelia Erasable', note: 'reports suicidal ideation since March', said: 'Quorbleflax nightmares about Zenthwick bridge', speaker: 'Ophelia Zoomname' };
+const KEPT = { code: 'KEEP-ME-3390', name: 'Kept Person', note: 'sleeps well, calmer this month', said: 'Marmaduke gardening every Vellichor morning', speaker: 'Kept Zoomname' };
 
-/** A client with two sessions (one recording each), two DASS-21 entries with a note, an annotation track and a finished import job. */
+/** A client with two sessions (one recording each), a transcript, two DASS-21 entries with a note, an annotation track and a finished import job. */
 async function clientWithEverything(db: Db, who: typeof GONE, recording: string) {
   const client = ensureClient(db, who.code, who.name);
   const s1 = await storeScriptedSession(db, recording, { faceAt: () => 'happy', voiceAt: () => 'sad' }, { clientId: client.id, title: `${who.code} first` });
@@ -26,6 +27,11 @@ async function clientWithEverything(db: Db, who: typeof GONE, recording: string)
   saveDassAdministration(db, { clientId: client.id, administeredOn: '2026-02-05', answers: Array(21).fill(2), notes: who.note });
   const track = createTrack(db, { sessionId: s1, annotator: `rater-${who.code}` });
   addSegment(db, track.id, { start: 0, end: 2, label: 'happy' });
+  const vtt = writeVtt(tempDir(), `${who.code}.vtt`, [
+    [0.5, 2.5, who.speaker, who.said],
+    [3, 4.5, 'Therapist', 'I see.'],
+  ]);
+  await attachTestTranscript(db, s1, vtt, { durationS: 5 });
   const [job] = addJobs(db, [recording], client.id, 2);
   db.prepare("UPDATE import_jobs SET status = 'done', session_id = ? WHERE id = ?").run(s2, job.id);
   return { client, sessions: [s1, s2], track };
@@ -52,16 +58,21 @@ test('erasing a client on a plain database leaves no trace of its code, file nam
   const kept = await clientWithEverything(db, KEPT, SAMPLE);
   db.pragma('wal_checkpoint(TRUNCATE)');
   const before = rawBytes(file);
-  for (const s of [GONE.code, GONE.name, GONE.note, 'ophelia-session-0412', KEPT.code, KEPT.note]) assert.ok(before.includes(s), `before: "${s}" is in the raw bytes (the test can see it)`);
+  // The transcript's words are in the cues and, lower-cased, as terms of the search index.
+  const goneWords = [GONE.said, GONE.speaker, 'quorbleflax', 'zenthwick', `${GONE.code}.vtt`];
+  for (const s of [GONE.code, GONE.name, GONE.note, 'ophelia-session-0412', KEPT.code, KEPT.note, ...goneWords, 'marmaduke']) assert.ok(before.includes(s), `before: "${s}" is in the raw bytes (the test can see it)`);
 
-  assert.deepEqual(erasurePreview(db, { kind: 'client', id: gone.client.id }), { clients: 1, sessions: 2, dass: 2, annotationTracks: 1, annotationSegments: 1, importJobs: 1, recordings: 2 });
+  assert.deepEqual(erasurePreview(db, { kind: 'client', id: gone.client.id }), { clients: 1, sessions: 2, dass: 2, annotationTracks: 1, annotationSegments: 1, importJobs: 1, transcripts: 1, recordings: 2 });
   const counts = erase(db, { kind: 'client', id: gone.client.id }, 'cli');
   assert.equal(counts.sessions, 2);
   // While the connection is still open (WAL and SHM files present) and after compaction.
   assert.deepEqual(compactAfterErasure(db), { ok: true });
   const after = rawBytes(file);
-  for (const s of [GONE.code, GONE.name, GONE.note, 'ophelia-session-0412', `rater-${GONE.code}`]) assert.equal(after.includes(s), false, `after: "${s}" is gone from the raw bytes`);
-  for (const s of [KEPT.code, KEPT.note, KEPT.name, `rater-${KEPT.code}`, 'sample.mp4']) assert.ok(after.includes(s), `after: the other client's "${s}" stays`);
+  for (const s of [GONE.code, GONE.name, GONE.note, 'ophelia-session-0412', `rater-${GONE.code}`, ...goneWords]) assert.equal(after.includes(s), false, `after: "${s}" is gone from the raw bytes`);
+  for (const s of [KEPT.code, KEPT.note, KEPT.name, `rater-${KEPT.code}`, 'sample.mp4', KEPT.said, 'marmaduke']) assert.ok(after.includes(s), `after: the other client's "${s}" stays`);
+  // The kept client's words are still found by the search; the erased client's are not anywhere.
+  assert.equal((db.prepare('SELECT count(*) AS n FROM transcript_search WHERE transcript_search MATCH ?').get('marmaduke') as { n: number }).n, 1);
+  assert.equal((db.prepare('SELECT count(*) AS n FROM transcript_search WHERE transcript_search MATCH ?').get('quorbleflax') as { n: number }).n, 0);
   // The other client's data is intact.
   assert.equal((db.prepare('SELECT count(*) AS n FROM sessions WHERE client_id = ?').get(kept.client.id) as { n: number }).n, 2);
   assert.equal((db.prepare('SELECT count(*) AS n FROM frame_results WHERE session_id IN (?, ?)').get(...kept.sessions) as { n: number }).n > 0, true);
@@ -106,12 +117,14 @@ test('erase a session, a DASS-21 entry, an annotation track: only that goes', as
   const db = openDatabase(path.join(tempDir(), 'parts.sqlite'));
   const a = await clientWithEverything(db, GONE, SAMPLE);
   const [s1, s2] = a.sessions;
-  assert.deepEqual(erasurePreview(db, { kind: 'session', id: s1 }), { clients: 0, sessions: 1, dass: 0, annotationTracks: 1, annotationSegments: 1, importJobs: 0, recordings: 1 });
+  assert.deepEqual(erasurePreview(db, { kind: 'session', id: s1 }), { clients: 0, sessions: 1, dass: 0, annotationTracks: 1, annotationSegments: 1, importJobs: 0, transcripts: 1, recordings: 1 });
   erase(db, { kind: 'session', id: s1 }, 'cli');
   const n = (sql: string, ...args: unknown[]) => (db.prepare(sql).get(...args) as { n: number }).n;
   assert.equal(n('SELECT count(*) AS n FROM sessions WHERE id = ?', s1), 0);
   assert.equal(n('SELECT count(*) AS n FROM sessions WHERE id = ?', s2), 1);
   assert.equal(n('SELECT count(*) AS n FROM annotation_tracks'), 0, 'its track went with it');
+  assert.equal(n('SELECT count(*) AS n FROM transcripts'), 0, 'its transcript went with it');
+  assert.equal(n('SELECT count(*) AS n FROM transcript_cues'), 0, 'and its cues');
   assert.equal(n('SELECT count(*) AS n FROM dass_administrations WHERE client_id = ?', a.client.id), 2, "the client's DASS-21 entries stay (the link is cleared)");
   assert.equal(n('SELECT count(*) AS n FROM media'), 1, "the erased session's recording row went, the other session's stays");
   const dassId = (db.prepare('SELECT id FROM dass_administrations LIMIT 1').get() as { id: number }).id;
@@ -131,7 +144,7 @@ test('through the API: preview names what goes, erase.run removes it and compact
   const svc = new AffectService({ db, databasePath: file, engine: () => Promise.reject(new Error('no engine needed')) });
   const a = await clientWithEverything(db, GONE, SAMPLE);
   const preview = await svc.call('erase.preview', { kind: 'client', id: a.client.id });
-  assert.equal(preview.description, '2 sessions, 2 DASS-21 entries, 1 annotation track, 1 import job');
+  assert.equal(preview.description, '2 sessions, 2 DASS-21 entries, 1 annotation track, 1 import job, 1 transcript');
   const done = await svc.call('erase.run', { kind: 'client', id: a.client.id });
   assert.equal(done.compacted, true);
   assert.equal(done.warning, null);

@@ -5,13 +5,27 @@ import { checkInputFile } from '../analysis/media/probe.js';
 import type { Progress } from '../analysis/progress.js';
 import { AlreadyStoredError, analysisKey } from '../store/analysis-key.js';
 import type { Db } from '../store/db.js';
-import { getJob, markJobAlreadyAnalysed, nextQueuedJob, requeueInterrupted, setJobStatus, type JobRow } from '../store/jobs-repo.js';
+import { getJob, markJobAlreadyAnalysed, nextQueuedJob, requeueInterrupted, setJobNote, setJobStatus, type JobRow } from '../store/jobs-repo.js';
 import { findAnalysedSessionByKey, saveAnalysis } from '../store/sessions-repo.js';
+import { probeMedia } from '../analysis/media/probe.js';
+import type { TextEmotionModel } from '../analysis/text/text-model.js';
+import { TranscriptError } from '../analysis/transcript/cue.js';
+import { prepareTranscript, type PreparedTranscript } from '../analysis/transcript/prepare.js';
+import { findSidecarTranscript } from '../analysis/transcript/read-transcript.js';
+import type { MappingTurn } from '../analysis/transcript/speaker-mapping.js';
+import { getTranscript, saveTranscript } from '../store/transcripts-repo.js';
+import path from 'node:path';
 
 export interface LiveProgress {
   fraction: number;
   etaS: number | null;
   stage: string | null;
+}
+
+/** What a job needs for the recording's transcript, when it has one. */
+export interface TranscriptSupport {
+  textModel: () => Promise<TextEmotionModel>;
+  speechTurns: (sessionId: number) => MappingTurn[];
 }
 
 /**
@@ -21,6 +35,12 @@ export interface LiveProgress {
  * same content, fps and models is not analysed again: its job ends done, "already analysed", pointing at
  * that session. A job is marked done in the same transaction that stores its session, so a crash leaves
  * either both or neither.
+ *
+ * A recording's transcript (the file given with the job, else one beside the recording with the same base name) is
+ * read, checked against the recording and estimated line by line BEFORE the analysis, so a transcript that cannot be
+ * read fails the job at once (its message names the file and the line; fix or remove the file and retry) rather than
+ * after a long analysis; it is stored in the session's transaction. A recording already stored gets the transcript
+ * when it has none yet.
  */
 export class JobQueue {
   private running: { id: number; controller: AbortController } | null = null;
@@ -34,6 +54,8 @@ export class JobQueue {
     private readonly engine: () => Promise<AnalysisEngine>,
     /** Called after a job's session is stored (the service records the import in the audit log). */
     private readonly onImported: (sessionId: number) => void = () => undefined,
+    /** Transcripts: without it, jobs ignore them. */
+    private readonly transcripts: TranscriptSupport | null = null,
   ) {
     requeueInterrupted(db);
   }
@@ -89,8 +111,16 @@ export class JobQueue {
         checkInputFile(job.file);
         this.progress.set(job.id, { fraction: 0, etaS: null, stage: 'checking' });
         const mediaSha256 = await hashFile(job.file, controller.signal);
+        const transcript = await this.readTranscript(job, engine, controller.signal);
         const existing = findAnalysedSessionByKey(this.db, analysisKey(mediaSha256, job.fps, engine.models.map((m) => m.sha256)));
-        if (existing !== null) markJobAlreadyAnalysed(this.db, job.id, existing);
+        if (existing !== null)
+          this.db.transaction(() => {
+            markJobAlreadyAnalysed(this.db, job!.id, existing);
+            const has = transcript ? getTranscript(this.db, existing) : null;
+            if (transcript && !has) this.storeTranscript(existing, transcript);
+            else if (transcript && has && has.sha256 !== transcript.sha256)
+              setJobNote(this.db, job!.id, `Session ${existing} keeps its transcript ${has.fileName}; to use ${transcript.fileName} instead, replace it from the session's review.`);
+          })();
         else {
           const result = await engine.analyze(job.file, {
             fps: job.fps,
@@ -98,10 +128,15 @@ export class JobQueue {
             signal: controller.signal,
             onProgress: (p: Progress) => this.progress.set(job!.id, { fraction: p.fraction, etaS: p.etaS, stage: p.stage }),
           });
-          this.storeAndFinish(job, () => saveAnalysis(this.db, result, { clientId: job!.clientId }));
+          this.storeAndFinish(job, () => {
+            const sessionId = saveAnalysis(this.db, result, { clientId: job!.clientId });
+            if (transcript) this.storeTranscript(sessionId, transcript);
+            return sessionId;
+          });
         }
       } catch (err) {
         if (err instanceof CancelledError) setJobStatus(this.db, job.id, this.closed ? 'queued' : 'cancelled');
+        else if (err instanceof TranscriptError) setJobStatus(this.db, job.id, 'failed', { error: `The transcript ${err.message}; correct or remove the transcript file, then retry.` });
         else if (err instanceof MediaInputError)
           setJobStatus(this.db, job.id, 'failed', { error: err.problem, errorDetail: err.detail, retryable: err.retryable });
         else setJobStatus(this.db, job.id, 'failed', { error: (err as Error).message });
@@ -111,6 +146,19 @@ export class JobQueue {
       }
       this.settled(job.id);
     }
+  }
+
+  /** The job's transcript read, checked against the recording and estimated (null: none given and none beside it). */
+  private async readTranscript(job: JobRow, engine: AnalysisEngine, signal: AbortSignal): Promise<PreparedTranscript | null> {
+    const file = this.transcripts ? (job.transcript ?? findSidecarTranscript(job.file)) : null;
+    if (!file) return null;
+    this.progress.set(job.id, { fraction: 0, etaS: null, stage: 'reading the transcript' });
+    const media = await probeMedia(job.file, engine.ffmpeg, signal);
+    return prepareTranscript(file, { durationS: media.durationS, model: await this.transcripts!.textModel(), name: path.basename(file), signal });
+  }
+
+  private storeTranscript(sessionId: number, transcript: PreparedTranscript): void {
+    saveTranscript(this.db, sessionId, transcript, { turns: this.transcripts!.speechTurns(sessionId) });
   }
 
   /**

@@ -26,7 +26,9 @@ import type { ModelRole } from '../analysis/models/registry.js';
 import { currentModelChoice, listInstalledModels, selectModel, type ModelChoice } from './model-choice.js';
 import { sessionDetail } from './session-detail.js';
 import { participantHandlers } from './participant-handlers.js';
-import { syncSessionFaces } from '../store/participants-repo.js';
+import { speechTurns, syncSessionFaces } from '../store/participants-repo.js';
+import { TextModels } from './text-models.js';
+import { transcriptHandlers } from './transcript-handlers.js';
 
 export const APP_VERSION = '0.1.0';
 
@@ -74,9 +76,12 @@ export class AffectService {
   private readonly openListeners: Array<(db: Db, queue: JobQueue) => void> = [];
 
   private engineCache: { key: string; engine: Promise<AnalysisEngine> } | null = null;
+  /** The text models transcripts are estimated with (imports and attaching alike). */
+  private readonly textModels: TextModels;
 
   constructor(private readonly opts: ServiceOptions) {
     this.actor = opts.actor ?? 'app';
+    this.textModels = new TextModels(opts.modelsRoot);
     this.playback = new PlaybackCopies(path.join(path.dirname(path.resolve(opts.databasePath)), 'playback'));
     this.vault = new Vault(
       opts.databasePath,
@@ -85,8 +90,11 @@ export class AffectService {
           // Unlocked again while an idle lock was letting an import finish: the database never closed, so its queue
           // (with the running import) and handlers stay as they are.
           if (this.current?.db === db) return;
-          const queue = new JobQueue(db, () => this.engineForNextJob(), (sessionId) =>
-            appendAudit(db, { actor: this.actor, action: 'import', objectKind: 'session', objectId: sessionId }),
+          const queue = new JobQueue(
+            db,
+            () => this.engineForNextJob(),
+            (sessionId) => appendAudit(db, { actor: this.actor, action: 'import', objectKind: 'session', objectId: sessionId }),
+            { textModel: () => this.textModelFor(db), speechTurns: (id) => speechTurns(db, id) },
           );
           const clientMode = new ClientMode(db, (id) => this.client(id));
           this.current = { db, queue, clientMode, handlers: this.makeHandlers(db, queue, clientMode) };
@@ -182,6 +190,12 @@ export class AffectService {
     await this.playback.close();
     await this.engineCache?.engine.then((e) => e.close()).catch(() => undefined);
     this.engineCache = null;
+    await this.textModels.close();
+  }
+
+  /** The text model chosen for the database (Settings' text-emotion role). */
+  private textModelFor(db: Db) {
+    return this.textModels.get(currentModelChoice(db, this.opts.modelsRoot).textEmotion);
   }
 
   private makeVaultHandlers(): Pick<Handlers, VaultMethod> {
@@ -234,6 +248,8 @@ export class AffectService {
       retryable: row.retryable,
       sessionId: row.sessionId,
       alreadyAnalysed: row.alreadyAnalysed,
+      transcript: row.transcript === null ? null : path.basename(row.transcript),
+      note: row.note,
       createdAt: row.createdAt,
     };
   }
@@ -304,7 +320,9 @@ export class AffectService {
       },
       'jobs.enqueue': (i) => {
         if (i.clientId) this.client(i.clientId);
-        const rows = addJobs(db, i.paths.map((p) => path.resolve(p)), i.clientId ?? null, i.fps ?? 2);
+        if (i.transcripts && i.transcripts.length !== i.paths.length) throw new ApiError(`jobs.enqueue: ${i.transcripts.length} transcripts for ${i.paths.length} recordings (give one per recording, null for none)`, 'bad-request');
+        const transcripts = (i.transcripts ?? []).map((t) => (t === null ? null : path.resolve(t)));
+        const rows = addJobs(db, i.paths.map((p) => path.resolve(p)), i.clientId ?? null, i.fps ?? 2, transcripts);
         queue.kick();
         return rows.map((r) => this.job(r));
       },
@@ -331,6 +349,7 @@ export class AffectService {
       ...playbackHandlers(db, this.playback),
       ...exportHandlers(db),
       ...participantHandlers(db),
+      ...transcriptHandlers(db, { textModel: () => this.textModelFor(db), speechTurns: (id) => speechTurns(db, id) }),
       ...selfcareHandlers(db, (id) => this.client(id), clientMode),
       ...clientModeHandlers(clientMode),
       ...privacyHandlers(db, { actor: this.actor, beforeErase: (t) => this.cancelJobsOf(db, queue, t) }),

@@ -7,6 +7,11 @@ Usage:
   affect analyze <file|dir…> [--db <path>] [--fps <n>] [--client <code>] [--speakers <n>] [--shard i/N] [--force] [--json] [--plain]
                  [--face-model <id|dir>] [--voice-model <id|dir>] [--detector <id|dir>]   (see: affect models)
   affect participants <session-id> [--name <pid>=<name>…] [--unname <pid>…] [--client <pid>|none] [--db <path>] [--json]
+                 [--transcript <file>] [--no-transcript] [--text-model <id|dir>]   (talk.vtt/.srt/.eaf/.txt beside talk.mp4 is picked up)
+  affect transcript attach <session-id> <file> [--replace] [--format webvtt|srt|timestamped-text|eaf] [--tier <id>…] [--json] [--db <path>]
+  affect transcript show <session-id> [--json] [--db <path>]
+  affect transcript search client:<code> <words…> [--limit <n>] [--json] [--db <path>]
+  affect transcript speaker <session-id> <name in the file> [--name <name> | --clear-name] [--participant <n> | --unmap] [--db <path>]
   affect merge <db…> --into <db> [--json]
   affect eval face <dir> [--model <id>] [--cropped] [--predictions <out.csv>] [--json]
   affect eval voice <dir> [--model <id>] [--predictions <out.csv>] [--json]
@@ -16,9 +21,9 @@ Usage:
   affect models
   affect agreement (--session <id> | --all) --a <annotator> --b <annotator|model-face|model-voice|model-fused> [--slice 0.1] [--db <path>] [--json]
                  (model-face-p2 … for participant 2's estimates; plain model-face is the participant the summary describes)
-  affect export <session-id|client:<code>|all> --format csv|json|eaf|pdf --out <path> [--per frame|window|segment|participant|summary|selfcare] [--db <path>]
+  affect export <session-id|client:<code>|all> --format csv|json|eaf|pdf --out <path> [--per frame|window|segment|participant|summary|transcript|selfcare] [--no-text] [--db <path>]
   affect import-eaf <file.eaf> --session <id> [--tier <id>…] [--db <path>] [--json]
-  affect erase client <code> | session <id> [--yes] [--db <path>]
+  affect erase client <code> | session <id> | transcript <session-id> [--yes] [--db <path>]
   affect audit [verify] [--json] [--db <path>]
   affect db encrypt | rekey | compact [--db <path>]
   affect db backup --out <file> [--db <path>]
@@ -42,6 +47,7 @@ const COMMANDS: Record<string, () => Promise<CommandRunner>> = {
   erase: async () => (await import('./commands/erase.js')).runErase,
   audit: async () => (await import('./commands/audit.js')).runAudit,
   db: async () => (await import('./commands/db.js')).runDb,
+  transcript: async () => (await import('./commands/transcript.js')).runTranscript,
 };
 
 /** The usage lines of one command (with their continuation lines), and the closing note. */

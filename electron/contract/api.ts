@@ -209,6 +209,10 @@ export const Job = z.object({
   sessionId: id.nullable(),
   /** Done without analysing: the recording was already stored (same content, fps and models) as `sessionId`. */
   alreadyAnalysed: z.boolean(),
+  /** The transcript given with the recording (its file name), if any. */
+  transcript: z.string().nullable(),
+  /** What the job did not do although it finished (a stored recording kept the transcript it had). */
+  note: z.string().nullable(),
   createdAt: z.string(),
 });
 
@@ -359,9 +363,10 @@ export const ErasureCounts = z.object({
   annotationTracks: z.number(),
   annotationSegments: z.number(),
   importJobs: z.number(),
+  transcripts: z.number(),
   recordings: z.number(),
 });
-const erasureTarget = z.object({ kind: z.enum(['client', 'session', 'dass', 'annotation-track']), id });
+const erasureTarget = z.object({ kind: z.enum(['client', 'session', 'dass', 'annotation-track', 'transcript']), id });
 
 export const AuditEntry = z.object({
   id,
@@ -380,6 +385,84 @@ export const AuditVerification = z.object({
   firstBroken: z.object({ id: z.number(), reason: z.string() }).nullable(),
   headHash: z.string(),
 });
+/** What the words of some transcript lines express (the text model), as for a track: shares of the labelled lines. */
+export const TextSummary = z.object({
+  lines: z.number(),
+  labelled: z.number(),
+  uncertain: z.number(),
+  words: z.number(),
+  majority: z.string().nullable(),
+  distribution: labelShares,
+  meanProbs: labelShares,
+  reason: z.string().nullable(),
+});
+
+/** One line of a transcript on the recording's clock, with the text model's estimate. */
+export const TranscriptCue = z.object({
+  id,
+  start: z.number(),
+  end: z.number(),
+  speakerId: id.nullable(),
+  /** The speaker's name as shown (the user's correction, else the file's). */
+  speaker: z.string().nullable(),
+  participant: z.number().int().nullable(),
+  text: z.string(),
+  /** The estimate; null when the model abstained (uncertain) or had no words to read. */
+  label: z.string().nullable(),
+  top: z.string().nullable(),
+  confidence: z.number().nullable(),
+  /** 1-based line in the file (null for ELAN). */
+  line: z.number().nullable(),
+});
+
+export const TranscriptSpeaker = z.object({
+  id,
+  /** The name as the file gives it. */
+  label: z.string(),
+  name: z.string().nullable(),
+  participant: z.number().int().nullable(),
+  mapping: z.enum(['auto', 'user']).nullable(),
+  mappingScore: z.number().nullable(),
+  /** The overlap with each participant's speech turns (best first), and why an automatic mapping was not made. */
+  evidence: z.object({ overlaps: z.array(z.object({ participant: z.number(), overlapS: z.number(), share: z.number() })), why: z.string().nullable() }),
+  speechS: z.number(),
+  text: TextSummary,
+});
+
+export const Transcript = z.object({
+  id,
+  sessionId: id,
+  format: z.enum(['webvtt', 'srt', 'timestamped-text', 'eaf']),
+  fileName: z.string(),
+  encoding: z.string(),
+  importedAt: z.string(),
+  warnings: z.array(z.string()),
+  model: z.object({ id: z.string(), version: z.string(), sha256: z.string(), labels: z.array(z.string()) }).nullable(),
+  speakers: z.array(TranscriptSpeaker),
+  cues: z.array(TranscriptCue),
+  /** The whole transcript, and per mapped participant. */
+  text: TextSummary,
+  byParticipant: z.array(z.object({ participant: z.number(), text: TextSummary })),
+});
+
+/** An attach in progress (reading and estimating a long transcript), for its progress bar and Cancel. */
+export const TranscriptAttachStatus = z.object({ state: z.enum(['none', 'running']), fraction: z.number(), etaS: z.number().nullable(), stage: z.string().nullable() });
+
+export const TranscriptSearchHit = z.object({
+  sessionId: id,
+  sessionTitle: z.string().nullable(),
+  recording: z.string(),
+  date: z.string(),
+  cueId: id,
+  start: z.number(),
+  end: z.number(),
+  speaker: z.string().nullable(),
+  participant: z.number().nullable(),
+  label: z.string().nullable(),
+  /** The line around the matches; `match` parts are the words found. */
+  parts: z.array(z.object({ text: z.string(), match: z.boolean() })),
+});
+
 const passphrase = z.string().min(1).max(1024);
 const dassDate = z.string().max(40).regex(/^\d{4}-\d{2}-\d{2}/);
 
@@ -418,7 +501,13 @@ export const API = {
   /** In-app documents: the DASS-21 scoring rules, a model's card (markdown). */
   'docs.get': { input: z.object({ doc: z.enum(['dass-scoring', 'model-card']), id: z.string().max(100).optional() }), output: z.object({ title: z.string(), markdown: z.string() }) },
   'jobs.enqueue': {
-    input: z.object({ paths: z.array(filePath).min(1).max(500), clientId: id.nullable().optional(), fps: z.number().positive().max(30).optional() }),
+    input: z.object({
+      paths: z.array(filePath).min(1).max(500),
+      clientId: id.nullable().optional(),
+      fps: z.number().positive().max(30).optional(),
+      /** A transcript per path (same order; null: look for one beside the recording when the job runs). */
+      transcripts: z.array(filePath.nullable()).max(500).optional(),
+    }),
     output: z.array(Job),
   },
   'jobs.list': { input: z.object({}), output: z.array(Job) },
@@ -447,12 +536,18 @@ export const API = {
   'agreement.session': { input: z.object({ sessionId: id, a: shortName, b: shortName, sliceS: z.number().positive().max(60).optional() }), output: Agreement },
   /** An export's content and a suggested file name; the UI saves it where the user chooses. */
   'export.session': {
-    input: z.object({ sessionId: id, format: z.enum(['csv', 'json', 'eaf', 'pdf']), per: z.enum(['frame', 'window', 'segment', 'participant', 'summary']).optional() }),
+    input: z.object({
+      sessionId: id,
+      format: z.enum(['csv', 'json', 'eaf', 'pdf']),
+      per: z.enum(['frame', 'window', 'segment', 'participant', 'summary', 'transcript']).optional(),
+      /** PDF: leave the transcript's words (and speaker names) out of the report. */
+      noText: z.boolean().optional(),
+    }),
     output: ExportFile,
   },
   /** The client report (PDF: every session, trends, DASS-21 history) or the client's sessions as one table. */
   'export.client': {
-    input: z.object({ clientId: id, format: z.enum(['pdf', 'csv']), per: z.enum(['frame', 'window', 'segment', 'participant', 'summary']).optional() }),
+    input: z.object({ clientId: id, format: z.enum(['pdf', 'csv']), per: z.enum(['frame', 'window', 'segment', 'participant', 'summary', 'transcript']).optional(), noText: z.boolean().optional() }),
     output: ExportFile,
   },
   'selfcare.progress': { input: z.object({ clientId: id }), output: z.object({ progress: z.array(SelfCareProgress), runs: z.array(SelfCareRun) }) },
@@ -499,6 +594,34 @@ export const API = {
   'audit.list': { input: z.object({ limit: z.number().int().min(1).max(1000).optional(), offset: z.number().int().min(0).optional() }), output: z.object({ entries: z.array(AuditEntry), total: z.number() }) },
   'audit.verify': { input: z.object({}), output: AuditVerification },
   'audit.export': { input: z.object({ format: z.enum(['csv', 'json']) }), output: ExportFile },
+  /** A session's transcript (null: none attached). */
+  'transcripts.get': { input: z.object({ sessionId: id }), output: Transcript.nullable() },
+  /**
+   * Attach a transcript file (WebVTT, SRT, timestamped text, ELAN) to a session: read, checked against the recording,
+   * each line estimated by the text model, stored in one transaction. Refused when the session has one, unless
+   * `replace`. Progress in transcripts.attachStatus while it runs.
+   */
+  'transcripts.attach': {
+    input: z.object({
+      sessionId: id,
+      path: filePath,
+      replace: z.boolean().optional(),
+      format: z.enum(['webvtt', 'srt', 'timestamped-text', 'eaf']).optional(),
+      tiers: z.array(shortName).max(100).optional(),
+    }),
+    output: Transcript,
+  },
+  'transcripts.attachStatus': { input: z.object({ sessionId: id }), output: TranscriptAttachStatus },
+  'transcripts.cancelAttach': { input: z.object({ sessionId: id }), output: TranscriptAttachStatus },
+  /** The user's name for a transcript speaker (null: the file's name). */
+  'transcripts.renameSpeaker': { input: z.object({ speakerId: id, name: text(200).trim().nullable() }), output: Transcript },
+  /** Map a transcript speaker to a participant by hand (null: nobody in the recording). */
+  'transcripts.mapSpeaker': { input: z.object({ speakerId: id, participant: z.number().int().min(1).max(10_000).nullable() }), output: Transcript },
+  /** Full-text search over a client's transcripts: the matching lines, oldest session first. */
+  'transcripts.search': {
+    input: z.object({ clientId: id, query: text(200).trim().min(1), limit: z.number().int().min(1).max(1000).optional() }),
+    output: z.object({ hits: z.array(TranscriptSearchHit), total: z.number(), sessions: z.number() }),
+  },
 } as const;
 
 export type ApiMethod = keyof typeof API;

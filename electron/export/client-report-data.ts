@@ -11,6 +11,7 @@ import type { Db } from '../store/db.js';
 import { coverageRule, sessionCoverage } from '../store/session-coverage.js';
 import { listSessions } from '../store/sessions-repo.js';
 import { REPORT_DISCLAIMER } from './report-data.js';
+import { buildClientTranscripts, type ClientReportTranscriptRow } from './report-transcript.js';
 
 export interface ClientReportSession {
   sessionId: number;
@@ -39,12 +40,16 @@ export interface ClientReport {
   client: { code: string; displayName: string | null };
   sessions: ClientReportSession[];
   dass: ClientReportDass[];
+  /** Text estimates of the sessions with a transcript. */
+  transcripts: ClientReportTranscriptRow[];
+  /** Speaker names are left out (transcripts' words never reach the client report). */
+  noText: boolean;
   disclaimer: string;
   note: string;
 }
 
 /** Everything the client report shows, read from the database: every session (oldest first), every DASS-21. */
-export function buildClientReport(db: Db, clientId: number): ClientReport {
+export function buildClientReport(db: Db, clientId: number, { noText = false }: { noText?: boolean } = {}): ClientReport {
   const client = getClient(db, clientId);
   if (!client) throw new Error(`no client with id ${clientId}`);
   const rule = coverageRule(db);
@@ -76,5 +81,13 @@ export function buildClientReport(db: Db, clientId: number): ClientReport {
       itemsOfNote: notes.itemsOfNote.map((n) => ({ item: n.item, text: items.items[n.item - 1].text, answer: n.answer, message: n.message })),
     };
   });
-  return { client: { code: client.code, displayName: client.displayName }, sessions, dass, disclaimer: REPORT_DISCLAIMER, note: ESTIMATE_NOTE };
+  return {
+    client: { code: client.code, displayName: client.displayName },
+    sessions,
+    dass,
+    transcripts: buildClientTranscripts(db, clientId, { noText }),
+    noText,
+    disclaimer: REPORT_DISCLAIMER,
+    note: ESTIMATE_NOTE,
+  };
 }

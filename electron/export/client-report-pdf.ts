@@ -2,6 +2,7 @@ import { BAND_LOWER_BOUNDS, BANDS, MAX_SUBSCALE_SCORE, SUBSCALES, type Subscale 
 import { dateDomain, dateMs, dateTicks, dayOf, spreadPositions } from '../analysis/date-axis.js';
 import { EMOTION_LABELS, LABEL_COLORS } from '../analysis/labels.js';
 import type { ClientReport, ClientReportSession } from './client-report-data.js';
+import { drawClientTranscripts } from './report-transcript.js';
 import { BOLD, changeWords, clock, factRows, INK, MARGIN, MUTED, openReportPdf, pct, pdfTable, REGULAR, type PdfTarget, type ReportPdf } from './pdf-document.js';
 
 const BAND_FILL = ['#eef7ee', '#fbf8e4', '#fdf0e0', '#fbe6e1', '#f6dde6'];
@@ -36,6 +37,8 @@ export async function renderClientReportPdf(report: ClientReport, target: PdfTar
     for (const track of ['face', 'voice'] as const) shareChart(pdf, report.sessions, track, domain);
     legend(pdf, EMOTION_LABELS.filter((l) => report.sessions.some((s) => (s.face.shares[l] ?? 0) > 0 || (s.voice.shares[l] ?? 0) > 0)));
   }
+
+  drawClientTranscripts(pdf, report.transcripts, report.noText);
 
   heading('DASS-21 history');
   if (report.dass.length === 0) body().text('No DASS-21 administrations recorded for this client.', MARGIN, doc.y, { width });

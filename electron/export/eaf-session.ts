@@ -23,6 +23,7 @@ import { listParticipants, speechTurns } from '../store/participants-repo.js';
 import { getSession } from '../store/sessions-repo.js';
 import { readEaf, writeEaf, type EafTier, type ReadTier } from './eaf.js';
 import { clientCodeOf } from './targets.js';
+import { TRANSCRIPT_ANNOTATOR, transcriptTiers } from './transcript-export.js';
 
 /** Tiers of who speaks when: `speech-p1` …, one per participant with speech (ELAN's PARTICIPANT names them). */
 const SPEECH_TIER = /^speech-p\d+$/;
@@ -31,7 +32,8 @@ const SPEECH_TIER = /^speech-p\d+$/;
  * One session as an ELAN document: a tier per annotation track (TIER_ID and ANNOTATOR = the annotator,
  * the track's label scheme as a controlled vocabulary) and a tier per model estimate (model-face,
  * model-voice, model-fused; with several participants, each participant's: model-face-p2 …, its PARTICIPANT the
- * participant's name or "P2"), and each participant's speaking turns (speech-p2 …), linked to the recording.
+ * participant's name or "P2"), each participant's speaking turns (speech-p2 …), linked to the recording; and the
+ * transcript, when there is one, as a tier per speaker.
  */
 export function sessionToEaf(db: Db, sessionId: number, { includeModel = true, date }: { includeModel?: boolean; date?: string } = {}): string {
   const session = getSession(db, sessionId);
@@ -65,6 +67,7 @@ export function sessionToEaf(db: Db, sessionId: number, { includeModel = true, d
         spans: turns.filter((t) => t.participant === p.number).map((t) => ({ start: t.startS, end: t.endS, label: 'speech' })),
       });
   }
+  tiers.push(...transcriptTiers(db, sessionId, new Set(tiers.map((t) => t.id))));
   const code = clientCodeOf(db, sessionId);
   return writeEaf({
     mediaFile: session.file,
@@ -132,6 +135,10 @@ export function importEaf(db: Db, sessionId: number, xml: string, opts: ImportOp
   };
   const wanted = doc.tiers.filter((t) => {
     if (opts.tiers) return opts.tiers.includes(t.id);
+    if (t.annotator === TRANSCRIPT_ANNOTATOR) {
+      warnings.push(`tier "${t.id}" holds transcript text, not labels; not imported as annotations (attach the file as a transcript instead)`);
+      return false;
+    }
     if ((isModelTrackKind(t.id) || SPEECH_TIER.test(t.id)) && !opts.includeModelTiers) {
       warnings.push(`tier "${t.id}" holds the model's own estimates; not imported (they are recomputed from the stored results)`);
       return false;

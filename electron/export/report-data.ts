@@ -11,6 +11,7 @@ import { sessionCoverage } from '../store/session-coverage.js';
 import { getSession, getSessionModels } from '../store/sessions-repo.js';
 import { describedParticipant, listParticipants, speechTurns } from '../store/participants-repo.js';
 import { selfCareForReport, type ReportSelfCare } from './report-selfcare.js';
+import { buildReportTranscript, type ReportTranscript } from './report-transcript.js';
 
 /** The wording every report carries. */
 export const REPORT_DISCLAIMER = 'Expression estimates, not a diagnosis. DASS-21 results are for the clinician\u2019s interpretation.';
@@ -68,6 +69,8 @@ export interface SessionReport {
   dass: ReportDass | null;
   /** The client's self-care exercises up to the session's date (null: none, or no client). */
   selfCare: ReportSelfCare | null;
+  /** What was said: text estimates (and the lines, unless left out); null without a transcript. */
+  transcript: ReportTranscript | null;
   models: Array<{ role: string; id: string; version: string; sha256: string }>;
   warnings: string[];
   note: string;
@@ -100,8 +103,8 @@ function chooseDass(db: Db, clientId: number | null, sessionId: number, date: st
   return { current, previous: i > 0 ? all[i - 1] : null, link };
 }
 
-/** Everything the clinician's session report shows, read from the database. */
-export function buildSessionReport(db: Db, sessionId: number): SessionReport {
+/** Everything the clinician's session report shows, read from the database (`noText`: no word of the transcript). */
+export function buildSessionReport(db: Db, sessionId: number, { noText = false }: { noText?: boolean } = {}): SessionReport {
   const s = getSession(db, sessionId);
   if (!s) throw new Error(`no session with id ${sessionId}`);
   const client = s.clientId === null ? null : (db.prepare('SELECT code FROM clients WHERE id = ?').get(s.clientId) as { code: string });
@@ -146,6 +149,7 @@ export function buildSessionReport(db: Db, sessionId: number): SessionReport {
     },
     dass,
     selfCare: s.clientId === null ? null : selfCareForReport(db, s.clientId, date),
+    transcript: buildReportTranscript(db, sessionId, { noText }),
     models: getSessionModels(db, sessionId).map((m) => ({ role: m.role, id: m.id, version: m.version, sha256: m.sha256 })),
     warnings: sum.warnings,
     note: ESTIMATE_NOTE,

@@ -6,6 +6,7 @@ import type { Span } from '../store/annotations-repo.js';
 import { BOLD, changeWords, clock, factRows, INK, MARGIN, MUTED, openReportPdf, pct, pdfTable, REGULAR, type PdfTarget } from './pdf-document.js';
 import type { ReportTrack, SessionReport } from './report-data.js';
 import { drawSelfCareSection } from './report-pdf-selfcare.js';
+import { drawTranscriptLines, drawTranscriptSummary } from './report-transcript.js';
 
 export { REPORT_FONTS } from './pdf-document.js';
 
@@ -79,7 +80,8 @@ export async function renderSessionReportPdf(report: SessionReport, target: PdfT
 
   // Timeline.
   heading('Timeline');
-  drawTimeline(doc, report.timeline, MARGIN, doc.y, width, report.participants.length > 1 ? report.participants.filter((p) => p.turns.length).map((p) => [`P${p.number} speaks`, p.turns]) : []);
+  drawTimeline(doc, { ...report.timeline, text: report.transcript?.spans }, MARGIN, doc.y, width, report.participants.length > 1 ? report.participants.filter((p) => p.turns.length).map((p) => [`P${p.number} speaks`, p.turns]) : []);
+  if (report.transcript) drawTranscriptSummary(pdf, report.transcript);
 
   // DASS-21.
   heading('DASS-21');
@@ -130,12 +132,13 @@ export async function renderSessionReportPdf(report: SessionReport, target: PdfT
     body();
     for (const w of report.warnings) doc.text(`\u2022 ${w}`, MARGIN, doc.y, { width });
   }
+  if (report.transcript) drawTranscriptLines(pdf, report.transcript);
 
   await pdf.finish(`${report.note} Session #${report.sessionId}`, generatedAt);
 }
 
-/** Three rows (face, voice, fused) of coloured spans over a time axis, then each participant's speaking turns, with a legend. */
-function drawTimeline(doc: PDFKit.PDFDocument, t: SessionReport['timeline'], x: number, y: number, width: number, turns: Array<[string, Span[]]> = []): void {
+/** Three rows (face, voice, fused) of coloured spans over a time axis, a text row with a transcript, then each participant's speaking turns, with a legend. */
+function drawTimeline(doc: PDFKit.PDFDocument, t: SessionReport['timeline'] & { text?: Span[] }, x: number, y: number, width: number, turns: Array<[string, Span[]]> = []): void {
   const labelW = turns.length ? 58 : 45;
   const rowH = 14;
   const gap = 5;
@@ -146,6 +149,7 @@ function drawTimeline(doc: PDFKit.PDFDocument, t: SessionReport['timeline'], x: 
     ['Face', t.face],
     ['Voice', t.voice],
     ['Fused', t.fused],
+    ...(t.text ? ([['Text', t.text]] as Array<[string, Span[]]>) : []),
     ...turns,
   ];
   rows.forEach(([name, spans], i) => {

@@ -115,7 +115,8 @@ app.whenReady().then(() => {
     if (!isTrustedSender(event.senderFrame?.url ?? '', allowed)) throw new Error('untrusted sender');
     const r = await dialog.showOpenDialog({
       properties: ['openFile', 'multiSelections'],
-      filters: [{ name: 'Recordings', extensions: ['mp4', 'mov', 'mkv', 'webm', 'avi', 'm4v', 'wav', 'mp3', 'm4a', 'flac', 'ogg', 'opus'] }],
+      // A transcript picked with its recording (talk.mp4 + talk.vtt) goes with it.
+      filters: [{ name: 'Recordings and transcripts', extensions: ['mp4', 'mov', 'mkv', 'webm', 'avi', 'm4v', 'wav', 'mp3', 'm4a', 'flac', 'ogg', 'opus', 'vtt', 'srt', 'eaf', 'txt'] }],
     });
     return r.canceled ? [] : r.filePaths;
   });

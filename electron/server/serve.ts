@@ -61,7 +61,8 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<{ 
   opts.service.whenOpen((db, queue) => {
     uploads.sweep(activeJobFiles(db));
     queue.onSettled((job) => {
-      if (uploads.owns(job.file) && !activeJobFiles(db).includes(job.file)) uploads.release(job.file);
+      const active = activeJobFiles(db);
+      for (const f of [job.file, job.transcript]) if (f && uploads.owns(f) && !active.includes(f)) uploads.release(f);
     });
   });
 
@@ -121,7 +122,13 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<{ 
       return send(res, 400, { error: 'request body is not JSON', code: 'bad-request' });
     }
     try {
-      const result = await opts.service.handle(method, input);
+      // A transcript uploaded to be attached is read into the database by the call: the upload goes when it returns.
+      const attached = method === 'transcripts.attach' ? (input as { path?: unknown }).path : null;
+      const release = () => {
+        const db = opts.service.currentDb();
+        if (typeof attached === 'string' && !(db && activeJobFiles(db).includes(attached))) uploads.release(attached);
+      };
+      const result = await opts.service.handle(method, input).finally(release);
       const headers: Record<string, string> = {};
       if (method === 'sessions.get') headers[MEDIA_HEADER] = `/media/${tickets.issue((result as { id: number }).id)}`;
       return send(res, 200, { result }, headers);

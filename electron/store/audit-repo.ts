@@ -27,9 +27,11 @@ export type AuditAction =
   | 'rekey'
   | 'backup'
   | 'restore'
-  | 'audit-export';
+  | 'audit-export'
+  | 'attach'
+  | 'search';
 
-export type AuditObjectKind = 'client' | 'session' | 'dass' | 'annotation-track' | 'database' | 'audit-log' | 'settings';
+export type AuditObjectKind = 'client' | 'session' | 'dass' | 'annotation-track' | 'database' | 'audit-log' | 'settings' | 'transcript';
 
 export type AuditDetails = Record<string, number | boolean | null | string | number[]>;
 

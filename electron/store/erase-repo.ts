@@ -1,5 +1,6 @@
 import { appendAudit, type AuditActor } from './audit-repo.js';
 import type { Db } from './db.js';
+import { optimizeTranscriptSearch, transcriptCounts } from './transcripts-repo.js';
 
 /**
  * Erasure. A client is erased by deleting its sessions, then its row: every table holding a client's or a
@@ -9,7 +10,12 @@ import type { Db } from './db.js';
  * WAL away and vacuums, so the bytes are gone from the file and its WAL too.
  */
 
-export type ErasureTarget = { kind: 'client'; id: number } | { kind: 'session'; id: number } | { kind: 'dass'; id: number } | { kind: 'annotation-track'; id: number };
+export type ErasureTarget =
+  | { kind: 'client'; id: number }
+  | { kind: 'session'; id: number }
+  | { kind: 'dass'; id: number }
+  | { kind: 'annotation-track'; id: number }
+  | { kind: 'transcript'; id: number };
 
 export interface ErasureCounts {
   clients: number;
@@ -18,6 +24,8 @@ export interface ErasureCounts {
   annotationTracks: number;
   annotationSegments: number;
   importJobs: number;
+  /** Transcripts (their words leave the search index too). */
+  transcripts: number;
   /** Recordings whose stored path and technical details go (the recording files themselves stay where they are). */
   recordings: number;
 }
@@ -34,11 +42,13 @@ export function erasurePreview(db: Db, target: ErasureTarget): ErasureCounts {
     session: 'SELECT count(*) AS n FROM sessions WHERE id = ?',
     dass: 'SELECT count(*) AS n FROM dass_administrations WHERE id = ?',
     'annotation-track': 'SELECT count(*) AS n FROM annotation_tracks WHERE id = ?',
+    transcript: 'SELECT count(*) AS n FROM transcripts WHERE id = ?',
   };
   if (one(db, exists[kind], id) === 0) throw new NotFoundError(`no ${kind === 'dass' ? 'DASS-21 entry' : kind.replace('-', ' ')} with id ${id}`);
-  if (kind === 'dass') return { clients: 0, sessions: 0, dass: 1, annotationTracks: 0, annotationSegments: 0, importJobs: 0, recordings: 0 };
-  if (kind === 'annotation-track')
-    return { clients: 0, sessions: 0, dass: 0, annotationTracks: 1, annotationSegments: one(db, 'SELECT count(*) AS n FROM annotation_segments WHERE track_id = ?', id), importJobs: 0, recordings: 0 };
+  const none = { clients: 0, sessions: 0, dass: 0, annotationTracks: 0, annotationSegments: 0, importJobs: 0, transcripts: 0, recordings: 0 };
+  if (kind === 'transcript') return { ...none, transcripts: 1 };
+  if (kind === 'dass') return { ...none, dass: 1 };
+  if (kind === 'annotation-track') return { ...none, annotationTracks: 1, annotationSegments: one(db, 'SELECT count(*) AS n FROM annotation_segments WHERE track_id = ?', id) };
   // The sessions that go: the client's, or the one.
   const sessions = kind === 'client' ? 'SELECT id FROM sessions WHERE client_id = ?' : 'SELECT id FROM sessions WHERE id = ?';
   return {
@@ -52,6 +62,7 @@ export function erasurePreview(db: Db, target: ErasureTarget): ErasureCounts {
       `SELECT count(*) AS n FROM import_jobs WHERE session_id IN (${sessions})${kind === 'client' ? ' OR client_id = ?' : ''}`,
       ...(kind === 'client' ? [id, id] : [id]),
     ),
+    transcripts: transcriptCounts(db, sessions, id).transcripts,
     recordings: one(
       db,
       `SELECT count(DISTINCT media_id) AS n FROM sessions s WHERE s.id IN (${sessions})
@@ -75,7 +86,10 @@ export function erase(db: Db, target: ErasureTarget, actor: AuditActor): Erasure
       db.prepare('DELETE FROM clients WHERE id = ?').run(id);
     } else if (kind === 'session') db.prepare('DELETE FROM sessions WHERE id = ?').run(id);
     else if (kind === 'dass') db.prepare('DELETE FROM dass_administrations WHERE id = ?').run(id);
+    else if (kind === 'transcript') db.prepare('DELETE FROM transcripts WHERE id = ?').run(id);
     else db.prepare('DELETE FROM annotation_tracks WHERE id = ?').run(id);
+    // The search index keeps the terms of deleted cues in older segments until it is merged: merge it now.
+    if (counts.transcripts > 0) optimizeTranscriptSearch(db);
     appendAudit(db, { actor, action: 'erase', objectKind: kind, objectId: id, details: { ...counts } });
     return counts;
   }).immediate();
@@ -110,6 +124,7 @@ export function describeErasure(counts: ErasureCounts): string {
   add(counts.dass, 'DASS-21 entry', 'DASS-21 entries');
   add(counts.annotationTracks, 'annotation track');
   add(counts.importJobs, 'import job');
+  add(counts.transcripts, 'transcript');
   // A track on its own: say how much labelling goes with it.
   if (counts.sessions === 0 && counts.annotationTracks > 0) add(counts.annotationSegments, 'labelled segment');
   return parts.length ? parts.join(', ') : 'nothing else';

@@ -17,17 +17,22 @@ export interface JobRow {
   sessionId: number | null;
   /** The recording was stored already (same content, fps and models): the job points at that session. */
   alreadyAnalysed: boolean;
+  /** A transcript file given with the recording (null: one beside the recording is looked for when the job runs). */
+  transcript: string | null;
+  /** What the job did not do although it finished (e.g. a stored recording kept the transcript it had). */
+  note: string | null;
   createdAt: string;
 }
 
-const SELECT = `SELECT id, file, client_id AS clientId, fps, status, error, error_detail AS errorDetail, retryable, session_id AS sessionId, already_analysed AS alreadyAnalysed, created_at AS createdAt FROM import_jobs`;
+const SELECT = `SELECT id, file, client_id AS clientId, fps, status, error, error_detail AS errorDetail, retryable, session_id AS sessionId, already_analysed AS alreadyAnalysed, transcript, note, created_at AS createdAt FROM import_jobs`;
 
 type Row = Omit<JobRow, 'retryable' | 'alreadyAnalysed'> & { retryable: number; alreadyAnalysed: number };
 const toJob = (r: Row | undefined): JobRow | undefined => r && { ...r, retryable: r.retryable === 1, alreadyAnalysed: r.alreadyAnalysed === 1 };
 
-export function addJobs(db: Db, files: string[], clientId: number | null, fps: number): JobRow[] {
-  const insert = db.prepare('INSERT INTO import_jobs (file, client_id, fps) VALUES (?, ?, ?)');
-  return db.transaction(() => files.map((f) => getJob(db, Number(insert.run(f, clientId, fps).lastInsertRowid))!))();
+/** Queue recordings (each with its transcript file, when one is given: `transcripts[i]` goes with `files[i]`). */
+export function addJobs(db: Db, files: string[], clientId: number | null, fps: number, transcripts: ReadonlyArray<string | null> = []): JobRow[] {
+  const insert = db.prepare('INSERT INTO import_jobs (file, client_id, fps, transcript) VALUES (?, ?, ?, ?)');
+  return db.transaction(() => files.map((f, i) => getJob(db, Number(insert.run(f, clientId, fps, transcripts[i] ?? null).lastInsertRowid))!))();
 }
 
 export function getJob(db: Db, id: number): JobRow | undefined {
@@ -53,7 +58,7 @@ export function setJobStatus(
   extra: { error?: string | null; errorDetail?: string | null; retryable?: boolean; sessionId?: number | null } = {},
 ): void {
   db.prepare(
-    `UPDATE import_jobs SET status = ?, error = ?, error_detail = ?, retryable = ?, session_id = COALESCE(?, session_id),
+    `UPDATE import_jobs SET status = ?, error = ?, error_detail = ?, retryable = ?, session_id = COALESCE(?, session_id), note = NULL,
      updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`,
   ).run(status, extra.error ?? null, extra.errorDetail ?? null, extra.retryable === false ? 0 : 1, extra.sessionId ?? null, id);
 }
@@ -70,7 +75,14 @@ export function markJobAlreadyAnalysed(db: Db, id: number, sessionId: number): v
   ).run(sessionId, id);
 }
 
-/** The files queued or running jobs still need. */
+/** A note on a finished job (null clears it). */
+export function setJobNote(db: Db, id: number, note: string | null): void {
+  db.prepare('UPDATE import_jobs SET note = ? WHERE id = ?').run(note, id);
+}
+
+/** The files (recordings and transcripts given with them) queued or running jobs still need. */
 export function activeJobFiles(db: Db): string[] {
-  return (db.prepare("SELECT DISTINCT file FROM import_jobs WHERE status IN ('queued', 'running')").all() as Array<{ file: string }>).map((r) => r.file);
+  return (
+    db.prepare("SELECT file FROM import_jobs WHERE status IN ('queued', 'running') UNION SELECT transcript FROM import_jobs WHERE status IN ('queued', 'running') AND transcript IS NOT NULL").all() as Array<{ file: string }>
+  ).map((r) => r.file);
 }

@@ -12,7 +12,8 @@ export interface SaveOptions {
   recordedAt?: string | null;
 }
 
-function upsertModel(db: Db, m: ModelRef): number {
+/** The models row for a model (inserted the first time it is seen). */
+export function upsertModel(db: Db, m: Pick<ModelRef, 'id' | 'version' | 'sha256' | 'task' | 'labels'>): number {
   db.prepare('INSERT INTO models (model_id, version, sha256, task, labels) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING').run(
     m.id,
     m.version,

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import os from 'node:os';
+import { inflateSync } from 'node:zlib';
 import path from 'node:path';
 import { ARTIFACTS_DIR } from './paths.js';
 
@@ -40,6 +41,28 @@ export function pdfText(pdf: Buffer): string {
   }
   return out.join('\n');
 }
+
+/**
+ * A compressed pdfkit file (as the app hands reports to the user) with its Flate streams inflated in place, so pdfText
+ * can read it: each `<< … /Length n /Filter /FlateDecode … >> stream` gets its n bytes inflated.
+ */
+export function inflatePdf(pdf: Buffer): Buffer {
+  const src = pdf.toString('latin1');
+  const parts: Buffer[] = [];
+  let at = 0;
+  for (const m of src.matchAll(/<<((?:(?!>>)[\s\S])*?\/Length (\d+)(?:(?!>>)[\s\S])*?)>>\s*stream\r?\n/g)) {
+    if (!/\/FlateDecode/.test(m[1]) || m.index! < at) continue;
+    const start = m.index! + m[0].length;
+    const length = Number(m[2]);
+    parts.push(pdf.subarray(at, m.index!), Buffer.from(`<<${m[1].replace(/\/Filter \/FlateDecode/, '')}>>\nstream\n`, 'latin1'), inflateSync(pdf.subarray(start, start + length)));
+    at = start + length;
+  }
+  parts.push(pdf.subarray(at));
+  return Buffer.concat(parts);
+}
+
+/** pdfText of a compressed file. */
+export const pdfTextOf = (pdf: Buffer) => pdfText(inflatePdf(pdf));
 
 export const pageCount = (pdf: Buffer) => (pdf.toString('latin1').match(/\/Type \/Page\b(?!s)/g) ?? []).length;
 

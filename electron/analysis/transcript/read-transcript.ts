@@ -49,20 +49,23 @@ export function parseTranscript(bytes: Uint8Array, file: string, opts: ReadTrans
   return { format, encoding: decoded.encoding, cues: timed.cues, speakers, warnings };
 }
 
-/** Read and parse a transcript file; files over MAX_TRANSCRIPT_BYTES are refused before they are read. */
-export function readTranscriptFile(file: string, opts: ReadTranscriptOptions = {}): Transcript {
+/**
+ * A transcript file's bytes; files over MAX_TRANSCRIPT_BYTES are refused before they are read. Messages name the file
+ * as `name` (default: the path as given).
+ */
+export function readTranscriptBytes(file: string, name = file): Buffer {
   let fd: number;
   try {
     fd = openSync(file, 'r');
   } catch (err) {
-    throw new TranscriptError(file, null, `cannot be opened (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new TranscriptError(name, null, `cannot be opened (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   try {
     const st = fstatSync(fd);
-    if (!st.isFile()) throw new TranscriptError(file, null, 'is not a file');
+    if (!st.isFile()) throw new TranscriptError(name, null, 'is not a file');
     if (st.size > MAX_TRANSCRIPT_BYTES)
       throw new TranscriptError(
-        file,
+        name,
         null,
         `the file is ${(st.size / 1024 / 1024).toFixed(1)} MB; transcripts are at most ${MAX_TRANSCRIPT_BYTES / 1024 / 1024} MB (ten hours of speech is about 1 MB of text), so this is not read`,
       );
@@ -73,10 +76,15 @@ export function readTranscriptFile(file: string, opts: ReadTranscriptOptions = {
       if (n === 0) break;
       off += n;
     }
-    return parseTranscript(bytes.subarray(0, off), file, opts);
+    return bytes.subarray(0, off);
   } finally {
     closeSync(fd);
   }
+}
+
+/** Read and parse a transcript file (see readTranscriptBytes and parseTranscript). */
+export function readTranscriptFile(file: string, opts: ReadTranscriptOptions = {}): Transcript {
+  return parseTranscript(readTranscriptBytes(file), file, opts);
 }
 
 /** A transcript beside a recording with the same base name (talk.mp4 → talk.vtt, talk.srt, talk.eaf, talk.txt), or null. */

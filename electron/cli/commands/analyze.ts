@@ -17,6 +17,8 @@ import { parseCommandArgs, UsageError, writeLine, type CliIO } from '../io.js';
 import { expandInputs } from '../media-files.js';
 import { progressPrinter } from '../progress-line.js';
 import { parseShard, shardOf } from '../shard.js';
+import { TranscriptError } from '../../analysis/transcript/cue.js';
+import { attachToStored, RecordingTranscripts, transcriptLine, transcriptSummary } from '../recording-transcript.js';
 
 /**
  * affect analyze <file|dir|…> [--db <path>] [--fps <n>] [--client <code>] [--speakers <n>] [--json] [--threads <n>]
@@ -28,6 +30,9 @@ import { parseShard, shardOf } from '../shard.js';
  * that session's results in place (same session id; annotations, client and DASS kept).
  * A bad file gets one line on stderr naming it and the problem; the others go on; exit 1 if any failed.
  * --plain: the database stays unencrypted and no passphrase is asked (the demo, public or test data only).
+ * Transcripts: --transcript <file> (one recording), else talk.vtt/.srt/.eaf/.txt beside talk.mp4 unless --no-transcript;
+ * read and estimated before the analysis (one that cannot be read fails that file, naming the transcript and the line),
+ * stored with the session. A recording already stored gets it when it has none.
  */
 export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
@@ -44,6 +49,9 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
     'face-model': { type: 'string' },
     'voice-model': { type: 'string' },
     detector: { type: 'string' },
+    transcript: { type: 'string' },
+    'no-transcript': { type: 'boolean', default: false },
+    'text-model': { type: 'string' },
   });
   if (positionals.length === 0) throw new UsageError('analyze needs at least one file or directory');
   const fps = values.fps === undefined ? 2 : Number(values.fps);
@@ -61,7 +69,11 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
     throw new UsageError((err as Error).message);
   }
 
+  if (values.transcript !== undefined && values['no-transcript']) throw new UsageError('give --transcript or --no-transcript, not both');
   const expanded = expandInputs(positionals);
+  if (values.transcript !== undefined && expanded.files.length !== 1)
+    throw new UsageError(`--transcript goes with one recording (${expanded.files.length} given); for several, put each transcript beside its recording with the same name (talk.mp4, talk.vtt)`);
+  const transcripts = new RecordingTranscripts({ explicit: values.transcript ?? null, sidecars: !values['no-transcript'], textModel: values['text-model'] });
   for (const dir of expanded.emptyDirs) writeLine(io.stderr, `affect: ${dir}: is a directory with no audio or video files in it`);
   const files = shard ? expanded.files.filter((f) => shardOf(f.path, f.root, shard.count) === shard.index) : expanded.files;
   if (files.length === 0) {
@@ -96,10 +108,12 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
       try {
         checkInputFile(file);
         const mediaSha256 = await hashFile(file, io.signal);
+        const transcript = await transcripts.prepare(file, engine.ffmpeg, io.signal, (p) => progress.print(p));
         const existing = db && !values.force ? findAnalysedSession(db, mediaSha256, fps, modelShas, speakers) : null;
         if (existing !== null) {
           skipped++;
           writeLine(io.stderr, `${label}: already analysed as session ${existing} (same content, fps and models); not analysed again — the stored summary follows; use --force to analyse again`);
+          if (transcript) writeLine(io.stderr, `${label}: ${attachToStored(db!, existing, transcript)}`);
           const stored = summaryWithPeople(db!, existing, getSession(db!, existing)!.summary);
           writeLine(io.stdout, values.json ? JSON.stringify(stored) : formatSummary(stored));
           continue;
@@ -123,6 +137,10 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
             result.summary.session.id = db.transaction(() => {
               const id = values.force ? saveOrReplaceAnalysis(db, result, { clientId }).sessionId : saveAnalysis(db, result, { clientId });
               appendAudit(db, { actor: 'cli', action: 'import', objectKind: 'session', objectId: id });
+              if (transcript) {
+                const note = attachToStored(db, id, transcript);
+                if (values.force && !note.startsWith('transcript')) writeLine(io.stderr, `${label}: ${note}`);
+              }
               return id;
             })();
         } catch (err) {
@@ -134,11 +152,16 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
           writeLine(io.stdout, values.json ? JSON.stringify(stored) : formatSummary(stored));
           continue;
         }
-        if (values.json) writeLine(io.stdout, JSON.stringify(result.summary));
-        else writeLine(io.stdout, formatSummary(result.summary));
+        if (values.json) writeLine(io.stdout, JSON.stringify(transcript ? { ...result.summary, transcript: transcriptSummary(transcript) } : result.summary));
+        else writeLine(io.stdout, formatSummary(result.summary) + (transcript ? `\n${transcriptLine(transcript)}` : ''));
       } catch (err) {
         progress.end();
         if (err instanceof CancelledError) throw err;
+        if (err instanceof TranscriptError) {
+          failures++;
+          writeLine(io.stderr, `affect: ${label}: the transcript ${err.message}; nothing was analysed or stored for this recording (correct the transcript, or --no-transcript to analyse without it)`);
+          continue;
+        }
         if (!(err instanceof MediaInputError)) throw err;
         failures++;
         writeLine(io.stderr, `affect: ${err.message}`);
@@ -149,6 +172,7 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
   } finally {
     db?.close();
     await engine.close();
+    await transcripts.close();
   }
   if (files.length > 1) writeLine(io.stderr, `affect: ${files.length - failures - skipped} analysed, ${skipped} already done, ${failures} failed`);
   return failures > 0 ? 1 : 0;

@@ -7,6 +7,7 @@ import { canPrompt, confirmOnTty } from '../passphrase.js';
 /**
  * affect erase client <code> [--yes] [--db <path>]
  * affect erase session <id> [--yes] [--db <path>]
+ * affect erase transcript <session-id> [--yes] [--db <path>]
  * Deletes the client with all its sessions, DASS-21 entries and annotations (or one session with its
  * annotations), then compacts the file so the bytes are gone from it and its WAL. Asks on a terminal;
  * without a terminal --yes is required. The recordings themselves are not touched.
@@ -14,7 +15,7 @@ import { canPrompt, confirmOnTty } from '../passphrase.js';
 export async function runErase(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { db: { type: 'string' }, yes: { type: 'boolean', default: false } });
   const [kind, ref, ...extra] = positionals;
-  if ((kind !== 'client' && kind !== 'session') || !ref || extra.length) throw new UsageError('erase needs: client <code> | session <id>');
+  if ((kind !== 'client' && kind !== 'session' && kind !== 'transcript') || !ref || extra.length) throw new UsageError('erase needs: client <code> | session <id> | transcript <session-id>');
   const dbPath = values.db ?? defaultDatabasePath();
   const { db } = await openCliDatabase(dbPath, io, { mustExist: true });
   try {
@@ -28,8 +29,15 @@ export async function runErase(argv: string[], io: CliIO): Promise<number> {
     } else {
       const id = Number(ref);
       if (!Number.isInteger(id) || id <= 0) throw new UsageError(`session id must be a positive integer, got "${ref}"`);
-      target = { kind: 'session', id };
-      name = `session ${id}`;
+      if (kind === 'session') {
+        target = { kind: 'session', id };
+        name = `session ${id}`;
+      } else {
+        const row = db.prepare('SELECT id FROM transcripts WHERE session_id = ?').get(id) as { id: number } | undefined;
+        if (!row) throw new NotFoundError(`${dbPath}: session ${id} has no transcript`);
+        target = { kind: 'transcript', id: row.id };
+        name = `the transcript of session ${id}`;
+      }
     }
     const counts = erasurePreview(db, target);
     const what = `Erase ${name}: ${describeErasure(counts)}`;

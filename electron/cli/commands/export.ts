@@ -13,6 +13,7 @@ import { renderSessionReportPdf } from '../../export/report-pdf.js';
 import { EXPORT_LEVELS, exportTable, tableToCsv, tableToJson, type ExportLevel } from '../../export/tables.js';
 import { ExportTargetError, resolveSessions } from '../../export/targets.js';
 import { resolveClients, selfcareTable, selfcareTableToJson } from '../../export/selfcare-table.js';
+import { transcriptJson, transcriptTable } from '../../export/transcript-export.js';
 import { parseCommandArgs, UsageError, writeLine, type CliIO } from '../io.js';
 
 const FORMATS = ['csv', 'json', 'eaf', 'pdf'] as const;
@@ -27,9 +28,11 @@ async function openExisting(dbPath: string, io: CliIO, command: string) {
 }
 
 /**
- * affect export <session-id|client:<code>|all> --format csv|json|eaf|pdf --out <path> [--per frame|window|segment|participant|summary|selfcare] [--db <path>]
+ * affect export <session-id|client:<code>|all> --format csv|json|eaf|pdf --out <path> [--per frame|window|segment|participant|summary|transcript|selfcare] [--no-text] [--db <path>]
  * csv/json: one file with a session_id column (default --per summary). eaf/pdf: one file per session;
  * with several sessions --out is a folder (created), files named session-<id>.<format>.
+ * --per transcript (csv/json): the sessions' transcripts, one row per line with its text estimate.
+ * --no-text (pdf): no word of the transcript in the report (no lines, no file name, speakers by number).
  * --per selfcare (csv/json, client:<code> or all): the clients' self-care exercise runs, one row per run.
  */
 export async function runExport(argv: string[], io: CliIO): Promise<number> {
@@ -38,15 +41,17 @@ export async function runExport(argv: string[], io: CliIO): Promise<number> {
     format: { type: 'string' },
     out: { type: 'string' },
     per: { type: 'string' },
+    'no-text': { type: 'boolean', default: false },
   });
   if (positionals.length !== 1) throw new UsageError('export needs one target: a session id, client:<code> or all');
   const format = values.format as Format | undefined;
   if (!format || !FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
   if (!values.out) throw new UsageError('export needs --out <path>');
   if (values.per !== undefined && (format === 'eaf' || format === 'pdf')) throw new UsageError(`--per applies to csv and json only`);
+  if (values['no-text'] && format !== 'pdf') throw new UsageError('--no-text applies to the pdf report only (csv, json and eaf exports of a transcript are its words)');
   if (values.per === 'selfcare') return exportSelfCare(positionals[0], format, values.out, values.db, io);
-  const per = (values.per ?? 'summary') as ExportLevel;
-  if (!EXPORT_LEVELS.includes(per)) throw new UsageError(`--per must be one of ${EXPORT_LEVELS.join(', ')}, selfcare`);
+  const per = (values.per ?? 'summary') as ExportLevel | 'transcript';
+  if (per !== 'transcript' && !EXPORT_LEVELS.includes(per)) throw new UsageError(`--per must be one of ${EXPORT_LEVELS.join(', ')}, transcript, selfcare`);
   const db = await openExisting(values.db ?? defaultDatabasePath(), io, 'export');
   if (!db) return 1;
   try {
@@ -59,6 +64,18 @@ export async function runExport(argv: string[], io: CliIO): Promise<number> {
       return 1;
     }
     const out = path.resolve(values.out);
+    if (per === 'transcript') {
+      const table = transcriptTable(db, ids);
+      if (table.rows.length === 0) {
+        writeLine(io.stderr, `affect export: ${ids.length === 1 ? `session ${ids[0]} has no transcript` : 'none of these sessions has a transcript'}`);
+        return 1;
+      }
+      makeDirsPrivately(path.dirname(out));
+      writePrivateFile(out, format === 'csv' ? tableToCsv(table) : transcriptJson(db, ids));
+      for (const id of ids) appendAudit(db, { actor: 'cli', action: 'export', objectKind: 'session', objectId: id, details: { format, per } });
+      writeLine(io.stdout, out);
+      return 0;
+    }
     if (format === 'csv' || format === 'json') {
       const table = exportTable(db, ids, per);
       makeDirsPrivately(path.dirname(out));
@@ -72,8 +89,8 @@ export async function runExport(argv: string[], io: CliIO): Promise<number> {
     for (const id of ids) {
       const file = isDir ? path.join(out, `session-${id}.${format}`) : out;
       if (format === 'eaf') writePrivateFile(file, sessionToEaf(db, id));
-      else await renderSessionReportPdf(buildSessionReport(db, id), file);
-      appendAudit(db, { actor: 'cli', action: 'export', objectKind: 'session', objectId: id, details: { format } });
+      else await renderSessionReportPdf(buildSessionReport(db, id, { noText: values['no-text'] }), file);
+      appendAudit(db, { actor: 'cli', action: 'export', objectKind: 'session', objectId: id, details: { format, ...(values['no-text'] ? { noText: true } : {}) } });
       writeLine(io.stdout, file);
     }
     return 0;

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { ApiInput } from '../../../electron/contract/api';
 import { api, type ExportFile } from '../api';
 
@@ -11,7 +11,7 @@ export interface ExportChoice {
  * Export buttons: each makes the file, then hands it to the user (a save dialog in the app, a download in the
  * browser); nothing is written behind the user's back, nothing is overwritten without the dialog asking.
  */
-export function ExportMenu({ choices, title = 'Export' }: { choices: ExportChoice[]; title?: string }) {
+export function ExportMenu({ choices, title = 'Export', children }: { choices: ExportChoice[]; title?: string; children?: ReactNode }) {
   const [busy, setBusy] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -39,6 +39,7 @@ export function ExportMenu({ choices, title = 'Export' }: { choices: ExportChoic
           </button>
         ))}
       </div>
+      {children}
       {message && (
         <p role="status" className="small" data-testid="export-status">
           {message}
@@ -53,11 +54,17 @@ export function ExportMenu({ choices, title = 'Export' }: { choices: ExportChoic
   );
 }
 
-/** The exports of one session. */
-export function sessionExports(sessionId: number): ExportChoice[] {
+/** The exports of one session (with a transcript: its lines as CSV and JSON; `noText`: the PDF without its words). */
+export function sessionExports(sessionId: number, { transcript = false, noText = false } = {}): ExportChoice[] {
   const x = (input: Omit<ApiInput<'export.session'>, 'sessionId'>) => () => api.call('export.session', { sessionId, ...input });
   return [
-    { label: 'PDF report', make: x({ format: 'pdf' }) },
+    { label: noText ? 'PDF report (no words)' : 'PDF report', make: x({ format: 'pdf', ...(noText ? { noText } : {}) }) },
+    ...(transcript
+      ? [
+          { label: 'Transcript CSV', make: x({ format: 'csv', per: 'transcript' }) },
+          { label: 'Transcript JSON', make: x({ format: 'json', per: 'transcript' }) },
+        ]
+      : []),
     { label: 'CSV per frame', make: x({ format: 'csv', per: 'frame' }) },
     { label: 'CSV per window', make: x({ format: 'csv', per: 'window' }) },
     { label: 'CSV per segment', make: x({ format: 'csv', per: 'segment' }) },

@@ -11,6 +11,7 @@ import { formatDate } from '../dates';
 import { formatTime, pct } from '../labels';
 import { navigate } from '../router';
 import { EraseButton } from '../vault/EraseButton';
+import { TranscriptSearch } from '../components/transcript/TranscriptSearch';
 
 export function ClientPage({ clientId }: { clientId: number }) {
   const clients = useApi(() => api.call('clients.list', { includeArchived: true }), [clientId]);
@@ -70,6 +71,7 @@ export function ClientPage({ clientId }: { clientId: number }) {
                 { label: 'Sessions summary (CSV)', make: () => api.call('export.client', { clientId, format: 'csv', per: 'summary' }) },
                 { label: 'All windows (CSV)', make: () => api.call('export.client', { clientId, format: 'csv', per: 'window' }) },
                 { label: 'All segments (CSV)', make: () => api.call('export.client', { clientId, format: 'csv', per: 'segment' }) },
+                { label: 'All transcripts (CSV)', make: () => api.call('export.client', { clientId, format: 'csv', per: 'transcript' }) },
               ]
             : []),
         ]}
@@ -88,6 +90,7 @@ export function ClientPage({ clientId }: { clientId: number }) {
           </>
         )}
       </div>
+      {hasSessions && <TranscriptSearch clientId={clientId} />}
       <div className="card">
         <h2>Sessions</h2>
         <table className="list">

@@ -3,6 +3,8 @@ import type { ApiOutput } from '../../../electron/contract/api';
 import { api } from '../api';
 import { useApi } from '../components/useApi';
 import { formatEta, pct } from '../labels';
+import { pairTranscripts, unpairedMessage } from '../components/transcript/pair-files';
+import { TRANSCRIPT_ACCEPT } from '../components/transcript/AttachTranscript';
 
 export function ImportPage({ clientId }: { clientId: number | null }) {
   const [client, setClient] = useState<number | null>(clientId);
@@ -21,25 +23,39 @@ export function ImportPage({ clientId }: { clientId: number | null }) {
     return () => clearInterval(t);
   }, [active, jobs.reload]);
 
-  const enqueue = async (paths: string[]) => {
+  // A transcript added with its recording (talk.mp4 + talk.vtt) goes with it; a transcript alone is said to need one.
+  const enqueue = async (paths: string[], transcripts: Array<string | null> = []) => {
     if (paths.length === 0) return;
-    const added = await api.call('jobs.enqueue', { paths, clientId: client });
+    const added = await api.call('jobs.enqueue', { paths, clientId: client, ...(transcripts.some(Boolean) ? { transcripts } : {}) });
     setBatch(added.map((j) => j.id));
     setMessage(null);
     jobs.reload();
   };
   const addFiles = async (files: File[]) => {
     setError(null);
+    const { recordings, unpaired } = pairTranscripts(files, (f) => f.name);
+    setError(unpairedMessage(unpaired.map((f) => f.name)));
     try {
-      await enqueue(await api.filesToPaths(files, (name, i, n) => setMessage(`Copying ${name} (${i + 1}/${n})…`)));
+      const wanted = recordings.flatMap((r) => (r.transcript ? [r.recording, r.transcript] : [r.recording]));
+      const paths = await api.filesToPaths(wanted, (name, i, n) => setMessage(`Copying ${name} (${i + 1}/${n})…`));
+      const pathOf = new Map(wanted.map((f, i) => [f, paths[i]]));
+      await enqueue(
+        recordings.map((r) => pathOf.get(r.recording)!),
+        recordings.map((r) => (r.transcript ? pathOf.get(r.transcript)! : null)),
+      );
     } catch (err) {
       setError((err as Error).message);
     }
   };
   const pick = async () => {
     const native = api.pickFiles();
-    if (native) await enqueue(await native);
-    else fileInput.current?.click();
+    if (!native) return fileInput.current?.click();
+    const { recordings, unpaired } = pairTranscripts(await native, (p) => p);
+    setError(unpairedMessage(unpaired));
+    await enqueue(
+      recordings.map((r) => r.recording),
+      recordings.map((r) => r.transcript),
+    );
   };
 
   return (
@@ -72,7 +88,7 @@ export function ImportPage({ clientId }: { clientId: number | null }) {
           void addFiles([...e.dataTransfer.files]);
         }}
       >
-        <p>Drop video or audio recordings here (several at once), or</p>
+        <p>Drop video or audio recordings here (several at once; a transcript with the same name, such as talk.vtt for talk.mp4, goes with its recording), or</p>
         <button type="button" onClick={() => void pick()}>
           Choose files…
         </button>
@@ -82,7 +98,7 @@ export function ImportPage({ clientId }: { clientId: number | null }) {
           multiple
           hidden
           data-testid="file-input"
-          accept="video/*,audio/*,.mkv,.flac,.m4a"
+          accept={`video/*,audio/*,.mkv,.flac,.m4a,${TRANSCRIPT_ACCEPT}`}
           onChange={(e) => {
             void addFiles([...(e.target.files ?? [])]);
             e.target.value = '';
@@ -110,9 +126,13 @@ export function ImportPage({ clientId }: { clientId: number | null }) {
             .reverse()
             .map((j) => (
               <tr key={j.id} data-job-status={j.status}>
-                <td>{j.file.split(/[\\/]/).pop()}</td>
+                <td>
+                  {j.file.split(/[\\/]/).pop()}
+                  {j.transcript && <div className="small muted">with the transcript {j.transcript}</div>}
+                </td>
                 <td>
                   {j.alreadyAnalysed ? <span title="Same content, frame rate and models as a stored session: not analysed again">already analysed</span> : STATUS_WORDS[j.status]}
+                  {j.note && <div className="small warning-text">{j.note}</div>}
                   {j.error && (
                     <div className="small">
                       <span className="error">{sentence(j.error)}</span>

@@ -17,10 +17,16 @@ import { useAnnotationEditor } from '../components/useAnnotationEditor';
 import { useApi } from '../components/useApi';
 import { ALL_LABELS, pct } from '../labels';
 import { EraseButton } from '../vault/EraseButton';
+import { textLane } from '../components/timeline/text-lane';
+import { NoTranscript, TranscriptPanel } from '../components/transcript/TranscriptPanel';
+import { TextShares, TranscriptSpeakers } from '../components/transcript/TranscriptSpeakers';
+import { cueAt } from '../components/transcript/cue-at';
+import { useTranscript } from '../components/transcript/useTranscript';
 
 const REVIEW_KEYS = '←/→ 1 s (Shift 10 s) · Space play/pause · [ / ] previous/next change of face estimate · + / − zoom, 0 whole recording · wheel zooms, Shift+wheel scrolls · click a lane to seek';
 
-export function SessionPage({ sessionId }: { sessionId: number }) {
+/** `startAt`: seconds to open the recording at (a search hit's `#/session/<id>?t=<seconds>`). */
+export function SessionPage({ sessionId, startAt = null }: { sessionId: number; startAt?: number | null }) {
   const detail = useApi(() => api.call('sessions.get', { id: sessionId }), [sessionId]);
   const clients = useApi(() => api.call('clients.list', { includeArchived: true }), []);
   const media = useRef<HTMLVideoElement & HTMLAudioElement>(null);
@@ -28,6 +34,8 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
   const [view, setView] = useState<TimeView>(fullView(1));
   const [announce, setAnnounce] = useState('');
   const [newTrack, setNewTrack] = useState<string | null>(null);
+  const [noText, setNoText] = useState(false);
+  const transcript = useTranscript(sessionId);
   const d = detail.data;
   const duration = d?.durationS ?? 1;
   // Face, voice and fused lanes, the cursor line and the keys follow the participant the summary describes.
@@ -47,6 +55,10 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
     [duration],
   );
   const editor = useAnnotationEditor(sessionId, seek);
+  // A search hit opens the review at its moment.
+  useEffect(() => {
+    if (d && startAt !== null && Number.isFinite(startAt)) seek(startAt);
+  }, [d?.id, startAt]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // Follow playback: when the cursor leaves the visible window, the window moves with it.
   const onTime = useCallback((t: number) => {
@@ -62,10 +74,12 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
     // One lane per participant when there are several (face thumbnail, expression estimates, speaking turns).
     return d.participants.length > 1 ? [...own, ...d.participants.map((p) => participantLane(d, p))] : own;
   }, [d, main]);
+  const t = transcript.transcript;
   const allLanes = useMemo(() => {
     const a = annotationLane(editor, seek);
-    return a ? [...lanes, a] : lanes;
-  }, [lanes, editor, seek]);
+    const withText = t ? [...lanes, textLane(t)] : lanes;
+    return a ? [...withText, a] : withText;
+  }, [lanes, editor, seek, t]);
 
   const faceChanges = useMemo(() => {
     if (!main) return [];
@@ -76,8 +90,9 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
   const current = main ? main.frames.reduce<(typeof main.frames)[number] | null>((best, f) => (f.t <= time + 1e-6 ? f : best), null) : null;
   const currentWindow = main?.windows.find((w) => w.label && w.start <= time && time < w.end);
   const speaking = d ? d.participants.filter((p) => d.speech.some((t) => t.participant === p.id && t.start <= time && time < t.end)) : [];
+  const currentCue = t ? cueAt(t.cues, time) : null;
   const nowText = d
-    ? `At ${clockLabel(time)}: face ${current?.label ?? (current?.face ? 'uncertain' : 'no face')}${current?.confidence != null ? ` (${pct(current.confidence)})` : ''} · voice ${currentWindow ? `${currentWindow.label} (${pct(currentWindow.confidence)})` : 'no speech'}${d.participants.length > 1 ? ` · speaking: ${speaking.length ? speaking.map((p) => participantName(p)).join(', ') : 'nobody'}` : ''}`
+    ? `At ${clockLabel(time)}: face ${current?.label ?? (current?.face ? 'uncertain' : 'no face')}${current?.confidence != null ? ` (${pct(current.confidence)})` : ''} · voice ${currentWindow ? `${currentWindow.label} (${pct(currentWindow.confidence)})` : 'no speech'}${d.participants.length > 1 ? ` · speaking: ${speaking.length ? speaking.map((p) => participantName(p)).join(', ') : 'nobody'}` : ''}${t ? ` · words ${currentCue ? `${currentCue.label ?? 'uncertain'}${currentCue.confidence !== null ? ` (${pct(currentCue.confidence)})` : ''}` : 'none'}` : ''}`
     : '';
 
   // Screen readers hear where the cursor is after the user moves it (or pauses), not four times a second while playing.
@@ -165,7 +180,7 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
           )}
         </p>
       </header>
-      <div className="review-top">
+      <div className={t ? 'review-top with-transcript' : 'review-top'}>
         <div className="player">
           <Player ref={media} detail={d} time={time} onTime={onTime} onSeek={seek} onChanged={detail.reload} />
           <p className="now" data-testid="now">
@@ -175,6 +190,7 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
             {announce}
           </p>
         </div>
+        <TranscriptPanel state={transcript} time={time} onSeek={seek} />
         <div className="card summary">
           <h2>
             Summary <span className="muted small">expression estimates, not diagnoses</span>
@@ -185,6 +201,15 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
             </p>
           )}
           <CoverageSummary session={d} />
+          {t && (
+            <dl className="summary-list words">
+              <dt>Words</dt>
+              <dd data-testid="text-summary">
+                <TextShares s={t.text} />
+                <span className="small muted">by the text model, line by line; not fused</span>
+              </dd>
+            </dl>
+          )}
           {s.warnings.map((w) => (
             <p key={w} className="warning small">
               {w}
@@ -193,6 +218,7 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
           <p className="muted small">
             A track names a label only with enough data (minimum in <a href="#/settings">Settings</a>).
           </p>
+          <NoTranscript state={transcript} />
         </div>
       </div>
       <div className="card timeline" id="timeline" aria-label="Timeline of expression estimates" role="region">
@@ -257,6 +283,7 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
         <p className="muted small keys">Keys: {REVIEW_KEYS}</p>
       </div>
       {d.participants.length > 0 && <ParticipantsCard sessionId={d.id} participants={d.participants} onChanged={detail.reload} />}
+      <TranscriptSpeakers state={transcript} participants={d.participants.map((p) => ({ id: p.id, name: participantName(p) }))} />
       <div className="review-bottom">
         <div className="card">
           <h2>Annotations</h2>
@@ -275,7 +302,13 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
               <Bar dataKey="voice" name="voice: share of windows with speech" fill="#b35c1e" isAnimationActive={false} />
             </BarChart>
           </ResponsiveContainer>
-          <ExportMenu choices={sessionExports(d.id)} />
+          <ExportMenu choices={sessionExports(d.id, { transcript: Boolean(t), noText })}>
+            {t && (
+              <label className="small">
+                <input type="checkbox" checked={noText} onChange={(e) => setNoText(e.target.checked)} /> Leave the transcript's words out of the PDF report
+              </label>
+            )}
+          </ExportMenu>
           <h3>Models</h3>
           <ul className="small">
             {d.models.map((m) => (

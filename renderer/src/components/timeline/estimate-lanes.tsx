@@ -40,7 +40,8 @@ function describe(kind: string, items: Interval[], t: number, within: number, sp
   return `${kind} · ${i.label ?? 'uncertain'} · ${pct(i.confidence)} confidence · ${span(i)}`;
 }
 
-function estimateLane(o: { id: string; title: string; detail?: string; height: number; items: Interval[]; description: string; hover: (t: number) => string | null }): Lane {
+/** A lane of confidence bars coloured by label (face, voice, fused, text). */
+export function estimateLane(o: { id: string; title: string; detail?: string; height: number; items: Interval[]; description: string; hover: (t: number) => string | null }): Lane {
   return {
     id: o.id,
     title: o.title,
