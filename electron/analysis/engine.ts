@@ -53,7 +53,7 @@ export interface AnalyzeOptions {
 }
 
 export const FUSION_RULE =
-  'weighted mean of the face and voice tracks\' mean probabilities, weights = each model\'s held-out UAR, over the tracks with usable input';
+  'weighted mean of the face and voice tracks\' mean probabilities, weights = each model\'s expected UAR on new data (cross-corpus where its manifest states one), over the tracks with usable input; uncertain voice windows left out';
 
 function modelRef(role: ModelRef['role'], m: LoadedManifest): ModelRef {
   return { role, id: m.id, version: m.version, sha256: m.sha256, task: m.task, labels: [...m.labels] };
@@ -75,17 +75,28 @@ function summarizeFace(frames: FrameResult[], agg: TrackAggregate, hasVideo: boo
   return summary;
 }
 
-function summarizeVoice(windows: WindowResult[], agg: TrackAggregate, hasAudio: boolean): VoiceSummary {
+function summarizeVoice(windows: WindowResult[], agg: TrackAggregate, hasAudio: boolean, inputCheckThreshold: number | null): VoiceSummary {
   const voicedWindows = windows.filter((w) => w.voiced).length;
   const summary: VoiceSummary = { windows: windows.length, voicedWindows, majority: agg.majority, distribution: agg.distribution };
+  summary.windowsUncertain = windows.filter((w) => w.voiced && w.label === null).length;
+  if (inputCheckThreshold !== null) {
+    summary.inputCheckThreshold = inputCheckThreshold;
+    summary.windowsUnlikeTraining = windows.filter((w) => w.inputDistance != null && w.inputDistance > inputCheckThreshold).length;
+  }
   if (!hasAudio) summary.reason = 'no audio stream';
   else if (windows.length === 0) summary.reason = 'no audio could be decoded';
   else if (voicedWindows === 0) summary.reason = 'no speech detected (the audio is silent or too quiet)';
-  else if (agg.votes === 0) summary.reason = 'every voiced window was below the model\'s confidence threshold';
+  else if (agg.votes === 0)
+    summary.reason = summary.windowsUnlikeTraining
+      ? 'every voiced window was uncertain: unlike the audio the model was trained on, or below its confidence threshold'
+      : 'every voiced window was below the model\'s confidence threshold';
   return summary;
 }
 
-/** A model's held-out UAR from its manifest metrics, used as its fusion weight (1 when not given). */
+/**
+ * A model's fusion weight: the UAR to expect on new data from its manifest (the cross-corpus figure where the
+ * manifest states one, else the held-out one; 1 when it states none).
+ */
 function fusionWeight(m: LoadedManifest): number {
   return heldOutUar(m) ?? 1;
 }
@@ -167,13 +178,15 @@ export class AnalysisEngine {
       warnings.push(`video decoded for ${decodedVideoS.toFixed(1)} s of ${media.durationS.toFixed(1)} s: the file looks truncated`);
 
     const faceAgg = aggregateTrack(this.faceModel.manifest.labels, frames);
-    const voiceAgg = aggregateTrack(this.voiceModel.manifest.labels, windows);
+    // Uncertain voice windows (low confidence, or input unlike the training audio) are stored with their
+    // probabilities but left out of the vote and of the fusion.
+    const voiceAgg = aggregateTrack(this.voiceModel.manifest.labels, windows.map((w) => (w.label === null ? { label: null, probs: null } : w)));
     const face = summarizeFace(frames, faceAgg, media.video !== null);
-    const voice = summarizeVoice(windows, voiceAgg, media.audio !== null);
+    const voice = summarizeVoice(windows, voiceAgg, media.audio !== null, this.voiceModel.inputCheck?.threshold ?? null);
     const weights = { face: fusionWeight(this.faceModel.manifest), voice: fusionWeight(this.voiceModel.manifest) };
     const fused = fuseTracks([
       { meanProbs: faceAgg.meanProbs, votes: face.framesWithFace, weight: weights.face },
-      { meanProbs: voiceAgg.meanProbs, votes: voice.voicedWindows, weight: weights.voice },
+      { meanProbs: voiceAgg.meanProbs, votes: voiceAgg.votes, weight: weights.voice },
     ]);
     const models = this.models;
     const elapsedS = (performance.now() - started) / 1000;

@@ -25,9 +25,14 @@ export interface WindowResult {
   startS: number;
   endS: number;
   voiced: boolean;
+  /** Top label; null when unvoiced or uncertain (top probability below the model's threshold, or input unlike the
+   *  training audio: inputDistance above the model's input-check threshold). Uncertain windows keep their
+   *  probabilities but take no part in the vote or the fusion. */
   label: string | null;
   confidence: number | null;
   probs: Float32Array | null;
+  /** How far the input is from the training audio (voice/input-check.ts); null when unvoiced or not checked. */
+  inputDistance?: number | null;
 }
 
 export interface FaceSummary {
@@ -44,6 +49,11 @@ export interface FaceSummary {
 export interface VoiceSummary {
   windows: number;
   voicedWindows: number;
+  /** Voiced windows with no label: below the confidence threshold or unlike the training audio. */
+  windowsUncertain?: number;
+  /** Of those, windows whose input was unlike the training audio (input distance above `inputCheckThreshold`). */
+  windowsUnlikeTraining?: number;
+  inputCheckThreshold?: number;
   majority: string | null;
   distribution: Record<string, number>;
   reason?: string;

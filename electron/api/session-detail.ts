@@ -30,6 +30,7 @@ export function sessionDetail(db: Db, id: number): ApiOutput<'sessions.get'> {
       label: w.label,
       confidence: w.confidence === null ? null : round(w.confidence),
       probs: probsArray(w.probs),
+      inputDistance: w.inputDistance == null ? null : round(w.inputDistance, 3),
     })),
     models: models.map((m) => ({ role: m.role, id: m.id, version: m.version, sha256: m.sha256, labels: m.labels })),
   };

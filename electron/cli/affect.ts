@@ -8,7 +8,7 @@ Usage:
                  [--face-model <id|dir>] [--voice-model <id|dir>] [--detector <id|dir>]   (see: affect models)
   affect merge <db…> --into <db> [--json]
   affect eval face <dir> [--model <id>] [--cropped] [--predictions <out.csv>] [--json]
-  affect eval voice <dir> [--model <id>] [--predictions <out.csv>] [--json]
+  affect eval voice <dir> [--model <id>] [--labels a,b,c+d] [--predictions <out.csv>] [--json]
   affect dass score --csv <in.csv> [--out <out.csv>]
   affect dass estimate --csv <in.csv>
   affect models

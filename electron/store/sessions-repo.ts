@@ -78,9 +78,10 @@ export function saveAnalysis(db: Db, result: AnalysisResult, opts: SaveOptions =
         probsToBlob(f.probs),
       );
     const win = db.prepare(
-      'INSERT INTO window_results (session_id, window_index, start_s, end_s, voiced, label, confidence, probs) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO window_results (session_id, window_index, start_s, end_s, voiced, label, confidence, probs, input_distance) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    for (const w of result.windows) win.run(sessionId, w.index, w.startS, w.endS, w.voiced ? 1 : 0, w.label, w.confidence, probsToBlob(w.probs));
+    for (const w of result.windows)
+      win.run(sessionId, w.index, w.startS, w.endS, w.voiced ? 1 : 0, w.label, w.confidence, probsToBlob(w.probs), w.inputDistance ?? null);
     const summary: AnalysisSummary = { ...result.summary, session: { ...result.summary.session, id: sessionId } };
     db.prepare('UPDATE sessions SET summary = ? WHERE id = ?').run(JSON.stringify(summary), sessionId);
     return sessionId;
@@ -138,8 +139,17 @@ export function getFrames(db: Db, sessionId: number): FrameResult[] {
 
 export function getWindows(db: Db, sessionId: number): WindowResult[] {
   const rows = db
-    .prepare('SELECT window_index, start_s, end_s, voiced, label, confidence, probs FROM window_results WHERE session_id = ? ORDER BY window_index')
-    .all(sessionId) as Array<{ window_index: number; start_s: number; end_s: number; voiced: number; label: string | null; confidence: number | null; probs: Buffer | null }>;
+    .prepare('SELECT window_index, start_s, end_s, voiced, label, confidence, probs, input_distance FROM window_results WHERE session_id = ? ORDER BY window_index')
+    .all(sessionId) as Array<{
+    window_index: number;
+    start_s: number;
+    end_s: number;
+    voiced: number;
+    label: string | null;
+    confidence: number | null;
+    probs: Buffer | null;
+    input_distance: number | null;
+  }>;
   return rows.map((r) => ({
     index: r.window_index,
     startS: r.start_s,
@@ -148,6 +158,7 @@ export function getWindows(db: Db, sessionId: number): WindowResult[] {
     label: r.label,
     confidence: r.confidence,
     probs: blobToProbs(r.probs),
+    inputDistance: r.input_distance,
   }));
 }
 

@@ -71,6 +71,22 @@ export const ModelManifestSchema = z.object({
   /** Optional temperature for calibrated softmax (logits / T). */
   temperature: z.number().positive().default(1),
   tinyRandomWeights: z.boolean().default(false),
+  /** Voice: statistics of the training windows' input summaries (voice/input-check.ts); windows farther than
+   *  `threshold` are unlike the training audio and marked uncertain. */
+  inputCheck: z
+    .object({
+      feature: z.literal('logmel-shape-dynamics-v1'),
+      mean: z.array(z.number()),
+      components: z.array(z.array(z.number())),
+      variances: z.array(z.number().positive()),
+      residualVariance: z.number().positive(),
+      threshold: z.number().positive(),
+    })
+    .passthrough()
+    .refine((c) => c.components.length === c.variances.length && c.components.every((v) => v.length === c.mean.length), {
+      message: 'inputCheck: components, variances and mean do not fit together',
+    })
+    .optional(),
   metrics: z.record(z.string(), z.unknown()).optional(),
 });
 
@@ -114,12 +130,18 @@ export function loadManifest(dir: string, { verifyHash = true } = {}): LoadedMan
   return { ...parsed.data, dir, modelPath };
 }
 
-/**
- * The model's held-out UAR from its manifest metrics: a number, or `{ mean }` for cross-validated
- * figures. Null when the manifest states none.
- */
-export function heldOutUar(m: Pick<ModelManifest, 'metrics'>): number | null {
-  const uar = m.metrics?.uar;
+function uarValue(uar: unknown): number | null {
   const value = typeof uar === 'number' ? uar : typeof uar === 'object' && uar !== null ? (uar as { mean?: unknown }).mean : undefined;
   return typeof value === 'number' && value > 0 && value <= 1 ? value : null;
+}
+
+/**
+ * The UAR to expect on new data, from the manifest metrics: the cross-corpus figure (`metrics.crossCorpus.uar`:
+ * trained without the test corpus) when the manifest states one, else the held-out figure (`metrics.uar`); each a
+ * number or `{ mean }` for figures averaged over folds. Null when the manifest states none. The engine weights
+ * each track's fusion by it.
+ */
+export function heldOutUar(m: Pick<ModelManifest, 'metrics'>): number | null {
+  const cross = m.metrics?.crossCorpus;
+  return uarValue(typeof cross === 'object' && cross !== null ? (cross as { uar?: unknown }).uar : undefined) ?? uarValue(m.metrics?.uar);
 }

@@ -12,6 +12,7 @@ interface Props {
 }
 
 const HEIGHT = 110;
+const UNCERTAIN_COLOR = '#c4c9cf';
 
 function TrackChart({ title, duration, currentTime, onSeek, children, testId }: { title: string; duration: number; currentTime: number; onSeek: (t: number) => void; children: React.ReactNode; testId: string }) {
   return (
@@ -41,6 +42,8 @@ interface Band {
   end: number;
   label: string;
   confidence: number;
+  /** Why the estimate is uncertain (drawn grey, not voted), if it is. */
+  uncertain?: string;
 }
 
 /**
@@ -71,15 +74,15 @@ function BandTrack({ title, bands, duration, currentTime, onSeek, testId, bandCl
           {bands.map((b, i) => (
             <rect
               key={i}
-              className={`${bandClass} label-${b.label}`}
+              className={`${bandClass} label-${b.label}${b.uncertain ? ' uncertain' : ''}`}
               x={x(b.start)}
               width={Math.max(0.5, x(b.end) - x(b.start))}
               y={H - b.confidence * H}
               height={b.confidence * H}
-              fill={LABEL_COLORS[b.label] ?? '#000'}
+              fill={b.uncertain ? UNCERTAIN_COLOR : (LABEL_COLORS[b.label] ?? '#000')}
               fillOpacity={opacity}
             >
-              <title>{`${b.label} ${Math.round(b.confidence * 100)}% · ${formatTime(b.start)}–${formatTime(b.end)}`}</title>
+              <title>{`${b.uncertain ? `uncertain (${b.uncertain}): ` : ''}${b.label} ${Math.round(b.confidence * 100)}% · ${formatTime(b.start)}–${formatTime(b.end)}`}</title>
             </rect>
           ))}
           <line x1={x(currentTime)} x2={x(currentTime)} y1={0} y2={H} stroke="#111" strokeWidth={2} vectorEffect="non-scaling-stroke" />
@@ -107,6 +110,11 @@ export function Timeline({ detail, currentTime, onSeek }: Props) {
   const uncertain = detail.frames.filter((f) => f.face && f.label === null && f.confidence !== null).map((f) => ({ t: f.t, confidence: f.confidence }));
   const step = detail.frames.length > 1 ? detail.frames[1].t - detail.frames[0].t : 0.5;
   const voice: Band[] = detail.windows.filter((w) => w.label).map((w) => ({ start: w.start, end: w.end, label: w.label!, confidence: w.confidence ?? 0 }));
+  // Voiced windows without a label: input unlike the model's training audio, or low confidence. Shown grey, not voted.
+  const unlike = detail.summary.voice.inputCheckThreshold ?? Infinity;
+  const voiceUncertain: Band[] = detail.windows
+    .filter((w) => w.voiced && !w.label && w.probs)
+    .map((w) => ({ start: w.start, end: w.end, label: detail.voiceLabels[w.probs!.indexOf(Math.max(...w.probs!))] ?? '', confidence: w.confidence ?? 0, uncertain: (w.inputDistance ?? 0) > unlike ? 'unlike the training audio' : 'low confidence' }));
   const fused: Band[] = fusedTrack(detail)
     .filter((p) => p.label !== null)
     .map((p) => ({ start: p.t - step / 2, end: p.t + step / 2, label: p.label!, confidence: p.confidence ?? 0 }));
@@ -121,7 +129,7 @@ export function Timeline({ detail, currentTime, onSeek }: Props) {
         <Scatter data={uncertain} isAnimationActive={false} shape="circle" fill="#c4c9cf" className="face-uncertain" />
         <Tooltip formatter={(v) => `${Math.round(Number(v) * 100)}%`} labelFormatter={() => ''} />
       </TrackChart>
-      <BandTrack title={`Voice (per window, overlapping) — ${voice.length} estimates`} bands={voice} duration={duration} currentTime={currentTime} onSeek={onSeek} testId="voice-track" bandClass="voice-window" opacity={0.35} />
+      <BandTrack title={`Voice (per window, overlapping) — ${voice.length} estimates${voiceUncertain.length ? `, ${voiceUncertain.length} uncertain (grey)` : ''}`} bands={[...voiceUncertain, ...voice]} duration={duration} currentTime={currentTime} onSeek={onSeek} testId="voice-track" bandClass="voice-window" opacity={0.35} />
       <BandTrack title="Fused (face + voice)" bands={fused} duration={duration} currentTime={currentTime} onSeek={onSeek} testId="fused-track" bandClass="fused-slice" opacity={0.75} />
       <div className="legend">
         {Object.entries(LABEL_COLORS).map(([label, color]) => (
