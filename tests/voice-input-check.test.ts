@@ -9,25 +9,12 @@ import { classifyAudioChunks, VoiceEmotionModel } from '../electron/analysis/voi
 import { windowSignal } from '../electron/analysis/voice/windows.js';
 import { TRAINING_FRONT_END as fe, framesPerWindow } from '../electron/analysis/voice/front-end.js';
 import { REPO_ROOT, sharedPath, skipWithoutShared } from './helpers/paths.js';
+import { chunksOf, noiseBursts, pianoMusic } from './helpers/synthetic-audio.js';
 
 const SHIPPED = path.join(REPO_ROOT, 'native-models/voice-spectrogram-cnn');
 const fpw = framesPerWindow(fe);
 const lm = new LogMelExtractor(fe);
 const summaryOf = (samples: Float32Array) => windowSummary(lm.compute(samples).data, fe.nMels, fpw, fe.logFloor);
-
-/** Synthetic piano-like music: harmonic notes with decaying envelopes, a new chord note every 0.25 s. */
-function music(seconds: number): Float32Array {
-  const sr = fe.sampleRate;
-  const x = new Float32Array(seconds * sr);
-  const notes = [60, 64, 67, 72, 69, 65, 62, 59];
-  for (let k = 0; k * 0.25 < seconds - 0.5; k++) {
-    const f0 = 440 * 2 ** ((notes[k % notes.length] - 69) / 12);
-    const s0 = Math.round(k * 0.25 * sr);
-    for (let i = 0; i < sr && s0 + i < x.length; i++)
-      for (let h = 1; h <= 6; h++) x[s0 + i] += (0.05 / h) * Math.exp(-i / (0.4 * sr)) * Math.sin((2 * Math.PI * h * f0 * i) / sr);
-  }
-  return x;
-}
 
 test('windowSummary: level-free (a gain moves neither shape nor dynamics) and blind to zero padding', { skip: skipWithoutShared('ravdess-speech') }, async () => {
   const audio = await readAudio(sharedPath('ravdess-speech/Actor_02/03-01-05-02-01-01-02.flac'), resolveFfmpeg());
@@ -81,18 +68,11 @@ test('shipped model: speech of the training corpora passes the input check, synt
     assert.ok(speech.length >= 4);
     assert.ok(speech.filter((v) => v > check.threshold).length <= 1, `speech windows flagged: ${speech.map((v) => v.toFixed(2))}`);
 
-    async function* chunks(x: Float32Array) {
-      for (let s = 0; s < x.length; s += 16000) yield x.subarray(s, s + 16000);
-    }
-    const m = await classifyAudioChunks(chunks(music(12)), model);
+    const m = await classifyAudioChunks(chunksOf(pianoMusic(12)), model);
     const voiced = m.windows.filter((w) => w.voiced);
     assert.ok(voiced.length >= 5, 'music passes the energy gate');
     assert.ok(voiced.every((w) => w.inputDistance !== null && w.inputDistance > check.threshold), `music distances ${voiced.map((w) => w.inputDistance?.toFixed(2))}`);
-
-    const bursts = new Float32Array(12 * fe.sampleRate);
-    let seed = 1;
-    for (let i = 0; i < bursts.length; i++) bursts[i] = (Math.floor(i / 6400) % 2 ? 0.001 : 0.05) * (((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1);
-    const b = await classifyAudioChunks(chunks(bursts), model);
+    const b = await classifyAudioChunks(chunksOf(noiseBursts(12)), model);
     const bv = b.windows.filter((w) => w.voiced);
     assert.ok(bv.length >= 5 && bv.every((w) => w.inputDistance! > check.threshold), `noise-burst distances ${bv.map((w) => w.inputDistance?.toFixed(2))}`);
   } finally {
