@@ -12,9 +12,8 @@
  *   windows.f32    the engine's own windows of each clean file ([nMels, framesPerWindow] each), for file-level votes
  *   callwin.f32    the engine's windows of each file after the held-out "call" channel (mild room, noise at
  *                  10–25 dB, telephone band, 8 kHz Speex: a codec no training copy uses), to test robustness
- *   summaries.f32  voice/input-check.ts summary (2·nMels values) of every window of every version of every file
  *   index.json     front end, labels, the corpus label set, and per file: path, speaker, emotion, offsets/frames,
- *                  each augmented copy's recipe, windows (startS, endS, voiced, summary index)
+ *                  each augmented copy's recipe, windows (startS, endS, voiced)
  * Float32 little-endian throughout.
  */
 import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, type WriteStream } from 'node:fs';
@@ -28,7 +27,6 @@ import { EMOTION_LABELS, isEmotionLabel } from '../electron/analysis/labels.js';
 import { LogMelExtractor } from '../electron/analysis/voice/logmel.js';
 import { TRAINING_FRONT_END, framesPerWindow } from '../electron/analysis/voice/front-end.js';
 import { windowSignal } from '../electron/analysis/voice/windows.js';
-import { windowSummary } from '../electron/analysis/voice/input-check.js';
 import { parseCsv } from '../electron/cli/commands/eval-voice.js';
 import {
   CALL_TEST_CODEC,
@@ -212,7 +210,7 @@ async function exportCorpus(name: string, dir: string, ff: ResolvedFfmpeg): Prom
     audio.push(...(await readAudioBatch(rows.slice(s, s + 200).map((r) => path.join(dir, r.path)), ff)));
     progress('decoded', audio.length, rows.length);
   }
-  const sinks = Object.fromEntries(['full', 'aug', 'windows', 'callwin', 'summaries'].map((k) => [k, new Sink(path.join(outDir, `${k}.f32`))]));
+  const sinks = Object.fromEntries(['full', 'aug', 'windows', 'callwin'].map((k) => [k, new Sink(path.join(outDir, `${k}.f32`))]));
   const files = rows.map((row, i) => ({
     path: row.path,
     speaker: row.speaker,
@@ -232,16 +230,13 @@ async function exportCorpus(name: string, dir: string, ff: ResolvedFfmpeg): Prom
     return Array.from({ length: Math.min(8, pool.length) }, () => audio[pick(r, pool)]);
   };
 
-  /** Windows of `x`: each summarised (summaries.f32); their features written to `sink` when given. */
-  const windowsOf = async (x: Float32Array, sink?: Sink) => {
+  /** The engine's windows of `x`, their features written to `sink`. */
+  const windowsOf = async (x: Float32Array, sink: Sink) => {
     const out = [];
     for (const w of windowSignal(x, fe)) {
       const feat = lm.compute(w.samples);
       if (feat.frames !== fpw) throw new Error('window frame count mismatch');
-      const summary = (await sinks.summaries.write(windowSummary(feat.data, fe.nMels, fpw, fe.logFloor))) / (2 * fe.nMels);
-      const rec: Record<string, unknown> = { startS: w.startS, endS: w.endS, voiced: w.voiced, padded: w.padded, summary };
-      if (sink) rec.offset = await sink.write(feat.data);
-      out.push(rec);
+      out.push({ offset: await sink.write(feat.data), startS: w.startS, endS: w.endS, voiced: w.voiced, padded: w.padded });
     }
     return out;
   };
@@ -287,7 +282,7 @@ async function exportCorpus(name: string, dir: string, ff: ResolvedFfmpeg): Prom
         (files[i] as Record<string, unknown>).call = recipe;
       } else {
         const feat = lm.compute(post[i]);
-        files[i].aug.push({ family, ...recipe, offset: await sinks.aug.write(feat.data), frames: feat.frames, windows: await windowsOf(post[i]) });
+        files[i].aug.push({ family, ...recipe, offset: await sinks.aug.write(feat.data), frames: feat.frames });
       }
     }
     progress(`copy ${c + 1}/${families.length} (${family})`, rows.length, rows.length);
@@ -303,7 +298,6 @@ async function exportCorpus(name: string, dir: string, ff: ResolvedFfmpeg): Prom
     framesPerWindow: fpw,
     labels: EMOTION_LABELS,
     corpusLabels: EMOTION_LABELS.filter((l) => rows.some((r) => r.emotion === l)),
-    summaryDims: 2 * fe.nMels,
     audioSeconds: audio.reduce((s, a) => s + a.length, 0) / fe.sampleRate,
     exportSeconds: (performance.now() - t0) / 1000,
     files,

@@ -71,11 +71,12 @@ export const ModelManifestSchema = z.object({
   /** Optional temperature for calibrated softmax (logits / T). */
   temperature: z.number().positive().default(1),
   tinyRandomWeights: z.boolean().default(false),
-  /** Voice: statistics of the training windows' input summaries (voice/input-check.ts); windows farther than
-   *  `threshold` are unlike the training audio and marked uncertain. */
+  /** Voice: statistics of the training windows' embeddings (the ONNX output named `output`; voice/input-check.ts);
+   *  windows farther than `threshold` are unlike the training audio and marked uncertain. */
   inputCheck: z
     .object({
-      feature: z.literal('logmel-shape-dynamics-v1'),
+      feature: z.literal('embedding-v1'),
+      output: z.string(),
       mean: z.array(z.number()),
       components: z.array(z.array(z.number())),
       variances: z.array(z.number().positive()),

@@ -1,19 +1,19 @@
 /**
- * How far a voice window's input lies from the audio the model was trained on.
+ * How far a voice window's input lies from the audio the model was trained on, seen through the model itself.
  *
- * Each window's log-mel (nMels × frames, as the model sees it) is summarised by its spectral shape and dynamics
- * over its active frames (within 20 dB of the window's loudest frame, zero padding excluded):
- *   shape[m]    = mean log-mel of band m − the mean over all bands (level-free: a gain change does not move it)
- *   dynamics[m] = standard deviation of band m over the active frames
- * The distance is a Mahalanobis distance of this 2·nMels vector to the training windows' summaries, modelled as a
- * Gaussian with `components.length` principal directions plus an isotropic residual (probabilistic PCA), expressed
- * per dimension: sqrt(d² / 2·nMels), ≈ 1 for a typical training window. The statistics and the threshold live in
- * manifest.inputCheck (fitted by native-models/voice-spectrogram-cnn/train/input_check.py on the exporter's
- * summaries of the same windows, so training and run time share this code).
+ * The voice model's ONNX graph has a second output, the window's embedding (the pooled features its classifier
+ * reads). Its distance to the training windows' embeddings is a Mahalanobis distance under a Gaussian with
+ * `components.length` principal directions plus an isotropic residual (probabilistic PCA), expressed per dimension:
+ * sqrt(d² / dims), ≈ 1 for a typical training window. Far from the training windows means the classifier is reading
+ * something it never learned from (music, tones, noise, a very different channel), so its probabilities there say
+ * little. The statistics and the threshold live in manifest.inputCheck, fitted by
+ * native-models/voice-spectrogram-cnn/train/input_check.py on the embeddings of training crops (clean and augmented).
  */
 export interface InputCheckStats {
-  /** Summary definition; bump when windowSummary changes. */
-  feature: 'logmel-shape-dynamics-v1';
+  /** What the statistics describe; bump when the definition changes. */
+  feature: 'embedding-v1';
+  /** Name of the ONNX output holding the embedding. */
+  output: string;
   mean: number[];
   /** Principal directions (unit vectors), each of mean.length values. */
   components: number[][];
@@ -25,48 +25,14 @@ export interface InputCheckStats {
   threshold: number;
 }
 
-/** Frames within this many natural-log units of the loudest frame's mean log-mel count as active (≈ 20 dB). */
-const ACTIVE_RANGE = Math.log(100);
-/** Frames at most this far above the log floor are zero padding or digital silence. */
-const PADDING_MARGIN = 0.5;
-
-/** The 2·nMels summary of one window's log-mel (mel-major: logmel[m * frames + t]). */
-export function windowSummary(logmel: Float32Array, nMels: number, frames: number, logFloor: number): Float32Array {
-  const frameMean = new Float64Array(frames);
-  for (let m = 0; m < nMels; m++) for (let t = 0; t < frames; t++) frameMean[t] += logmel[m * frames + t];
-  let loudest = -Infinity;
-  for (let t = 0; t < frames; t++) loudest = Math.max(loudest, (frameMean[t] /= nMels));
-  const floor = Math.log(logFloor) + PADDING_MARGIN;
-  const active: number[] = [];
-  for (let t = 0; t < frames; t++) if (frameMean[t] >= loudest - ACTIVE_RANGE && frameMean[t] > floor) active.push(t);
-  if (active.length === 0) for (let t = 0; t < frames; t++) if (frameMean[t] === loudest) active.push(t);
-  const out = new Float32Array(2 * nMels);
-  let overall = 0;
-  for (let m = 0; m < nMels; m++) {
-    let s = 0, s2 = 0;
-    for (const t of active) {
-      const v = logmel[m * frames + t];
-      s += v;
-      s2 += v * v;
-    }
-    const mean = s / active.length;
-    out[m] = mean;
-    out[nMels + m] = Math.sqrt(Math.max(0, s2 / active.length - mean * mean));
-    overall += mean;
-  }
-  overall /= nMels;
-  for (let m = 0; m < nMels; m++) out[m] -= overall;
-  return out;
-}
-
-/** Distance of a summary to the training distribution, per dimension (≈ 1 for typical training windows). */
-export function inputDistance(summary: Float32Array, stats: InputCheckStats): number {
+/** Distance of an embedding to the training distribution, per dimension (≈ 1 for typical training windows). */
+export function inputDistance(embedding: ArrayLike<number>, stats: InputCheckStats): number {
   const d = stats.mean.length;
-  if (summary.length !== d) throw new Error(`input summary has ${summary.length} values, the statistics ${d}`);
+  if (embedding.length !== d) throw new Error(`embedding has ${embedding.length} values, the input-check statistics ${d}`);
   const z = new Float64Array(d);
   let total = 0;
   for (let i = 0; i < d; i++) {
-    z[i] = summary[i] - stats.mean[i];
+    z[i] = embedding[i] - stats.mean[i];
     total += z[i] * z[i];
   }
   let d2 = 0;

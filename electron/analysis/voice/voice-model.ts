@@ -5,7 +5,7 @@ import { loadManifest, ModelManifestError, type LoadedManifest } from '../models
 import { openOnnxModel, softmax, type OnnxModel } from '../models/onnx-runtime.js';
 import { frontEndFromManifest, framesPerWindow, type VoiceFrontEnd } from './front-end.js';
 import { LogMelExtractor } from './logmel.js';
-import { inputDistance, windowSummary, type InputCheckStats } from './input-check.js';
+import { inputDistance, type InputCheckStats } from './input-check.js';
 import { StreamingWindower, type AudioWindow } from './windows.js';
 import { aggregateTrack, argmax } from '../vote.js';
 
@@ -90,21 +90,15 @@ export class VoiceEmotionModel {
     return (this.manifest.inputCheck as InputCheckStats | undefined) ?? null;
   }
 
-  /**
-   * Log-mel input of one window, normalised as the manifest says, written into `out` at `offset`; returns the
-   * window's input distance (from the raw log-mel) when the model has an input check.
-   */
-  private features(samples: Float32Array, out: Float32Array, offset: number): number | null {
+  /** Log-mel input of one window, normalised as the manifest says, written into `out` at `offset`. */
+  private features(samples: Float32Array, out: Float32Array, offset: number): void {
     const size = this.frontEnd.nMels * this.framesPerWindow;
     const view = out.subarray(offset, offset + size);
     this.logmel.compute(samples, view);
-    const check = this.inputCheck;
-    const distance = check ? inputDistance(windowSummary(view, this.frontEnd.nMels, this.framesPerWindow, this.frontEnd.logFloor), check) : null;
     const { scale, mean, std } = this.manifest.input.normalization;
     const m = mean[0] ?? 0;
     const s = std[0] ?? 1;
     if (scale !== 1 || m !== 0 || s !== 1) for (let i = 0; i < size; i++) view[i] = (view[i] / scale - m) / s;
-    return distance;
   }
 
   /** Probabilities (manifest.labels order) for each window's samples (windowSeconds * sampleRate each). */
@@ -120,18 +114,23 @@ export class VoiceEmotionModel {
     for (let s = 0; s < windows.length; s += BATCH) {
       const batch = windows.slice(s, s + BATCH);
       const input = new Float32Array(batch.length * size);
-      const distances = batch.map((w, b) => {
+      batch.forEach((w, b) => {
         if (w.samples.length !== need) throw new Error(`window has ${w.samples.length} samples, the model needs ${need}`);
-        return this.features(w.samples, input, b * size);
+        this.features(w.samples, input, b * size);
       });
       const out = await this.onnx.run({ [this.manifest.input.name]: { data: input, dims: [batch.length, 1, this.frontEnd.nMels, this.framesPerWindow] } });
       const t = out[this.manifest.output.name] ?? Object.values(out)[0];
       const k = this.labels.length;
       if (t.data.length !== batch.length * k) throw new Error(`model returned ${t.data.length} values for ${batch.length} windows x ${k} labels`);
+      const check = this.inputCheck;
+      const emb = check ? out[check.output] : undefined;
+      if (check && !emb) throw new Error(`model ${this.manifest.id} has no output "${check.output}" for its input check`);
+      const dims = check?.mean.length ?? 0;
+      if (emb && emb.data.length !== batch.length * dims) throw new Error(`output ${check!.output} has ${emb.data.length} values for ${batch.length} windows x ${dims}`);
       for (let b = 0; b < batch.length; b++) {
         const row = t.data.subarray(b * k, (b + 1) * k);
         const probabilities = this.manifest.output.kind === 'logits' ? softmax(row, this.manifest.temperature) : Float32Array.from(row);
-        results.push({ probabilities, inputDistance: distances[b] });
+        results.push({ probabilities, inputDistance: emb ? inputDistance(emb.data.subarray(b * dims, (b + 1) * dims), check!) : null });
       }
     }
     return results;

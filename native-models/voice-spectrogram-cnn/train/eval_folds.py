@@ -50,7 +50,7 @@ def main():
         os.makedirs(fold_dir, exist_ok=True)
         model = VoiceCnn(len(data.labels), args['width'], args['norm'], 0.0, 1.0, args['time_pool'], data.floor_value)
         model.load_state_dict(torch.load(os.path.join(run_dir, f'{a.mode}{k}.pt'))['model'])  # normalisation buffers come with it
-        export_onnx(model, data, os.path.join(fold_dir, 'model.onnx'))
+        export_onnx(model, data.n_mels, data.fpw, os.path.join(fold_dir, 'model.onnx'))
         sha = hashlib.sha256(open(os.path.join(fold_dir, 'model.onnx'), 'rb').read()).hexdigest()
         manifest = {kk: v for kk, v in shipped.items() if kk not in ('metrics', 'inputCheck')}
         manifest.update({'id': f'voice-{a.run}-{a.mode}{k}', 'sha256': sha, 'metrics': {'note': f'fold model: trained without {res["name"]}'}})

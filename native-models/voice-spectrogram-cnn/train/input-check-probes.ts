@@ -2,8 +2,8 @@
  * Non-speech probe signals for validating the voice input check (electron/analysis/voice/input-check.ts): what a
  * call recording can hold besides speech. Each is 60 s at 16 kHz, seeded, made here (no music corpus is available
  * offline, so the music is synthesised: harmonic notes with decaying or sustained envelopes, chords, drums).
- * Writes train/cache/probes/{index.json,summaries.f32}: the input-check summary of every voiced window (the energy
- * gate skips steady noise before any model runs, so only gated-in windows matter).
+ * Writes train/cache/probes/{index.json,logmel.f32}: the log-mel of every voiced window, [n, nMels, framesPerWindow]
+ * (the energy gate skips steady noise before any model runs, so only gated-in windows matter).
  *
  *   node --import tsx native-models/voice-spectrogram-cnn/train/input-check-probes.ts     (from the repo root)
  */
@@ -12,7 +12,6 @@ import { seededRandom } from '../../../electron/analysis/random.js';
 import { TRAINING_FRONT_END as fe, framesPerWindow } from '../../../electron/analysis/voice/front-end.js';
 import { LogMelExtractor } from '../../../electron/analysis/voice/logmel.js';
 import { windowSignal } from '../../../electron/analysis/voice/windows.js';
-import { windowSummary } from '../../../electron/analysis/voice/input-check.js';
 
 const SR = fe.sampleRate;
 const SECONDS = 60;
@@ -138,16 +137,16 @@ const out = new URL('cache/probes/', import.meta.url).pathname;
 mkdirSync(out, { recursive: true });
 const lm = new LogMelExtractor(fe);
 const fpw = framesPerWindow(fe);
-const summaries: Float32Array[] = [];
+const logmels: Float32Array[] = [];
 const index: Record<string, { windows: number; voiced: number; first: number }> = {};
 for (const [name, make] of Object.entries(PROBES)) {
   const ws = windowSignal(make(), fe);
   const voiced = ws.filter((w) => w.voiced);
-  index[name] = { windows: ws.length, voiced: voiced.length, first: summaries.length };
-  for (const w of voiced) summaries.push(windowSummary(lm.compute(w.samples).data, fe.nMels, fpw, fe.logFloor));
+  index[name] = { windows: ws.length, voiced: voiced.length, first: logmels.length };
+  for (const w of voiced) logmels.push(lm.compute(w.samples).data);
   console.log(`${name}: ${voiced.length}/${ws.length} windows voiced`);
 }
-const flat = new Float32Array(summaries.length * 2 * fe.nMels);
-summaries.forEach((s, i) => flat.set(s, i * 2 * fe.nMels));
-writeFileSync(out + 'summaries.f32', Buffer.from(flat.buffer));
-writeFileSync(out + 'index.json', JSON.stringify({ createdBy: 'input-check-probes.ts', seconds: SECONDS, summaryDims: 2 * fe.nMels, probes: index }, null, 1));
+const mels = new Float32Array(logmels.length * fe.nMels * fpw);
+logmels.forEach((m, i) => mels.set(m, i * fe.nMels * fpw));
+writeFileSync(out + 'logmel.f32', Buffer.from(mels.buffer));
+writeFileSync(out + 'index.json', JSON.stringify({ createdBy: 'input-check-probes.ts', seconds: SECONDS, nMels: fe.nMels, framesPerWindow: fpw, probes: index }, null, 1));

@@ -1,121 +1,145 @@
-"""The voice input check: fit the training-distribution statistics that electron/analysis/voice/input-check.ts scores
-windows against, and validate that the score flags what it should.
+"""The voice input check: fit the statistics of the model's embeddings of its training windows, which
+electron/analysis/voice/input-check.ts scores every window against, and validate that the score flags what it should.
 
-  /usr/bin/python3 input_check.py validate [--quantile 0.99]   flag rates per condition -> input-check-validation.json
-  (write_manifest.py calls fit_for_manifest() for the shipped model: fitted on every training window)
+  /usr/bin/python3 input_check.py validate --loco-run loco --cv-run cv --final-run final    -> input-check-validation.json
+  (write_manifest.py calls fit_for_manifest() for the shipped model)
 
-Summaries come from the exporter (computed by the TypeScript code the engine runs), so only the Gaussian fit and
-the distance live here; distance() mirrors inputDistance() in input-check.ts.
+The embedding is the model's pooled features (train.py VoiceCnn.embed, the ONNX output `embedding`). The statistics
+are a Gaussian with COMPONENTS principal directions plus an isotropic residual (probabilistic PCA), fitted on the
+embeddings of training crops as the model trains on them (clean and augmented copies); distance() mirrors
+inputDistance() in input-check.ts; the threshold is the QUANTILE of the training crops' distances.
 
-Validation, all at the threshold the engine uses (the given quantile of the fitted training windows' distances):
-  - new speakers of the training corpora (in distribution): per corpus a third of its speakers is held out of the fit
-  - the same held-out speakers through the held-out call channel (telephone band + Speex: a codec not in training)
-  - another corpus (leave-one-corpus-out: fitted on the other two)
-  - non-speech probes (input-check-probes.ts: synthesised music, noise bursts, phone tones, typing)
-  - and, with the leave-one-corpus-out fold models of a run (--run), window accuracy of flagged vs not flagged windows.
+Validation, each with a model that never saw the data it is tested on:
+  - new speakers of a training corpus: the 5 RAVDESS actor-fold models, statistics fitted on each fold's training data,
+    on the held-out actors (clean and through the held-out call channel)
+  - another corpus: the 3 leave-one-corpus-out models, on the held-out corpus, with window accuracy of flagged vs
+    unflagged windows
+  - non-speech (input-check-probes.ts: synthesised music, noise bursts, phone tones, typing): the shipped model
 """
 import argparse
 import json
+import math
 import os
 
 import numpy as np
+import torch
 
+from train import RUNS, VoiceCnn, crop_features, folds_for
 from voicedata import CACHE, CORPORA, HERE, Data
 
-FEATURE = 'logmel-shape-dynamics-v1'
-COMPONENTS = 16
-# Speakers held out of the fit to measure the flag rate on new speakers of a training corpus (a third of each).
-HELD_OUT_SPEAKERS = {'ravdess': {'01', '02', '03', '04', '05', '06', '07'}, 'emovo': {'f1', 'm1'}, 'turev': {'1234', '1984'}}
+FEATURE = 'embedding-v1'
+COMPONENTS = 32
+QUANTILE = 0.99
+CROPS_PER_FILE = 3  # one clean, two from random augmented copies
 
 
-def fit(X, components=COMPONENTS):
-    X = np.asarray(X, dtype=np.float64)
-    mean = X.mean(0)
-    cov = np.cov(X - mean, rowvar=False)
-    vals, vecs = np.linalg.eigh(cov)
+def load_model(data, run, ckpt):
+    args = json.load(open(os.path.join(RUNS, run, f'{ckpt.rstrip("0123456789")}-args.json')))  # cv3 -> cv-args.json, final -> final-args.json
+    model = VoiceCnn(len(data.labels), args['width'], args['norm'], 0.0, 1.0, args['time_pool'], data.floor_value)
+    model.load_state_dict(torch.load(os.path.join(RUNS, run, f'{ckpt}.pt'))['model'])
+    return model.eval()
+
+
+@torch.no_grad()
+def embeddings(model, arr):
+    arr = np.asarray(arr, dtype='f4')
+    out = [model.embed(torch.from_numpy(np.ascontiguousarray(arr[s:s + 64])[:, None])).numpy() for s in range(0, len(arr), 64)]
+    return np.concatenate(out) if out else np.zeros((0, model.head.in_features), 'f4')
+
+
+def training_crops(data, ids, seed=11):
+    """Crops as training sees them (train.py crop_features), without gain or SpecAugment: per file one clean, and two
+    from random augmented copies (the held-out call channel is never used)."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for i in ids:
+        copies = [-1] + [int(c) for c in rng.choice(len(data.files[i]['aug']), CROPS_PER_FILE - 1, replace=False)]
+        out += [crop_features(data, i, c, rng) for c in copies]
+    return np.stack(out)
+
+
+def fit(E, components=COMPONENTS):
+    E = np.asarray(E, dtype=np.float64)
+    mean = E.mean(0)
+    vals, vecs = np.linalg.eigh(np.cov(E - mean, rowvar=False))
     order = np.argsort(vals)[::-1]
     vals, vecs = vals[order], vecs[:, order]
-    r6 = lambda v: float(f'{float(v):.6g}')  # 6 significant digits: the manifest stays readable; the threshold is set on these values
-    return {'feature': FEATURE, 'mean': [r6(v) for v in mean], 'components': [[r6(v) for v in c] for c in vecs[:, :components].T],
-            'variances': [r6(max(v, 1e-6)) for v in vals[:components]], 'residualVariance': r6(max(vals[components:].mean(), 1e-6))}
+    r = lambda v: float(f'{float(v):.5g}')  # 5 significant digits keep the manifest small; the threshold is set on these values
+    return {'feature': FEATURE, 'output': 'embedding', 'mean': [r(v) for v in mean], 'components': [[r(v) for v in c] for c in vecs[:, :components].T],
+            'variances': [r(max(v, 1e-6)) for v in vals[:components]], 'residualVariance': r(max(vals[components:].mean(), 1e-6))}
 
 
-def distance(X, stats):
+def distance(E, stats):
     """Per-dimension Mahalanobis distance under the PCA + isotropic residual model (inputDistance in TypeScript)."""
-    X = np.asarray(X, dtype=np.float64)
-    z = X - np.asarray(stats['mean'])
-    P = np.asarray(stats['components'])
-    y = z @ P.T
+    E = np.asarray(E, dtype=np.float64)
+    z = E - np.asarray(stats['mean'])
+    y = z @ np.asarray(stats['components']).T
     d2 = (y ** 2 / np.asarray(stats['variances'])).sum(1) + np.maximum(0, (z ** 2).sum(1) - (y ** 2).sum(1)) / stats['residualVariance']
-    return np.sqrt(d2 / X.shape[1])
+    return np.sqrt(d2 / E.shape[1])
 
 
-def training_summaries(data, ids):
-    """Every voiced window the model trains on: clean files and their augmented copies."""
-    parts = []
-    for i in ids:
-        parts.append(data.window_summaries(i, 'clean'))
-        for k in range(len(data.files[i]['aug'])):
-            parts.append(data.window_summaries(i, k))
-    return np.concatenate(parts)
+def fit_with_threshold(model, data, ids, quantile=QUANTILE):
+    E = embeddings(model, training_crops(data, ids))
+    stats = fit(E)
+    stats['threshold'] = float(f'{np.quantile(distance(E, stats), quantile):.5g}')
+    return stats, len(E)
 
 
-def fit_with_threshold(data, ids, quantile):
-    X = training_summaries(data, ids)
-    stats = fit(X)
-    stats['threshold'] = float(np.quantile(distance(X, stats), quantile))
-    return stats, len(X)
-
-
-def fit_for_manifest(quantile=0.99):
+def fit_for_manifest(run, quantile=QUANTILE):
     data = Data()
-    stats, n = fit_with_threshold(data, list(range(len(data))), quantile)
-    stats['fitted'] = {'windows': n, 'quantile': quantile, 'on': 'every voiced window of every training file and of its augmented copies'}
+    model = load_model(data, run, 'final')
+    stats, n = fit_with_threshold(model, data, list(range(len(data))), quantile)
+    stats['fitted'] = {'crops': n, 'quantile': quantile, 'components': COMPONENTS,
+                       'on': 'crops of every training file as training sees them: one clean and two from augmented copies each'}
     return stats
 
 
-def probe_summaries():
+def windows_of(data, ids, which):
+    return np.concatenate([a[v] for i in ids for a, v in [data.windows(i, which)]])
+
+
+def probe_windows():
     d = os.path.join(CACHE, 'probes')
     idx = json.load(open(os.path.join(d, 'index.json')))
-    S = np.fromfile(os.path.join(d, 'summaries.f32'), dtype='<f4').reshape(-1, idx['summaryDims'])
-    return {name: S[p['first']:p['first'] + p['voiced']] for name, p in idx['probes'].items()}, idx
+    L = np.fromfile(os.path.join(d, 'logmel.f32'), dtype='<f4').reshape(-1, idx['nMels'], idx['framesPerWindow'])
+    return {name: L[p['first']:p['first'] + p['voiced']] for name, p in idx['probes'].items()}
 
 
-def rate(X, stats):
-    return {'windows': int(len(X)), 'flagged': float((distance(X, stats) > stats['threshold']).mean()) if len(X) else None,
-            'medianDistance': float(np.median(distance(X, stats))) if len(X) else None}
+def rates(dist, threshold):
+    return {'windows': int(len(dist)), 'flagged': int((dist > threshold).sum()), 'flaggedRate': float((dist > threshold).mean()) if len(dist) else None,
+            'medianDistance': float(np.median(dist)) if len(dist) else None}
 
 
-def validate(quantile, run):
+def validate(loco_run, cv_run, final_run):
     data = Data()
-    out = {'quantile': quantile, 'components': COMPONENTS, 'heldOutSpeakers': {k: sorted(v) for k, v in HELD_OUT_SPEAKERS.items()}}
-    # 1. new speakers of the training corpora
-    held = [i for i in range(len(data)) if data.files[i]['speaker'] in HELD_OUT_SPEAKERS[data.corpus_of[i]]]
-    fit_ids = [i for i in range(len(data)) if i not in set(held)]
-    stats, n = fit_with_threshold(data, fit_ids, quantile)
-    out['newSpeakers'] = {'fittedWindows': n, 'threshold': stats['threshold']}
-    for c in CORPORA:
-        ids = [i for i in held if data.corpus_of[i] == c]
-        out['newSpeakers'][c] = {w: rate(np.concatenate([data.window_summaries(i, w) for i in ids]), stats) for w in ('clean', 'call')}
-    probes, _ = probe_summaries()
-    out['probes'] = {name: rate(X, stats) for name, X in probes.items()}
-    # 2. another corpus: fitted on the other two
-    out['otherCorpus'] = {}
-    for c in CORPORA:
-        ids = [i for i in range(len(data)) if data.corpus_of[i] != c]
-        st, n = fit_with_threshold(data, ids, quantile)
-        test = [i for i in range(len(data)) if data.corpus_of[i] == c]
-        out['otherCorpus'][c] = {'fittedWindows': n, 'threshold': st['threshold'],
-                                 **{w: rate(np.concatenate([data.window_summaries(i, w) for i in test]), st) for w in ('clean', 'call')}}
-        if run:  # accuracy of flagged vs unflagged windows of the held-out corpus, from the LOCO fold model
-            res = json.load(open(os.path.join(HERE, 'runs', run, f'loco{CORPORA.index(c)}.json')))
-            for w in ('clean', 'call'):
-                correct = np.concatenate([np.asarray(x, dtype=bool) for x in res[w]['windowCorrect']])
-                X = np.concatenate([data.window_summaries(i, w) for i in test])
-                assert len(X) == len(correct), (len(X), len(correct))
-                flag = distance(X, st) > st['threshold']
-                out['otherCorpus'][c][w]['accuracyFlagged'] = float(correct[flag].mean()) if flag.any() else None
-                out['otherCorpus'][c][w]['accuracyNotFlagged'] = float(correct[~flag].mean()) if (~flag).any() else None
+    out = {'quantile': QUANTILE, 'components': COMPONENTS, 'newSpeakers': {'clean': [], 'call': []}, 'otherCorpus': {}, 'probes': {}}
+    for k, (name, train_ids, test_ids) in enumerate(folds_for('cv', data, CORPORA)):
+        model = load_model(data, cv_run, f'cv{k}')
+        stats, _ = fit_with_threshold(model, data, train_ids)
+        for w in ('clean', 'call'):
+            out['newSpeakers'][w].append({'fold': name, **rates(distance(embeddings(model, windows_of(data, test_ids, w)), stats), stats['threshold'])})
+        print(name, {w: out['newSpeakers'][w][-1]['flaggedRate'] for w in ('clean', 'call')}, flush=True)
+    for k, (name, train_ids, test_ids) in enumerate(folds_for('loco', data, CORPORA)):
+        model = load_model(data, loco_run, f'loco{k}')
+        stats, _ = fit_with_threshold(model, data, train_ids)
+        res = json.load(open(os.path.join(RUNS, loco_run, f'loco{k}.json')))
+        c = data.corpus_of[test_ids[0]]
+        out['otherCorpus'][c] = {}
+        for w in ('clean', 'call'):
+            dist = distance(embeddings(model, windows_of(data, test_ids, w)), stats)
+            voiced = np.concatenate([data.windows(i, w)[1] for i in test_ids])
+            correct = np.concatenate([np.asarray(x, dtype=bool) for x in res[w]['windowCorrect']])
+            d_voiced = dist[voiced]
+            assert len(d_voiced) == len(correct), (len(d_voiced), len(correct))
+            flag = d_voiced > stats['threshold']
+            out['otherCorpus'][c][w] = {**rates(d_voiced, stats['threshold']),
+                                        'accuracyFlagged': float(correct[flag].mean()) if flag.any() else None,
+                                        'accuracyNotFlagged': float(correct[~flag].mean()) if (~flag).any() else None}
+        print(name, {w: out['otherCorpus'][c][w]['flaggedRate'] for w in ('clean', 'call')}, flush=True)
+    model = load_model(data, final_run, 'final')
+    stats = json.load(open(os.path.join(HERE, '..', 'manifest.json')))['inputCheck']
+    for name, L in probe_windows().items():
+        out['probes'][name] = rates(distance(embeddings(model, L), stats), stats['threshold'])
     json.dump(out, open(os.path.join(HERE, 'input-check-validation.json'), 'w'), indent=1)
     print(table(out))
 
@@ -125,29 +149,30 @@ def pct(v):
 
 
 def table(v):
-    lines = ['| windows | fitted on | flagged as unlike the training audio | median distance |', '|---|---|---|---|']
-    ns = v['newSpeakers']
-    for c in CORPORA:
+    lines = ['| windows (voiced) | model and statistics | flagged as unlike the training audio | median distance |', '|---|---|---|---|']
+    for w in ('clean', 'call'):
+        rs = v['newSpeakers'][w]
+        n, f = sum(r['windows'] for r in rs), sum(r['flagged'] for r in rs)
+        lines.append(f"| RAVDESS new speakers (5 actor folds), {'clean' if w == 'clean' else 'held-out call channel'} ({n}) | each fold's model, fitted on its training data | "
+                     f"{pct(f / n)} (folds {', '.join(pct(r['flaggedRate']) for r in rs)}) | {np.median([r['medianDistance'] for r in rs]):.2f} |")
+    for c, r2 in v['otherCorpus'].items():
         for w in ('clean', 'call'):
-            r = ns[c][w]
-            lines.append(f"| {c} new speakers ({', '.join(v['heldOutSpeakers'][c])}), {'clean' if w == 'clean' else 'call channel'} ({r['windows']}) | all corpora, other speakers | {pct(r['flagged'])} | {r['medianDistance']:.2f} |")
-    for c in CORPORA:
-        for w in ('clean', 'call'):
-            r = v['otherCorpus'][c][w]
-            acc = f" (window accuracy flagged {pct(r.get('accuracyFlagged'))} vs not {pct(r.get('accuracyNotFlagged'))})" if 'accuracyFlagged' in r else ''
-            lines.append(f"| {c}, another corpus, {'clean' if w == 'clean' else 'call channel'} ({r['windows']}) | the other two corpora | {pct(r['flagged'])}{acc} | {r['medianDistance']:.2f} |")
+            r = r2[w]
+            lines.append(f"| {c}, another corpus, {'clean' if w == 'clean' else 'held-out call channel'} ({r['windows']}) | trained and fitted on the other two corpora | "
+                         f"{pct(r['flaggedRate'])}; window accuracy {pct(r['accuracyFlagged'])} flagged vs {pct(r['accuracyNotFlagged'])} not | {r['medianDistance']:.2f} |")
     for name, r in v['probes'].items():
-        lines.append(f"| {name} ({r['windows']} voiced windows) | all corpora, other speakers | {pct(r['flagged'])} | {r['medianDistance']:.2f} |")
+        lines.append(f"| {name} ({r['windows']}) | the shipped model and statistics | {pct(r['flaggedRate'])} | {r['medianDistance']:.2f} |")
     return '\n'.join(lines)
 
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser()
     ap.add_argument('mode', choices=['validate', 'table'])
-    ap.add_argument('--quantile', type=float, default=0.99)
-    ap.add_argument('--run', help='a loco run whose fold models give window accuracy of flagged vs unflagged windows')
+    ap.add_argument('--loco-run', default='loco')
+    ap.add_argument('--cv-run', default='cv')
+    ap.add_argument('--final-run', default='final')
     a = ap.parse_args()
     if a.mode == 'validate':
-        validate(a.quantile, a.run)
+        validate(a.loco_run, a.cv_run, a.final_run)
     else:
         print(table(json.load(open(os.path.join(HERE, 'input-check-validation.json')))))

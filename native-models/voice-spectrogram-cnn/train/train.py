@@ -92,6 +92,11 @@ class VoiceCnn(nn.Module):
         self.head = nn.Linear(16 * w, n_classes)
 
     def forward(self, x):
+        return self.head(self.dropout(self.embed(x)))
+
+    def embed(self, x):
+        """The pooled features the classifier reads (mean and max over frequency x time of the last conv block):
+        exported as the ONNX output `embedding`, which the engine's input check measures (input_check.py)."""
         # x: [B, 1, nMels, frames], raw log-mel.
         if self.norm in ('cmn', 'cmvn'):
             # Per-window, per-band normalisation over frames that are not zero padding (short files are padded).
@@ -106,17 +111,29 @@ class VoiceCnn(nn.Module):
         if self.time_pool > 1:  # 20-30 ms steps are plenty for prosody, and much cheaper
             x = F.avg_pool2d(x, (1, self.time_pool))
         h = self.features(x)
-        h = torch.cat([h.mean(dim=(2, 3)), h.amax(dim=(2, 3))], dim=1)
-        return self.head(self.dropout(h))
+        return torch.cat([h.mean(dim=(2, 3)), h.amax(dim=(2, 3))], dim=1)
 
 
 def copies_allowed(data, i, families):
     return [k for k, a in enumerate(data.files[i]['aug']) if a['family'] in families]
 
 
+def crop_features(data, i, copy, rng):
+    """A random window-long crop of file i (clean, or augmented copy `copy`); a file shorter than a window sits at the
+    start of a zero-padded window, as the engine pads it."""
+    fpw = data.fpw
+    feat = data.full_features(i, copy)
+    T = feat.shape[1]
+    if T >= fpw:
+        t0 = int(rng.integers(T - fpw + 1))
+        return feat[:, t0:t0 + fpw].copy()
+    crop = np.full((data.n_mels, fpw), data.floor_value, 'f4')
+    crop[:, :T] = feat
+    return crop
+
+
 def make_batches(data, train_ids, args, rng, families):
     """Yield (x, y, ids) batches of one random crop per training file for one epoch."""
-    fpw = data.fpw
     order = rng.permutation(len(train_ids))
     for s in range(0, len(order), args.batch):
         xs, ys, ids = [], [], []
@@ -124,14 +141,7 @@ def make_batches(data, train_ids, args, rng, families):
             i = train_ids[k]
             allowed = copies_allowed(data, i, families)
             copy = int(rng.choice(allowed)) if (allowed and rng.random() < args.aug_prob) else -1
-            feat = data.full_features(i, copy)
-            T = feat.shape[1]
-            if T >= fpw:
-                t0 = int(rng.integers(T - fpw + 1))
-                crop = feat[:, t0:t0 + fpw].copy()
-            else:  # as the engine: a short recording sits at the start of a zero-padded window
-                crop = np.full((data.n_mels, fpw), data.floor_value, 'f4')
-                crop[:, :T] = feat
+            crop = crop_features(data, i, copy, rng)
             if args.gain_db > 0:
                 real = crop > data.floor_value + 0.5
                 crop[real] += 2 * math.log(10 ** (rng.uniform(-args.gain_db, args.gain_db) / 20))
@@ -330,7 +340,7 @@ def main():
             summarize(results, data.labels, run_dir, args.mode, log)
     if args.mode in ('final', 'export'):
         model = train_model(data, all_ids, args, os.path.join(run_dir, 'final.pt'), log)
-        export_onnx(model, data, os.path.join(run_dir, 'model.onnx'))
+        export_onnx(model, data.n_mels, data.fpw, os.path.join(run_dir, 'model.onnx'))
         json.dump({'args': vars(args), 'frontEnd': data.front_end, 'framesPerWindow': data.fpw, 'labels': data.labels,
                    'corpora': {c: {'files': sum(1 for i in all_ids if data.corpus_of[i] == c), 'labels': data.corpora[c].corpus_labels} for c in corpora}},
                   open(os.path.join(run_dir, 'final.json'), 'w'), indent=1)
@@ -360,11 +370,23 @@ def summarize(results, labels, run_dir, mode, log):
                                             f'(folds {", ".join(f"{u:.3f}" for u in summary[which][view]["uar"]["folds"])})' for view in ('open', 'shared')))
 
 
-def export_onnx(model, data, path):
+class WithEmbedding(nn.Module):
+    """The exported graph: logits and the embedding they are computed from."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, x):
+        h = self.model.embed(x)
+        return self.model.head(h), h
+
+
+def export_onnx(model, n_mels, frames, path):
     model.eval()
-    dummy = torch.zeros(2, 1, data.n_mels, data.fpw)
-    torch.onnx.export(model, dummy, path, input_names=['logmel'], output_names=['logits'], opset_version=13,
-                      dynamic_axes={'logmel': {0: 'batch'}, 'logits': {0: 'batch'}}, do_constant_folding=True)
+    dummy = torch.zeros(2, 1, n_mels, frames)
+    torch.onnx.export(WithEmbedding(model).eval(), dummy, path, input_names=['logmel'], output_names=['logits', 'embedding'], opset_version=13,
+                      dynamic_axes={'logmel': {0: 'batch'}, 'logits': {0: 'batch'}, 'embedding': {0: 'batch'}}, do_constant_folding=True)
 
 
 if __name__ == '__main__':

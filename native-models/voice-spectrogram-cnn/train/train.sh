@@ -26,7 +26,7 @@ $PY train.py cv --run "$CV_RUN" "$@"
 $PY train.py final --run "$FINAL_RUN" "$@"
 $PY write_manifest.py --run "$FINAL_RUN" --loco-run "$LOCO_RUN" --cv-run "$CV_RUN" --version "$VERSION"
 $PY make_tiny.py
-$PY input_check.py validate --run "$LOCO_RUN"
+$PY input_check.py validate --loco-run "$LOCO_RUN" --cv-run "$CV_RUN" --final-run "$FINAL_RUN"
 $PY eval_folds.py --run "$LOCO_RUN" --mode loco
 $PY eval_folds.py --run "$CV_RUN" --mode cv
 $PY summarize_runs.py folds "$LOCO_RUN" loco > "runs/$LOCO_RUN/tables.md"

@@ -33,7 +33,6 @@ class Corpus:
         self.files = self.index['files']
         mm = lambda k: np.memmap(os.path.join(d, f'{k}.f32'), dtype='<f4', mode='r')
         self.full, self.aug, self.win, self.callwin = mm('full'), mm('aug'), mm('windows'), mm('callwin')
-        self.summaries = mm('summaries').reshape(-1, self.index['summaryDims'])
 
 
 class Data:
@@ -75,14 +74,6 @@ class Data:
         n = self.n_mels * self.fpw
         arr = np.stack([np.asarray(buf[w['offset']:w['offset'] + n]).reshape(self.n_mels, self.fpw) for w in ws]) if ws else np.zeros((0, self.n_mels, self.fpw), 'f4')
         return arr, np.array([w['voiced'] for w in ws], dtype=bool)
-
-    def window_summaries(self, i, which='clean'):
-        """input-check summaries of file i's voiced windows: clean, 'call', or an augmented copy index."""
-        c, k = self.ref[i]
-        f = c.files[k]
-        ws = f['windows'] if which == 'clean' else f['callWindows'] if which == 'call' else f['aug'][which]['windows']
-        idx = [w['summary'] for w in ws if w['voiced']]
-        return np.asarray(c.summaries[idx]) if idx else np.zeros((0, c.summaries.shape[1]), 'f4')
 
 
 def vote(probs, voiced):

@@ -10,7 +10,7 @@ import json
 import os
 import shutil
 
-from input_check import fit_for_manifest
+from input_check import QUANTILE, fit_for_manifest
 from voicedata import HERE, SHARED_GROUPS, group_name
 
 
@@ -25,7 +25,7 @@ def main():
     p.add_argument('--loco-run', required=True)
     p.add_argument('--cv-run', required=True)
     p.add_argument('--version', default='2.0.0')
-    p.add_argument('--quantile', type=float, default=0.99, help='input-check threshold: this quantile of the training windows\' distances')
+    p.add_argument('--quantile', type=float, default=QUANTILE, help='input-check threshold: this quantile of the training crops\' distances')
     a = p.parse_args()
 
     model_dir = os.path.abspath(os.path.join(HERE, '..'))
@@ -61,7 +61,7 @@ def main():
         'abstainBelow': 0,
         'temperature': 1,
         'tinyRandomWeights': False,
-        'inputCheck': fit_for_manifest(a.quantile),
+        'inputCheck': fit_for_manifest(a.run, a.quantile),
         'metrics': {
             'protocol': 'file label = vote over the engine windows. crossCorpus: leave-one-corpus-out over RAVDESS (actors 1-20), EMOVO and '
                         'TurEV-DB (train on two, test on the third), mean over the three held-out corpora, all 8 labels; crossCorpus.shared4: '
