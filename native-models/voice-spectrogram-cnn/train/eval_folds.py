@@ -48,7 +48,7 @@ def main():
         res = json.load(open(os.path.join(run_dir, f'{a.mode}{k}.json')))
         fold_dir = os.path.join(run_dir, f'{a.mode}{k}')
         os.makedirs(fold_dir, exist_ok=True)
-        model = VoiceCnn(len(data.labels), args['width'], args['norm'], 0.0, 1.0, args['time_pool'], data.floor_value)
+        model = VoiceCnn(len(data.labels), args['width'], args['norm'], 0.0, 1.0, args['time_pool'], data.floor_value, args.get('pool', 'plain'))
         model.load_state_dict(torch.load(os.path.join(run_dir, f'{a.mode}{k}.pt'))['model'])  # normalisation buffers come with it
         export_onnx(model, data.n_mels, data.fpw, os.path.join(fold_dir, 'model.onnx'))
         sha = hashlib.sha256(open(os.path.join(fold_dir, 'model.onnx'), 'rb').read()).hexdigest()

@@ -35,7 +35,7 @@ CROPS_PER_FILE = 3  # one clean, two from random augmented copies
 
 def load_model(data, run, ckpt):
     args = json.load(open(os.path.join(RUNS, run, f'{ckpt.rstrip("0123456789")}-args.json')))  # cv3 -> cv-args.json, final -> final-args.json
-    model = VoiceCnn(len(data.labels), args['width'], args['norm'], 0.0, 1.0, args['time_pool'], data.floor_value)
+    model = VoiceCnn(len(data.labels), args['width'], args['norm'], 0.0, 1.0, args['time_pool'], data.floor_value, args.get('pool', 'plain'))
     model.load_state_dict(torch.load(os.path.join(RUNS, run, f'{ckpt}.pt'))['model'])
     return model.eval()
 

@@ -18,7 +18,8 @@ shipped = json.load(open(os.path.join(HERE, '..', 'manifest.json')))
 out_dir = os.path.abspath(os.path.join(HERE, '..', '..', '..', 'tests', 'fixtures', 'models', 'voice-spectrogram-cnn-tiny'))
 os.makedirs(out_dir, exist_ok=True)
 _, _, n_mels, frames = shipped['input']['shape']
-model = VoiceCnn(len(shipped['labels']), width=4, norm=shipped['metrics']['trainingArgs']['norm'], mean=-9.0, std=3.5, time_pool=2).eval()
+ta = shipped['metrics']['trainingArgs']
+model = VoiceCnn(len(shipped['labels']), width=4, norm=ta['norm'], mean=-9.0, std=3.5, time_pool=ta['time_pool'], pool=ta['pool']).eval()
 export_onnx(model, n_mels, frames, os.path.join(out_dir, 'model.onnx'))
 sha = hashlib.sha256(open(os.path.join(out_dir, 'model.onnx'), 'rb').read()).hexdigest()
 manifest = {k: shipped[k] for k in ('task', 'input', 'output', 'labels', 'frontEnd')}

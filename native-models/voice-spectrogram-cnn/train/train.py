@@ -49,6 +49,11 @@ def build_parser():
                    help='in-graph input normalisation: global mean/std of the training set; cmn: also remove each mel band\'s '
                         'mean over the window\'s non-padding frames; cmvn: and divide by its standard deviation')
     p.add_argument('--mask', type=int, default=1, help='softmax over each corpus\'s own labels (1) or over all labels (0)')
+    p.add_argument('--pool', choices=['plain', 'masked'], default='plain',
+                   help='mean+max pooling over all time positions (plain) or only over those not in zero padding (masked: a short '
+                        'utterance padded to a window then looks like its speech, not like silence)')
+    p.add_argument('--short-prob', type=float, default=0.0,
+                   help='probability a training crop is cut to a random 0.4-2.5 s and zero-padded to a window, as the engine pads short files')
     p.add_argument('--corpus-balance', type=int, default=1, help='weight the loss so each corpus counts equally (classes are balanced within each corpus)')
     p.add_argument('--smoothing', type=float, default=0.05)
     p.add_argument('--folds', default=None, help='comma-separated fold indices (default: all)')
@@ -69,9 +74,10 @@ class VoiceCnn(nn.Module):
     and a last conv3x3 (8w); every conv is followed by BatchNorm + ReLU. Mean+max pooling, dropout, linear.
     Input normalisation is inside the graph, so the ONNX file is self-contained and the engine passes raw log-mel."""
 
-    def __init__(self, n_classes, width=16, norm='global', mean=0.0, std=1.0, time_pool=1, floor_value=math.log(1e-6)):
+    def __init__(self, n_classes, width=16, norm='global', mean=0.0, std=1.0, time_pool=1, floor_value=math.log(1e-6), pool='plain'):
         super().__init__()
         self.norm = norm
+        self.pool = pool
         self.time_pool = time_pool
         self.register_buffer('mean', torch.tensor(float(mean)))
         self.register_buffer('std', torch.tensor(float(std)))
@@ -98,12 +104,12 @@ class VoiceCnn(nn.Module):
         """The pooled features the classifier reads (mean and max over frequency x time of the last conv block):
         exported as the ONNX output `embedding`, which the engine's input check measures (input_check.py)."""
         # x: [B, 1, nMels, frames], raw log-mel.
+        real = (x.mean(dim=2, keepdim=True) > self.pad_level).float()  # [B, 1, 1, frames]: 0 in zero padding
         if self.norm in ('cmn', 'cmvn'):
             # Per-window, per-band normalisation over frames that are not zero padding (short files are padded).
-            mask = (x.mean(dim=2, keepdim=True) > self.pad_level).float()
-            n = mask.sum(dim=3, keepdim=True).clamp(min=1.0)
-            mu = (x * mask).sum(dim=3, keepdim=True) / n
-            x = (x - mu) * mask
+            n = real.sum(dim=3, keepdim=True).clamp(min=1.0)
+            mu = (x * real).sum(dim=3, keepdim=True) / n
+            x = (x - mu) * real
             if self.norm == 'cmvn':
                 x = x / torch.sqrt((x * x).sum(dim=3, keepdim=True) / n + 1e-2)
         else:
@@ -111,6 +117,14 @@ class VoiceCnn(nn.Module):
         if self.time_pool > 1:  # 20-30 ms steps are plenty for prosody, and much cheaper
             x = F.avg_pool2d(x, (1, self.time_pool))
         h = self.features(x)
+        if self.pool == 'masked':
+            # the padding mask at the feature map's time resolution; a window that is all padding keeps every position
+            m = F.interpolate(real, size=(1, h.shape[3]), mode='nearest')
+            m = torch.where(m.sum(dim=3, keepdim=True) > 0, m, torch.ones_like(m))
+            n = m.sum(dim=3, keepdim=True) * h.shape[2]
+            mean = (h * m).sum(dim=(2, 3)) / n.flatten(1)
+            mx = (h + (m - 1.0) * 1e4).amax(dim=(2, 3))
+            return torch.cat([mean, mx], dim=1)
         return torch.cat([h.mean(dim=(2, 3)), h.amax(dim=(2, 3))], dim=1)
 
 
@@ -118,11 +132,17 @@ def copies_allowed(data, i, families):
     return [k for k, a in enumerate(data.files[i]['aug']) if a['family'] in families]
 
 
-def crop_features(data, i, copy, rng):
+def crop_features(data, i, copy, rng, short_prob=0.0):
     """A random window-long crop of file i (clean, or augmented copy `copy`); a file shorter than a window sits at the
-    start of a zero-padded window, as the engine pads it."""
+    start of a zero-padded window, as the engine pads it. With probability short_prob the crop is first cut to a
+    random 0.4-2.5 s (a short utterance)."""
     fpw = data.fpw
     feat = data.full_features(i, copy)
+    if short_prob > 0 and rng.random() < short_prob:
+        n = int(rng.integers(40, 251))
+        if feat.shape[1] > n:
+            t0 = int(rng.integers(feat.shape[1] - n + 1))
+            feat = feat[:, t0:t0 + n]
     T = feat.shape[1]
     if T >= fpw:
         t0 = int(rng.integers(T - fpw + 1))
@@ -141,7 +161,7 @@ def make_batches(data, train_ids, args, rng, families):
             i = train_ids[k]
             allowed = copies_allowed(data, i, families)
             copy = int(rng.choice(allowed)) if (allowed and rng.random() < args.aug_prob) else -1
-            crop = crop_features(data, i, copy, rng)
+            crop = crop_features(data, i, copy, rng, args.short_prob)
             if args.gain_db > 0:
                 real = crop > data.floor_value + 0.5
                 crop[real] += 2 * math.log(10 ** (rng.uniform(-args.gain_db, args.gain_db) / 20))
@@ -208,7 +228,7 @@ def train_model(data, train_ids, args, ckpt_path, log):
     rng = np.random.default_rng(args.seed)
     mean, std = norm_stats(data, train_ids)
     n_classes = len(data.labels)
-    model = VoiceCnn(n_classes, args.width, args.norm, mean, std, args.time_pool, data.floor_value)
+    model = VoiceCnn(n_classes, args.width, args.norm, mean, std, args.time_pool, data.floor_value, args.pool)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-3)
     steps_per_epoch = math.ceil(len(train_ids) / args.batch)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=args.epochs * steps_per_epoch, pct_start=0.2)
