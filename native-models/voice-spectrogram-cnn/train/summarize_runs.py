@@ -14,10 +14,15 @@ from voicedata import HERE
 
 RUNS = os.path.join(HERE, 'runs')
 DEFAULTS = vars(build_parser().parse_args(['loco', '--run', 'x']))
-COMPARED = ('epochs', 'width', 'aug_prob', 'aug_families', 'gain_db', 'specaug', 'norm', 'mask', 'corpus_balance', 'smoothing', 'lr', 'corpora')
+COMPARED = ('epochs', 'width', 'time_pool', 'pool', 'short_prob', 'aug_prob', 'aug_families', 'gain_db', 'specaug', 'norm', 'mask', 'corpus_balance', 'smoothing', 'lr', 'corpora')
+
+
+# Options added after the first runs: what those runs used.
+BEFORE_OPTION = {'pool': 'plain', 'short_prob': 0.0}
 
 
 def differs(args):
+    args = {**BEFORE_OPTION, **args}
     return ', '.join(f'{k}={args[k]!r}' if isinstance(args[k], str) else f'{k}={args[k]}' for k in COMPARED if k in args and args[k] != DEFAULTS[k]) or '—'
 
 

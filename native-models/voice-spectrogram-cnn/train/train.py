@@ -36,7 +36,7 @@ def build_parser():
     p.add_argument('mode', choices=['loco', 'cv', 'final', 'export', 'epoch-time'])
     p.add_argument('--run', required=True)
     p.add_argument('--seed', type=int, default=7)
-    p.add_argument('--epochs', type=int, default=40)
+    p.add_argument('--epochs', type=int, default=50)
     p.add_argument('--batch', type=int, default=32)
     p.add_argument('--lr', type=float, default=3e-3)
     p.add_argument('--width', type=int, default=16, help='channels of the first conv block (x1, x2, x4, x8, x8 over 5 blocks)')
@@ -49,10 +49,10 @@ def build_parser():
                    help='in-graph input normalisation: global mean/std of the training set; cmn: also remove each mel band\'s '
                         'mean over the window\'s non-padding frames; cmvn: and divide by its standard deviation')
     p.add_argument('--mask', type=int, default=1, help='softmax over each corpus\'s own labels (1) or over all labels (0)')
-    p.add_argument('--pool', choices=['plain', 'masked'], default='plain',
+    p.add_argument('--pool', choices=['plain', 'masked'], default='masked',
                    help='mean+max pooling over all time positions (plain) or only over those not in zero padding (masked: a short '
                         'utterance padded to a window then looks like its speech, not like silence)')
-    p.add_argument('--short-prob', type=float, default=0.0,
+    p.add_argument('--short-prob', type=float, default=0.3,
                    help='probability a training crop is cut to a random 0.4-2.5 s and zero-padded to a window, as the engine pads short files')
     p.add_argument('--corpus-balance', type=int, default=1, help='weight the loss so each corpus counts equally (classes are balanced within each corpus)')
     p.add_argument('--smoothing', type=float, default=0.05)
