@@ -182,7 +182,7 @@ export class AnalysisEngine {
     // probabilities but left out of the vote and of the fusion.
     const voiceAgg = aggregateTrack(this.voiceModel.manifest.labels, windows.map((w) => (w.label === null ? { label: null, probs: null } : w)));
     const face = summarizeFace(frames, faceAgg, media.video !== null);
-    const voice = summarizeVoice(windows, voiceAgg, media.audio !== null, this.voiceModel.inputCheck?.threshold ?? null);
+    const voice = summarizeVoice(windows, voiceAgg, media.audio !== null, this.voiceModel.inputCheck ? 1 : null);
     const weights = { face: fusionWeight(this.faceModel.manifest), voice: fusionWeight(this.voiceModel.manifest) };
     const fused = fuseTracks([
       { meanProbs: faceAgg.meanProbs, votes: face.framesWithFace, weight: weights.face },

@@ -31,7 +31,8 @@ export interface WindowResult {
   label: string | null;
   confidence: number | null;
   probs: Float32Array | null;
-  /** How far the input is from the training audio (voice/input-check.ts); null when unvoiced or not checked. */
+  /** How far the input is from the training audio, in units of the model's input-check thresholds (above 1:
+   *  unlike it; voice/input-check.ts); null when unvoiced or not checked. */
   inputDistance?: number | null;
 }
 
@@ -51,7 +52,7 @@ export interface VoiceSummary {
   voicedWindows: number;
   /** Voiced windows with no label: below the confidence threshold or unlike the training audio. */
   windowsUncertain?: number;
-  /** Of those, windows whose input was unlike the training audio (input distance above `inputCheckThreshold`). */
+  /** Of those, windows whose input was unlike the training audio (input distance above `inputCheckThreshold`, 1). */
   windowsUnlikeTraining?: number;
   inputCheckThreshold?: number;
   majority: string | null;

@@ -12,14 +12,14 @@ export interface VoiceTrackOptions {
 /**
  * The voice track: stream 16 kHz mono audio, cut fixed windows, skip silent ones (energy gate),
  * classify voiced windows in batches (voice/voice-model.ts). Windows whose top probability is below
- * the model's abstain threshold, or whose input is unlike the training audio (input distance above the
- * manifest's inputCheck threshold), keep their probabilities but get no label (uncertain).
+ * the model's abstain threshold, or whose input is unlike the training audio (input distance above 1, i.e. beyond
+ * one of the manifest's inputCheck thresholds), keep their probabilities but get no label (uncertain).
  */
 export async function runVoiceTrack(file: string, ff: ResolvedFfmpeg, model: VoiceEmotionModel, opts: VoiceTrackOptions): Promise<WindowResult[]> {
   const chunks = streamAudio(file, ff, { chunkSamples: model.frontEnd.sampleRate, signal: opts.signal });
   const { windows } = await classifyAudioChunks(chunks, model, { signal: opts.signal, onWindow: (w) => opts.onTime?.(w.endS) });
   const abstainBelow = model.manifest.abstainBelow;
-  const maxDistance = model.inputCheck?.threshold ?? Infinity;
+  const maxDistance = model.inputCheck ? 1 : Infinity; // inputDistance is in units of the model's thresholds
   return windows.map((w) => {
     const top = w.probabilities ? argmax(w.probabilities) : -1;
     const confidence = w.probabilities ? w.probabilities[top] : null;

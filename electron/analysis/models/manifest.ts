@@ -71,17 +71,18 @@ export const ModelManifestSchema = z.object({
   /** Optional temperature for calibrated softmax (logits / T). */
   temperature: z.number().positive().default(1),
   tinyRandomWeights: z.boolean().default(false),
-  /** Voice: statistics of the training windows' embeddings (the ONNX output named `output`; voice/input-check.ts);
-   *  windows farther than `threshold` are unlike the training audio and marked uncertain. */
+  /** Voice: statistics of the training crops (voice/input-check.ts): their embeddings (the ONNX output named
+   *  `output`) and low-band ripple; windows beyond either threshold are unlike the training audio (uncertain). */
   inputCheck: z
     .object({
-      feature: z.literal('embedding-v1'),
+      feature: z.literal('embedding-ripple-v1'),
       output: z.string(),
       mean: z.array(z.number()),
       components: z.array(z.array(z.number())),
       variances: z.array(z.number().positive()),
       residualVariance: z.number().positive(),
       threshold: z.number().positive(),
+      minRipple: z.number().positive(),
     })
     .passthrough()
     .refine((c) => c.components.length === c.variances.length && c.components.every((v) => v.length === c.mean.length), {

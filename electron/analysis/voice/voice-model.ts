@@ -5,7 +5,7 @@ import { loadManifest, ModelManifestError, type LoadedManifest } from '../models
 import { openOnnxModel, softmax, type OnnxModel } from '../models/onnx-runtime.js';
 import { frontEndFromManifest, framesPerWindow, type VoiceFrontEnd } from './front-end.js';
 import { LogMelExtractor } from './logmel.js';
-import { inputDistance, type InputCheckStats } from './input-check.js';
+import { inputScore, lowBandRipple, type InputCheckStats } from './input-check.js';
 import { StreamingWindower, type AudioWindow } from './windows.js';
 import { aggregateTrack, argmax } from '../vote.js';
 
@@ -19,8 +19,8 @@ export interface WindowPrediction {
   voiced: boolean;
   /** In manifest.labels order; null for unvoiced windows (skipped, never guessed). */
   probabilities: Float32Array | null;
-  /** How far the window's input is from the training audio (voice/input-check.ts); null when unvoiced or the
-   *  model has no input check. */
+  /** How far the window's input is from the training audio, in units of the model's thresholds (above 1: unlike
+   *  it; voice/input-check.ts inputScore); null when unvoiced or the model has no input check. */
   inputDistance: number | null;
 }
 
@@ -90,15 +90,20 @@ export class VoiceEmotionModel {
     return (this.manifest.inputCheck as InputCheckStats | undefined) ?? null;
   }
 
-  /** Log-mel input of one window, normalised as the manifest says, written into `out` at `offset`. */
-  private features(samples: Float32Array, out: Float32Array, offset: number): void {
+  /**
+   * Log-mel input of one window, normalised as the manifest says, written into `out` at `offset`; returns the raw
+   * log-mel's low-band ripple when the model has an input check.
+   */
+  private features(samples: Float32Array, out: Float32Array, offset: number): number | null {
     const size = this.frontEnd.nMels * this.framesPerWindow;
     const view = out.subarray(offset, offset + size);
     this.logmel.compute(samples, view);
+    const ripple = this.inputCheck ? lowBandRipple(view, this.frontEnd.nMels, this.framesPerWindow, this.frontEnd.logFloor) : null;
     const { scale, mean, std } = this.manifest.input.normalization;
     const m = mean[0] ?? 0;
     const s = std[0] ?? 1;
     if (scale !== 1 || m !== 0 || s !== 1) for (let i = 0; i < size; i++) view[i] = (view[i] / scale - m) / s;
+    return ripple;
   }
 
   /** Probabilities (manifest.labels order) for each window's samples (windowSeconds * sampleRate each). */
@@ -114,9 +119,9 @@ export class VoiceEmotionModel {
     for (let s = 0; s < windows.length; s += BATCH) {
       const batch = windows.slice(s, s + BATCH);
       const input = new Float32Array(batch.length * size);
-      batch.forEach((w, b) => {
+      const ripples = batch.map((w, b) => {
         if (w.samples.length !== need) throw new Error(`window has ${w.samples.length} samples, the model needs ${need}`);
-        this.features(w.samples, input, b * size);
+        return this.features(w.samples, input, b * size);
       });
       const out = await this.onnx.run({ [this.manifest.input.name]: { data: input, dims: [batch.length, 1, this.frontEnd.nMels, this.framesPerWindow] } });
       const t = out[this.manifest.output.name] ?? Object.values(out)[0];
@@ -130,7 +135,7 @@ export class VoiceEmotionModel {
       for (let b = 0; b < batch.length; b++) {
         const row = t.data.subarray(b * k, (b + 1) * k);
         const probabilities = this.manifest.output.kind === 'logits' ? softmax(row, this.manifest.temperature) : Float32Array.from(row);
-        results.push({ probabilities, inputDistance: emb ? inputDistance(emb.data.subarray(b * dims, (b + 1) * dims), check!) : null });
+        results.push({ probabilities, inputDistance: emb ? inputScore(emb.data.subarray(b * dims, (b + 1) * dims), ripples[b]!, check!) : null });
       }
     }
     return results;

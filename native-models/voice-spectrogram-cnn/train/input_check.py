@@ -1,13 +1,16 @@
-"""The voice input check: fit the statistics of the model's embeddings of its training windows, which
-electron/analysis/voice/input-check.ts scores every window against, and validate that the score flags what it should.
+"""The voice input check: fit the statistics that electron/analysis/voice/input-check.ts scores every window against,
+and validate that the score flags what it should.
 
   /usr/bin/python3 input_check.py validate --loco-run loco --cv-run cv --final-run final    -> input-check-validation.json
   (write_manifest.py calls fit_for_manifest() for the shipped model)
 
-The embedding is the model's pooled features (train.py VoiceCnn.embed, the ONNX output `embedding`). The statistics
-are a Gaussian with COMPONENTS principal directions plus an isotropic residual (probabilistic PCA), fitted on the
-embeddings of training crops as the model trains on them (clean and augmented copies); distance() mirrors
-inputDistance() in input-check.ts; the threshold is the QUANTILE of the training crops' distances.
+Two checks, both fitted on training crops as the model trains on them (clean and augmented copies):
+  - the model's embedding (train.py VoiceCnn.embed, the ONNX output `embedding`): a Gaussian with COMPONENTS principal
+    directions plus an isotropic residual (probabilistic PCA); distance() mirrors inputDistance() in input-check.ts;
+    threshold = the QUANTILE of the training crops' distances
+  - low-band ripple (harmonic structure; low_band_ripple() mirrors lowBandRipple()): minRipple = the RIPPLE_QUANTILE
+    of the training crops' ripple
+A window is unlike the training audio when either check fails. Both quantiles were set before any validation.
 
 Validation, each with a model that never saw the data it is tested on:
   - new speakers of a training corpus: the 5 RAVDESS actor-fold models, statistics fitted on each fold's training data,
@@ -27,9 +30,11 @@ import torch
 from train import RUNS, VoiceCnn, crop_features, folds_for
 from voicedata import CACHE, CORPORA, HERE, Data
 
-FEATURE = 'embedding-v1'
+FEATURE = 'embedding-ripple-v1'
 COMPONENTS = 32
 QUANTILE = 0.99
+RIPPLE_QUANTILE = 0.005
+RIPPLE_BANDS = 24
 CROPS_PER_FILE = 3  # one clean, two from random augmented copies
 
 
@@ -78,18 +83,39 @@ def distance(E, stats):
     return np.sqrt(d2 / E.shape[1])
 
 
-def fit_with_threshold(model, data, ids, quantile=QUANTILE):
-    E = embeddings(model, training_crops(data, ids))
+def low_band_ripple(L, floor_value):
+    """Mean |second difference across mel bands 0-23| over the active frames of one window's log-mel [nMels, frames]
+    (lowBandRipple in input-check.ts): active = not padding and within 20 dB of the loudest frame."""
+    L = np.asarray(L, dtype=np.float64)
+    fm = L.mean(0)
+    act = (fm > floor_value + 0.5) & (fm >= fm.max() - math.log(100))
+    A = L[:RIPPLE_BANDS][:, act]
+    return float(np.abs(A[2:] - 2 * A[1:-1] + A[:-2]).mean()) if act.any() else 0.0
+
+
+def ripples(arr, floor_value):
+    return np.array([low_band_ripple(L, floor_value) for L in arr])
+
+
+def fit_with_threshold(model, data, ids, quantile=QUANTILE, ripple_quantile=RIPPLE_QUANTILE):
+    crops = training_crops(data, ids)
+    E = embeddings(model, crops)
     stats = fit(E)
     stats['threshold'] = float(f'{np.quantile(distance(E, stats), quantile):.5g}')
+    stats['minRipple'] = float(f'{np.quantile(ripples(crops, data.floor_value), ripple_quantile):.5g}')
     return stats, len(E)
+
+
+def scores(model, arr, stats, floor_value):
+    """(embedding distance / threshold, minRipple / ripple) per window; the engine's inputScore is their max."""
+    return distance(embeddings(model, arr), stats) / stats['threshold'], stats['minRipple'] / np.maximum(ripples(arr, floor_value), 1e-9)
 
 
 def fit_for_manifest(run, quantile=QUANTILE):
     data = Data()
     model = load_model(data, run, 'final')
     stats, n = fit_with_threshold(model, data, list(range(len(data))), quantile)
-    stats['fitted'] = {'crops': n, 'quantile': quantile, 'components': COMPONENTS,
+    stats['fitted'] = {'crops': n, 'quantile': quantile, 'rippleQuantile': RIPPLE_QUANTILE, 'components': COMPONENTS,
                        'on': 'crops of every training file as training sees them: one clean and two from augmented copies each'}
     return stats
 
@@ -105,9 +131,13 @@ def probe_windows():
     return {name: L[p['first']:p['first'] + p['voiced']] for name, p in idx['probes'].items()}
 
 
-def rates(dist, threshold):
-    return {'windows': int(len(dist)), 'flagged': int((dist > threshold).sum()), 'flaggedRate': float((dist > threshold).mean()) if len(dist) else None,
-            'medianDistance': float(np.median(dist)) if len(dist) else None}
+def rates(emb, rip):
+    """Flag counts for the two checks (each in units of its threshold) and for the engine's rule, either."""
+    both = np.maximum(emb, rip)
+    n = len(both)
+    frac = lambda x: float(x.mean()) if n else None
+    return {'windows': int(n), 'flagged': int((both > 1).sum()), 'flaggedRate': frac(both > 1), 'byEmbedding': frac(emb > 1),
+            'byRipple': frac(rip > 1), 'medianScore': float(np.median(both)) if n else None}
 
 
 def validate(loco_run, cv_run, final_run):
@@ -117,7 +147,7 @@ def validate(loco_run, cv_run, final_run):
         model = load_model(data, cv_run, f'cv{k}')
         stats, _ = fit_with_threshold(model, data, train_ids)
         for w in ('clean', 'call'):
-            out['newSpeakers'][w].append({'fold': name, **rates(distance(embeddings(model, windows_of(data, test_ids, w)), stats), stats['threshold'])})
+            out['newSpeakers'][w].append({'fold': name, **rates(*scores(model, windows_of(data, test_ids, w), stats, data.floor_value))})
         print(name, {w: out['newSpeakers'][w][-1]['flaggedRate'] for w in ('clean', 'call')}, flush=True)
     for k, (name, train_ids, test_ids) in enumerate(folds_for('loco', data, CORPORA)):
         model = load_model(data, loco_run, f'loco{k}')
@@ -126,20 +156,26 @@ def validate(loco_run, cv_run, final_run):
         c = data.corpus_of[test_ids[0]]
         out['otherCorpus'][c] = {}
         for w in ('clean', 'call'):
-            dist = distance(embeddings(model, windows_of(data, test_ids, w)), stats)
+            emb, rip = scores(model, windows_of(data, test_ids, w), stats, data.floor_value)
             voiced = np.concatenate([data.windows(i, w)[1] for i in test_ids])
             correct = np.concatenate([np.asarray(x, dtype=bool) for x in res[w]['windowCorrect']])
-            d_voiced = dist[voiced]
-            assert len(d_voiced) == len(correct), (len(d_voiced), len(correct))
-            flag = d_voiced > stats['threshold']
-            out['otherCorpus'][c][w] = {**rates(d_voiced, stats['threshold']),
+            emb, rip = emb[voiced], rip[voiced]
+            assert len(emb) == len(correct), (len(emb), len(correct))
+            flag = np.maximum(emb, rip) > 1
+            out['otherCorpus'][c][w] = {**rates(emb, rip),
                                         'accuracyFlagged': float(correct[flag].mean()) if flag.any() else None,
                                         'accuracyNotFlagged': float(correct[~flag].mean()) if (~flag).any() else None}
         print(name, {w: out['otherCorpus'][c][w]['flaggedRate'] for w in ('clean', 'call')}, flush=True)
     model = load_model(data, final_run, 'final')
     stats = json.load(open(os.path.join(HERE, '..', 'manifest.json')))['inputCheck']
     for name, L in probe_windows().items():
-        out['probes'][name] = rates(distance(embeddings(model, L), stats), stats['threshold'])
+        out['probes'][name] = rates(*scores(model, L, stats, data.floor_value))
+    # the ripple of a few real windows, for the TypeScript parity test (tests/voice-input-check.test.ts)
+    out['rippleParity'] = []
+    for c in CORPORA:
+        i = next(k for k in range(len(data)) if data.corpus_of[k] == c)
+        arr, voiced = data.windows(i)
+        out['rippleParity'].append({'corpus': c, 'path': data.files[i]['path'], 'window': 0, 'ripple': low_band_ripple(arr[0], data.floor_value)})
     json.dump(out, open(os.path.join(HERE, 'input-check-validation.json'), 'w'), indent=1)
     print(table(out))
 
@@ -149,19 +185,21 @@ def pct(v):
 
 
 def table(v):
-    lines = ['| windows (voiced) | model and statistics | flagged as unlike the training audio | median distance |', '|---|---|---|---|']
+    lines = ['| voiced windows | model and statistics | flagged (either check) | by embedding | by ripple | window accuracy, flagged vs not |',
+             '|---|---|---|---|---|---|']
     for w in ('clean', 'call'):
         rs = v['newSpeakers'][w]
-        n, f = sum(r['windows'] for r in rs), sum(r['flagged'] for r in rs)
-        lines.append(f"| RAVDESS new speakers (5 actor folds), {'clean' if w == 'clean' else 'held-out call channel'} ({n}) | each fold's model, fitted on its training data | "
-                     f"{pct(f / n)} (folds {', '.join(pct(r['flaggedRate']) for r in rs)}) | {np.median([r['medianDistance'] for r in rs]):.2f} |")
+        n = sum(r['windows'] for r in rs)
+        wavg = lambda k: sum(r[k] * r['windows'] for r in rs) / n
+        lines.append(f"| RAVDESS new speakers (5 actor folds), {'clean' if w == 'clean' else 'held-out call channel'} ({n}) | each fold's model, fitted on its "
+                     f"training data | {pct(wavg('flaggedRate'))} (folds {', '.join(pct(r['flaggedRate']) for r in rs)}) | {pct(wavg('byEmbedding'))} | {pct(wavg('byRipple'))} | |")
     for c, r2 in v['otherCorpus'].items():
         for w in ('clean', 'call'):
             r = r2[w]
             lines.append(f"| {c}, another corpus, {'clean' if w == 'clean' else 'held-out call channel'} ({r['windows']}) | trained and fitted on the other two corpora | "
-                         f"{pct(r['flaggedRate'])}; window accuracy {pct(r['accuracyFlagged'])} flagged vs {pct(r['accuracyNotFlagged'])} not | {r['medianDistance']:.2f} |")
+                         f"{pct(r['flaggedRate'])} | {pct(r['byEmbedding'])} | {pct(r['byRipple'])} | {pct(r['accuracyFlagged'])} vs {pct(r['accuracyNotFlagged'])} |")
     for name, r in v['probes'].items():
-        lines.append(f"| {name} ({r['windows']}) | the shipped model and statistics | {pct(r['flaggedRate'])} | {r['medianDistance']:.2f} |")
+        lines.append(f"| {name} ({r['windows']}) | the shipped model and statistics | {pct(r['flaggedRate'])} | {pct(r['byEmbedding'])} | {pct(r['byRipple'])} | |")
     return '\n'.join(lines)
 
 
