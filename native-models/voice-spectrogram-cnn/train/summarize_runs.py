@@ -14,11 +14,11 @@ from voicedata import HERE
 
 RUNS = os.path.join(HERE, 'runs')
 DEFAULTS = vars(build_parser().parse_args(['loco', '--run', 'x']))
-COMPARED = ('epochs', 'width', 'time_pool', 'pool', 'short_prob', 'aug_prob', 'aug_families', 'gain_db', 'specaug', 'norm', 'mask', 'corpus_balance', 'smoothing', 'lr', 'corpora')
+COMPARED = ('epochs', 'width', 'time_pool', 'neutral_calm', 'pool', 'short_prob', 'aug_prob', 'aug_families', 'gain_db', 'specaug', 'norm', 'mask', 'corpus_balance', 'smoothing', 'lr', 'corpora')
 
 
 # Options added after the first runs: what those runs used.
-BEFORE_OPTION = {'pool': 'plain', 'short_prob': 0.0}
+BEFORE_OPTION = {'pool': 'plain', 'short_prob': 0.0, 'neutral_calm': 'as-labelled'}
 
 
 def differs(args):

@@ -36,7 +36,7 @@ def build_parser():
     p.add_argument('mode', choices=['loco', 'cv', 'final', 'export', 'epoch-time'])
     p.add_argument('--run', required=True)
     p.add_argument('--seed', type=int, default=7)
-    p.add_argument('--epochs', type=int, default=50)
+    p.add_argument('--epochs', type=int, default=80)
     p.add_argument('--batch', type=int, default=32)
     p.add_argument('--lr', type=float, default=3e-3)
     p.add_argument('--width', type=int, default=16, help='channels of the first conv block (x1, x2, x4, x8, x8 over 5 blocks)')
@@ -49,6 +49,10 @@ def build_parser():
                    help='in-graph input normalisation: global mean/std of the training set; cmn: also remove each mel band\'s '
                         'mean over the window\'s non-padding frames; cmvn: and divide by its standard deviation')
     p.add_argument('--mask', type=int, default=1, help='softmax over each corpus\'s own labels (1) or over all labels (0)')
+    p.add_argument('--neutral-calm', choices=['either', 'as-labelled'], default='either',
+                   help='a corpus with only one of neutral and calm (EMOVO: neutral, TurEV-DB: calm) does not say which of the two '
+                        'its class is: "either" trains it as neutral-or-calm (the loss rewards their summed probability; RAVDESS '
+                        'alone separates them), "as-labelled" takes its label literally')
     p.add_argument('--pool', choices=['plain', 'masked'], default='masked',
                    help='mean+max pooling over all time positions (plain) or only over those not in zero padding (masked: a short '
                         'utterance padded to a window then looks like its speech, not like silence)')
@@ -189,9 +193,11 @@ def norm_stats(data, ids):
 
 
 def loss_setup(data, train_ids, args):
-    """Per-file loss weights (classes balanced within each corpus; corpora equal when --corpus-balance) and the
-    per-corpus label masks (additive logit bias: 0 for the corpus's labels, -1e4 for the others)."""
+    """Per-file loss weights (classes balanced within each corpus; corpora equal when --corpus-balance), the
+    per-corpus label masks (additive logit bias: 0 for the labels the corpus's softmax runs over, -1e4 for the others)
+    and the per-corpus target sets (label index -> the labels that count as right for it)."""
     n_classes = len(data.labels)
+    nc = [data.labels.index('neutral'), data.labels.index('calm')]
     corpora = sorted({data.corpus_of[i] for i in train_ids})
     weight = np.zeros(len(data))
     for c in corpora:
@@ -202,25 +208,33 @@ def loss_setup(data, train_ids, args):
         for i in ids:
             weight[i] = cw * len(ids) / (k * counts[data.label(i)])
     weight /= weight[train_ids].mean()
-    bias = {}
+    bias, targets = {}, {}
     for c in corpora:
+        own = data.corpus_label_set(c)
+        either = args.neutral_calm == 'either' and len(set(own) & set(nc)) == 1
         b = np.full(n_classes, -1e4, 'f4')
-        b[data.corpus_label_set(c) if args.mask else list(range(n_classes))] = 0
+        b[sorted(set(own) | (set(nc) if either else set())) if args.mask else list(range(n_classes))] = 0
         bias[c] = b
-    return torch.tensor(weight, dtype=torch.float32), bias
+        targets[c] = np.eye(n_classes, dtype='f4')
+        if either:
+            targets[c][nc[0], nc] = 1
+            targets[c][nc[1], nc] = 1
+    return torch.tensor(weight, dtype=torch.float32), bias, targets
 
 
-def masked_loss(logits, y, ids, data, weight, bias, smoothing):
-    """Weighted, label-smoothed cross-entropy over each example's corpus labels; also returns the masked logits."""
+def masked_loss(logits, y, ids, data, weight, bias, targets, smoothing):
+    """Weighted, label-smoothed cross-entropy over each example's corpus labels, where the target may be a set of
+    labels (-log of their summed probability); returns it and, per example, whether the top label is in the target."""
     b = torch.from_numpy(np.stack([bias[data.corpus_of[i]] for i in ids]))
-    logits = logits + b
-    logp = F.log_softmax(logits, dim=1)
+    logp = F.log_softmax(logits + b, dim=1)
     allowed = (b == 0).float()
-    target = allowed * (smoothing / allowed.sum(1, keepdim=True))
-    target[torch.arange(len(y)), y] += 1 - smoothing
-    per = -(target * logp).sum(1)
+    T = torch.from_numpy(np.stack([targets[data.corpus_of[i]][int(t)] for i, t in zip(ids, y)]))
+    nll = -logp.masked_fill(T == 0, -1e9).logsumexp(dim=1)
+    smooth = -(allowed * logp).sum(1) / allowed.sum(1)
+    per = (1 - smoothing) * nll + smoothing * smooth
     w = weight[torch.tensor(ids)]
-    return (w * per).mean(), logits
+    right = T[torch.arange(len(y)), (logits + b).argmax(1)] > 0
+    return (w * per).mean(), right
 
 
 def train_model(data, train_ids, args, ckpt_path, log):
@@ -232,7 +246,7 @@ def train_model(data, train_ids, args, ckpt_path, log):
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-3)
     steps_per_epoch = math.ceil(len(train_ids) / args.batch)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=args.epochs * steps_per_epoch, pct_start=0.2)
-    weight, bias = loss_setup(data, train_ids, args)
+    weight, bias, targets = loss_setup(data, train_ids, args)
     families = [f for f in args.aug_families.split(',') if f]
     start = 0
     if os.path.exists(ckpt_path):
@@ -248,9 +262,9 @@ def train_model(data, train_ids, args, ckpt_path, log):
         for x, y, ids in make_batches(data, train_ids, args, rng, families):
             if args.specaug:
                 x = spec_augment(x, rng, fill)
-            loss, logits = masked_loss(model(x), y, ids, data, weight, bias, args.smoothing)
+            loss, right = masked_loss(model(x), y, ids, data, weight, bias, targets, args.smoothing)
             opt.zero_grad(); loss.backward(); opt.step(); sched.step()
-            tot += loss.item() * len(y); correct += (logits.argmax(1) == y).sum().item(); n += len(y)
+            tot += loss.item() * len(y); correct += right.sum().item(); n += len(y)
         log(f'epoch {epoch + 1}/{args.epochs} loss {tot / n:.3f} train-acc {correct / n:.3f} ({time.time() - t0:.1f} s)')
         torch.save({'model': model.state_dict(), 'opt': opt.state_dict(), 'sched': sched.state_dict(), 'epoch': epoch + 1,
                     'rng': rng.bit_generator.state, 'torch_rng': torch.get_rng_state()}, ckpt_path)
