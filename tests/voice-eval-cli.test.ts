@@ -86,3 +86,32 @@ test('affect eval voice table output, usage errors and cancellation', { skip: sk
   controller.abort();
   await assert.rejects(runEvalVoice([dir, '--model', tiny], captureIO(controller.signal).io), /cancelled/);
 });
+
+test('affect eval voice --labels: scores on merged classes (neutral+calm), skips the rest, agrees with the predictions CSV', { skip: skipWithoutShared('ravdess-speech') }, async () => {
+  const dir = makeEvalDir();
+  const predictions = path.join(dir, 'pred.csv');
+  const { io, out, err } = captureIO();
+  const code = await runEvalVoice([dir, '--json', '--labels', 'angry,happy,neutral+calm,sad', '--predictions', predictions, '--threads', '2'], io);
+  assert.equal(code, 0, err());
+  const r = JSON.parse(out().trim());
+  // 2 actors × (neutral, calm, happy, sad, angry) are in the classes; fearful, disgust, surprised and the unknown label are skipped
+  assert.equal(r.n, 10);
+  assert.equal(r.skipped, 7);
+  assert.deepEqual(r.confusion.labels, ['angry', 'happy', 'neutral+calm', 'sad']);
+  assert.equal(r.perClass['neutral+calm'].n, 4);
+  assert.match(err(), /skipped .*fearful.*classes of --labels/);
+  const truth = parseCsv(readFileSync(path.join(dir, 'labels.csv'), 'utf8'))
+    .slice(1)
+    .filter(([, e]) => ['angry', 'happy', 'neutral', 'calm', 'sad'].includes(e));
+  const rows = parseCsv(readFileSync(predictions, 'utf8')).slice(1);
+  assert.equal(rows.length, 10);
+  let correct = 0;
+  rows.forEach(([p, predicted], i) => {
+    assert.equal(p, truth[i][0]);
+    assert.ok(r.confusion.labels.includes(predicted), predicted);
+    const t = truth[i][1];
+    if (predicted === (t === 'neutral' || t === 'calm' ? 'neutral+calm' : t)) correct++;
+  });
+  assert.equal(r.accuracy, correct / 10);
+  for (const bad of ['angry,nope', 'angry', 'angry,angry+sad']) await assert.rejects(runEvalVoice([dir, '--labels', bad], captureIO().io), /--labels/);
+});

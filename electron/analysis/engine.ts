@@ -63,13 +63,16 @@ export interface AnalyzeOptions {
 }
 
 export const FUSION_RULE =
-  'weighted mean of the face and voice tracks\' mean probabilities, weights = each model\'s held-out UAR, over the tracks with usable input';
+  'weighted mean of the face and voice tracks\' mean probabilities, weights = each model\'s expected UAR on new data (cross-corpus where its manifest states one), over the tracks with usable input; uncertain voice windows left out';
 
 function modelRef(role: ModelRef['role'], m: LoadedManifest): ModelRef {
   return { role, id: m.id, version: m.version, sha256: m.sha256, task: m.task, labels: [...m.labels] };
 }
 
-/** A model's held-out UAR from its manifest metrics, used as its fusion weight (1 when not given). */
+/**
+ * A model's fusion weight: the UAR to expect on new data from its manifest (the cross-corpus figure where the
+ * manifest states one, else the held-out one; 1 when it states none).
+ */
 function fusionWeight(m: LoadedManifest): number {
   return heldOutUar(m) ?? 1;
 }
@@ -193,6 +196,7 @@ export class AnalysisEngine {
       speakers,
       links,
       voiceLabels: this.voiceModel.labels,
+      voiceInputCheck: this.voiceModel.inputCheck !== null,
       windowsTotal: mix.length,
       weights,
       identityModel: `${this.identity.manifest.id}@${this.identity.manifest.version}`,

@@ -26,9 +26,15 @@ export interface WindowResult {
   startS: number;
   endS: number;
   voiced: boolean;
+  /** Top label; null when unvoiced or uncertain (top probability below the model's threshold, or input unlike the
+   *  training audio: inputDistance above the model's input-check threshold). Uncertain windows keep their
+   *  probabilities but take no part in the vote or the fusion. */
   label: string | null;
   confidence: number | null;
   probs: Float32Array | null;
+  /** How far the input is from the training audio, in units of the model's input-check thresholds (above 1:
+   *  unlike it; voice/input-check.ts); null when unvoiced or not checked. */
+  inputDistance?: number | null;
 }
 
 export interface FaceSummary {
@@ -47,6 +53,11 @@ export interface FaceSummary {
 export interface VoiceSummary {
   windows: number;
   voicedWindows: number;
+  /** Voiced windows with no label: below the confidence threshold or unlike the training audio. */
+  windowsUncertain?: number;
+  /** Of those, windows whose input was unlike the training audio (input distance above `inputCheckThreshold`, 1). */
+  windowsUnlikeTraining?: number;
+  inputCheckThreshold?: number;
   majority: string | null;
   distribution: Record<string, number>;
   /** Mean probability per label over the windows with speech (as for the face). */

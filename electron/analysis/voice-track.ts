@@ -4,7 +4,7 @@ import type { ResolvedFfmpeg } from './media/ffmpeg-path.js';
 import { speechWithin, type SpeakerTurn } from './people/speakers.js';
 import type { WindowResult } from './result.js';
 import { argmax } from './vote.js';
-import { classifyAudioChunks, type VoiceEmotionModel } from './voice/voice-model.js';
+import { classifyAudioChunks, type VoiceEmotionModel, type WindowScore } from './voice/voice-model.js';
 import { energyGate, StreamingWindower, type AudioWindow } from './voice/windows.js';
 
 export interface VoiceTrackOptions {
@@ -17,19 +17,26 @@ export interface VoiceTrackOptions {
 /**
  * The voice track of the whole mix: stream 16 kHz mono audio, cut fixed windows, skip silent ones (energy gate),
  * classify voiced windows in batches (voice/voice-model.ts). Windows whose top probability is below the model's
- * abstain threshold keep their probabilities but get no label.
+ * abstain threshold, or whose input is unlike the training audio (input distance above 1, i.e. beyond one of the
+ * manifest's inputCheck thresholds), keep their probabilities but get no label (uncertain).
  */
 export async function runVoiceTrack(file: string, ff: ResolvedFfmpeg, model: VoiceEmotionModel, opts: VoiceTrackOptions): Promise<WindowResult[]> {
   const chunks = streamAudio(file, ff, { chunkSamples: model.frontEnd.sampleRate, signal: opts.signal });
   const offset = opts.startS ?? 0;
   const { windows } = await classifyAudioChunks(chunks, model, { signal: opts.signal, onWindow: (w) => opts.onTime?.(offset + w.endS) });
-  return windows.map((w) => labelled(model, { index: w.index, startS: offset + w.startS, endS: offset + w.endS, voiced: w.voiced }, w.probabilities));
+  return windows.map((w) =>
+    labelled(model, { index: w.index, startS: offset + w.startS, endS: offset + w.endS, voiced: w.voiced }, w.probabilities && { probabilities: w.probabilities, inputDistance: w.inputDistance }),
+  );
 }
 
-function labelled(model: VoiceEmotionModel, w: Pick<WindowResult, 'index' | 'startS' | 'endS' | 'voiced'>, probs: Float32Array | null): WindowResult {
+/** A window's estimate: labelled when confident and its input is like the training audio, else uncertain. */
+function labelled(model: VoiceEmotionModel, w: Pick<WindowResult, 'index' | 'startS' | 'endS' | 'voiced'>, score: WindowScore | null): WindowResult {
+  const probs = score?.probabilities ?? null;
+  const inputDistance = score?.inputDistance ?? null;
   const top = probs ? argmax(probs) : -1;
   const confidence = probs ? probs[top] : null;
-  return { ...w, label: confidence !== null && confidence >= model.manifest.abstainBelow ? model.labels[top] : null, confidence, probs };
+  const familiar = inputDistance === null || !model.inputCheck || inputDistance <= 1; // distance in units of the model's thresholds
+  return { ...w, label: confidence !== null && confidence >= model.manifest.abstainBelow && familiar ? model.labels[top] : null, confidence, probs, inputDistance };
 }
 
 /** A speaker is in a window with at least this much speech … */
@@ -87,11 +94,11 @@ async function classifySilencingOthers(
   let batch: Array<{ speaker: number; window: Pick<WindowResult, 'index' | 'startS' | 'endS'>; samples: Float32Array }> = [];
   const drain = async () => {
     const voiced = batch.filter((b) => energyGate(b.samples, Math.round((b.window.endS - b.window.startS) * sr), windower.cfg).voiced);
-    const probs = await model.classify(voiced);
+    const scores = await model.score(voiced);
     for (const b of batch) {
       const k = voiced.indexOf(b);
       const list = out.get(b.speaker) ?? [];
-      list.push(labelled(model, { ...b.window, voiced: k >= 0 }, k >= 0 ? probs[k] : null));
+      list.push(labelled(model, { ...b.window, voiced: k >= 0 }, k >= 0 ? scores[k] : null));
       out.set(b.speaker, list);
     }
     batch = [];

@@ -43,6 +43,7 @@ export function sessionDetail(db: Db, id: number): ApiOutput<'sessions.get'> {
       label: w.label,
       confidence: w.confidence === null ? null : round(w.confidence),
       probs: probsArray(w.probs),
+      inputDistance: w.inputDistance == null ? null : round(w.inputDistance, 3),
     })),
     participants: participantViews(db, id),
     speech: speechTurns(db, id).map((t) => ({ start: round(t.startS, 3), end: round(t.endS, 3), participant: t.participant })),

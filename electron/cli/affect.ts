@@ -14,7 +14,7 @@ Usage:
   affect transcript speaker <session-id> <name in the file> [--name <name> | --clear-name] [--participant <n> | --unmap] [--db <path>]
   affect merge <db…> --into <db> [--json]
   affect eval face <dir> [--model <id>] [--cropped] [--predictions <out.csv>] [--json]
-  affect eval voice <dir> [--model <id>] [--predictions <out.csv>] [--json]
+  affect eval voice <dir> [--model <id>] [--labels a,b,c+d] [--predictions <out.csv>] [--json]
   affect eval text <csv with id,text,emotion> [--model <id|dir>] [--predictions <out.csv>] [--json]
   affect dass score --csv <in.csv> [--out <out.csv>]
   affect dass estimate --csv <in.csv>

@@ -10,6 +10,13 @@ function shares(distribution: Record<string, number>): string {
     .join(', ');
 }
 
+function voiceUncertain(s: AnalysisSummary): string {
+  const n = s.voice.windowsUncertain ?? 0;
+  if (!n) return '';
+  const unlike = s.voice.windowsUnlikeTraining ?? 0;
+  return `, ${n} uncertain${unlike ? ` (${unlike} unlike the training audio)` : ''}`;
+}
+
 /** The human-readable summary `affect analyze` prints. */
 export function formatSummary(s: AnalysisSummary): string {
   const lines = [
@@ -17,7 +24,7 @@ export function formatSummary(s: AnalysisSummary): string {
     `  Face:  ${s.face.majority ?? '—'}${s.face.reason ? `  (${s.face.reason})` : ''}`,
     `         ${s.face.framesWithFace}/${s.face.framesAnalysed} frames with a face${s.face.framesAbstained ? `, ${s.face.framesAbstained} uncertain` : ''}${s.face.framesWithFace ? ': ' + shares(s.face.distribution) : ''}`,
     `  Voice: ${s.voice.majority ?? '—'}${s.voice.reason ? `  (${s.voice.reason})` : ''}`,
-    `         ${s.voice.voicedWindows}/${s.voice.windows} windows with speech${s.voice.voicedWindows ? ': ' + shares(s.voice.distribution) : ''}`,
+    `         ${s.voice.voicedWindows}/${s.voice.windows} windows with speech${voiceUncertain(s)}${s.voice.voicedWindows ? ': ' + shares(s.voice.distribution) : ''}`,
     `  Fused: ${s.fused.label ?? '—'}${s.fused.confidence !== null ? ` (${pct(s.fused.confidence)})` : ''}`,
     `  Models: ${s.models.map((m) => `${m.id}@${m.version} (${m.sha256.slice(0, 12)})`).join(', ')}`,
     `  Time: ${s.elapsedS.toFixed(1)} s (${(s.elapsedS / Math.max(s.session.durationS, 1e-9)).toFixed(2)}× real time)`,

@@ -99,7 +99,13 @@ export const Coverage = z.object({
 export const SessionSummary = z.object({
   session: z.object({ id: id.nullable(), file: z.string(), durationS: z.number() }),
   face: TrackSummary.extend({ framesAnalysed: z.number(), framesWithFace: z.number(), framesAbstained: z.number() }),
-  voice: TrackSummary.extend({ windows: z.number(), voicedWindows: z.number() }),
+  voice: TrackSummary.extend({
+    windows: z.number(),
+    voicedWindows: z.number(),
+    windowsUncertain: z.number().optional(),
+    windowsUnlikeTraining: z.number().optional(),
+    inputCheckThreshold: z.number().optional(),
+  }),
   fused: z.object({ label: z.string().nullable(), confidence: z.number().nullable(), rule: z.string(), weights: z.object({ face: z.number(), voice: z.number() }).optional() }),
   models: z.array(z.object({ id: z.string(), version: z.string(), sha256: z.string() })),
   warnings: z.array(z.string()),
@@ -144,6 +150,9 @@ export const WindowPoint = z.object({
   label: z.string().nullable(),
   confidence: z.number().nullable(),
   probs: z.array(z.number()).nullable(),
+  /** Distance of the window's input from the voice model's training audio; above the summary's
+   *  voice.inputCheckThreshold the window is uncertain (label null). Null when unvoiced or not checked. */
+  inputDistance: z.number().nullable().optional(),
 });
 
 const box = z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() });

@@ -538,7 +538,7 @@ export function modelSpans(db: Db, sessionId: number, name: ModelTrackKind): Spa
       faceProbs.forEach((p, k) => probs.set(faceLabels[k], (probs.get(faceLabels[k]) ?? 0) + p * wFace));
       total += wFace;
     }
-    const covering = windows.filter((w) => w.probs && w.startS <= t && t < w.endS);
+    const covering = windows.filter((w) => w.probs && w.label !== null && w.startS <= t && t < w.endS); // uncertain windows take no part
     for (const w of covering) w.probs!.forEach((p, k) => probs.set(voiceLabels[k], (probs.get(voiceLabels[k]) ?? 0) + (p * wVoice) / covering.length));
     if (covering.length) total += wVoice;
     if (total === 0) return null;

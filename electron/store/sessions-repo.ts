@@ -152,9 +152,10 @@ export function writeResults(db: Db, sessionId: number, result: AnalysisResult):
         probsToBlob(f.probs),
       );
   const win = db.prepare(
-    'INSERT INTO window_results (session_id, participant, window_index, start_s, end_s, voiced, label, confidence, probs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO window_results (session_id, participant, window_index, start_s, end_s, voiced, label, confidence, probs, input_distance) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
-  for (const p of result.participants) for (const w of p.windows) win.run(sessionId, p.id, w.index, w.startS, w.endS, w.voiced ? 1 : 0, w.label, w.confidence, probsToBlob(w.probs));
+  for (const p of result.participants)
+    for (const w of p.windows) win.run(sessionId, p.id, w.index, w.startS, w.endS, w.voiced ? 1 : 0, w.label, w.confidence, probsToBlob(w.probs), w.inputDistance ?? null);
   // Participants and speech turns live in their own tables (names change after analysis): not in the stored summary.
   const { participants: _p, speech: _s, ...stored } = result.summary;
   const summary: AnalysisSummary = { ...stored, session: { ...result.summary.session, id: sessionId, file: path.resolve(result.file) } };
@@ -223,10 +224,20 @@ export function getFrames(db: Db, sessionId: number, participant?: number): Arra
 export function getWindows(db: Db, sessionId: number, participant?: number): Array<WindowResult & { participant: number }> {
   const rows = db
     .prepare(
-      `SELECT participant, window_index, start_s, end_s, voiced, label, confidence, probs FROM window_results
+      `SELECT participant, window_index, start_s, end_s, voiced, label, confidence, probs, input_distance FROM window_results
        WHERE session_id = ? AND (? IS NULL OR participant = ?) ORDER BY participant, window_index`,
     )
-    .all(sessionId, participant ?? null, participant ?? null) as Array<{ participant: number; window_index: number; start_s: number; end_s: number; voiced: number; label: string | null; confidence: number | null; probs: Buffer | null }>;
+    .all(sessionId, participant ?? null, participant ?? null) as Array<{
+    participant: number;
+    window_index: number;
+    start_s: number;
+    end_s: number;
+    voiced: number;
+    label: string | null;
+    confidence: number | null;
+    probs: Buffer | null;
+    input_distance: number | null;
+  }>;
   return rows.map((r) => ({
     participant: r.participant,
     index: r.window_index,
@@ -236,6 +247,7 @@ export function getWindows(db: Db, sessionId: number, participant?: number): Arr
     label: r.label,
     confidence: r.confidence,
     probs: blobToProbs(r.probs),
+    inputDistance: r.input_distance,
   }));
 }
 

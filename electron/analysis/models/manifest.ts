@@ -119,6 +119,24 @@ export const ModelManifestSchema = z.object({
   /** Optional temperature for calibrated softmax (logits / T). */
   temperature: z.number().positive().default(1),
   tinyRandomWeights: z.boolean().default(false),
+  /** Voice: statistics of the training crops (voice/input-check.ts): their embeddings (the ONNX output named
+   *  `output`) and low-band ripple; windows beyond either threshold are unlike the training audio (uncertain). */
+  inputCheck: z
+    .object({
+      feature: z.literal('embedding-ripple-v1'),
+      output: z.string(),
+      mean: z.array(z.number()),
+      components: z.array(z.array(z.number())),
+      variances: z.array(z.number().positive()),
+      residualVariance: z.number().positive(),
+      threshold: z.number().positive(),
+      minRipple: z.number().positive(),
+    })
+    .passthrough()
+    .refine((c) => c.components.length === c.variances.length && c.components.every((v) => v.length === c.mean.length), {
+      message: 'inputCheck: components, variances and mean do not fit together',
+    })
+    .optional(),
   metrics: z.record(z.string(), z.unknown()).optional(),
 });
 
@@ -226,12 +244,18 @@ export function loadAnyManifest(dir: string, opts: { verifyHash?: boolean } = {}
   return task === 'text-emotion' ? loadTextManifest(dir, opts) : loadManifest(dir, opts);
 }
 
-/**
- * The model's held-out UAR from its manifest metrics: a number, or `{ mean }` for cross-validated
- * figures. Null when the manifest states none.
- */
-export function heldOutUar(m: Pick<ModelManifest, 'metrics'>): number | null {
-  const uar = m.metrics?.uar;
+function uarValue(uar: unknown): number | null {
   const value = typeof uar === 'number' ? uar : typeof uar === 'object' && uar !== null ? (uar as { mean?: unknown }).mean : undefined;
   return typeof value === 'number' && value > 0 && value <= 1 ? value : null;
+}
+
+/**
+ * The UAR to expect on new data, from the manifest metrics: the cross-corpus figure (`metrics.crossCorpus.uar`:
+ * trained without the test corpus) when the manifest states one, else the held-out figure (`metrics.uar`); each a
+ * number or `{ mean }` for figures averaged over folds. Null when the manifest states none. The engine weights
+ * each track's fusion by it.
+ */
+export function heldOutUar(m: Pick<ModelManifest, 'metrics'>): number | null {
+  const cross = m.metrics?.crossCorpus;
+  return uarValue(typeof cross === 'object' && cross !== null ? (cross as { uar?: unknown }).uar : undefined) ?? uarValue(m.metrics?.uar);
 }

@@ -26,6 +26,8 @@ export interface AssembleInput {
   speakers: SpeakerVoice[];
   links: Map<number, { face: number; link: VoiceFaceLink }>;
   voiceLabels: readonly string[];
+  /** Whether the voice model checks its input against its training audio (input distance, in threshold units). */
+  voiceInputCheck: boolean;
   /** Windows analysed in the whole recording (every participant's `voice.windows`). */
   windowsTotal: number;
   weights: { face: number; voice: number };
@@ -39,10 +41,16 @@ export function assembleParticipants(input: AssembleInput): ParticipantResult[] 
     if (l) faceOf.set(l.face, { speaker: s, link: l.link });
   }
   const voice = (s: SpeakerVoice, link: VoiceFaceLink | null): NonNullable<ParticipantResult['voice']> => {
-    const agg = aggregateTrack(input.voiceLabels, s.windows);
+    // Uncertain windows (low confidence, or input unlike the training audio) keep their probabilities in the track
+    // but take no part in the vote, the mean or the fusion.
+    const agg = aggregateTrack(input.voiceLabels, s.windows.map((w) => (w.label === null ? { label: null, probs: null } : w)));
+    const uncertain = s.windows.filter((w) => w.voiced && w.label === null).length;
+    const unlike = input.voiceInputCheck ? s.windows.filter((w) => w.inputDistance != null && w.inputDistance > 1).length : 0;
     const v: NonNullable<ParticipantResult['voice']> = {
       windows: input.windowsTotal,
       voicedWindows: s.windows.filter((w) => w.voiced).length,
+      windowsUncertain: uncertain,
+      ...(input.voiceInputCheck ? { windowsUnlikeTraining: unlike, inputCheckThreshold: 1 } : {}),
       majority: agg.majority,
       distribution: agg.distribution,
       meanProbs: roundProbs(agg.meanProbs),
@@ -52,7 +60,10 @@ export function assembleParticipants(input: AssembleInput): ParticipantResult[] 
       link,
     };
     if (v.voicedWindows === 0) v.reason = 'speech too short or too quiet to classify';
-    else if (agg.votes === 0) v.reason = "every window with speech was below the model's confidence threshold";
+    else if (agg.votes === 0)
+      v.reason = unlike
+        ? 'every window with speech was uncertain: unlike the audio the model was trained on, or below its confidence threshold'
+        : "every window with speech was below the model's confidence threshold";
     return v;
   };
   type Draft = Omit<ParticipantResult, 'id' | 'fused'> & { rank: number; firstS: number };
@@ -81,7 +92,7 @@ export function assembleParticipants(input: AssembleInput): ParticipantResult[] 
 
 export function fusedOf(p: Pick<ParticipantResult, 'face' | 'voice'>, weights: { face: number; voice: number }): ParticipantResult['fused'] {
   const faceVotes = p.face ? p.face.framesWithFace - p.face.framesAbstained : 0;
-  const voiceVotes = p.voice ? p.voice.voicedWindows : 0;
+  const voiceVotes = p.voice ? p.voice.voicedWindows - (p.voice.windowsUncertain ?? 0) : 0;
   if (faceVotes + voiceVotes === 0) return null;
   const f = fuseTracks([
     { meanProbs: p.face?.meanProbs ?? {}, votes: faceVotes, weight: weights.face },
@@ -124,8 +135,17 @@ export function describe(p: Pick<ParticipantResult, 'id' | 'face' | 'voice' | 'f
   }
   let voice: VoiceSummary;
   if (p?.voice) {
-    const { windows, voicedWindows, majority, distribution, meanProbs, reason } = p.voice;
-    voice = { windows, voicedWindows, majority, distribution, ...(meanProbs ? { meanProbs } : {}), ...(reason ? { reason } : {}) };
+    const { windows, voicedWindows, windowsUncertain, windowsUnlikeTraining, inputCheckThreshold, majority, distribution, meanProbs, reason } = p.voice;
+    voice = {
+      windows,
+      voicedWindows,
+      ...(windowsUncertain !== undefined ? { windowsUncertain } : {}),
+      ...(windowsUnlikeTraining !== undefined ? { windowsUnlikeTraining, inputCheckThreshold } : {}),
+      majority,
+      distribution,
+      ...(meanProbs ? { meanProbs } : {}),
+      ...(reason ? { reason } : {}),
+    };
   } else {
     voice = { windows: facts.windows, voicedWindows: 0, majority: null, distribution: zeros(facts.voiceLabels) };
     if (!facts.hasAudio) voice.reason = 'no audio stream';

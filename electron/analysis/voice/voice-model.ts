@@ -5,6 +5,7 @@ import { loadManifest, ModelManifestError, type LoadedManifest } from '../models
 import { openOnnxModel, softmax, type OnnxModel } from '../models/onnx-runtime.js';
 import { frontEndFromManifest, framesPerWindow, type VoiceFrontEnd } from './front-end.js';
 import { LogMelExtractor } from './logmel.js';
+import { inputScore, lowBandRipple, type InputCheckStats } from './input-check.js';
 import { StreamingWindower, type AudioWindow } from './windows.js';
 import { aggregateTrack, argmax } from '../vote.js';
 
@@ -18,6 +19,15 @@ export interface WindowPrediction {
   voiced: boolean;
   /** In manifest.labels order; null for unvoiced windows (skipped, never guessed). */
   probabilities: Float32Array | null;
+  /** How far the window's input is from the training audio, in units of the model's thresholds (above 1: unlike
+   *  it; voice/input-check.ts inputScore); null when unvoiced or the model has no input check. */
+  inputDistance: number | null;
+}
+
+/** A voiced window's probabilities and input distance. */
+export interface WindowScore {
+  probabilities: Float32Array;
+  inputDistance: number | null;
 }
 
 export interface FileVote {
@@ -75,36 +85,57 @@ export class VoiceEmotionModel {
     return this.manifest.labels;
   }
 
-  /** Log-mel input of one window, normalised as the manifest says, written into `out` at `offset`. */
-  private features(samples: Float32Array, out: Float32Array, offset: number): void {
+  /** Statistics of the training audio's window summaries, when the manifest has them. */
+  get inputCheck(): InputCheckStats | null {
+    return (this.manifest.inputCheck as InputCheckStats | undefined) ?? null;
+  }
+
+  /**
+   * Log-mel input of one window, normalised as the manifest says, written into `out` at `offset`; returns the raw
+   * log-mel's low-band ripple when the model has an input check.
+   */
+  private features(samples: Float32Array, out: Float32Array, offset: number): number | null {
     const size = this.frontEnd.nMels * this.framesPerWindow;
     const view = out.subarray(offset, offset + size);
     this.logmel.compute(samples, view);
+    const ripple = this.inputCheck ? lowBandRipple(view, this.frontEnd.nMels, this.framesPerWindow, this.frontEnd.logFloor) : null;
     const { scale, mean, std } = this.manifest.input.normalization;
     const m = mean[0] ?? 0;
     const s = std[0] ?? 1;
     if (scale !== 1 || m !== 0 || s !== 1) for (let i = 0; i < size; i++) view[i] = (view[i] / scale - m) / s;
+    return ripple;
   }
 
   /** Probabilities (manifest.labels order) for each window's samples (windowSeconds * sampleRate each). */
   async classify(windows: readonly Pick<AudioWindow, 'samples'>[]): Promise<Float32Array[]> {
+    return (await this.score(windows)).map((w) => w.probabilities);
+  }
+
+  /** Probabilities and input distance for each window's samples. */
+  async score(windows: readonly Pick<AudioWindow, 'samples'>[]): Promise<WindowScore[]> {
     const size = this.frontEnd.nMels * this.framesPerWindow;
     const need = Math.round(this.frontEnd.windowSeconds * this.frontEnd.sampleRate);
-    const results: Float32Array[] = [];
+    const results: WindowScore[] = [];
     for (let s = 0; s < windows.length; s += BATCH) {
       const batch = windows.slice(s, s + BATCH);
       const input = new Float32Array(batch.length * size);
-      batch.forEach((w, b) => {
+      const ripples = batch.map((w, b) => {
         if (w.samples.length !== need) throw new Error(`window has ${w.samples.length} samples, the model needs ${need}`);
-        this.features(w.samples, input, b * size);
+        return this.features(w.samples, input, b * size);
       });
       const out = await this.onnx.run({ [this.manifest.input.name]: { data: input, dims: [batch.length, 1, this.frontEnd.nMels, this.framesPerWindow] } });
       const t = out[this.manifest.output.name] ?? Object.values(out)[0];
       const k = this.labels.length;
       if (t.data.length !== batch.length * k) throw new Error(`model returned ${t.data.length} values for ${batch.length} windows x ${k} labels`);
+      const check = this.inputCheck;
+      const emb = check ? out[check.output] : undefined;
+      if (check && !emb) throw new Error(`model ${this.manifest.id} has no output "${check.output}" for its input check`);
+      const dims = check?.mean.length ?? 0;
+      if (emb && emb.data.length !== batch.length * dims) throw new Error(`output ${check!.output} has ${emb.data.length} values for ${batch.length} windows x ${dims}`);
       for (let b = 0; b < batch.length; b++) {
         const row = t.data.subarray(b * k, (b + 1) * k);
-        results.push(this.manifest.output.kind === 'logits' ? softmax(row, this.manifest.temperature) : Float32Array.from(row));
+        const probabilities = this.manifest.output.kind === 'logits' ? softmax(row, this.manifest.temperature) : Float32Array.from(row);
+        results.push({ probabilities, inputDistance: emb ? inputScore(emb.data.subarray(b * dims, (b + 1) * dims), ripples[b]!, check!) : null });
       }
     }
     return results;
@@ -135,10 +166,11 @@ export async function classifyAudioChunks(
   let pending: AudioWindow[] = [];
   const drain = async () => {
     const voiced = pending.filter((w) => w.voiced);
-    const probs = await model.classify(voiced);
+    const scores = await model.score(voiced);
     let v = 0;
     for (const w of pending) {
-      const p: WindowPrediction = { index: w.index, startS: w.startS, endS: w.endS, voiced: w.voiced, probabilities: w.voiced ? probs[v++] : null };
+      const sc = w.voiced ? scores[v++] : null;
+      const p: WindowPrediction = { index: w.index, startS: w.startS, endS: w.endS, voiced: w.voiced, probabilities: sc?.probabilities ?? null, inputDistance: sc?.inputDistance ?? null };
       predictions.push(p);
       opts.onWindow?.(p);
     }

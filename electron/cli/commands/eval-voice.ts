@@ -4,7 +4,8 @@ import { classificationReport, formatReport } from '../../analysis/metrics.js';
 import { MediaInputError, throwIfAborted } from '../../analysis/media/errors.js';
 import { resolveFfmpeg } from '../../analysis/media/ffmpeg-path.js';
 import { DEFAULT_MODEL_IDS, resolveModelDir } from '../../analysis/models/registry.js';
-import { classifyAudioFile, VoiceEmotionModel } from '../../analysis/voice/voice-model.js';
+import { classifyAudioFile, voteWindows, VoiceEmotionModel } from '../../analysis/voice/voice-model.js';
+import { groupOfLabel, groupProbabilities, LabelGroupsError, parseLabelGroups, type LabelGroups } from '../../analysis/voice/label-groups.js';
 import { parseCommandArgs, UsageError, writeLine, type CliIO } from '../io.js';
 
 /** Minimal RFC-4180 CSV: quoted fields, doubled quotes, CRLF. */
@@ -58,6 +59,7 @@ export async function runEvalVoice(argv: string[], io: CliIO): Promise<number> {
     predictions: { type: 'string' },
     json: { type: 'boolean', default: false },
     threads: { type: 'string' },
+    labels: { type: 'string' },
   });
   if (positionals.length !== 1) throw new UsageError('eval voice needs exactly one <dir> holding audio files and labels.csv');
   const dir = path.resolve(positionals[0]);
@@ -74,11 +76,20 @@ export async function runEvalVoice(argv: string[], io: CliIO): Promise<number> {
   const ff = resolveFfmpeg();
   const model = await VoiceEmotionModel.load(modelDir, { threads });
   try {
-    const known = new Set(model.labels);
+    // --labels a,b,c+d: score on these classes only (c+d merges two of the model's labels); files of other emotions are skipped.
+    let groups: LabelGroups | null = null;
+    try {
+      groups = values.labels ? parseLabelGroups(values.labels, model.labels) : null;
+    } catch (err) {
+      if (err instanceof LabelGroupsError) throw new UsageError(err.message);
+      throw err;
+    }
+    const classOf = (emotion: string) => (groups ? groupOfLabel(groups, model.labels, emotion) : model.labels.includes(emotion) ? emotion : null);
+    const classes = groups ? groups.names : model.labels;
     const usable: LabelledFile[] = [];
     for (const row of rows) {
-      if (!known.has(row.emotion)) {
-        writeLine(io.stderr, `skipped ${row.path}: emotion "${row.emotion}" is not one of the model's labels (${model.labels.join(', ')})`);
+      if (classOf(row.emotion) === null) {
+        writeLine(io.stderr, `skipped ${row.path}: emotion "${row.emotion}" is not one of the ${groups ? 'classes of --labels' : "model's labels"} (${classes.join(', ')})`);
         continue;
       }
       const file = path.resolve(dir, row.path);
@@ -96,9 +107,10 @@ export async function runEvalVoice(argv: string[], io: CliIO): Promise<number> {
     for (let i = 0; i < usable.length; i++) {
       throwIfAborted(io.signal, 'evaluation');
       const result = await classifyAudioFile(path.resolve(dir, usable[i].path), ff, model, io.signal);
-      truth.push(usable[i].emotion);
-      predicted.push(result.vote.label);
-      confidences.push(result.vote.confidence);
+      const vote = groups ? voteWindows(result.windows.map((w) => groupProbabilities(w.probabilities, groups)), groups.names) : result.vote;
+      truth.push(classOf(usable[i].emotion)!);
+      predicted.push(vote.label);
+      confidences.push(vote.confidence);
       audioSeconds += result.audioSeconds;
       const now = performance.now();
       if (io.interactive || now - lastProgress > 5000 || i + 1 === usable.length) {
@@ -110,7 +122,7 @@ export async function runEvalVoice(argv: string[], io: CliIO): Promise<number> {
       }
     }
     const processingSeconds = (performance.now() - start) / 1000;
-    const report = classificationReport(model.labels, truth, predicted);
+    const report = classificationReport(classes, truth, predicted);
     const realTimeFactor = audioSeconds > 0 ? processingSeconds / audioSeconds : 0;
 
     if (values.predictions) {

@@ -1,11 +1,12 @@
-"""Reproduce the cross-validation figures through the engine: export each CV fold's model to ONNX and score its
-held-out actors with `affect eval voice` (TypeScript decode → windows → log-mel → onnxruntime-node → vote).
+"""Reproduce a run's fold figures through the engine: export each fold's model to ONNX and score its held-out files
+with `affect eval voice` (ffmpeg decode → TypeScript windows, gate and log-mel → onnxruntime-node → vote), on all the
+model's labels and on the four shared ones (`--labels angry,happy,neutral+calm,sad`).
 
-  /usr/bin/python3 eval_folds.py --run cv-e100        (from anywhere; needs ../shared/datasets/ravdess-speech)
+  /usr/bin/python3 eval_folds.py --run final-loco --mode loco     leave-one-corpus-out folds
+  /usr/bin/python3 eval_folds.py --run final-cv --mode cv         RAVDESS actor folds
 
-Writes runs/<run>/fold<k>/{model.onnx,manifest.json,labels.csv,engine.json}, runs/<run>/engine-eval.json and its copy
-train/cv-engine-eval.json (committed), and prints
-the per-fold UAR from PyTorch (fold<k>.json) next to the engine's.
+Writes runs/<run>/<mode><k>/{model.onnx,manifest.json,labels.csv,engine-open.json,engine-shared.json} and
+train/<mode>-engine-eval.json (committed), and prints PyTorch's figures next to the engine's for every fold.
 """
 import argparse
 import csv
@@ -18,48 +19,66 @@ import numpy as np
 import torch
 
 from train import RUNS, VoiceCnn, export_onnx
-from voicedata import HERE, FeatureCache
+from voicedata import HERE, SHARED_GROUPS, Data, group_name
 
 ROOT = os.path.abspath(os.path.join(HERE, '..', '..', '..'))
-DATA = os.environ.get('RAVDESS_DIR', os.path.abspath(os.path.join(ROOT, '..', 'shared', 'datasets', 'ravdess-speech')))
+SHARED = os.environ.get('AFFECT_SHARED_DATASETS', os.path.abspath(os.path.join(ROOT, '..', 'shared', 'datasets')))
+CORPUS_DIRS = {'ravdess': 'ravdess-speech', 'emovo': 'emovo', 'turev': 'turev-db'}
+SHARED_SPEC = ','.join(group_name(g) for g in SHARED_GROUPS)
 
-ap = argparse.ArgumentParser()
-ap.add_argument('--run', required=True)
-a = ap.parse_args()
-run_dir = os.path.join(RUNS, a.run)
-args = json.load(open(os.path.join(run_dir, 'cv-args.json')))
-shipped = json.load(open(os.path.join(HERE, '..', 'manifest.json')))
-cache = FeatureCache()
-rows = list(csv.DictReader(open(os.path.join(DATA, 'labels.csv'))))
-out = {'run': a.run, 'folds': []}
-for k in [int(s) for s in args['folds'].split(',')]:
-    res = json.load(open(os.path.join(run_dir, f'fold{k}.json')))
-    fold_dir = os.path.join(run_dir, f'fold{k}')
-    os.makedirs(fold_dir, exist_ok=True)
-    model = VoiceCnn(len(cache.labels), args['width'], bool(args['inorm']), 0.0, 1.0, args['time_pool'])
-    model.load_state_dict(torch.load(os.path.join(run_dir, f'fold{k}.pt'))['model'])  # mean/std buffers come with it
-    export_onnx(model, cache, os.path.join(fold_dir, 'model.onnx'))
-    sha = hashlib.sha256(open(os.path.join(fold_dir, 'model.onnx'), 'rb').read()).hexdigest()
-    manifest = {**shipped, 'id': f'voice-{a.run}-fold{k}', 'sha256': sha,
-                'metrics': {'note': f'CV fold {k} model: trained without actors {res["testActors"]}'}}
-    json.dump(manifest, open(os.path.join(fold_dir, 'manifest.json'), 'w'), indent=1)
-    with open(os.path.join(fold_dir, 'labels.csv'), 'w', newline='') as f:
-        w = csv.writer(f)
-        w.writerow(['path', 'emotion'])
-        for r in rows:
-            if r['speaker'] in res['testActors']:
-                w.writerow([os.path.join(DATA, r['path']), r['emotion']])
-    report = subprocess.run(['node', os.path.join(ROOT, 'bin', 'affect.mjs'), 'eval', 'voice', fold_dir, '--model', fold_dir, '--json', '--threads', '1'],
-                            check=True, capture_output=True, text=True).stdout
-    open(os.path.join(fold_dir, 'engine.json'), 'w').write(report)
-    eng = json.loads(report)
-    line = {'fold': k, 'testActors': res['testActors'], 'n': eng['n'], 'torchUar': res['file']['uar'], 'engineUar': eng['uar'],
-            'torchAccuracy': res['file']['accuracy'], 'engineAccuracy': eng['accuracy'], 'engineMacroF1': eng['macroF1'],
-            'engineRealTimeFactor': eng.get('realTimeFactor')}
-    print(json.dumps(line), flush=True)
-    out['folds'].append(line)
-out['engineUarMean'] = float(np.mean([f['engineUar'] for f in out['folds']]))
-out['torchUarMean'] = float(np.mean([f['torchUar'] for f in out['folds']]))
-json.dump(out, open(os.path.join(run_dir, 'engine-eval.json'), 'w'), indent=1)
-json.dump(out, open(os.path.join(HERE, 'cv-engine-eval.json'), 'w'), indent=1)  # committed beside the card
-print(f"mean UAR: PyTorch {out['torchUarMean']:.4f}, engine {out['engineUarMean']:.4f}")
+
+def affect_eval(fold_dir, extra):
+    out = subprocess.run(['node', os.path.join(ROOT, 'bin', 'affect.mjs'), 'eval', 'voice', fold_dir, '--model', fold_dir, '--json', '--threads', '1', *extra],
+                         check=True, capture_output=True, text=True).stdout
+    return json.loads(out)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--run', required=True)
+    ap.add_argument('--mode', choices=['loco', 'cv'], required=True)
+    a = ap.parse_args()
+    run_dir = os.path.join(RUNS, a.run)
+    args = json.load(open(os.path.join(run_dir, f'{a.mode}-args.json')))
+    shipped = json.load(open(os.path.join(HERE, '..', 'manifest.json')))
+    data = Data(args['corpora'].split(','))
+    out = {'run': a.run, 'mode': a.mode, 'folds': []}
+    k = 0
+    while os.path.exists(os.path.join(run_dir, f'{a.mode}{k}.json')):
+        res = json.load(open(os.path.join(run_dir, f'{a.mode}{k}.json')))
+        fold_dir = os.path.join(run_dir, f'{a.mode}{k}')
+        os.makedirs(fold_dir, exist_ok=True)
+        model = VoiceCnn(len(data.labels), args['width'], args['norm'], 0.0, 1.0, args['time_pool'], data.floor_value, args.get('pool', 'plain'))
+        model.load_state_dict(torch.load(os.path.join(run_dir, f'{a.mode}{k}.pt'))['model'])  # normalisation buffers come with it
+        export_onnx(model, data.n_mels, data.fpw, os.path.join(fold_dir, 'model.onnx'))
+        sha = hashlib.sha256(open(os.path.join(fold_dir, 'model.onnx'), 'rb').read()).hexdigest()
+        manifest = {kk: v for kk, v in shipped.items() if kk not in ('metrics', 'inputCheck')}
+        manifest.update({'id': f'voice-{a.run}-{a.mode}{k}', 'sha256': sha, 'metrics': {'note': f'fold model: trained without {res["name"]}'}})
+        json.dump(manifest, open(os.path.join(fold_dir, 'manifest.json'), 'w'), indent=1)
+        corpus_dir = os.path.join(SHARED, CORPUS_DIRS[res['testCorpus']])
+        test_paths = set(res['testPaths'])
+        with open(os.path.join(fold_dir, 'labels.csv'), 'w', newline='') as f:
+            w = csv.writer(f)
+            w.writerow(['path', 'emotion'])
+            for r in csv.DictReader(open(os.path.join(corpus_dir, 'labels.csv'))):
+                if r['path'] in test_paths:
+                    w.writerow([os.path.join(corpus_dir, r['path']), r['emotion']])
+        line = {'fold': k, 'name': res['name']}
+        for view, extra in (('open', []), ('shared', ['--labels', SHARED_SPEC])):
+            eng = affect_eval(fold_dir, extra)
+            json.dump(eng, open(os.path.join(fold_dir, f'engine-{view}.json'), 'w'), indent=1)
+            line[view] = {'n': eng['n'], 'torchUar': res['clean'][view]['uar'], 'engineUar': eng['uar'], 'engineAccuracy': eng['accuracy'],
+                          'engineMacroF1': eng['macroF1'], 'engineRealTimeFactor': eng.get('realTimeFactor')}
+        print(json.dumps(line), flush=True)
+        out['folds'].append(line)
+        k += 1
+    for view in ('open', 'shared'):
+        out[view] = {'engineUarMean': float(np.mean([f[view]['engineUar'] for f in out['folds']])),
+                     'torchUarMean': float(np.mean([f[view]['torchUar'] for f in out['folds']]))}
+    json.dump(out, open(os.path.join(HERE, f'{a.mode}-engine-eval.json'), 'w'), indent=1)  # committed beside the card
+    for view in ('open', 'shared'):
+        print(f"{view}: mean UAR PyTorch {out[view]['torchUarMean']:.4f}, engine {out[view]['engineUarMean']:.4f}")
+
+
+if __name__ == '__main__':
+    main()

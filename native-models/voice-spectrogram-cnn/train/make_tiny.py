@@ -1,5 +1,6 @@
-"""Tiny RANDOM-WEIGHT copy of the voice model for fast tests: same input/front end/labels as ../manifest.json,
-width 4, untrained weights (seeded). Writes tests/fixtures/models/voice-spectrogram-cnn-tiny/.
+"""Tiny RANDOM-WEIGHT copy of the voice model for fast tests: same input/front end/labels and outputs (logits and the
+embedding) as ../manifest.json, width 4, untrained weights (seeded); no input-check statistics (random embeddings
+would be "unlike the training audio" everywhere). Writes tests/fixtures/models/voice-spectrogram-cnn-tiny/.
 
   /usr/bin/python3 make_tiny.py
 """
@@ -10,16 +11,16 @@ import os
 import torch
 
 from voicedata import HERE
-from train import VoiceCnn
+from train import VoiceCnn, export_onnx
 
 torch.manual_seed(0)
 shipped = json.load(open(os.path.join(HERE, '..', 'manifest.json')))
 out_dir = os.path.abspath(os.path.join(HERE, '..', '..', '..', 'tests', 'fixtures', 'models', 'voice-spectrogram-cnn-tiny'))
 os.makedirs(out_dir, exist_ok=True)
 _, _, n_mels, frames = shipped['input']['shape']
-model = VoiceCnn(len(shipped['labels']), width=4, mean=-9.0, std=3.5, time_pool=2).eval()
-torch.onnx.export(model, torch.zeros(2, 1, n_mels, frames), os.path.join(out_dir, 'model.onnx'), input_names=['logmel'],
-                  output_names=['logits'], opset_version=13, dynamic_axes={'logmel': {0: 'batch'}, 'logits': {0: 'batch'}})
+ta = shipped['metrics']['trainingArgs']
+model = VoiceCnn(len(shipped['labels']), width=4, norm=ta['norm'], mean=-9.0, std=3.5, time_pool=ta['time_pool'], pool=ta['pool']).eval()
+export_onnx(model, n_mels, frames, os.path.join(out_dir, 'model.onnx'))
 sha = hashlib.sha256(open(os.path.join(out_dir, 'model.onnx'), 'rb').read()).hexdigest()
 manifest = {k: shipped[k] for k in ('task', 'input', 'output', 'labels', 'frontEnd')}
 manifest.update({

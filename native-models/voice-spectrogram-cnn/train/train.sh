@@ -1,21 +1,34 @@
 #!/usr/bin/env bash
-# Reproduce native-models/voice-spectrogram-cnn end to end (CPU, ~1 h on 2 shared cores):
-#   features (TypeScript front end) → actor-grouped 5-fold CV → final model on all 20 actors → ONNX + manifest → tiny fixture
-#   → the CV figures again through the engine (`affect eval voice` on each fold's held-out actors).
-# Resumable: features are skipped when the cache exists; CV folds and epochs resume from runs/<run>/.
-# Usage (from the repo root): native-models/voice-spectrogram-cnn/train/train.sh [extra train.py options]
+# Reproduce native-models/voice-spectrogram-cnn end to end from the shared corpora (CPU, 1 torch thread, nice):
+#   features of RAVDESS, EMOVO and TurEV-DB with the TypeScript front end (+ augmented copies, + the held-out call channel)
+#   → leave-one-corpus-out folds (the figure to expect on a new corpus) → RAVDESS actor-grouped folds
+#   → final model on everything → ONNX + manifest (cross-corpus metrics, input-check statistics) → tiny fixture
+#   → input-check validation → every fold again through the engine (`affect eval voice`, all labels and the shared four).
+# Resumable: a corpus whose cache exists is skipped; folds and epochs resume from runs/<run>/.
+# Usage (from anywhere): native-models/voice-spectrogram-cnn/train/train.sh [extra train.py options]
+# Data: ../shared/datasets/{ravdess-speech,emovo,turev-db} beside the checkout (AFFECT_SHARED_DATASETS overrides).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../../.." && pwd)"
-CV_RUN="${CV_RUN:-cv-e100}"
-FINAL_RUN="${FINAL_RUN:-final-e100}"
+SHARED="${AFFECT_SHARED_DATASETS:-$ROOT/../shared/datasets}"
+LOCO_RUN="${LOCO_RUN:-loco}"
+CV_RUN="${CV_RUN:-cv}"
+FINAL_RUN="${FINAL_RUN:-final}"
+VERSION="${VERSION:-2.0.0}"
+PY="nice -n 10 /usr/bin/python3"
 cd "$ROOT"
-if [ ! -f "$HERE/cache/index.json" ]; then
-  nice -n 10 node --import tsx scripts/export-voice-features.ts --data "${RAVDESS_DIR:-$ROOT/../shared/datasets/ravdess-speech}" --out "$HERE/cache"
-fi
+nice -n 10 node --import tsx scripts/export-voice-features.ts --out "$HERE/cache" \
+  --corpus "ravdess=$SHARED/ravdess-speech" --corpus "emovo=$SHARED/emovo" --corpus "turev=$SHARED/turev-db"
+[ -f "$HERE/cache/probes/index.json" ] || nice -n 10 node --import tsx "$HERE/input-check-probes.ts"
 cd "$HERE"
-nice -n 10 /usr/bin/python3 train.py cv --run "$CV_RUN" "$@"
-nice -n 10 /usr/bin/python3 train.py final --run "$FINAL_RUN" "$@"
-/usr/bin/python3 write_manifest.py --run "$FINAL_RUN" --cv-run "$CV_RUN"
-/usr/bin/python3 make_tiny.py
-/usr/bin/python3 eval_folds.py --run "$CV_RUN"
+$PY train.py loco --run "$LOCO_RUN" "$@"
+$PY train.py cv --run "$CV_RUN" "$@"
+$PY train.py final --run "$FINAL_RUN" "$@"
+$PY write_manifest.py --run "$FINAL_RUN" --loco-run "$LOCO_RUN" --cv-run "$CV_RUN" --version "$VERSION"
+$PY make_tiny.py
+$PY input_check.py validate --loco-run "$LOCO_RUN" --cv-run "$CV_RUN" --final-run "$FINAL_RUN"
+$PY eval_folds.py --run "$LOCO_RUN" --mode loco
+$PY eval_folds.py --run "$CV_RUN" --mode cv
+$PY summarize_runs.py folds "$LOCO_RUN" loco > "runs/$LOCO_RUN/tables.md"
+$PY summarize_runs.py folds "$CV_RUN" cv > "runs/$CV_RUN/tables.md"
+echo "done: ../model.onnx, ../manifest.json; tables in runs/$LOCO_RUN/tables.md and runs/$CV_RUN/tables.md"

@@ -1,4 +1,5 @@
-"""Feature cache written by scripts/export-voice-features.ts (the TypeScript engine front end)."""
+"""Feature caches written by scripts/export-voice-features.ts (the TypeScript engine front end), one folder per corpus
+under train/cache/, plus the file-level vote and the metrics used for every figure in MODEL_CARD.md."""
 import json
 import os
 
@@ -6,38 +7,73 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CACHE = os.path.join(HERE, 'cache')
+CORPORA = ('ravdess', 'emovo', 'turev')
+# The four emotions every corpus has. TurEV-DB has no "neutral" but a "calm" class, EMOVO has "neutral" and no
+# "calm", RAVDESS has both: in the shared view "neutral" and "calm" are one class, "neutral+calm" (truth and
+# prediction), and the model chooses among these four only (each group's probability = the sum of its labels').
+SHARED_GROUPS = (('angry',), ('happy',), ('neutral', 'calm'), ('sad',))
 
 
-class FeatureCache:
-    def __init__(self, cache_dir=CACHE):
-        with open(os.path.join(cache_dir, 'index.json')) as f:
+def group_name(g):
+    return '+'.join(g)
+
+
+class Corpus:
+    def __init__(self, name, cache_dir=CACHE):
+        d = os.path.join(cache_dir, name)
+        with open(os.path.join(d, 'index.json')) as f:
             self.index = json.load(f)
+        self.name = name
         self.front_end = self.index['frontEnd']
         self.n_mels = self.front_end['nMels']
         self.fpw = self.index['framesPerWindow']
         self.labels = self.index['labels']
+        self.corpus_labels = self.index['corpusLabels']
+        self.aug_families = self.index['augFamilies']
         self.files = self.index['files']
-        self.full = np.fromfile(os.path.join(cache_dir, 'full.f32'), dtype='<f4')
-        self.aug = np.fromfile(os.path.join(cache_dir, 'aug.f32'), dtype='<f4')
-        self.win = np.fromfile(os.path.join(cache_dir, 'windows.f32'), dtype='<f4')
+        mm = lambda k: np.memmap(os.path.join(d, f'{k}.f32'), dtype='<f4', mode='r')
+        self.full, self.aug, self.win, self.callwin = mm('full'), mm('aug'), mm('windows'), mm('callwin')
+
+
+class Data:
+    """All corpora as one list of files; a file is addressed by its global id."""
+
+    def __init__(self, corpora=CORPORA, cache_dir=CACHE):
+        self.corpora = {c: Corpus(c, cache_dir) for c in corpora}
+        first = next(iter(self.corpora.values()))
+        self.front_end, self.n_mels, self.fpw, self.labels = first.front_end, first.n_mels, first.fpw, first.labels
         self.floor_value = float(np.log(self.front_end['logFloor']))
+        for c in self.corpora.values():
+            assert c.front_end == self.front_end and c.labels == self.labels and c.fpw == self.fpw, f'{c.name}: cache made with another front end'
+        self.ref = [(c, k) for c in self.corpora.values() for k in range(len(c.files))]
+        self.files = [c.files[k] for c, k in self.ref]
+        self.corpus_of = [c.name for c, _ in self.ref]
+
+    def __len__(self):
+        return len(self.ref)
+
+    def label(self, i):
+        return self.files[i]['label']
+
+    def corpus_label_set(self, name):
+        return [self.labels.index(l) for l in self.corpora[name].corpus_labels]
 
     def full_features(self, i, copy=-1):
-        """[nMels, frames] of file i: clean (copy=-1) or augmented copy `copy`."""
-        f = self.files[i]
-        ref, buf = (f['full'], self.full) if copy < 0 else (f['aug'][copy], self.aug)
+        """[nMels, frames] of file i: clean (copy=-1) or augmented copy `copy` (index into file['aug'])."""
+        c, k = self.ref[i]
+        f = c.files[k]
+        ref, buf = (f['full'], c.full) if copy < 0 else (f['aug'][copy], c.aug)
         n = self.n_mels * ref['frames']
-        return buf[ref['offset']:ref['offset'] + n].reshape(self.n_mels, ref['frames'])
+        return np.asarray(buf[ref['offset']:ref['offset'] + n]).reshape(self.n_mels, ref['frames'])
 
-    def windows(self, i):
-        """Engine windows of clean file i: (array [n, nMels, fpw], voiced mask [n])."""
-        ws = self.files[i]['windows']
+    def windows(self, i, which='clean'):
+        """Engine windows of file i, clean or after the held-out call channel: (array [n, nMels, fpw], voiced [n])."""
+        c, k = self.ref[i]
+        ws = c.files[k]['windows' if which == 'clean' else 'callWindows']
+        buf = c.win if which == 'clean' else c.callwin
         n = self.n_mels * self.fpw
-        arr = np.stack([self.win[w['offset']:w['offset'] + n].reshape(self.n_mels, self.fpw) for w in ws]) if ws else np.zeros((0, self.n_mels, self.fpw), 'f4')
+        arr = np.stack([np.asarray(buf[w['offset']:w['offset'] + n]).reshape(self.n_mels, self.fpw) for w in ws]) if ws else np.zeros((0, self.n_mels, self.fpw), 'f4')
         return arr, np.array([w['voiced'] for w in ws], dtype=bool)
-
-    def speakers(self):
-        return sorted({f['speaker'] for f in self.files})
 
 
 def vote(probs, voiced):
@@ -52,9 +88,23 @@ def vote(probs, voiced):
     return int(tied[np.argmax(sums[tied])])
 
 
+def group_probs(probs, labels, groups=SHARED_GROUPS):
+    """Per-window probabilities summed over each group of labels (the CLI's `eval voice --labels a,b,c+d`)."""
+    probs = np.asarray(probs)
+    return np.stack([probs[:, [labels.index(l) for l in g]].sum(1) for g in groups], axis=1) if len(probs) else np.zeros((0, len(groups)))
+
+
+def group_of(label, groups=SHARED_GROUPS):
+    for k, g in enumerate(groups):
+        if label in g:
+            return k
+    return None
+
+
 def metrics(y_true, y_pred, n_classes):
     """Accuracy, UAR, macro-F1, per-class P/R/F1 and the confusion matrix (rows: true, cols: predicted).
-    A None prediction (abstained) counts as wrong for every metric."""
+    A None prediction (abstained) counts as wrong for every metric. UAR and macro-F1 average over the classes
+    present in y_true (a corpus without "calm" is not scored on it)."""
     cm = np.zeros((n_classes, n_classes), dtype=int)
     abstained = np.zeros(n_classes, dtype=int)
     for t, p in zip(y_true, y_pred):
@@ -74,6 +124,7 @@ def metrics(y_true, y_pred, n_classes):
         'accuracy': float(tp.sum() / max(1, support.sum())),
         'uar': float(recall[present].mean()),
         'macroF1': float(f1[present].mean()),
+        'chanceUar': float(1 / present.sum()),
         'precision': precision.tolist(),
         'recall': recall.tolist(),
         'f1': f1.tolist(),

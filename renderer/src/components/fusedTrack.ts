@@ -42,7 +42,7 @@ export function fusedTrack(d: Detail): FusedPoint[] {
       frame.probs.forEach((p, k) => probs.set(d.faceLabels[k], (probs.get(d.faceLabels[k]) ?? 0) + p * wFace));
       total += wFace;
     }
-    const covering = windowsAt(t);
+    const covering = windowsAt(t).filter((w) => w.label !== null); // uncertain windows take no part
     if (covering.length > 0 && wVoice > 0) {
       covering.forEach((w) => w.probs!.forEach((p, k) => probs.set(d.voiceLabels[k], (probs.get(d.voiceLabels[k]) ?? 0) + (p * wVoice) / covering.length)));
       total += wVoice;

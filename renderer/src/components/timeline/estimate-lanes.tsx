@@ -108,10 +108,14 @@ export function voiceLane(d: Detail): Lane {
     detail: c.enough ? `speech ${pct(c.share ?? 0)} of the time` : c.speechS > 0 ? 'too little data' : 'no speech',
     height: 44,
     items,
-    description: `Vocal expression estimates per window with speech: each bar is one window drawn over its central ${hop.toFixed(1)} s; height is confidence.`,
+    description: `Vocal expression estimates per window with speech: each bar is one window drawn over its central ${hop.toFixed(1)} s; height is confidence; hatched bars are uncertain (low confidence, or audio unlike what the model was trained on) and take no part in the vote or the fused estimate.`,
     hover: (t) => {
       const i = intervalAt(items, t, 0);
-      return i ? `Voice · ${i.label ?? 'uncertain'} · ${pct(i.confidence)} confidence · window ${clockLabel(i.window.start, 0.5)}–${clockLabel(i.window.end, 0.5)}` : null;
+      if (!i) return null;
+      // An uncertain window: its input unlike the model's training audio (a far input distance), or low confidence.
+      const unlike = i.label === null && (i.window.inputDistance ?? 0) > (d.summary.voice.inputCheckThreshold ?? Infinity);
+      const what = i.label ?? (unlike ? 'uncertain (unlike the audio the model was trained on)' : 'uncertain (low confidence)');
+      return `Voice · ${what} · ${pct(i.confidence)} confidence · window ${clockLabel(i.window.start, 0.5)}–${clockLabel(i.window.end, 0.5)}`;
     },
   });
 }
