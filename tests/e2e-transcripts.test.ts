@@ -8,6 +8,8 @@ import { AnalysisEngine } from '../electron/analysis/engine.js';
 import { TextEmotionModel } from '../electron/analysis/text/text-model.js';
 import { ensureClient } from '../electron/store/clients-repo.js';
 import { openWithPassphrase } from '../electron/store/open-database.js';
+import type { ApiOutput } from '../electron/contract/api.js';
+import { speechTurns } from '../electron/store/participants-repo.js';
 import { saveAnalysis } from '../electron/store/sessions-repo.js';
 import { axeSeriousViolations } from './helpers/axe.js';
 import { buildRenderer, E2E_PASSPHRASE, launchChromium, pageApi, screenshotPath, skipWithoutChromium, startServe, type Serve } from './helpers/browser.js';
@@ -83,7 +85,8 @@ before(async () => {
     copyFileSync(SAMPLE, call);
     writeFileSync(path.join(dir, 'teams call.vtt'), TEAMS);
     ids.call = saveAnalysis(db, await engine.analyze(call, { fps: 2 }), { clientId: ids.client, recordedAt: '2026-10-02' });
-    await attachTestTranscript(db, ids.call, path.join(dir, 'teams call.vtt'), { durationS: 19.69, model });
+    // Mapped against the session's own diarized speech, as an import does.
+    await attachTestTranscript(db, ids.call, path.join(dir, 'teams call.vtt'), { durationS: 19.69, model, turns: speechTurns(db, ids.call) });
     ids.second = await storeScriptedSession(db, SAMPLE, { faceAt: () => 'neutral', voiceAt: () => 'calm' }, { clientId: ids.client, recordedAt: '2026-10-09' });
     const second = writeVtt(dir, 'week two.vtt', [
       [1, 4, 'Sam Taylor', 'I slept better this week, maybe six hours a night.'],
@@ -170,8 +173,17 @@ test('the review at 1366×768: video, transcript in step, text estimates per lin
 test('speakers: named by hand, the name shown on every line and in the search; the text estimates per speaker', { skip, timeout: 120_000 }, async () => {
   await go(`#/session/${ids.call}`, '[aria-label="Speakers in the transcript"]');
   const card = page.locator('[aria-label="Speakers in the transcript"]');
-  assert.match((await card.textContent()) ?? '', /Sam Taylor.*not mapped.*3(only \d lines have a clear estimate|\w+ \d+%)/);
-  assert.match((await card.textContent()) ?? '', /not mapped: no diarized speech turns in this session/);
+  assert.match((await card.textContent()) ?? '', /Sam Taylor.*3(only \d lines have a clear estimate|\w+ \d+%)/);
+  // The sample has one real voice (diarized into P1's turns): each speaker of the file is mapped to it by overlap, or the
+  // card says why not, as the API does.
+  const shown = (await card.textContent()) ?? '';
+  const t = (await pageApi(page)('transcripts.get', { sessionId: ids.call })) as ApiOutput<'transcripts.get'> & object;
+  assert.ok(t.speakers.some((s) => s.evidence.overlaps.some((o) => o.participant === 1)), 'the speakers overlap P1\'s diarized speech');
+  for (const s of t.speakers) {
+    const words = s.participant !== null ? 'by overlap with their speech' : `not mapped: ${s.evidence.why}`;
+    assert.ok(s.participant !== null || s.evidence.why, `${s.label}: mapped, or the reason given`);
+    assert.ok(shown.includes(words), `${s.label}: "${words}" on the card`);
+  }
   await page.fill('input[aria-label="Name for Sam Taylor"]', 'Sam T. (client)');
   await page.press('input[aria-label="Name for Sam Taylor"]', 'Enter');
   await page.waitForSelector('[data-testid="transcript-lines"] li:nth-child(2) .cue-speaker:has-text("Sam T. (client)")');

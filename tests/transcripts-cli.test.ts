@@ -85,7 +85,8 @@ test('affect transcript show, search, speaker; export --per transcript and a PDF
   const show = affect('transcript', 'show', '1', '--db', db);
   assert.equal(show.code, 0, show.stderr);
   assert.match(show.stdout, /^session 1: talk\.vtt \(webvtt, utf-8\), 5 lines, 2 speakers; text: /);
-  assert.match(show.stdout, /\n {2}Sam Taylor → not mapped \(no diarized speech turns in this session\); 3 lines; text: /);
+  // The sample has one voice: the analysis diarized it as participant 1's speech, and the file's speakers overlap it.
+  assert.match(show.stdout, /\n {2}Sam Taylor → participant 1 \(by overlap, \d+%\); 3 lines; text: /);
   assert.match(show.stdout, /\n\s+0:08\.000 {2}Sam Taylor: I was so scared that something bad had happened\. I could not sleep\. {2}\[fearful \d+%\]/);
   const json = JSON.parse(affect('transcript', 'show', '1', '--json', '--db', db).stdout);
   assert.equal(json.cues.length, 5);
