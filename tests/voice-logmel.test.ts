@@ -69,18 +69,3 @@ test('log-mel of real RAVDESS speech: shape, finite values, speech louder than t
   const loudest = Math.max(...Array.from({ length: frames }, (_, t) => frameEnergy(t)));
   assert.ok(loudest > first + 5, `loudest frame ${loudest.toFixed(2)} vs first ${first.toFixed(2)} (natural-log units)`);
 });
-
-test('speed: one minute of audio, as overlapping 3 s windows, in well under a second per minute', () => {
-  const lm = new LogMelExtractor(fe);
-  const minute = tone(440, 60, 0.1);
-  const windowSamples = Math.round(fe.windowSeconds * fe.sampleRate);
-  const hop = Math.round(fe.hopSeconds * fe.sampleRate);
-  const out = new Float32Array(fe.nMels * framesPerWindow(fe));
-  const t0 = performance.now();
-  let windows = 0;
-  for (let s = 0; s + windowSamples <= minute.length; s += hop, windows++) lm.compute(minute.subarray(s, s + windowSamples), out);
-  const ms = performance.now() - t0;
-  // Measured ~0.16 s per minute of audio on the 2-core dev box (~10 s for a 60-minute call); the bound is loose for shared CPUs.
-  assert.ok(ms < 2000, `${windows} windows took ${ms.toFixed(0)} ms`);
-  console.log(`log-mel: ${windows} windows (one minute of audio) in ${ms.toFixed(0)} ms`);
-});
