@@ -54,7 +54,7 @@ test('analyze --json on the bundled sample: one JSON object, both tracks, stored
   assert.ok(s.voice.windows >= 15 && s.voice.voicedWindows >= 10, JSON.stringify(s.voice));
   assert.ok(s.voice.majority);
   assert.ok(s.fused.label && s.fused.confidence > 0 && s.fused.confidence <= 1);
-  assert.deepEqual(s.models.map((m: { id: string }) => m.id).sort(), ['blazeface-back-256', 'blazeface-front-128', 'face-cnn', 'face-identity-dlib', 'voice-spectrogram-cnn']);
+  assert.deepEqual(s.models.map((m: { id: string }) => m.id).sort(), ['blazeface-back-256', 'blazeface-front-128', 'face-cnn', 'face-identity-dlib', 'silero-vad', 'speaker-embed', 'voice-spectrogram-cnn']);
   // One person: one participant, face and voice; the top-level fields describe it; who speaks when.
   assert.equal(s.participants.length, 1);
   const [p] = s.participants;
@@ -101,7 +101,7 @@ test('analyze --face-model/--voice-model pick other installed models; a model of
   assert.equal(r.code, 0, r.stderr);
   const s = JSON.parse(r.stdout);
   checkSummary(s);
-  assert.deepEqual(s.models.map((m: { id: string }) => m.id).sort(), ['blazeface-back-256', 'blazeface-front-128', 'face-cnn-tiny', 'face-identity-dlib', 'voice-spectrogram-cnn-tiny']);
+  assert.deepEqual(s.models.map((m: { id: string }) => m.id).sort(), ['blazeface-back-256', 'blazeface-front-128', 'face-cnn-tiny', 'face-identity-dlib', 'silero-vad', 'speaker-embed', 'voice-spectrogram-cnn-tiny']);
   const wrong = affect(['analyze', SAMPLE, '--no-store', '--face-model', 'voice-spectrogram-cnn']);
   assert.notEqual(wrong.code, 0);
   assert.match(wrong.stderr, /voice-spectrogram-cnn is a voice-emotion model, not face-expression/);
