@@ -310,7 +310,7 @@ test('item 11: exports are offered as files (download here, save dialog in the a
     assert.equal(dl.suggestedFilename(), `R-1_session-${ids.hour}_2026-11-20_per-${per}.csv`);
     const lines = readFileSync((await dl.path())!, 'utf8').trim().split('\n');
     assert.ok(per === 'segment' || lines.length > 3000, `${per}: ${lines.length} rows`);
-    assert.match(lines[0], per === 'window' ? /^session_id,client_code,window_index,start_s,end_s/ : /^session_id,client_code,track_id,annotator/);
+    assert.match(lines[0], per === 'window' ? /^session_id,client_code,participant,participant_name,window_index,start_s,end_s/ : /^session_id,client_code,track_id,annotator/);
   }
   assert.match((await page.textContent('[data-testid="export-status"]')) ?? '', /Downloaded R-1_session-/);
 });
