@@ -1,5 +1,4 @@
 import { SUBSCALES } from '../contract/shared/dass-score.js';
-import { privateFileStream } from '../privacy/private-files.js';
 import { EMOTION_LABELS } from '../contract/shared/labels.js';
 import { LABEL_COLORS } from '../contract/shared/labels.js';
 import type { Span } from '../store/annotations-repo.js';
