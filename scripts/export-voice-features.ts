@@ -24,7 +24,7 @@ import { parseArgs } from 'node:util';
 import { readAudio } from '../electron/analysis/media/decode.js';
 import { seededRandom } from '../electron/analysis/random.js';
 import { resolveFfmpeg, type ResolvedFfmpeg } from '../electron/analysis/media/ffmpeg-path.js';
-import { EMOTION_LABELS, isEmotionLabel } from '../electron/analysis/labels.js';
+import { EMOTION_LABELS, isEmotionLabel } from '../electron/contract/shared/labels.js';
 import { LogMelExtractor } from '../electron/analysis/voice/logmel.js';
 import { TRAINING_FRONT_END, framesPerWindow } from '../electron/analysis/voice/front-end.js';
 import { windowSignal } from '../electron/analysis/voice/windows.js';

@@ -102,7 +102,7 @@ async function main() {
     otherRecordingBelow: groups.otherRecording.filter((d) => d < t).length / Math.max(1, groups.otherRecording.length),
     differentPeopleAtOrAbove: groups.differentPeople.filter((d) => d >= t).length / groups.differentPeople.length,
   }));
-  const bySize = [0, 40, 60, 90, 140, 1e9].slice(0, -1).map((lo, i, arr) => {
+  const bySize = [0, 40, 60, 90, 140, 1e9].slice(0, -1).map((lo, i) => {
     const hi = [40, 60, 90, 140, 1e9][i];
     const sel = faces.filter((f) => f.heightPx >= lo && f.heightPx < hi);
     return { faceHeightPx: `${lo}–${hi === 1e9 ? '∞' : hi}`, faces: sel.length };

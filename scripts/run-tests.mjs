@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every tests/**/*.test.ts with Node's own test runner (through tsx), after a typecheck.
+// Runs every tests/**/*.test.ts with Node's own test runner (through tsx), after a typecheck and the lint.
 // Usage: node scripts/run-tests.mjs [filter-substring…]
 import { readdirSync, statSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
@@ -32,6 +32,12 @@ if (filters.length === 0) {
       console.error(`typecheck failed (${project})`);
       process.exit(tsc.status ?? 1);
     }
+  }
+  // The import boundaries between the layers and a few correctness rules (eslint.config.js).
+  const lint = spawnSync(process.execPath, [path.join(root, 'node_modules/eslint/bin/eslint.js'), '.'], { cwd: root, stdio: 'inherit' });
+  if (lint.status !== 0) {
+    console.error('lint failed (eslint .): see the problems above; `npm run lint` repeats the check');
+    process.exit(lint.status ?? 1);
   }
 }
 

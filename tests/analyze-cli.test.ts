@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { before, test } from 'node:test';
 import Database from 'better-sqlite3-multiple-ciphers';
-import { EMOTION_LABELS } from '../electron/analysis/labels.js';
+import { EMOTION_LABELS } from '../electron/contract/shared/labels.js';
 import { badInputFixtures, SAMPLE, type BadInputFixtures } from './helpers/media-fixtures.js';
 import { REPO_ROOT, sharedPath, skipWithoutShared, tempDir } from './helpers/paths.js';
 

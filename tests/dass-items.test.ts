@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { canonicalTexts, DASS21_DATA_DIR, loadDass21Items } from '../electron/analysis/dass/items.js';
-import { SUBSCALE_ITEMS } from '../electron/analysis/dass/score.js';
+import { SUBSCALE_ITEMS } from '../electron/contract/shared/dass-score.js';
 import { sharedPath, skipWithoutShared } from './helpers/paths.js';
 
 // Pinned: sha256 of the canonical texts (instructions, scale, items) of data/dass21/items.json. Changing

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { NEXT_STEPS_FILE, evaluateNextSteps, loadNextSteps } from '../electron/analysis/dass/next-steps.js';
-import { scoreDass21, type Answer } from '../electron/analysis/dass/score.js';
+import { scoreDass21, type Answer } from '../electron/contract/shared/dass-score.js';
 import { tempDir } from './helpers/paths.js';
 
 const D = [3, 5, 10, 13, 16, 17, 21];

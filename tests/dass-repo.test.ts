@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import { SCORING_VERSION, type Answer } from '../electron/analysis/dass/score.js';
+import { SCORING_VERSION, type Answer } from '../electron/contract/shared/dass-score.js';
 import { openDatabase } from '../electron/store/db.js';
 import { compareDassAdministrations, getDassAdministration, listDassAdministrations, saveDassAdministration } from '../electron/store/dass-repo.js';
 import { tempDir } from './helpers/paths.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DassAnswerError, bandFor, parseAnswers, proratedScore, scoreDass21, type Answer, type Subscale } from '../electron/analysis/dass/score.js';
+import { DassAnswerError, bandFor, parseAnswers, proratedScore, scoreDass21, type Answer, type Subscale } from '../electron/contract/shared/dass-score.js';
 
 // Hand-written from the issue / Lovibond & Lovibond (1995), independent of the module's tables:
 // [score, band] at both sides of every boundary.

@@ -3,7 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { parseCsv } from '../electron/analysis/csv.js';
-import { BANDS, SUBSCALES, parseAnswers, type Answer, type Subscale } from '../electron/analysis/dass/score.js';
+import { BANDS, SUBSCALES, parseAnswers, type Answer, type Subscale } from '../electron/contract/shared/dass-score.js';
 import {
   bandMetrics,
   fitOtherSubscales,

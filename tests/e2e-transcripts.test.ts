@@ -69,7 +69,6 @@ const shot = (name: string) => page.screenshot({ path: screenshotPath(`transcrip
 const scan = async (name: string) => {
   a11y[name] = await axeSeriousViolations(page);
 };
-const videoTime = () => page.evaluate(() => document.querySelector('video')!.currentTime);
 
 before(async () => {
   if (skip) return;

@@ -4,7 +4,7 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT, sharedPath, skipWithoutShared, tempDir } from './helpers/paths.js';
 import type { RgbImage } from '../electron/analysis/image.js';
-import { EMOTION_LABELS, FER2013_TO_LABEL } from '../electron/analysis/labels.js';
+import { EMOTION_LABELS, FER2013_TO_LABEL } from '../electron/contract/shared/labels.js';
 import { FaceExpressionModel } from '../electron/analysis/face/expression-model.js';
 import { readImageFile } from '../electron/analysis/face/image-io.js';
 

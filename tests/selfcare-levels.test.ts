@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { BREATHING, EXERCISES, FOLLOW_LIGHT, GROUNDING, minimumLengthS, PMR, pmrLengthS } from '../electron/analysis/selfcare/catalog.js';
-import { lightPosition, onLight } from '../electron/analysis/selfcare/light-path.js';
-import { breathTimes, pacerAt } from '../electron/analysis/selfcare/pacer.js';
-import { pmrAt, pmrSchedule } from '../electron/analysis/selfcare/pmr-steps.js';
+import { BREATHING, EXERCISES, FOLLOW_LIGHT, GROUNDING, minimumLengthS, PMR, pmrLengthS } from '../electron/contract/shared/selfcare/catalog.js';
+import { lightPosition, onLight } from '../electron/contract/shared/selfcare/light-path.js';
+import { breathTimes, pacerAt } from '../electron/contract/shared/selfcare/pacer.js';
+import { pmrAt, pmrSchedule } from '../electron/contract/shared/selfcare/pmr-steps.js';
 import { levelsReached } from '../electron/analysis/selfcare/progress.js';
 import { REPO_ROOT } from './helpers/paths.js';
 

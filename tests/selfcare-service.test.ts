@@ -179,7 +179,7 @@ test('browser mode in client mode: the API answers 403 and no recording or uploa
   const rendererDir = path.join(dir, 'renderer');
   mkdirSync(rendererDir);
   writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>t</title>');
-  const { svc, db, close } = service(path.join(dir, 'b.sqlite'));
+  const { svc, close } = service(path.join(dir, 'b.sqlite'));
   const s = await startBrowserServer({ service: svc, rendererDir, uploadDir: path.join(dir, 'imports') });
   const base = `http://127.0.0.1:${s.port}`;
   const headers = { 'x-affect-token': s.token, 'content-type': 'application/json' };

@@ -1,4 +1,4 @@
-import { EMOTION_LABELS } from './labels.js';
+import { EMOTION_LABELS } from '../contract/shared/labels.js';
 
 export interface TrackForFusion {
   /** Mean probability per label over the track's usable frames/windows. */

@@ -1,5 +1,5 @@
 import { loadDass21Items } from '../analysis/dass/items.js';
-import { scoreDass21, type Answer } from '../analysis/dass/score.js';
+import { scoreDass21, type Answer } from '../contract/shared/dass-score.js';
 import { evaluateNextSteps, loadNextSteps, type NextStepsTable } from '../analysis/dass/next-steps.js';
 import type { ApiOutput } from '../contract/api.js';
 import { ApiError } from '../contract/api.js';

@@ -1,4 +1,4 @@
-import { dayOf } from '../analysis/date-axis.js';
+import { dayOf } from '../contract/shared/date-axis.js';
 import { ApiError, type ApiOutput } from '../contract/api.js';
 import { buildClientReport } from '../export/client-report-data.js';
 import { renderClientReportPdf } from '../export/client-report-pdf.js';

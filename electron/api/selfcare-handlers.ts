@@ -1,4 +1,4 @@
-import { exerciseById, levelOf, minimumLengthS } from '../analysis/selfcare/catalog.js';
+import { exerciseById, levelOf, minimumLengthS } from '../contract/shared/selfcare/catalog.js';
 import { levelsReached } from '../analysis/selfcare/progress.js';
 import type { z } from 'zod';
 import { ApiError, type API, type ApiMethod, type ApiOutput } from '../contract/api.js';

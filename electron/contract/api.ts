@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BREATH_PATTERNS, EXERCISE_IDS } from '../analysis/selfcare/catalog.js';
+import { BREATH_PATTERNS, EXERCISE_IDS } from './shared/selfcare/catalog.js';
 
 /**
  * The one typed API between the UI and the engine. The Electron preload, the browser-mode HTTP

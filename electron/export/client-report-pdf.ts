@@ -1,6 +1,6 @@
-import { BAND_LOWER_BOUNDS, BANDS, MAX_SUBSCALE_SCORE, SUBSCALES, type Subscale } from '../analysis/dass/score.js';
-import { dateDomain, dateMs, dateTicks, dayOf, spreadPositions } from '../analysis/date-axis.js';
-import { EMOTION_LABELS, LABEL_COLORS } from '../analysis/labels.js';
+import { BAND_LOWER_BOUNDS, BANDS, MAX_SUBSCALE_SCORE, SUBSCALES, type Subscale } from '../contract/shared/dass-score.js';
+import { dateDomain, dateMs, dateTicks, dayOf, spreadPositions } from '../contract/shared/date-axis.js';
+import { EMOTION_LABELS, LABEL_COLORS } from '../contract/shared/labels.js';
 import type { ClientReport, ClientReportSession } from './client-report-data.js';
 import { drawClientTranscripts } from './report-transcript.js';
 import { BOLD, changeWords, clock, factRows, INK, MARGIN, MUTED, openReportPdf, pct, pdfTable, REGULAR, type PdfTarget, type ReportPdf } from './pdf-document.js';

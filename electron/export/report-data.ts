@@ -2,7 +2,7 @@ import path from 'node:path';
 import { compareScores, type SubscaleChange } from '../analysis/dass/compare.js';
 import { loadDass21Items } from '../analysis/dass/items.js';
 import { evaluateNextSteps, loadNextSteps } from '../analysis/dass/next-steps.js';
-import { scoreDass21, type Band, type Subscale } from '../analysis/dass/score.js';
+import { scoreDass21, type Band, type Subscale } from '../contract/shared/dass-score.js';
 import { ESTIMATE_NOTE } from '../analysis/result.js';
 import { modelSpans, type Span } from '../store/annotations-repo.js';
 import { listDassAdministrations, type DassAdministration } from '../store/dass-repo.js';

@@ -1,7 +1,6 @@
-import { SUBSCALES } from '../analysis/dass/score.js';
-import { privateFileStream } from '../privacy/private-files.js';
-import { EMOTION_LABELS } from '../analysis/labels.js';
-import { LABEL_COLORS } from '../analysis/labels.js';
+import { SUBSCALES } from '../contract/shared/dass-score.js';
+import { EMOTION_LABELS } from '../contract/shared/labels.js';
+import { LABEL_COLORS } from '../contract/shared/labels.js';
 import type { Span } from '../store/annotations-repo.js';
 import { BOLD, changeWords, clock, factRows, INK, MARGIN, MUTED, openReportPdf, pct, pdfTable, REGULAR, type PdfTarget } from './pdf-document.js';
 import type { ReportTrack, SessionReport } from './report-data.js';

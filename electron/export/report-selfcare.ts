@@ -1,4 +1,4 @@
-import { EXERCISES, exerciseById } from '../analysis/selfcare/catalog.js';
+import { EXERCISES, exerciseById } from '../contract/shared/selfcare/catalog.js';
 import { levelsReached } from '../analysis/selfcare/progress.js';
 import type { Db } from '../store/db.js';
 import { listRuns } from '../store/selfcare-repo.js';

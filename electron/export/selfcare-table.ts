@@ -1,4 +1,4 @@
-import { exerciseById, EXERCISE_IDS, levelOf } from '../analysis/selfcare/catalog.js';
+import { exerciseById, EXERCISE_IDS, levelOf } from '../contract/shared/selfcare/catalog.js';
 import type { Db } from '../store/db.js';
 import { listRuns, type SelfCareRun } from '../store/selfcare-repo.js';
 import type { Cell, Table } from './tables.js';

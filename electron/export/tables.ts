@@ -1,4 +1,4 @@
-import { EMOTION_LABELS } from '../analysis/labels.js';
+import { EMOTION_LABELS } from '../contract/shared/labels.js';
 import { ESTIMATE_NOTE } from '../analysis/result.js';
 import { toCsv } from '../analysis/csv.js';
 import { listSegments, listTracks, modelSpans, modelTrackNames } from '../store/annotations-repo.js';

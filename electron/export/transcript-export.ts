@@ -1,4 +1,4 @@
-import { EMOTION_LABELS } from '../analysis/labels.js';
+import { EMOTION_LABELS } from '../contract/shared/labels.js';
 import { ESTIMATE_NOTE } from '../analysis/result.js';
 import { summarizeText } from '../analysis/transcript/text-summary.js';
 import type { Db } from '../store/db.js';

@@ -1,4 +1,4 @@
-import { EMOTION_LABELS } from '../analysis/labels.js';
+import { EMOTION_LABELS } from '../contract/shared/labels.js';
 import { blobToTimes, readFrameTimes, snapPoints, snapToPoints, timesToBlob, type FrameTimes } from '../analysis/media/frame-times.js';
 import type { ResolvedFfmpeg } from '../analysis/media/ffmpeg-path.js';
 import type { Db } from './db.js';

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { compareScores, type SubscaleChange } from '../analysis/dass/compare.js';
-import { ITEM_COUNT, parseAnswers, scoreDass21, type Answer, type Band, type DassScore, type Subscale } from '../analysis/dass/score.js';
+import { ITEM_COUNT, parseAnswers, scoreDass21, type Answer, type Band, type DassScore, type Subscale } from '../contract/shared/dass-score.js';
 
 export interface DassAdministrationInput {
   clientId: number;

@@ -1,4 +1,4 @@
-export { LABEL_COLORS, UNCERTAIN_COLOR, labelTextColor, EMOTION_LABELS as ALL_LABELS } from '../../electron/analysis/labels';
+export { LABEL_COLORS, UNCERTAIN_COLOR, labelTextColor, EMOTION_LABELS as ALL_LABELS } from '../../electron/contract/shared/labels';
 
 export const pct = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${Math.round(x * 100)}%`);
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { EMOTION_LABELS } from '../../electron/analysis/labels.js';
+import { EMOTION_LABELS } from '../../electron/contract/shared/labels.js';
 import { resolveFfmpeg } from '../../electron/analysis/media/ffmpeg-path.js';
 import { hashFile } from '../../electron/analysis/media/media-hash.js';
 import { probeMedia } from '../../electron/analysis/media/probe.js';

@@ -1,4 +1,4 @@
-import { BANDS, SUBSCALES, type Band, type Subscale } from './score.js';
+import { BANDS, SUBSCALES, type Band, type Subscale } from '../../contract/shared/dass-score.js';
 
 /**
  * Change between two administrations. A difference of at least CHANGE_FLAG_POINTS (×2 scale) is flagged

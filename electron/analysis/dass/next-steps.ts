@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { EXERCISE_IDS } from '../selfcare/catalog.js';
+import { EXERCISE_IDS } from '../../contract/shared/selfcare/catalog.js';
 import { DASS21_DATA_DIR } from './items.js';
-import { BANDS, SUBSCALES, type Answer, type Band, type DassScore } from './score.js';
+import { BANDS, SUBSCALES, type Answer, type Band, type DassScore } from '../../contract/shared/dass-score.js';
 
 const BandSchema = z.enum(BANDS);
 

@@ -1,5 +1,5 @@
 import { parseCsv } from '../csv.js';
-import { DassAnswerError, ITEM_COUNT, parseAnswer, type Answer } from './score.js';
+import { DassAnswerError, ITEM_COUNT, parseAnswer, type Answer } from '../../contract/shared/dass-score.js';
 
 /** One respondent's row from an `id,q1,…,q21` file. */
 export interface ResponseRow {

@@ -5,7 +5,7 @@
  * can be recomputed by the test suite.
  */
 import { seededRandom } from '../random.js';
-import { BANDS, SUBSCALE_ITEMS, bandFor, type Answer, type Subscale } from './score.js';
+import { BANDS, SUBSCALE_ITEMS, bandFor, type Answer, type Subscale } from '../../contract/shared/dass-score.js';
 import { otherSubscales } from './severity-features.js';
 
 export { seededRandom };

@@ -1,4 +1,4 @@
-import { SUBSCALES, SUBSCALE_ITEMS, type Answer, type Subscale } from './score.js';
+import { SUBSCALES, SUBSCALE_ITEMS, type Answer, type Subscale } from '../../contract/shared/dass-score.js';
 
 /**
  * Feature vector used by the DASS severity-band estimator (training and inference share this function,

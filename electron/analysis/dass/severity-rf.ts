@@ -10,7 +10,7 @@ import path from 'node:path';
 import { appFile } from '../../app-paths.js';
 import { RandomForestClassifier } from 'ml-random-forest';
 import { z } from 'zod';
-import { BANDS, SUBSCALES, SUBSCALE_ITEMS, type Answer, type Band, type Subscale } from './score.js';
+import { BANDS, SUBSCALES, SUBSCALE_ITEMS, type Answer, type Band, type Subscale } from '../../contract/shared/dass-score.js';
 import { FEATURE_VERSION, severityFeatures } from './severity-features.js';
 
 export const SEVERITY_RF_DIR = appFile('native-models', 'dass-severity-rf');

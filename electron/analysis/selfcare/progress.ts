@@ -1,4 +1,4 @@
-import { EXERCISES, type ExerciseId } from './catalog.js';
+import { EXERCISES, type ExerciseId } from '../../contract/shared/selfcare/catalog.js';
 
 export interface RunOutcome {
   exercise: string;

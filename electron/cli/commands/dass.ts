@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { toCsv } from '../../analysis/csv.js';
 import { readResponsesCsv, type ResponseRow } from '../../analysis/dass/responses-csv.js';
-import { SUBSCALES, scoreDass21 } from '../../analysis/dass/score.js';
+import { SUBSCALES, scoreDass21 } from '../../contract/shared/dass-score.js';
 import { estimateSeverity, loadSeverityEstimator } from '../../analysis/dass/severity-rf.js';
 import { writePrivateFile } from '../../privacy/private-files.js';
 import type { CliIO } from '../io.js';

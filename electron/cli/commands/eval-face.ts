@@ -1,7 +1,7 @@
 import { readdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RgbImage } from '../../analysis/image.js';
-import { FER2013_TO_LABEL, LABEL_TO_FER2013, type EmotionLabel } from '../../analysis/labels.js';
+import { FER2013_TO_LABEL, LABEL_TO_FER2013, type EmotionLabel } from '../../contract/shared/labels.js';
 import { classificationReport, formatReport } from '../../analysis/metrics.js';
 import { MediaInputError, throwIfAborted } from '../../analysis/media/errors.js';
 import { DEFAULT_MODEL_IDS, resolveModelDir } from '../../analysis/models/registry.js';

@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { RandomForestClassifier } from 'ml-random-forest';
 import { parseCsv } from '../../../electron/analysis/csv.js';
-import { BANDS, SUBSCALES, parseAnswers, type Subscale } from '../../../electron/analysis/dass/score.js';
+import { BANDS, SUBSCALES, parseAnswers, type Subscale } from '../../../electron/contract/shared/dass-score.js';
 import { FEATURE_VERSION, severityFeatures } from '../../../electron/analysis/dass/severity-features.js';
 import {
   bandIndex,

@@ -1,6 +1,6 @@
 import type { ApiOutput } from '../../../electron/contract/api';
-import { BAND_LOWER_BOUNDS, BANDS, MAX_SUBSCALE_SCORE, SUBSCALES } from '../../../electron/analysis/dass/score';
-import { dateMs, dateTicks, spreadPositions } from '../../../electron/analysis/date-axis';
+import { BAND_LOWER_BOUNDS, BANDS, MAX_SUBSCALE_SCORE, SUBSCALES } from '../../../electron/contract/shared/dass-score';
+import { dateMs, dateTicks, spreadPositions } from '../../../electron/contract/shared/date-axis';
 import { formatDate } from '../dates';
 import { ALL_LABELS, LABEL_COLORS, pct } from '../labels';
 import { useWidth } from './useWidth';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { dateDomain, dateMs } from '../../../electron/analysis/date-axis';
+import { dateDomain, dateMs } from '../../../electron/contract/shared/date-axis';
 import { api } from '../api';
 import { shortWhy } from '../components/CoverageSummary';
 import { DassChange } from '../components/DassChange';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { EXERCISES, exerciseById, levelOf } from '../../../electron/analysis/selfcare/catalog';
+import { EXERCISES, exerciseById, levelOf } from '../../../electron/contract/shared/selfcare/catalog';
 import { api } from '../api';
 import { ClientTabs } from '../components/ClientTabs';
 import { ExportMenu } from '../components/ExportMenu';

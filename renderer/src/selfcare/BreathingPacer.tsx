@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
-import type { BreathPattern } from '../../../electron/analysis/selfcare/catalog';
-import { breathTimes, pacerAt } from '../../../electron/analysis/selfcare/pacer';
+import type { BreathPattern } from '../../../electron/contract/shared/selfcare/catalog';
+import { breathTimes, pacerAt } from '../../../electron/contract/shared/selfcare/pacer';
 import { useElapsed } from './hooks';
 import { clock } from './format';
 

@@ -1,4 +1,4 @@
-import { BREATH_PATTERNS, EXERCISES, type BreathPattern, type ExerciseId } from '../../../electron/analysis/selfcare/catalog';
+import { BREATH_PATTERNS, EXERCISES, type BreathPattern, type ExerciseId } from '../../../electron/contract/shared/selfcare/catalog';
 import type { ApiOutput } from '../../../electron/contract/api';
 import { LockIcon } from './LockIcon';
 

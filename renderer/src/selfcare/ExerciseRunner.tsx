@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ApiOutput } from '../../../electron/contract/api';
-import { exerciseById, levelOf, type BreathPattern, type ExerciseId } from '../../../electron/analysis/selfcare/catalog';
+import { exerciseById, levelOf, type BreathPattern, type ExerciseId } from '../../../electron/contract/shared/selfcare/catalog';
 import { api } from '../api';
 import { BreathingPacer } from './BreathingPacer';
 import { FollowLight } from './FollowLight';

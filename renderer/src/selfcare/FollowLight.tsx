@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import type { FollowLightLevel } from '../../../electron/analysis/selfcare/catalog';
-import { lightPosition, onLight } from '../../../electron/analysis/selfcare/light-path';
+import type { FollowLightLevel } from '../../../electron/contract/shared/selfcare/catalog';
+import { lightPosition, onLight } from '../../../electron/contract/shared/selfcare/light-path';
 import { clock } from './format';
 
 /** Arrow keys move the ring this far per second, as a share of the play area's smaller side. */

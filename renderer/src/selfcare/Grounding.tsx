@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { GROUNDING_SENSES, type GroundingLevel } from '../../../electron/analysis/selfcare/catalog';
+import { GROUNDING_SENSES, type GroundingLevel } from '../../../electron/contract/shared/selfcare/catalog';
 import { BreathingPacer } from './BreathingPacer';
 import { useElapsed } from './hooks';
 

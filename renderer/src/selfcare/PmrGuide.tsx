@@ -1,6 +1,6 @@
 import { useEffect, useMemo } from 'react';
-import type { PmrLevel } from '../../../electron/analysis/selfcare/catalog';
-import { pmrAt, pmrSchedule } from '../../../electron/analysis/selfcare/pmr-steps';
+import type { PmrLevel } from '../../../electron/contract/shared/selfcare/catalog';
+import { pmrAt, pmrSchedule } from '../../../electron/contract/shared/selfcare/pmr-steps';
 import { clock } from './format';
 import { useElapsed } from './hooks';
 import { speak, stopSpeaking } from './speech';

@@ -1,5 +1,5 @@
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { exerciseById } from '../../../electron/analysis/selfcare/catalog';
+import { exerciseById } from '../../../electron/contract/shared/selfcare/catalog';
 import type { ApiOutput } from '../../../electron/contract/api';
 
 type Run = ApiOutput<'selfcare.progress'>['runs'][number];

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import './selfcare.css';
-import type { ExerciseId } from '../../../electron/analysis/selfcare/catalog';
+import type { ExerciseId } from '../../../electron/contract/shared/selfcare/catalog';
 import { api } from '../api';
 import { useApi } from '../components/useApi';
 import { ExercisePicker, type PickerPrefs } from './ExercisePicker';

@@ -3,7 +3,6 @@ import type { ApiOutput } from '../../../electron/contract/api';
 import { api } from '../api';
 import { useApi } from '../components/useApi';
 
-type Status = ApiOutput<'vault.status'>;
 type Verification = ApiOutput<'audit.verify'>;
 
 const AUTO_LOCK_CHOICES = [5, 10, 15, 30, 60, 0];
