@@ -156,10 +156,9 @@ def validate(loco_run, cv_run, final_run):
         c = data.corpus_of[test_ids[0]]
         out['otherCorpus'][c] = {}
         for w in ('clean', 'call'):
+            # windows_of gives the voiced windows only, as windowCorrect counts them
             emb, rip = scores(model, windows_of(data, test_ids, w), stats, data.floor_value)
-            voiced = np.concatenate([data.windows(i, w)[1] for i in test_ids])
             correct = np.concatenate([np.asarray(x, dtype=bool) for x in res[w]['windowCorrect']])
-            emb, rip = emb[voiced], rip[voiced]
             assert len(emb) == len(correct), (len(emb), len(correct))
             flag = np.maximum(emb, rip) > 1
             out['otherCorpus'][c][w] = {**rates(emb, rip),
