@@ -11,6 +11,7 @@ import { FaceDetector } from '../../analysis/face/detector.js';
 import { FaceExpressionModel } from '../../analysis/face/expression-model.js';
 import { isImageFile, readImageFile } from '../../analysis/face/image-io.js';
 import { parseCommandArgs, UsageError, writeLine, type CliIO } from '../io.js';
+import { threadsOption } from './eval-options.js';
 
 /** FER2013's class folder names, the classes `affect eval face` reports in. */
 export const FER2013_CLASSES = Object.keys(FER2013_TO_LABEL);
@@ -60,8 +61,7 @@ export async function runEvalFace(argv: string[], io: CliIO): Promise<number> {
     threads: { type: 'string' },
   });
   if (positionals.length !== 1) throw new UsageError('eval face needs exactly one <dir> with one subfolder per FER2013 class');
-  const threads = values.threads ? Number(values.threads) : undefined;
-  if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) throw new UsageError('--threads must be a positive integer');
+  const threads = threadsOption(values.threads);
   const dir = path.resolve(positionals[0]);
   let modelDir: string;
   let detectorDir: string | undefined;

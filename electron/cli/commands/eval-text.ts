@@ -3,11 +3,12 @@ import path from 'node:path';
 import { CsvFormatError, parseCsv, toCsv } from '../../analysis/csv.js';
 import { MediaInputError, throwIfAborted } from '../../analysis/media/errors.js';
 import { classificationReport, formatReport } from '../../analysis/metrics.js';
-import { DEFAULT_MODEL_IDS, resolveModelDir } from '../../analysis/models/registry.js';
+import { DEFAULT_MODEL_IDS } from '../../analysis/models/registry.js';
 import { ProgressTracker } from '../../analysis/progress.js';
 import { TextEmotionModel, type TextEstimate } from '../../analysis/text/text-model.js';
 import { progressPrinter } from '../progress-line.js';
 import { parseCommandArgs, UsageError, writeLine, type CliIO } from '../io.js';
+import { modelOption, threadsOption } from './eval-options.js';
 
 /** Texts classified between two progress updates / cancellation checks. */
 const CHUNK = 256;
@@ -43,14 +44,8 @@ export async function runEvalText(argv: string[], io: CliIO): Promise<number> {
   });
   if (positionals.length !== 1) throw new UsageError('eval text needs exactly one <csv> with the columns id,text,emotion');
   const file = path.resolve(positionals[0]);
-  let modelDir: string;
-  try {
-    modelDir = resolveModelDir(values.model!);
-  } catch (err) {
-    throw new UsageError(`--model: ${(err as Error).message}`);
-  }
-  const threads = values.threads ? Number(values.threads) : undefined;
-  if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) throw new UsageError('--threads must be a positive integer');
+  const modelDir = modelOption(values.model!);
+  const threads = threadsOption(values.threads);
 
   const rows = readLabelledTexts(file);
   const model = await TextEmotionModel.load(modelDir, { threads });

@@ -3,10 +3,11 @@ import path from 'node:path';
 import { classificationReport, formatReport } from '../../analysis/metrics.js';
 import { MediaInputError, throwIfAborted } from '../../analysis/media/errors.js';
 import { resolveFfmpeg } from '../../analysis/media/ffmpeg-path.js';
-import { DEFAULT_MODEL_IDS, resolveModelDir } from '../../analysis/models/registry.js';
+import { DEFAULT_MODEL_IDS } from '../../analysis/models/registry.js';
 import { classifyAudioFile, voteWindows, VoiceEmotionModel } from '../../analysis/voice/voice-model.js';
 import { groupOfLabel, groupProbabilities, LabelGroupsError, parseLabelGroups, type LabelGroups } from '../../analysis/voice/label-groups.js';
 import { parseCommandArgs, UsageError, writeLine, type CliIO } from '../io.js';
+import { modelOption, threadsOption } from './eval-options.js';
 
 /** Minimal RFC-4180 CSV: quoted fields, doubled quotes, CRLF. */
 export function parseCsv(text: string): string[][] {
@@ -63,14 +64,8 @@ export async function runEvalVoice(argv: string[], io: CliIO): Promise<number> {
   });
   if (positionals.length !== 1) throw new UsageError('eval voice needs exactly one <dir> holding audio files and labels.csv');
   const dir = path.resolve(positionals[0]);
-  let modelDir: string;
-  try {
-    modelDir = resolveModelDir(values.model!);
-  } catch (err) {
-    throw new UsageError(`--model: ${(err as Error).message}`);
-  }
-  const threads = values.threads ? Number(values.threads) : undefined;
-  if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) throw new UsageError('--threads must be a positive integer');
+  const modelDir = modelOption(values.model!);
+  const threads = threadsOption(values.threads);
 
   const rows = readLabels(dir);
   const ff = resolveFfmpeg();
