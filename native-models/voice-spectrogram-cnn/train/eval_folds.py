@@ -4,6 +4,7 @@ model's labels and on the four shared ones (`--labels angry,happy,neutral+calm,s
 
   /usr/bin/python3 eval_folds.py --run final-loco --mode loco     leave-one-corpus-out folds
   /usr/bin/python3 eval_folds.py --run final-cv --mode cv         RAVDESS actor folds
+  --folds 1,2: only those folds (a fold whose engine figures exist for the same model is not scored again)
 
 Writes runs/<run>/<mode><k>/{model.onnx,manifest.json,labels.csv,engine-open.json,engine-shared.json} and
 train/<mode>-engine-eval.json (committed), and prints PyTorch's figures next to the engine's for every fold.
@@ -37,7 +38,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--run', required=True)
     ap.add_argument('--mode', choices=['loco', 'cv'], required=True)
+    ap.add_argument('--folds', default=None, help='comma-separated fold indices (default: every finished fold)')
     a = ap.parse_args()
+    chosen = None if a.folds is None else {int(x) for x in a.folds.split(',')}
     run_dir = os.path.join(RUNS, a.run)
     args = json.load(open(os.path.join(run_dir, f'{a.mode}-args.json')))
     shipped = json.load(open(os.path.join(HERE, '..', 'manifest.json')))
@@ -45,6 +48,9 @@ def main():
     out = {'run': a.run, 'mode': a.mode, 'folds': []}
     k = 0
     while os.path.exists(os.path.join(run_dir, f'{a.mode}{k}.json')):
+        if chosen is not None and k not in chosen:
+            k += 1
+            continue
         res = json.load(open(os.path.join(run_dir, f'{a.mode}{k}.json')))
         fold_dir = os.path.join(run_dir, f'{a.mode}{k}')
         os.makedirs(fold_dir, exist_ok=True)
@@ -65,8 +71,12 @@ def main():
                     w.writerow([os.path.join(corpus_dir, r['path']), r['emotion']])
         line = {'fold': k, 'name': res['name']}
         for view, extra in (('open', []), ('shared', ['--labels', SHARED_SPEC])):
-            eng = affect_eval(fold_dir, extra)
-            json.dump(eng, open(os.path.join(fold_dir, f'engine-{view}.json'), 'w'), indent=1)
+            done = os.path.join(fold_dir, f'engine-{view}.json')
+            if os.path.exists(done) and json.load(open(done)).get('modelSha256', sha) == sha:
+                eng = json.load(open(done))  # resumed: this fold's model was already scored
+            else:
+                eng = affect_eval(fold_dir, extra)
+                json.dump(eng, open(done, 'w'), indent=1)
             line[view] = {'n': eng['n'], 'torchUar': res['clean'][view]['uar'], 'engineUar': eng['uar'], 'engineAccuracy': eng['accuracy'],
                           'engineMacroF1': eng['macroF1'], 'engineRealTimeFactor': eng.get('realTimeFactor')}
         print(json.dumps(line), flush=True)
@@ -75,7 +85,8 @@ def main():
     for view in ('open', 'shared'):
         out[view] = {'engineUarMean': float(np.mean([f[view]['engineUar'] for f in out['folds']])),
                      'torchUarMean': float(np.mean([f[view]['torchUar'] for f in out['folds']]))}
-    json.dump(out, open(os.path.join(HERE, f'{a.mode}-engine-eval.json'), 'w'), indent=1)  # committed beside the card
+    name = f'{a.mode}-engine-eval.json' if chosen is None else f'{a.mode}-engine-eval-folds-{"-".join(map(str, sorted(chosen)))}.json'
+    json.dump(out, open(os.path.join(HERE, name), 'w'), indent=1)  # committed beside the card
     for view in ('open', 'shared'):
         print(f"{view}: mean UAR PyTorch {out[view]['torchUarMean']:.4f}, engine {out[view]['engineUarMean']:.4f}")
 
