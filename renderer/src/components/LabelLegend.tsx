@@ -10,7 +10,7 @@ export function LabelLegend({ labels = ALL_LABELS }: { labels?: readonly string[
         </li>
       ))}
       <li>
-        <i className="swatch uncertain" aria-hidden="true" /> uncertain (below the model's threshold)
+        <i className="swatch uncertain" aria-hidden="true" /> uncertain (low confidence, or a sound unlike the voice model's training audio)
       </li>
     </ul>
   );
