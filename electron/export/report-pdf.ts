@@ -58,7 +58,7 @@ export async function renderSessionReportPdf(report: SessionReport, target: PdfT
   };
   estimate('Face', report.face.majority, `majority: ${trackLine(report.face, 'frames')}`);
   estimate('Voice', report.voice.majority, `majority: ${trackLine(report.voice, 'windows')}`);
-  estimate('Fused', report.fused.label, report.fused.label === null ? 'no estimate' : `${report.fused.label} (fused probability ${pct(report.fused.confidence)}; face and voice weighted by each model's held-out accuracy)`);
+  estimate('Fused', report.fused.label, report.fused.label === null ? 'no estimate' : `${report.fused.label} (fused probability ${pct(report.fused.confidence)}; face and voice weighted by each model's expected accuracy on new recordings)`);
 
   // Who is who.
   if (report.participants.length > 1) {

@@ -11,7 +11,7 @@ export interface FusedPoint {
 /**
  * The fused estimate over time, by the same rule as the session summary: at each frame time, the
  * weighted mean of the face probabilities and the probabilities of the voice window(s) covering that
- * time, over the eight-label vocabulary (weights from the summary: each model's held-out UAR). A track
+ * time, over the eight-label vocabulary (weights from the summary: each model's expected UAR on new data, cross-corpus where stated). A track
  * with too little data for a label (coverage) takes no part, as in the summary.
  */
 export function fusedTrack(d: Detail): FusedPoint[] {
