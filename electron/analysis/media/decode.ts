@@ -32,6 +32,28 @@ export function scaledSize(width: number, height: number, maxSide: number): { wi
   return { width: even(width), height: even(height) };
 }
 
+/** ffmpeg's arguments for `streamVideoFrames` (RGB24 frames on stdout) and the frame size they give. */
+export function videoDecodeArgs(
+  file: string,
+  source: { width: number; height: number; rotation: number },
+  opts: { fps: number; maxSide: number },
+): { args: string[]; width: number; height: number } {
+  const rotated = Math.abs(source.rotation) % 180 === 90;
+  const { width, height } = scaledSize(rotated ? source.height : source.width, rotated ? source.width : source.height, opts.maxSide);
+  const args = [
+    '-nostdin', '-v', 'error', '-i', file,
+    '-an', '-sn', '-dn',
+    '-vf', `setpts=PTS-STARTPTS,fps=${opts.fps},scale=${width}:${height}:flags=area`,
+    '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1',
+  ];
+  return { args, width, height };
+}
+
+/** ffmpeg's arguments for `streamAudioChannels`: the first audio stream as 16 kHz f32le with `channels` channels on stdout. */
+export function audioDecodeArgs(file: string, channels: number): string[] {
+  return ['-nostdin', '-v', 'error', '-i', file, '-vn', '-sn', '-dn', '-ac', String(channels), '-ar', String(AUDIO_SAMPLE_RATE), '-f', 'f32le', 'pipe:1'];
+}
+
 /**
  * Stream decoded frames sampled at `fps`, as RGB24. One frame in memory at a time,
  * whatever the length of the recording. Rotation metadata is applied by ffmpeg (autorotate).
@@ -44,14 +66,7 @@ export async function* streamVideoFrames(
   source: { width: number; height: number; rotation: number; startS?: number },
   opts: FrameStreamOptions,
 ): AsyncGenerator<VideoFrame> {
-  const rotated = Math.abs(source.rotation) % 180 === 90;
-  const { width, height } = scaledSize(rotated ? source.height : source.width, rotated ? source.width : source.height, opts.maxSide);
-  const args = [
-    '-nostdin', '-v', 'error', '-i', file,
-    '-an', '-sn', '-dn',
-    '-vf', `setpts=PTS-STARTPTS,fps=${opts.fps},scale=${width}:${height}:flags=area`,
-    '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1',
-  ];
+  const { args, width, height } = videoDecodeArgs(file, source, opts);
   const frameBytes = width * height * 3;
   let index = 0;
   const startS = source.startS ?? 0;
@@ -90,7 +105,7 @@ export async function* streamAudioChannels(
 ): AsyncGenerator<Float32Array[]> {
   const nc = opts.channels;
   if (!Number.isInteger(nc) || nc < 1) throw new Error(`channels must be a positive integer, got ${nc}`);
-  const args = ['-nostdin', '-v', 'error', '-i', file, '-vn', '-sn', '-dn', '-ac', String(nc), '-ar', String(AUDIO_SAMPLE_RATE), '-f', 'f32le', 'pipe:1'];
+  const args = audioDecodeArgs(file, nc);
   for await (const chunk of streamProcess(ff.ffmpeg, args, {
     chunkBytes: opts.chunkSamples * 4 * nc,
     signal: opts.signal,
