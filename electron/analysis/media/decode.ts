@@ -4,9 +4,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { describeFfmpegFailure } from './probe.js';
 import type { ResolvedFfmpeg } from './ffmpeg-path.js';
+import { throwIfAborted } from './errors.js';
+import { readAhead } from './read-ahead.js';
 import { streamProcess } from './spawn-stream.js';
 
 export const AUDIO_SAMPLE_RATE = 16000;
+
+/**
+ * Decoded frames held ahead of the analysis (at least 2; 12 at 640×360): ffmpeg decodes the next frames while the
+ * models work on this one. Without it the pipe (~128 KB) holds less than one frame and decoding and analysis take turns.
+ */
+const READ_AHEAD_BYTES = 8 * 2 ** 20;
 
 export interface VideoFrame {
   index: number;
@@ -55,7 +63,7 @@ export function audioDecodeArgs(file: string, channels: number): string[] {
 }
 
 /**
- * Stream decoded frames sampled at `fps`, as RGB24. One frame in memory at a time,
+ * Stream decoded frames sampled at `fps`, as RGB24. A few frames in memory at a time (READ_AHEAD_BYTES),
  * whatever the length of the recording. Rotation metadata is applied by ffmpeg (autorotate).
  * Frame k shows what plays at `source.startS + k / fps` on the file's timeline: the sampling starts at the stream's
  * first frame (setpts), and the stream's start offset (a video that starts after the audio) is added back.
@@ -70,12 +78,14 @@ export async function* streamVideoFrames(
   const frameBytes = width * height * 3;
   let index = 0;
   const startS = source.startS ?? 0;
-  for await (const chunk of streamProcess(ff.ffmpeg, args, {
+  const chunks = streamProcess(ff.ffmpeg, args, {
     chunkBytes: frameBytes,
     exact: true,
     signal: opts.signal,
     describeFailure: describeFfmpegFailure(file, 'video decoding'),
-  })) {
+  });
+  for await (const chunk of readAhead(chunks, Math.max(2, Math.floor(READ_AHEAD_BYTES / frameBytes)))) {
+    throwIfAborted(opts.signal); // frames already read ahead are not worth finishing
     yield { index, timeS: startS + index / opts.fps, width, height, rgb: chunk };
     index++;
   }
