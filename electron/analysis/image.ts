@@ -60,10 +60,11 @@ function bilinearResample(src: RgbImage, region: Box, outW: number, outH: number
  * (w+1)×(h+1)×3 for w = x1 − x0, h = y1 − y0. Only the part of the image a resample reads is summed, so cutting a
  * small crop out of a large frame costs the crop's area, not the frame's.
  */
-function summedAreaTable(src: RgbImage, x0: number, y0: number, x1: number, y1: number): Float64Array {
+function summedAreaTable(src: RgbImage, x0: number, y0: number, x1: number, y1: number): Uint32Array | Float64Array {
   const w = x1 - x0;
   const h = y1 - y0;
-  const sat = new Float64Array((w + 1) * (h + 1) * 3);
+  // Exact integer sums either way; 32-bit ones (half the memory to fill, faster) whenever the largest fits.
+  const sat = w * h * 255 < 2 ** 32 ? new Uint32Array((w + 1) * (h + 1) * 3) : new Float64Array((w + 1) * (h + 1) * 3);
   const row = (w + 1) * 3;
   for (let y = 0; y < h; y++) {
     let r = 0;

@@ -133,7 +133,13 @@ export class FaceDetector {
     const { scale, mean, std } = this.manifest.input.normalization;
     const input = new Float32Array(size * size * 3);
     const perChannel = (values: number[], c: number) => (values.length === 3 ? values[c] : values[0]);
-    for (let i = 0; i < input.length; i++) input[i] = (square.rgb[i] / scale - perChannel(mean, i % 3)) / perChannel(std, i % 3);
+    const [m0, m1, m2] = [0, 1, 2].map((c) => perChannel(mean, c));
+    const [s0, s1, s2] = [0, 1, 2].map((c) => perChannel(std, c));
+    for (let i = 0; i < input.length; i += 3) {
+      input[i] = (square.rgb[i] / scale - m0) / s0;
+      input[i + 1] = (square.rgb[i + 1] / scale - m1) / s1;
+      input[i + 2] = (square.rgb[i + 2] / scale - m2) / s2;
+    }
     const out = await this.model.run({ [this.manifest.input.name]: { data: input, dims: [1, size, size, 3] } });
 
     const raw: RawDetection[] = [];

@@ -4,9 +4,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { describeFfmpegFailure } from './probe.js';
 import type { ResolvedFfmpeg } from './ffmpeg-path.js';
+import { throwIfAborted } from './errors.js';
+import { readAhead } from './read-ahead.js';
 import { streamProcess } from './spawn-stream.js';
 
 export const AUDIO_SAMPLE_RATE = 16000;
+
+/**
+ * Decoded frames held ahead of the analysis (at least 2; 12 at 640×360): ffmpeg decodes the next frames while the
+ * models work on this one. Without it the pipe (~128 KB) holds less than one frame and decoding and analysis take turns.
+ */
+const READ_AHEAD_BYTES = 8 * 2 ** 20;
 
 export interface VideoFrame {
   index: number;
@@ -32,8 +40,30 @@ export function scaledSize(width: number, height: number, maxSide: number): { wi
   return { width: even(width), height: even(height) };
 }
 
+/** ffmpeg's arguments for `streamVideoFrames` (RGB24 frames on stdout) and the frame size they give. */
+export function videoDecodeArgs(
+  file: string,
+  source: { width: number; height: number; rotation: number },
+  opts: { fps: number; maxSide: number },
+): { args: string[]; width: number; height: number } {
+  const rotated = Math.abs(source.rotation) % 180 === 90;
+  const { width, height } = scaledSize(rotated ? source.height : source.width, rotated ? source.width : source.height, opts.maxSide);
+  const args = [
+    '-nostdin', '-v', 'error', '-i', file,
+    '-an', '-sn', '-dn',
+    '-vf', `setpts=PTS-STARTPTS,fps=${opts.fps},scale=${width}:${height}:flags=area`,
+    '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1',
+  ];
+  return { args, width, height };
+}
+
+/** ffmpeg's arguments for `streamAudioChannels`: the first audio stream as 16 kHz f32le with `channels` channels on stdout. */
+export function audioDecodeArgs(file: string, channels: number): string[] {
+  return ['-nostdin', '-v', 'error', '-i', file, '-vn', '-sn', '-dn', '-ac', String(channels), '-ar', String(AUDIO_SAMPLE_RATE), '-f', 'f32le', 'pipe:1'];
+}
+
 /**
- * Stream decoded frames sampled at `fps`, as RGB24. One frame in memory at a time,
+ * Stream decoded frames sampled at `fps`, as RGB24. A few frames in memory at a time (READ_AHEAD_BYTES),
  * whatever the length of the recording. Rotation metadata is applied by ffmpeg (autorotate).
  * Frame k shows what plays at `source.startS + k / fps` on the file's timeline: the sampling starts at the stream's
  * first frame (setpts), and the stream's start offset (a video that starts after the audio) is added back.
@@ -44,23 +74,18 @@ export async function* streamVideoFrames(
   source: { width: number; height: number; rotation: number; startS?: number },
   opts: FrameStreamOptions,
 ): AsyncGenerator<VideoFrame> {
-  const rotated = Math.abs(source.rotation) % 180 === 90;
-  const { width, height } = scaledSize(rotated ? source.height : source.width, rotated ? source.width : source.height, opts.maxSide);
-  const args = [
-    '-nostdin', '-v', 'error', '-i', file,
-    '-an', '-sn', '-dn',
-    '-vf', `setpts=PTS-STARTPTS,fps=${opts.fps},scale=${width}:${height}:flags=area`,
-    '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1',
-  ];
+  const { args, width, height } = videoDecodeArgs(file, source, opts);
   const frameBytes = width * height * 3;
   let index = 0;
   const startS = source.startS ?? 0;
-  for await (const chunk of streamProcess(ff.ffmpeg, args, {
+  const chunks = streamProcess(ff.ffmpeg, args, {
     chunkBytes: frameBytes,
     exact: true,
     signal: opts.signal,
     describeFailure: describeFfmpegFailure(file, 'video decoding'),
-  })) {
+  });
+  for await (const chunk of readAhead(chunks, Math.max(2, Math.floor(READ_AHEAD_BYTES / frameBytes)))) {
+    throwIfAborted(opts.signal); // frames already read ahead are not worth finishing
     yield { index, timeS: startS + index / opts.fps, width, height, rgb: chunk };
     index++;
   }
@@ -90,7 +115,7 @@ export async function* streamAudioChannels(
 ): AsyncGenerator<Float32Array[]> {
   const nc = opts.channels;
   if (!Number.isInteger(nc) || nc < 1) throw new Error(`channels must be a positive integer, got ${nc}`);
-  const args = ['-nostdin', '-v', 'error', '-i', file, '-vn', '-sn', '-dn', '-ac', String(nc), '-ar', String(AUDIO_SAMPLE_RATE), '-f', 'f32le', 'pipe:1'];
+  const args = audioDecodeArgs(file, nc);
   for await (const chunk of streamProcess(ff.ffmpeg, args, {
     chunkBytes: opts.chunkSamples * 4 * nc,
     signal: opts.signal,

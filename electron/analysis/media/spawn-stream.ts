@@ -14,6 +14,7 @@ export interface StreamOptions {
 /**
  * Run a process and yield its stdout in fixed-size chunks. Memory stays bounded:
  * the child is paused (via stream backpressure) while the consumer works on a chunk.
+ * Each chunk is its own memory, never written again, so a consumer may hold several (media/read-ahead.ts does).
  */
 export async function* streamProcess(cmd: string, args: string[], opts: StreamOptions): AsyncGenerator<Buffer> {
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -41,6 +41,9 @@ export async function openOnnxModel(modelPath: string, opts: SessionOptions = {}
     graphOptimizationLevel: 'all',
     logSeverityLevel: 3,
     ...(opts.threads ? { intraOpNumThreads: opts.threads, interOpNumThreads: 1 } : {}),
+    // Idle pool threads sleep instead of spinning: the engine runs several sessions at once beside ffmpeg, and on a
+    // few cores spinning threads took about half the analysis's CPU time (README "Speed and memory").
+    extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
   });
   return {
     inputNames: session.inputNames,
