@@ -9,11 +9,13 @@ type Detail = ApiOutput<'sessions.get'>;
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
-/** Bars whose height is the confidence, coloured by label; uncertain estimates hatched (never a label colour). */
-function Bars({ marks, height, cls }: { marks: Mark[]; height: number; cls: string }) {
-  const inner = height - 2;
+/**
+ * Bars whose height is the confidence, coloured by label; uncertain estimates hatched (never a label colour). `bottom`
+ * is the y of their base, `inner` the height of a 100 % bar.
+ */
+export function BarRects({ marks, inner, bottom, cls }: { marks: Mark[]; inner: number; bottom: number; cls: string }) {
   return (
-    <svg className="lane-marks" width="100%" height={height} aria-hidden="true">
+    <>
       {marks.map((m, i) => {
         const h = Math.max(2, m.confidence * inner);
         return (
@@ -22,7 +24,7 @@ function Bars({ marks, height, cls }: { marks: Mark[]; height: number; cls: stri
             className={`${cls} ${m.label ? `label-${m.label}` : 'uncertain'}`}
             x={m.x}
             width={Math.max(1, m.width - (m.width > 3 ? 1 : 0))}
-            y={height - h}
+            y={bottom - h}
             height={h}
             fill={m.label ? LABEL_COLORS[m.label] ?? '#000' : 'url(#hatch-uncertain)'}
             stroke={m.width > 3 ? '#33333380' : 'none'}
@@ -30,6 +32,14 @@ function Bars({ marks, height, cls }: { marks: Mark[]; height: number; cls: stri
           />
         );
       })}
+    </>
+  );
+}
+
+function Bars({ marks, height, cls }: { marks: Mark[]; height: number; cls: string }) {
+  return (
+    <svg className="lane-marks" width="100%" height={height} aria-hidden="true">
+      <BarRects marks={marks} inner={height - 2} bottom={height} cls={cls} />
     </svg>
   );
 }
@@ -68,10 +78,33 @@ export function windowHop(d: Detail): number {
   return diffs[Math.floor(diffs.length / 2)] || 1;
 }
 
+/** One interval per analysed frame with a face, centred on the frame's time. */
+export function faceIntervals(d: Detail): Interval[] {
+  const step = frameStep(d);
+  return d.frames.filter((f) => f.face && f.confidence !== null).map((f) => ({ start: f.t - step / 2, end: f.t + step / 2, label: f.label, confidence: f.confidence! }));
+}
+
+/**
+ * One interval per voice window with speech. Each window owns the stretch around its centre up to halfway to its
+ * neighbours' centres (and at most half a hop): the stretches never overlap, even where the last window of a recording
+ * is moved back to end with it.
+ */
+export function voiceIntervals(d: Detail): Array<Interval & { window: Detail['windows'][number] }> {
+  const hop = windowHop(d);
+  const windows = d.windows.filter((w) => w.voiced && w.confidence !== null);
+  const centres = windows.map((w) => (w.start + w.end) / 2);
+  return windows.map((w, i) => {
+    const c = centres[i];
+    const start = Math.max(w.start, c - hop / 2, i > 0 ? (centres[i - 1] + c) / 2 : -Infinity);
+    const end = Math.min(w.end, c + hop / 2, i + 1 < windows.length ? (c + centres[i + 1]) / 2 : Infinity);
+    return { start, end: Math.max(start, end), label: w.label, confidence: w.confidence!, window: w };
+  });
+}
+
 /** The face lane: one bar per analysed frame with a face, at the frame's time. */
 export function faceLane(d: Detail): Lane {
   const step = frameStep(d);
-  const items: Interval[] = d.frames.filter((f) => f.face && f.confidence !== null).map((f) => ({ start: f.t - step / 2, end: f.t + step / 2, label: f.label, confidence: f.confidence! }));
+  const items = faceIntervals(d);
   const c = d.coverage.face;
   return estimateLane({
     id: 'face',
@@ -91,16 +124,7 @@ export function faceLane(d: Detail): Lane {
  */
 export function voiceLane(d: Detail): Lane {
   const hop = windowHop(d);
-  const windows = d.windows.filter((w) => w.voiced && w.confidence !== null);
-  // Each window owns the stretch around its centre up to halfway to its neighbours' centres (and at most half a hop):
-  // the stretches never overlap, even where the last window of a recording is moved back to end with it.
-  const centres = windows.map((w) => (w.start + w.end) / 2);
-  const items = windows.map((w, i) => {
-    const c = centres[i];
-    const start = Math.max(w.start, c - hop / 2, i > 0 ? (centres[i - 1] + c) / 2 : -Infinity);
-    const end = Math.min(w.end, c + hop / 2, i + 1 < windows.length ? (c + centres[i + 1]) / 2 : Infinity);
-    return { start, end: Math.max(start, end), label: w.label, confidence: w.confidence!, window: w };
-  });
+  const items = voiceIntervals(d);
   const c = d.coverage.voice;
   return estimateLane({
     id: 'voice',

@@ -1,7 +1,6 @@
 import type { ApiOutput } from '../../../../electron/contract/api';
-import { LABEL_COLORS } from '../../labels';
 import { onlyParticipant, participantKind, participantName, type Participant } from '../participants';
-import { frameStep, windowHop } from './estimate-lanes';
+import { BarRects, faceIntervals, voiceIntervals } from './estimate-lanes';
 import { intervalAt, layoutMarks, type Interval } from './lane-marks';
 import type { Lane } from './Lanes';
 import { clockLabel, xOf } from './time-view';
@@ -14,17 +13,7 @@ const TURNS_PX = 7;
 /** A participant's estimates over time: their face frames, or their voice windows when they have no face. */
 function estimates(d: Detail, p: Participant): Interval[] {
   const own = onlyParticipant(d, p.id);
-  if (p.face) {
-    const step = frameStep(own);
-    return own.frames.filter((f) => f.face && f.confidence !== null).map((f) => ({ start: f.t - step / 2, end: f.t + step / 2, label: f.label, confidence: f.confidence! }));
-  }
-  const hop = windowHop(own);
-  return own.windows
-    .filter((w) => w.voiced && w.confidence !== null)
-    .map((w) => {
-      const c = (w.start + w.end) / 2;
-      return { start: Math.max(w.start, c - hop / 2), end: Math.min(w.end, c + hop / 2), label: w.label, confidence: w.confidence! };
-    });
+  return p.face ? faceIntervals(own) : voiceIntervals(own);
 }
 
 /**
@@ -50,20 +39,7 @@ export function participantLane(d: Detail, p: Participant): Lane {
       const marks = layoutMarks(items, view, width);
       return (
         <svg className="lane-marks" width="100%" height={height} aria-hidden="true">
-          {marks.map((m, i) => {
-            const h = Math.max(2, m.confidence * inner);
-            return (
-              <rect
-                key={i}
-                className={`participant-mark ${m.label ? `label-${m.label}` : 'uncertain'}`}
-                x={m.x}
-                width={Math.max(1, m.width - (m.width > 3 ? 1 : 0))}
-                y={inner - h + 1}
-                height={h}
-                fill={m.label ? LABEL_COLORS[m.label] ?? '#000' : 'url(#hatch-uncertain)'}
-              />
-            );
-          })}
+          <BarRects marks={marks} inner={inner} bottom={inner + 1} cls="participant-mark" />
           <rect x={0} y={height - TURNS_PX} width={width} height={TURNS_PX} fill="#eef0f3" />
           {turns
             .filter((t) => t.end > view.start && t.start < view.end)
