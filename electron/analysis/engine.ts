@@ -8,7 +8,7 @@ import { resolveFfmpeg, type ResolvedFfmpeg } from './media/ffmpeg-path.js';
 import { probeMedia } from './media/probe.js';
 import { throwIfAborted } from './media/errors.js';
 import { heldOutUar, type LoadedManifest } from './models/manifest.js';
-import { DEFAULT_MODEL_IDS, PEOPLE_MODEL_IDS, defaultModelsRoot, resolveModelDir } from './models/registry.js';
+import { DEFAULT_MODEL_IDS, PEOPLE_MODEL_IDS, defaultModelsRoot, resolveModelDir, resolveShippedModelDir } from './models/registry.js';
 import { faceParticipants } from './people/face-participants.js';
 import { DEFAULT_LINK_RULES, linkVoicesToFaces } from './people/link-voices.js';
 import { assembleParticipants, describe, participantOutput, type SpeakerVoice } from './people/participants.js';
@@ -103,8 +103,8 @@ export class AnalysisEngine {
     const threads = opts.threads;
     const [detector, windowDetector, identity, faceModel, voiceModel, speakers] = await Promise.all([
       FaceDetector.load(resolveModelDir(opts.faceDetector ?? DEFAULT_MODEL_IDS.faceDetector, root), { threads }),
-      FaceDetector.load(resolveModelDir(PEOPLE_MODEL_IDS.faceWindows, peopleRoot(root)), { threads }),
-      FaceIdentityModel.load(resolveModelDir(PEOPLE_MODEL_IDS.faceIdentity, peopleRoot(root)), { threads }),
+      FaceDetector.load(resolveShippedModelDir(PEOPLE_MODEL_IDS.faceWindows, root), { threads }),
+      FaceIdentityModel.load(resolveShippedModelDir(PEOPLE_MODEL_IDS.faceIdentity, root), { threads }),
       FaceExpressionModel.load(resolveModelDir(opts.faceExpression ?? DEFAULT_MODEL_IDS.faceExpression, root), { threads }),
       VoiceEmotionModel.load(resolveModelDir(opts.voiceEmotion ?? DEFAULT_MODEL_IDS.voiceEmotion, root), { threads }),
       opts.speakers === undefined ? defaultSpeakerFinder(root, threads) : Promise.resolve(opts.speakers),
@@ -262,17 +262,6 @@ export class AnalysisEngine {
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
-
-/** The per-person models come from the bundled folder when a custom models root lacks them. */
-function peopleRoot(root: string): string {
-  try {
-    resolveModelDir(PEOPLE_MODEL_IDS.faceIdentity, root);
-    resolveModelDir(PEOPLE_MODEL_IDS.faceWindows, root);
-    return root;
-  } catch {
-    return defaultModelsRoot({});
-  }
-}
 
 /** Who speaks when, by default: the diarizer when its models are installed, else none (all speech is one voice). */
 async function defaultSpeakerFinder(root: string, threads: number | undefined): Promise<SpeakerFinder | null> {

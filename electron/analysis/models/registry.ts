@@ -53,6 +53,18 @@ export function resolveModelDir(ref: string, modelsRoot = defaultModelsRoot()): 
   return dir;
 }
 
+/**
+ * A model the app always ships (the per-person and diarization models): its folder under `modelsRoot` when it is
+ * there, else the bundled one (a custom models root need not copy them).
+ */
+export function resolveShippedModelDir(id: string, modelsRoot = defaultModelsRoot()): string {
+  try {
+    return resolveModelDir(id, modelsRoot);
+  } catch {
+    return resolveModelDir(id, defaultModelsRoot({}));
+  }
+}
+
 /** Every ONNX model folder under modelsRoot with a valid manifest (invalid ones are reported, not hidden). */
 export function listModels(modelsRoot = defaultModelsRoot()): Array<LoadedManifest | LoadedTextManifest | { id: string; error: string }> {
   if (!existsSync(modelsRoot)) return [];

@@ -2,7 +2,7 @@ import { Diarizer } from '../diarization/diarize.js';
 import { DEFAULT_SPEAKER_MODEL_ID } from '../diarization/speaker-embedder.js';
 import { DEFAULT_VAD_MODEL_ID } from '../diarization/voice-activity.js';
 import type { ResolvedFfmpeg } from '../media/ffmpeg-path.js';
-import { resolveModelDir } from '../models/registry.js';
+import { resolveShippedModelDir } from '../models/registry.js';
 import type { ModelRef } from '../result.js';
 import type { FoundSpeakers, SpeakerFinder, SpeakerFindOptions } from './speakers.js';
 
@@ -20,7 +20,7 @@ export class DiarizedSpeakerFinder implements SpeakerFinder {
   /** Models from `root`, or from the bundled folder when a custom root lacks them. */
   static async load(root: string | undefined, threads: number | undefined): Promise<DiarizedSpeakerFinder> {
     return new DiarizedSpeakerFinder(
-      await Diarizer.load({ vadModel: modelDir(DIARIZATION_MODEL_IDS.vad, root), speakerModel: modelDir(DIARIZATION_MODEL_IDS.speaker, root), threads: threads ?? 1 }),
+      await Diarizer.load({ vadModel: resolveShippedModelDir(DIARIZATION_MODEL_IDS.vad, root), speakerModel: resolveShippedModelDir(DIARIZATION_MODEL_IDS.speaker, root), threads: threads ?? 1 }),
     );
   }
 
@@ -58,21 +58,10 @@ export class DiarizedSpeakerFinder implements SpeakerFinder {
 /** Whether both diarization models can be found (under `root`, or bundled). */
 export function diarizationModelsPresent(root?: string): boolean {
   try {
-    modelDir(DIARIZATION_MODEL_IDS.vad, root);
-    modelDir(DIARIZATION_MODEL_IDS.speaker, root);
+    resolveShippedModelDir(DIARIZATION_MODEL_IDS.vad, root);
+    resolveShippedModelDir(DIARIZATION_MODEL_IDS.speaker, root);
     return true;
   } catch {
     return false;
   }
-}
-
-function modelDir(id: string, root: string | undefined): string {
-  if (root !== undefined) {
-    try {
-      return resolveModelDir(id, root);
-    } catch {
-      /* a custom root without the diarization models: the bundled ones */
-    }
-  }
-  return resolveModelDir(id);
 }
