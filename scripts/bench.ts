@@ -47,7 +47,9 @@ import { buildConversation, trimSilence, writeWav } from '../electron/analysis/d
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const SAMPLE = path.join(ROOT, 'data/samples/sample.mp4');
-const { values } = parseArgs({ options: { minutes: { type: 'string', default: '10' }, skip: { type: 'string', default: '' }, only: { type: 'string', default: '' } } });
+const { values } = parseArgs({
+  options: { minutes: { type: 'string', default: '10' }, skip: { type: 'string', default: '' }, only: { type: 'string', default: '' } },
+});
 const minutes = Number(values.minutes);
 const skip = new Set(values.skip.split(',').filter(Boolean));
 const only = new Set(values.only.split(',').filter(Boolean));
@@ -100,7 +102,9 @@ if (want('e2e')) {
       `${(d / s).toFixed(1)}× faster than real time; decode floor (ffmpeg alone, same decodes) ${floorS.toFixed(1)} s (${before.s.toFixed(1)} before, ${after.s.toFixed(1)} after) → ` +
       `${(s / floorS).toFixed(2)}× the decode floor; peak memory: Node process ${mib(ChildMemory.selfPeakKiB())}, largest of ${memory.children} ffmpeg/ffprobe children ${mib(memory.childrenPeakKiB)} ` +
       `(the floor's ffmpeg: ${mib(Math.max(before.peakKiB, after.peakKiB))})` +
-      (cpu0 && cpu1 ? `; CPU time: Node ${(cpu1.self - cpu0.self).toFixed(0)} s, ffmpeg ${(cpu1.children - cpu0.children).toFixed(0)} s (the floor's ffmpeg: ${before.cpuS.toFixed(0)} s)` : ''),
+      (cpu0 && cpu1
+        ? `; CPU time: Node ${(cpu1.self - cpu0.self).toFixed(0)} s, ffmpeg ${(cpu1.children - cpu0.children).toFixed(0)} s (the floor's ffmpeg: ${before.cpuS.toFixed(0)} s)`
+        : ''),
   );
 }
 
@@ -197,10 +201,13 @@ if (want('merge')) {
   const n = (into.prepare('SELECT COUNT(*) AS n FROM sessions').get() as { n: number }).n;
   const frames = (into.prepare('SELECT COUNT(*) AS n FROM frame_results').get() as { n: number }).n;
   into.close();
-  console.log(`merge: 100 shard databases (${n} sessions, ${frames} frames) merged in ${s.toFixed(2)} s (${((s / 100) * 1000).toFixed(0)} ms per shard)`);
+  console.log(
+    `merge: 100 shard databases (${n} sessions, ${frames} frames) merged in ${s.toFixed(2)} s (${((s / 100) * 1000).toFixed(0)} ms per shard)`,
+  );
 }
 
-if (want('call')) await benchCall(process.env.AFFECT_SHARED_DATASETS ?? path.resolve(ROOT, '../shared/datasets'), path.join(ROOT, '.cache', 'bench'), minutes);
+if (want('call'))
+  await benchCall(process.env.AFFECT_SHARED_DATASETS ?? path.resolve(ROOT, '../shared/datasets'), path.join(ROOT, '.cache', 'bench'), minutes);
 
 if (want('people')) await benchPeople(ff, process.env.AFFECT_SHARED_DATASETS ?? path.resolve(ROOT, '../shared/datasets'));
 if (want('privacy')) {
@@ -216,20 +223,43 @@ if (want('diarization')) {
   const stereo = path.join(dir, `two-person-call-${minutes}min-stereo.wav`);
   if (!existsSync(mono) || !existsSync(stereo)) {
     const lowered = path.join(dir, 'sample-lowered.wav');
-    execFileSync(ff.ffmpeg, ['-v', 'error', '-y', '-i', SAMPLE, '-vn', '-ac', '1', '-ar', '16000', '-af', 'asetrate=16000*0.78,aresample=16000,atempo=1.282', lowered]);
+    execFileSync(ff.ffmpeg, [
+      '-v',
+      'error',
+      '-y',
+      '-i',
+      SAMPLE,
+      '-vn',
+      '-ac',
+      '1',
+      '-ar',
+      '16000',
+      '-af',
+      'asetrate=16000*0.78,aresample=16000,atempo=1.282',
+      lowered,
+    ]);
     const block = Math.round(3.9 * 16000);
     const cut = (x: Float32Array) => Array.from({ length: 5 }, (_, k) => trimSilence(x.subarray(k * block, (k + 1) * block)));
-    const conv = buildConversation(new Map([['a', cut(await readAudio(SAMPLE, ff))], ['b', cut(await readAudio(lowered, ff))]]), {
-      seed: 1,
-      turns: Math.round((minutes * 60) / 5),
-    });
+    const conv = buildConversation(
+      new Map([
+        ['a', cut(await readAudio(SAMPLE, ff))],
+        ['b', cut(await readAudio(lowered, ff))],
+      ]),
+      {
+        seed: 1,
+        turns: Math.round((minutes * 60) / 5),
+      },
+    );
     const a = conv.tracks.get('a')!;
     const b = conv.tracks.get('b')!;
     writeWav(mono, [conv.samples], 16000);
     writeWav(stereo, [a.map((v, i) => v + 0.03 * b[i]), b.map((v, i) => v + 0.03 * a[i])], 16000);
   }
   const diarizer = await Diarizer.load();
-  for (const [name, file] of [['one mixed track', mono], ['stereo, one party per channel', stereo]]) {
+  for (const [name, file] of [
+    ['one mixed track', mono],
+    ['stereo, one party per channel', stereo],
+  ]) {
     let peak = process.memoryUsage().rss;
     const before = peak;
     const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);

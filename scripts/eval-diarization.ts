@@ -57,9 +57,24 @@ interface Condition {
   pauseWithinTurnS: [number, number];
 }
 const CONDITIONS: Condition[] = [
-  ...[1, 2, 3, 4].map((n) => ({ corpus: 'ravdess-speech' as const, speakers: n, utterancesPerTurn: [1, 3] as [number, number], pauseWithinTurnS: [0.15, 0.6] as [number, number] })),
-  ...[1, 2, 3].map((n) => ({ corpus: 'emovo' as const, speakers: n, utterancesPerTurn: [1, 3] as [number, number], pauseWithinTurnS: [0.15, 0.6] as [number, number] })),
-  ...[1, 2, 3].map((n) => ({ corpus: 'turev-db' as const, speakers: n, utterancesPerTurn: [3, 6] as [number, number], pauseWithinTurnS: [0.1, 0.4] as [number, number] })),
+  ...[1, 2, 3, 4].map((n) => ({
+    corpus: 'ravdess-speech' as const,
+    speakers: n,
+    utterancesPerTurn: [1, 3] as [number, number],
+    pauseWithinTurnS: [0.15, 0.6] as [number, number],
+  })),
+  ...[1, 2, 3].map((n) => ({
+    corpus: 'emovo' as const,
+    speakers: n,
+    utterancesPerTurn: [1, 3] as [number, number],
+    pauseWithinTurnS: [0.15, 0.6] as [number, number],
+  })),
+  ...[1, 2, 3].map((n) => ({
+    corpus: 'turev-db' as const,
+    speakers: n,
+    utterancesPerTurn: [3, 6] as [number, number],
+    pauseWithinTurnS: [0.1, 0.4] as [number, number],
+  })),
 ];
 
 interface Mixture {
@@ -93,7 +108,10 @@ function buildMixtures(): Mixture[] {
         if (!existsSync(wav) || !existsSync(refFile)) {
           if (!audio) {
             console.log(`decoding ${mine.length} ${corpus} files of the ${split} speakers…`);
-            const decoded = readAudioFiles(mine.map((f) => f.path), ff);
+            const decoded = readAudioFiles(
+              mine.map((f) => f.path),
+              ff,
+            );
             audio = new Map();
             mine.forEach((f, k) => {
               const x = trimSilence(decoded[k]);
@@ -115,7 +133,23 @@ function buildMixtures(): Mixture[] {
           if (variant === 'telephone') {
             file = path.join(cacheDir, `${name}.gsm.wav`);
             if (!existsSync(file))
-              execFileSync(ff.ffmpeg, ['-nostdin', '-v', 'error', '-y', '-i', wav, '-af', 'highpass=f=300,lowpass=f=3400', '-ar', '8000', '-ac', '1', '-c:a', 'libgsm_ms', file]);
+              execFileSync(ff.ffmpeg, [
+                '-nostdin',
+                '-v',
+                'error',
+                '-y',
+                '-i',
+                wav,
+                '-af',
+                'highpass=f=300,lowpass=f=3400',
+                '-ar',
+                '8000',
+                '-ac',
+                '1',
+                '-c:a',
+                'libgsm_ms',
+                file,
+              ]);
           }
           out.push({ name, corpus, speakers: cond.speakers, variant, file, reference });
         }
@@ -146,7 +180,14 @@ interface Scored {
   given: ReturnType<typeof score>;
 }
 
-function score(m: Mixture, analysis: SpeechAnalysis, diarizer: Diarizer, speakers: number | undefined, clustering?: Partial<ClusteringSettings>, withCollar = true) {
+function score(
+  m: Mixture,
+  analysis: SpeechAnalysis,
+  diarizer: Diarizer,
+  speakers: number | undefined,
+  clustering?: Partial<ClusteringSettings>,
+  withCollar = true,
+) {
   const r = diarizer.assign(analysis, { speakers, clustering });
   const noCollar = diarizationError(m.reference, r.speech);
   return { found: r.speakers.length, noCollar, collar: withCollar ? diarizationError(m.reference, r.speech, { collarS: 0.25 }) : noCollar };
@@ -243,7 +284,10 @@ if (values.tune) {
   const pooled = (filter: (m: Mixture) => boolean) => {
     const g = scored.filter((s) => filter(s.mixture));
     return g.length
-      ? { estimated: summarise(g.map((s) => ({ mixture: s.mixture, s: s.estimated }))), given: summarise(g.map((s) => ({ mixture: s.mixture, s: s.given }))) }
+      ? {
+          estimated: summarise(g.map((s) => ({ mixture: s.mixture, s: s.estimated }))),
+          given: summarise(g.map((s) => ({ mixture: s.mixture, s: s.given }))),
+        }
       : null;
   };
   const result = {

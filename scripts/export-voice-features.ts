@@ -83,7 +83,10 @@ const round = (v: number, d = 2) => Number(v.toFixed(d));
 const nameSeed = (name: string) => [...name].reduce((h, ch) => (Math.imul(h, 31) + ch.charCodeAt(0)) >>> 0, 7) % 2 ** 31;
 
 function recipeFor(family: Family, r: Rng): Recipe {
-  const reverb = (lo: number, hi: number, dLo: number, dHi: number) => ({ rt60S: round(lo + (hi - lo) * r()), drrDb: round(dLo + (dHi - dLo) * r()) });
+  const reverb = (lo: number, hi: number, dLo: number, dHi: number) => ({
+    rt60S: round(lo + (hi - lo) * r()),
+    drrDb: round(dLo + (dHi - dLo) * r()),
+  });
   const noise = (lo: number, hi: number, kinds: readonly string[] = NOISE_KINDS) => ({ kind: pick(r, kinds), snrDb: round(lo + (hi - lo) * r()) });
   switch (family) {
     case 'noise':
@@ -148,7 +151,13 @@ async function readAudioBatch(paths: string[], ff: ResolvedFfmpeg): Promise<Floa
   if (counts.every((c) => c !== null) && !paths.some((p) => p.includes("'"))) {
     const list = path.join(os.tmpdir(), `voice-export-${process.pid}.txt`);
     writeFileSync(list, paths.map((p) => `file '${path.resolve(p)}'`).join('\n') + '\n');
-    const all = toFloat32(await runFfmpeg(ff.ffmpeg, ['-f', 'concat', '-safe', '0', '-i', list, '-ac', '1', '-ar', String(fe.sampleRate), '-f', 'f32le', 'pipe:1'], Buffer.alloc(0)));
+    const all = toFloat32(
+      await runFfmpeg(
+        ff.ffmpeg,
+        ['-f', 'concat', '-safe', '0', '-i', list, '-ac', '1', '-ar', String(fe.sampleRate), '-f', 'f32le', 'pipe:1'],
+        Buffer.alloc(0),
+      ),
+    );
     const total = (counts as number[]).reduce((a, b) => a + b, 0);
     if (all.length === total) {
       let at = 0;
@@ -184,7 +193,8 @@ class Sink {
   async write(data: Float32Array): Promise<number> {
     const at = this.offset;
     this.offset += data.length;
-    if (!this.stream.write(Buffer.from(data.buffer, data.byteOffset, data.byteLength))) await new Promise<void>((res) => this.stream.once('drain', () => res()));
+    if (!this.stream.write(Buffer.from(data.buffer, data.byteOffset, data.byteLength)))
+      await new Promise<void>((res) => this.stream.once('drain', () => res()));
     return at;
   }
   close(): Promise<void> {
@@ -208,7 +218,12 @@ async function exportCorpus(name: string, dir: string, ff: ResolvedFfmpeg): Prom
   };
   const audio: Float32Array[] = [];
   for (let s = 0; s < rows.length; s += 200) {
-    audio.push(...(await readAudioBatch(rows.slice(s, s + 200).map((r) => path.join(dir, r.path)), ff)));
+    audio.push(
+      ...(await readAudioBatch(
+        rows.slice(s, s + 200).map((r) => path.join(dir, r.path)),
+        ff,
+      )),
+    );
     progress('decoded', audio.length, rows.length);
   }
   const sinks = Object.fromEntries(['full', 'aug', 'windows', 'callwin'].map((k) => [k, new Sink(path.join(outDir, `${k}.f32`))]));
@@ -272,7 +287,11 @@ async function exportCorpus(name: string, dir: string, ff: ResolvedFfmpeg): Prom
       await mapLimit(groups, 2, async (group, g) => {
         const r = seededRandom(seed * 104729 + g * 31 + c * 5 + nameSeed(name));
         const spec: CodecSpec = channel === 'phone' ? phoneSpec(r) : channel === 'codec' ? codecSpec(r) : CALL_TEST_CODEC;
-        const outs = await codecRoundTrip(ff.ffmpeg, spec, group.map((i) => pre[i]));
+        const outs = await codecRoundTrip(
+          ff.ffmpeg,
+          spec,
+          group.map((i) => pre[i]),
+        );
         group.forEach((i, k) => ((post[i] = outs[k]), (codecNames[i] = spec.name)));
       });
     }

@@ -55,7 +55,10 @@ function faceFreeClips(dir: string): Array<{ name: string; file: string }> {
     existsSync(font) ? `,drawtext=fontfile=${font}:text='${t}':fontsize=${size}:fontcolor=${colour}:x=(w-text_w)/2:y=${y}` : '';
   const clips: Array<{ name: string; lavfi: string }> = [
     { name: 'testsrc', lavfi: 'testsrc2=size=1280x720:rate=10' },
-    { name: 'title-card', lavfi: `color=c=0x1a3d6d:s=1280x720:r=10${text('Session 3 - Follow-up', 64, '(h-text_h)/2-40')}${text('Dr. A. Example  |  14 March', 36, '(h-text_h)/2+60', '0xdddddd')}` },
+    {
+      name: 'title-card',
+      lavfi: `color=c=0x1a3d6d:s=1280x720:r=10${text('Session 3 - Follow-up', 64, '(h-text_h)/2-40')}${text('Dr. A. Example  |  14 March', 36, '(h-text_h)/2+60', '0xdddddd')}`,
+    },
     {
       name: 'slide',
       lavfi: `color=c=white:s=1280x720:r=10,drawbox=x=0:y=0:w=1280:h=110:color=0x2b579a:t=fill,drawbox=x=80:y=200:w=420:h=300:color=0xf4b183:t=fill,drawbox=x=560:y=220:w=120:h=120:color=0x70ad47:t=fill,drawbox=x=720:y=220:w=120:h=120:color=0xffc000:t=fill,drawbox=x=560:y=380:w=280:h=12:color=0x404040:t=fill,drawbox=x=560:y=420:w=220:h=12:color=0x404040:t=fill,drawbox=x=900:y=200:w=300:h=300:color=0x5b9bd5:t=4${text('Quarterly results', 56, '25')}${text('Revenue  +12%', 32, '560')}`,
@@ -67,7 +70,24 @@ function faceFreeClips(dir: string): Array<{ name: string; file: string }> {
   const out = clips.map(({ name, lavfi }) => {
     const file = path.join(dir, `${name}.mp4`);
     if (!existsSync(file))
-      execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-y', '-f', 'lavfi', '-i', lavfi, '-t', '8', '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', file]);
+      execFileSync(resolveFfmpeg().ffmpeg, [
+        '-v',
+        'error',
+        '-y',
+        '-f',
+        'lavfi',
+        '-i',
+        lavfi,
+        '-t',
+        '8',
+        '-c:v',
+        'libx264',
+        '-preset',
+        'veryfast',
+        '-pix_fmt',
+        'yuv420p',
+        file,
+      ]);
     return { name, file };
   });
   out.push({ name: 'no_face.mp4 (shared, animated title card)', file: path.join(SHARED, 'videos', 'no_face.mp4') });
@@ -97,16 +117,49 @@ async function main() {
   const work = values.work!;
   const front = await FaceDetector.load(resolveModelDir('blazeface-front-128'), { minScore: FLOOR, threads: 1 });
   const back = await FaceDetector.load(resolveModelDir('blazeface-back-256'), { minScore: FLOOR, threads: 1 });
-  const finderMethod = (name: string, description: string, dets: { frame: FaceDetector; windows?: FaceDetector }, opts: Partial<FaceFinderOptions>, streaming: boolean): Method => {
-    const f = new FaceFinder(dets, { levels: [], overlap: 0.25, scanEvery: 1, smallFace: 0.25, minScore: FLOOR, iou: 0.3, containment: 0.6, ...opts });
+  const finderMethod = (
+    name: string,
+    description: string,
+    dets: { frame: FaceDetector; windows?: FaceDetector },
+    opts: Partial<FaceFinderOptions>,
+    streaming: boolean,
+  ): Method => {
+    const f = new FaceFinder(dets, {
+      levels: [],
+      overlap: 0.25,
+      scanEvery: 1,
+      smallFace: 0.25,
+      minScore: FLOOR,
+      iou: 0.3,
+      containment: 0.6,
+      ...opts,
+    });
     return { name, description, run: (img) => (streaming ? f.next(img) : f.scan(img)), reset: () => f.reset(), runs: () => f.runs };
   };
   const methods: Method[] = [
     finderMethod('front128', 'blazeface-front-128 on the whole frame (the engine until now)', { frame: front }, {}, false),
     finderMethod('back256', 'blazeface-back-256 on the whole frame', { frame: back }, {}, false),
-    finderMethod('front128+back256w@360', 'front-128 whole frame + back-256 256-px windows, frame at 360 px high', { frame: front, windows: back }, { levels: [360] }, false),
-    finderMethod('front128+back256w@360,540', '… + back-256 windows at 360 and 540 px high', { frame: front, windows: back }, { levels: [360, 540] }, false),
-    finderMethod('stream:front128+back256w@360/4', 'streaming FaceFinder.next: whole frame + back-256 windows at 360 px every 4th frame, whole frame + follow windows between', { frame: front, windows: back }, { levels: [360], scanEvery: 4 }, true),
+    finderMethod(
+      'front128+back256w@360',
+      'front-128 whole frame + back-256 256-px windows, frame at 360 px high',
+      { frame: front, windows: back },
+      { levels: [360] },
+      false,
+    ),
+    finderMethod(
+      'front128+back256w@360,540',
+      '… + back-256 windows at 360 and 540 px high',
+      { frame: front, windows: back },
+      { levels: [360, 540] },
+      false,
+    ),
+    finderMethod(
+      'stream:front128+back256w@360/4',
+      'streaming FaceFinder.next: whole frame + back-256 windows at 360 px every 4th frame, whole frame + follow windows between',
+      { frame: front, windows: back },
+      { levels: [360], scanEvery: 4 },
+      true,
+    ),
   ];
   const layouts: Layout[] = [
     ...standardLayouts(defaultSources(path.join(SHARED, 'videos')), 1280, 720),
@@ -134,9 +187,21 @@ async function main() {
           frames++;
           dets.push(...score(found, truth, layout.width / frame.width));
         }
-        results.push({ set: 'layout', clip: layout.name, maxSide, method: m.name, frames, faceTiles, detectorRuns: m.runs() - runs0, msPerFrame: ms / frames, dets });
+        results.push({
+          set: 'layout',
+          clip: layout.name,
+          maxSide,
+          method: m.name,
+          frames,
+          faceTiles,
+          detectorRuns: m.runs() - runs0,
+          msPerFrame: ms / frames,
+          dets,
+        });
         const hits = dets.filter((d) => d.kind === 'hit' && d.score >= 0.6).length;
-        console.log(`${layout.name.padEnd(16)} @${maxSide} ${m.name.padEnd(36)} recall@0.6 ${(hits / faceTiles).toFixed(3)}  false ${dets.filter((d) => d.kind !== 'hit' && d.score >= 0.6).length}  ${(ms / frames).toFixed(1)} ms/frame`);
+        console.log(
+          `${layout.name.padEnd(16)} @${maxSide} ${m.name.padEnd(36)} recall@0.6 ${(hits / faceTiles).toFixed(3)}  false ${dets.filter((d) => d.kind !== 'hit' && d.score >= 0.6).length}  ${(ms / frames).toFixed(1)} ms/frame`,
+        );
       }
     }
   }
@@ -152,7 +217,9 @@ async function main() {
           for (const d of await m.run(frame)) dets.push({ score: d.score, kind: 'false' });
         }
         results.push({ set: 'face-free', clip: clip.name, maxSide, method: m.name, frames, faceTiles: 0, dets });
-        console.log(`${clip.name.padEnd(16)} @${maxSide} ${m.name.padEnd(36)} false@0.6 ${dets.filter((d) => d.score >= 0.6).length}/${frames} frames`);
+        console.log(
+          `${clip.name.padEnd(16)} @${maxSide} ${m.name.padEnd(36)} false@0.6 ${dets.filter((d) => d.score >= 0.6).length}/${frames} frames`,
+        );
       }
   }
   const summary = summarise(results, methods);
@@ -178,7 +245,10 @@ async function main() {
 
 function byThreshold(dets: Array<{ score: number; kind: string }>) {
   return Object.fromEntries(
-    THRESHOLDS.map((t) => [t, { hit: dets.filter((d) => d.kind === 'hit' && d.score >= t).length, false: dets.filter((d) => d.kind !== 'hit' && d.score >= t).length }]),
+    THRESHOLDS.map((t) => [
+      t,
+      { hit: dets.filter((d) => d.kind === 'hit' && d.score >= t).length, false: dets.filter((d) => d.kind !== 'hit' && d.score >= t).length },
+    ]),
   );
 }
 
@@ -206,7 +276,9 @@ function summarise(results: Record<string, unknown>[], methods: Method[]) {
           recall: layoutDets.filter((d) => d.kind === 'hit').length / faceTiles,
           recallBy: { '1x1': byKind(/^1x1/), '2x1': byKind(/^2x1/), '2x2': byKind(/^2x2/), '3x3': byKind(/^3x3/), speaker: byKind(/^speaker/) },
           falsePerFrameLayouts: layoutDets.filter((d) => d.kind !== 'hit').length / frames(layouts),
-          faceFreeClipsWithFalse: free.length ? free.reduce((s, r) => s + Number((r.dets as Array<{ score: number }>).some((d) => d.score >= t)), 0) : null,
+          faceFreeClipsWithFalse: free.length
+            ? free.reduce((s, r) => s + Number((r.dets as Array<{ score: number }>).some((d) => d.score >= t)), 0)
+            : null,
           falsePerFrameFaceFree: free.length ? all(free).filter((d) => d.score >= t).length / frames(free) : null,
         };
       });

@@ -22,7 +22,9 @@ import { flickerRate } from '../electron/analysis/smoothing.js';
 import { aggregateTrack } from '../electron/analysis/vote.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const { values } = parseArgs({ options: { fps: { type: 'string', default: '2' }, model: { type: 'string', default: DEFAULT_MODEL_IDS.faceExpression }, json: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { fps: { type: 'string', default: '2' }, model: { type: 'string', default: DEFAULT_MODEL_IDS.faceExpression }, json: { type: 'string' } },
+});
 const fps = Number(values.fps);
 const ff = resolveFfmpeg();
 const detector = await FaceDetector.load(resolveModelDir(DEFAULT_MODEL_IDS.faceDetector));
@@ -38,21 +40,47 @@ const files = [
 ];
 console.log(`face stability: model ${model.manifest.id}@${model.manifest.version}, ${fps} fps`);
 console.log('file | radius | frames with label | flicker rate | majority (share)');
-const rows: Array<{ file: string; smoothRadius: number; frames: number; labelled: number; flickerRate: number | null; majority: string | null; majorityShare: number | null }> = [];
+const rows: Array<{
+  file: string;
+  smoothRadius: number;
+  frames: number;
+  labelled: number;
+  flickerRate: number | null;
+  majority: string | null;
+  majorityShare: number | null;
+}> = [];
 for (const file of files) {
   const info = await probeMedia(file, ff);
   // The engine's face track (every face, followed); these clips hold one person: the main participant's frames.
-  const track = await runFaceTrack(file, info.video!, ff, { finder: new FaceFinder({ frame: detector, windows }, DEFAULT_FINDER), identity, expression: model }, { fps, maxSide: 640 });
+  const track = await runFaceTrack(
+    file,
+    info.video!,
+    ff,
+    { finder: new FaceFinder({ frame: detector, windows }, DEFAULT_FINDER), identity, expression: model },
+    { fps, maxSide: 640 },
+  );
   for (const radius of [0, 1, 2]) {
     const people = faceParticipants(track, { labels: model.manifest.labels, abstainBelow: model.manifest.abstainBelow, smoothRadius: radius });
     const frames = people.sort((a, b) => b.summary.framesWithFace - a.summary.framesWithFace)[0]?.frames ?? [];
     const agg = aggregateTrack(model.manifest.labels, frames);
     const fr = flickerRate(frames.map((f) => f.label));
-    rows.push({ file: path.basename(file), smoothRadius: radius, frames: frames.length, labelled: agg.votes, flickerRate: fr, majority: agg.majority, majorityShare: agg.majority ? agg.distribution[agg.majority] : null });
+    rows.push({
+      file: path.basename(file),
+      smoothRadius: radius,
+      frames: frames.length,
+      labelled: agg.votes,
+      flickerRate: fr,
+      majority: agg.majority,
+      majorityShare: agg.majority ? agg.distribution[agg.majority] : null,
+    });
     console.log(
       `${path.basename(file)} | ±${radius} | ${agg.votes}/${frames.length} | ${fr === null ? 'n/a' : fr.toFixed(3)} | ${agg.majority ?? '—'} (${agg.majority ? (agg.distribution[agg.majority] * 100).toFixed(0) + '%' : ''})`,
     );
   }
 }
-if (values.json) writeFileSync(values.json, JSON.stringify({ model: `${model.manifest.id}@${model.manifest.version}`, fps, crop: model.manifest.crop, rows }, null, 1) + '\n');
+if (values.json)
+  writeFileSync(
+    values.json,
+    JSON.stringify({ model: `${model.manifest.id}@${model.manifest.version}`, fps, crop: model.manifest.crop, rows }, null, 1) + '\n',
+  );
 await Promise.all([detector.release(), model.release(), windows.release(), identity.release()]);

@@ -47,7 +47,12 @@ async function main() {
   ]);
   const faces: Face[] = [];
   const dir = path.join(os.tmpdir(), 'affect-face-study', 'layouts');
-  const collect = async (file: string, clip: string, label: (t: number, box: { x: number; y: number; width: number; height: number }, k: number) => { tile: string; person: string } | null, toLayout: (w: number) => number) => {
+  const collect = async (
+    file: string,
+    clip: string,
+    label: (t: number, box: { x: number; y: number; width: number; height: number }, k: number) => { tile: string; person: string } | null,
+    toLayout: (w: number) => number,
+  ) => {
     const info = await probeMedia(file, ff);
     const finder = new FaceFinder({ frame: front, windows: back }, { ...DEFAULT_FINDER, scanEvery: 1 });
     for await (const frame of streamVideoFrames(file, ff, info.video!, { fps: 1, maxSide: 1280 })) {
@@ -61,21 +66,37 @@ async function main() {
   };
   for (const layout of layouts) {
     const file = buildLayout(layout, dir);
-    await collect(file, layout.name, (t, box, k) => {
-      const cx = (box.x + box.width / 2) * k;
-      const cy = (box.y + box.height / 2) * k;
-      const hit = facesAt(layout, t)
-        .sort((a, b) => a.rect.width * a.rect.height - b.rect.width * b.rect.height)
-        .find((f) => cx >= f.rect.x && cx < f.rect.x + f.rect.width && cy >= f.rect.y && cy < f.rect.y + f.rect.height);
-      return hit ? { tile: `${layout.name}:${hit.rect.x},${hit.rect.y}`, person: hit.person } : null;
-    }, (w) => layout.width / w);
+    await collect(
+      file,
+      layout.name,
+      (t, box, k) => {
+        const cx = (box.x + box.width / 2) * k;
+        const cy = (box.y + box.height / 2) * k;
+        const hit = facesAt(layout, t)
+          .sort((a, b) => a.rect.width * a.rect.height - b.rect.width * b.rect.height)
+          .find((f) => cx >= f.rect.x && cx < f.rect.x + f.rect.width && cy >= f.rect.y && cy < f.rect.y + f.rect.height);
+        return hit ? { tile: `${layout.name}:${hit.rect.x},${hit.rect.y}`, person: hit.person } : null;
+      },
+      (w) => layout.width / w,
+    );
     console.log(layout.name, faces.length);
   }
   // The same man, recorded separately (face_noface.mov: 960×540 HEVC, face in its first part).
-  await collect(path.join(SHARED, 'videos', 'face_noface.mov'), 'face_noface.mov', () => ({ tile: 'face_noface.mov', person: 'man' }), () => 1);
+  await collect(
+    path.join(SHARED, 'videos', 'face_noface.mov'),
+    'face_noface.mov',
+    () => ({ tile: 'face_noface.mov', person: 'man' }),
+    () => 1,
+  );
   console.log('face_noface.mov', faces.length);
 
-  const groups: Record<string, number[]> = { sameTile: [], sameClipOtherTile: [], sameLayoutSetOtherClip: [], otherRecording: [], differentPeople: [] };
+  const groups: Record<string, number[]> = {
+    sameTile: [],
+    sameClipOtherTile: [],
+    sameLayoutSetOtherClip: [],
+    otherRecording: [],
+    differentPeople: [],
+  };
   for (let i = 0; i < faces.length; i++)
     for (let j = i + 1; j < faces.length; j++) {
       const a = faces[i];
@@ -93,7 +114,10 @@ async function main() {
     return s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))] : null;
   };
   const stats = Object.fromEntries(
-    Object.entries(groups).map(([k, v]) => [k, { pairs: v.length, min: q(v, 0), p05: q(v, 0.05), median: q(v, 0.5), p95: q(v, 0.95), max: v.length ? Math.max(...v) : null }]),
+    Object.entries(groups).map(([k, v]) => [
+      k,
+      { pairs: v.length, min: q(v, 0), p05: q(v, 0.05), median: q(v, 0.5), p95: q(v, 0.95), max: v.length ? Math.max(...v) : null },
+    ]),
   );
   const same = [...groups.sameTile, ...groups.sameClipOtherTile, ...groups.sameLayoutSetOtherClip, ...groups.otherRecording];
   const thresholds = [0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7].map((t) => ({
@@ -114,7 +138,8 @@ async function main() {
     facesBySize: bySize,
     distances: stats,
     thresholds,
-    caveat: 'Only two people exist in the shared clips; same-person pairs within one clip share lighting and camera. The separation here says the network and our alignment work on these faces; it is not a verification rate.',
+    caveat:
+      'Only two people exist in the shared clips; same-person pairs within one clip share lighting and camera. The separation here says the network and our alignment work on these faces; it is not a verification rate.',
   };
   writeFileSync(OUT, JSON.stringify(out, null, 1) + '\n');
   console.log(JSON.stringify({ distances: stats, thresholds }, null, 1));

@@ -27,7 +27,10 @@ if (files.length === 0) {
 
 if (filters.length === 0) {
   for (const project of ['tsconfig.json', 'renderer/tsconfig.json']) {
-    const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', project], { cwd: root, stdio: 'inherit' });
+    const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', project], {
+      cwd: root,
+      stdio: 'inherit',
+    });
     if (tsc.status !== 0) {
       console.error(`typecheck failed (${project})`);
       process.exit(tsc.status ?? 1);
@@ -39,6 +42,15 @@ if (filters.length === 0) {
     console.error('lint failed (eslint .): see the problems above; `npm run lint` repeats the check');
     process.exit(lint.status ?? 1);
   }
+  // One format for every source file (.prettierrc.json; `npm run format` rewrites, this only checks).
+  const format = spawnSync(process.execPath, [path.join(root, 'node_modules/prettier/bin/prettier.cjs'), '--check', '--log-level', 'warn', '.'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (format.status !== 0) {
+    console.error('format check failed (prettier --check .): the files above are not formatted; `npm run format` fixes them');
+    process.exit(format.status ?? 1);
+  }
 }
 
 // The spec report goes to the terminal as it comes; its closing counts (ℹ pass N …) make the one-line summary.
@@ -47,11 +59,18 @@ const child = spawn(
   process.execPath,
   [
     // The test process loads onnxruntime itself: telemetry off first, as in every entry point.
-    '--import', 'tsx', '--import', './electron/privacy/no-telemetry.ts', '--test', '--test-concurrency=1',
+    '--import',
+    'tsx',
+    '--import',
+    './electron/privacy/no-telemetry.ts',
+    '--test',
+    '--test-concurrency=1',
     // A hung test fails after 10 minutes, and a file whose tests are done exits even if a handle stays open:
     // the suite always ends with a report instead of running into CI's time limit.
-    '--test-timeout=600000', '--test-force-exit',
-    '--test-reporter=spec', '--test-reporter-destination=stdout',
+    '--test-timeout=600000',
+    '--test-force-exit',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
     ...files,
   ],
   { cwd: root, stdio: ['inherit', 'pipe', 'inherit'] },
@@ -62,12 +81,19 @@ child.stdout.on('data', (chunk) => {
   tail = (tail + chunk.toString('utf8')).slice(-8192);
 });
 // Last resort: the whole run is stopped after 50 minutes (a clean run takes about 15 minutes on 2 cores).
-const watchdog = setTimeout(() => {
-  console.error('tests: stopped after 50 minutes; the last file named above was still running');
-  child.kill('SIGKILL');
-}, 50 * 60 * 1000);
+const watchdog = setTimeout(
+  () => {
+    console.error('tests: stopped after 50 minutes; the last file named above was still running');
+    child.kill('SIGKILL');
+  },
+  50 * 60 * 1000,
+);
 const status = await new Promise((resolve) => child.on('close', (code) => resolve(code)));
 clearTimeout(watchdog);
 const count = (name) => Number(new RegExp(`^ℹ ${name} (\\d+)$`, 'm').exec(tail)?.[1] ?? 0);
-console.log(/^ℹ pass \d+$/m.test(tail) ? `tests: ${count('pass')} passed, ${count('fail') + count('cancelled')} failed, ${count('skipped')} skipped` : 'tests: summary unavailable');
+console.log(
+  /^ℹ pass \d+$/m.test(tail)
+    ? `tests: ${count('pass')} passed, ${count('fail') + count('cancelled')} failed, ${count('skipped')} skipped`
+    : 'tests: summary unavailable',
+);
 process.exit(status ?? 1);

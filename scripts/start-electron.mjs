@@ -20,7 +20,7 @@ function binary() {
 
 let exe = binary();
 if (!exe) {
-  console.error('start: the Electron binary is not installed yet; running electron\'s own installer (needs the network, once)…');
+  console.error("start: the Electron binary is not installed yet; running electron's own installer (needs the network, once)…");
   const r = spawnSync(process.execPath, [path.join(electronDir, 'install.js')], { stdio: 'inherit' });
   exe = binary();
   if (r.status !== 0 || !exe) {

@@ -58,7 +58,14 @@ export function makeNoise(kind: NoiseKind, n: number, r: Rng, others: readonly F
     }
     return out;
   }
-  let b0 = 0, b1 = 0, b2 = 0, b3 = 0, b4 = 0, b5 = 0, b6 = 0, brown = 0;
+  let b0 = 0,
+    b1 = 0,
+    b2 = 0,
+    b3 = 0,
+    b4 = 0,
+    b5 = 0,
+    b6 = 0,
+    brown = 0;
   for (let i = 0; i < n; i++) {
     const w = gaussian(r);
     if (kind === 'pink' || kind === 'babble') {
@@ -103,15 +110,20 @@ function fft(re: Float64Array, im: Float64Array, inverse: boolean): void {
   }
   for (let len = 2; len <= n; len <<= 1) {
     const ang = ((inverse ? 2 : -2) * Math.PI) / len;
-    const wr = Math.cos(ang), wi = Math.sin(ang);
+    const wr = Math.cos(ang),
+      wi = Math.sin(ang);
     for (let i = 0; i < n; i += len) {
-      let cr = 1, ci = 0;
+      let cr = 1,
+        ci = 0;
       for (let k = 0; k < len / 2; k++) {
-        const a = i + k, b = a + len / 2;
+        const a = i + k,
+          b = a + len / 2;
         const xr = re[b] * cr - im[b] * ci;
         const xi = re[b] * ci + im[b] * cr;
-        re[b] = re[a] - xr; im[b] = im[a] - xi;
-        re[a] += xr; im[a] += xi;
+        re[b] = re[a] - xr;
+        im[b] = im[a] - xi;
+        re[a] += xr;
+        im[a] += xi;
         const t = cr * wr - ci * wi;
         ci = cr * wi + ci * wr;
         cr = t;
@@ -124,7 +136,10 @@ function fft(re: Float64Array, im: Float64Array, inverse: boolean): void {
 export function convolve(x: Float32Array, h: Float32Array): Float32Array {
   let n = 1;
   while (n < x.length + h.length) n <<= 1;
-  const ar = new Float64Array(n), ai = new Float64Array(n), br = new Float64Array(n), bi = new Float64Array(n);
+  const ar = new Float64Array(n),
+    ai = new Float64Array(n),
+    br = new Float64Array(n),
+    bi = new Float64Array(n);
   ar.set(x);
   br.set(h);
   fft(ar, ai, false);
@@ -188,7 +203,11 @@ export function codecSpec(r: Rng): CodecSpec {
   if (kind === 'opus') {
     const kbps = pick(r, [6, 8, 12, 16]);
     const rate = kbps <= 8 ? 8000 : 16000;
-    return { name: `opus-${kbps}k@${rate}`, encode: ['-ar', String(rate), '-c:a', 'libopus', '-b:a', `${kbps}k`, '-application', 'voip', '-f', 'ogg'], decode: ['-f', 'ogg'] };
+    return {
+      name: `opus-${kbps}k@${rate}`,
+      encode: ['-ar', String(rate), '-c:a', 'libopus', '-b:a', `${kbps}k`, '-application', 'voip', '-f', 'ogg'],
+      decode: ['-f', 'ogg'],
+    };
   }
   if (kind === 'aac') {
     const kbps = pick(r, [16, 24, 32]);
@@ -212,7 +231,9 @@ export function runFfmpeg(ffmpeg: string, args: string[], input: Buffer): Promis
     p.stdout.on('data', (d: Buffer) => out.push(d));
     p.stderr.on('data', (d: Buffer) => err.push(d));
     p.on('error', reject);
-    p.on('close', (code) => (code === 0 ? resolve(Buffer.concat(out)) : reject(new Error(`ffmpeg ${args.join(' ')} exited ${code}: ${Buffer.concat(err).toString()}`))));
+    p.on('close', (code) =>
+      code === 0 ? resolve(Buffer.concat(out)) : reject(new Error(`ffmpeg ${args.join(' ')} exited ${code}: ${Buffer.concat(err).toString()}`)),
+    );
     p.stdin.on('error', () => undefined); // reported through the exit code
     p.stdin.end(input);
   });
@@ -228,12 +249,13 @@ export function toFloat32(b: Buffer): Float32Array {
 
 /** Lag (in samples, within ±maxLag) that best aligns `y` to `x`, by cross-correlation on a stretch of x's loudest part. */
 function alignmentLag(x: Float32Array, y: Float32Array, maxLag = 800): number {
-  let best = 0, bestScore = -Infinity;
+  let best = 0,
+    bestScore = -Infinity;
   const n = Math.min(x.length, y.length, 16000 * 4);
   for (let lag = -maxLag; lag <= maxLag; lag += 1) {
     let s = 0;
     for (let i = maxLag; i < n - maxLag; i += 2) s += x[i] * y[i + lag];
-    if (s > bestScore) (bestScore = s), (best = lag);
+    if (s > bestScore) ((bestScore = s), (best = lag));
   }
   return best;
 }
@@ -255,8 +277,14 @@ export async function codecRoundTrip(ffmpeg: string, spec: CodecSpec, inputs: re
     joined.set(x, at);
     at += x.length + gap;
   }
-  const encoded = await runFfmpeg(ffmpeg, ['-f', 'f32le', '-ar', String(sr), '-ac', '1', '-i', 'pipe:0', ...spec.encode, 'pipe:1'], f32Buffer(joined));
-  const decoded = toFloat32(await runFfmpeg(ffmpeg, [...spec.decode, '-i', 'pipe:0', '-ac', '1', '-ar', String(sr), '-f', 'f32le', 'pipe:1'], encoded));
+  const encoded = await runFfmpeg(
+    ffmpeg,
+    ['-f', 'f32le', '-ar', String(sr), '-ac', '1', '-i', 'pipe:0', ...spec.encode, 'pipe:1'],
+    f32Buffer(joined),
+  );
+  const decoded = toFloat32(
+    await runFfmpeg(ffmpeg, [...spec.decode, '-i', 'pipe:0', '-ac', '1', '-ar', String(sr), '-f', 'f32le', 'pipe:1'], encoded),
+  );
   const lag = alignmentLag(joined, decoded);
   return inputs.map((x, k) => {
     const y = new Float32Array(x.length);

@@ -68,7 +68,14 @@ test('only slices both tracks label are compared; midpoints decide; the counts a
 });
 
 test('pooling adds the confusion matrices (not an average of kappas)', () => {
-  const s1 = compareTracks([{ start: 0, end: 10, label: 'a' }], [{ start: 0, end: 5, label: 'a' }, { start: 5, end: 10, label: 'b' }], { durationS: 10, sliceS: 1 });
+  const s1 = compareTracks(
+    [{ start: 0, end: 10, label: 'a' }],
+    [
+      { start: 0, end: 5, label: 'a' },
+      { start: 5, end: 10, label: 'b' },
+    ],
+    { durationS: 10, sliceS: 1 },
+  );
   const s2 = compareTracks([{ start: 0, end: 4, label: 'b' }], [{ start: 0, end: 4, label: 'b' }], { durationS: 4, sliceS: 1, labels: ['a', 'b'] });
   const p = poolAgreements([s1, s2]);
   assert.deepEqual(p.labels, ['a', 'b']);
@@ -110,7 +117,8 @@ test('affect agreement on a real database: per session, against the model, and p
     ),
   );
   db.close();
-  const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/affect.mjs'), 'agreement', '--db', dbPath, ...args], { encoding: 'utf8' });
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/affect.mjs'), 'agreement', '--db', dbPath, ...args], { encoding: 'utf8' });
 
   const one = cli('--session', String(ids[0]), '--a', 'ann', '--b', 'model-face', '--slice', '0.25', '--json');
   assert.equal(one.status, 0, one.stderr);
@@ -125,7 +133,10 @@ test('affect agreement on a real database: per session, against the model, and p
   const all = cli('--all', '--a', 'ann', '--b', 'model-face', '--slice', '0.25', '--json');
   assert.equal(all.status, 0, all.stderr);
   const p = JSON.parse(all.stdout);
-  assert.deepEqual(p.sessions.map((s: { sessionId: number }) => s.sessionId), ids);
+  assert.deepEqual(
+    p.sessions.map((s: { sessionId: number }) => s.sessionId),
+    ids,
+  );
   assert.deepEqual(p.pooled.matrix, poolAgreements(expected).matrix);
   assert.equal(p.pooled.slicesCompared, expected[0].slicesCompared + expected[1].slicesCompared);
 

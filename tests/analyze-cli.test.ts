@@ -29,7 +29,12 @@ before(() => {
 });
 
 function checkSummary(s: any) {
-  assert.deepEqual(Object.keys(s).filter((k) => ['session', 'face', 'voice', 'fused', 'models'].includes(k)).sort(), ['face', 'fused', 'models', 'session', 'voice']);
+  assert.deepEqual(
+    Object.keys(s)
+      .filter((k) => ['session', 'face', 'voice', 'fused', 'models'].includes(k))
+      .sort(),
+    ['face', 'fused', 'models', 'session', 'voice'],
+  );
   for (const track of [s.face.distribution, s.voice.distribution]) {
     for (const k of Object.keys(track)) assert.ok((EMOTION_LABELS as readonly string[]).includes(k), `label ${k} is in the vocabulary`);
     const total = Object.values(track as Record<string, number>).reduce((a, b) => a + b, 0);
@@ -54,7 +59,15 @@ test('analyze --json on the bundled sample: one JSON object, both tracks, stored
   assert.ok(s.voice.windows >= 15 && s.voice.voicedWindows >= 10, JSON.stringify(s.voice));
   assert.ok(s.voice.majority);
   assert.ok(s.fused.label && s.fused.confidence > 0 && s.fused.confidence <= 1);
-  assert.deepEqual(s.models.map((m: { id: string }) => m.id).sort(), ['blazeface-back-256', 'blazeface-front-128', 'face-cnn', 'face-identity-dlib', 'silero-vad', 'speaker-embed', 'voice-spectrogram-cnn']);
+  assert.deepEqual(s.models.map((m: { id: string }) => m.id).sort(), [
+    'blazeface-back-256',
+    'blazeface-front-128',
+    'face-cnn',
+    'face-identity-dlib',
+    'silero-vad',
+    'speaker-embed',
+    'voice-spectrogram-cnn',
+  ]);
   // One person: one participant, face and voice; the top-level fields describe it; who speaks when.
   assert.equal(s.participants.length, 1);
   const [p] = s.participants;
@@ -64,7 +77,9 @@ test('analyze --json on the bundled sample: one JSON object, both tracks, stored
   assert.equal(p.face.majority, s.face.majority);
   assert.equal(p.voice.majority, s.voice.majority);
   assert.ok(p.face.box.width > 50 && p.face.box.x + p.face.box.width <= 640, JSON.stringify(p.face.box));
-  assert.ok(s.speech.length >= 1 && s.speech.every((t: { participant: number; startS: number; endS: number }) => t.participant === 1 && t.endS > t.startS));
+  assert.ok(
+    s.speech.length >= 1 && s.speech.every((t: { participant: number; startS: number; endS: number }) => t.participant === 1 && t.endS > t.startS),
+  );
   assert.match(r.stderr, /analysing\s+\d+% ETA/, 'progress with an ETA on stderr');
   assert.equal(count(db, 'sessions'), 1);
   assert.equal(count(db, 'frame_results'), s.face.framesAnalysed);
@@ -81,7 +96,10 @@ test('a relative path is stored absolute; --json on a recording already stored p
   checkSummary(s);
   assert.match(again.stderr, /already analysed as session \d+/);
   const stored = new Database(db, { readonly: true });
-  const row = stored.prepare('SELECT s.id, m.path FROM sessions s JOIN media m ON m.id = s.media_id WHERE s.id = ?').get(s.session.id) as { id: number; path: string };
+  const row = stored.prepare('SELECT s.id, m.path FROM sessions s JOIN media m ON m.id = s.media_id WHERE s.id = ?').get(s.session.id) as {
+    id: number;
+    path: string;
+  };
   stored.close();
   assert.equal(row.path, SAMPLE, 'the stored path is absolute');
   assert.equal(s.session.file, SAMPLE);
@@ -97,11 +115,30 @@ test('a relative path is stored absolute; --json on a recording already stored p
 
 test('analyze --face-model/--voice-model pick other installed models; a model of the wrong kind is refused by name', { timeout: 240_000 }, () => {
   const tiny = path.join(REPO_ROOT, 'tests/fixtures/models');
-  const r = affect(['analyze', SAMPLE, '--no-store', '--json', '--fps', '1', '--face-model', path.join(tiny, 'face-cnn-tiny'), '--voice-model', path.join(tiny, 'voice-spectrogram-cnn-tiny')]);
+  const r = affect([
+    'analyze',
+    SAMPLE,
+    '--no-store',
+    '--json',
+    '--fps',
+    '1',
+    '--face-model',
+    path.join(tiny, 'face-cnn-tiny'),
+    '--voice-model',
+    path.join(tiny, 'voice-spectrogram-cnn-tiny'),
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const s = JSON.parse(r.stdout);
   checkSummary(s);
-  assert.deepEqual(s.models.map((m: { id: string }) => m.id).sort(), ['blazeface-back-256', 'blazeface-front-128', 'face-cnn-tiny', 'face-identity-dlib', 'silero-vad', 'speaker-embed', 'voice-spectrogram-cnn-tiny']);
+  assert.deepEqual(s.models.map((m: { id: string }) => m.id).sort(), [
+    'blazeface-back-256',
+    'blazeface-front-128',
+    'face-cnn-tiny',
+    'face-identity-dlib',
+    'silero-vad',
+    'speaker-embed',
+    'voice-spectrogram-cnn-tiny',
+  ]);
   const wrong = affect(['analyze', SAMPLE, '--no-store', '--face-model', 'voice-spectrogram-cnn']);
   assert.notEqual(wrong.code, 0);
   assert.match(wrong.stderr, /voice-spectrogram-cnn is a voice-emotion model, not face-expression/);
@@ -124,7 +161,10 @@ test('bad inputs: one line naming the file and the problem, non-zero exit, nothi
     const r = affect(['analyze', file, '--db', db, '--json']);
     assert.notEqual(r.code, 0, file);
     assert.equal(r.stdout, '', `${file}: nothing on stdout`);
-    const errLines = r.stderr.trim().split('\n').filter((l) => l.startsWith('affect'));
+    const errLines = r.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('affect'));
     assert.equal(errLines.length, 1, `${file}: one error line, got ${r.stderr}`);
     assert.ok(errLines[0].includes(path.basename(file)), `${file}: the line names the file: ${errLines[0]}`);
     assert.match(errLines[0], problem);
@@ -159,7 +199,10 @@ test('partial but honest results: no audio, audio only, silence, no face, trunca
   assert.equal(faceless.face.majority, null);
   assert.match(faceless.face.reason, /no face found/);
   const truncated = run(fx.truncatedTail);
-  assert.ok(truncated.warnings.some((w: string) => /truncated/.test(w)), JSON.stringify(truncated.warnings));
+  assert.ok(
+    truncated.warnings.some((w: string) => /truncated/.test(w)),
+    JSON.stringify(truncated.warnings),
+  );
   const odd = run(fx.oddPath);
   assert.equal(odd.session.file, fx.oddPath);
 });
@@ -167,7 +210,10 @@ test('partial but honest results: no audio, audio only, silence, no face, trunca
 test('real clips never seen in training: face found or honestly absent', { skip: skipWithoutShared('videos'), timeout: 240_000 }, () => {
   const r = affect(['analyze', sharedPath('videos', 'single_face.mp4'), sharedPath('videos', 'noface_face.mov'), '--db', db, '--json']);
   assert.equal(r.code, 0, r.stderr);
-  const [single, mixed] = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const [single, mixed] = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.ok(single.face.majority);
   assert.ok(mixed.face.framesWithFace > 0 && mixed.face.framesWithFace < mixed.face.framesAnalysed, 'faces in part of the clip only');
 });

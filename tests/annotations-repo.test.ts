@@ -40,15 +40,19 @@ test('frame times of the bundled sample: one per frame, constant 24000/1001 spac
   assert.equal(snapToPoints(1e6, snapPoints(ft)), ft.endS);
 });
 
-test('frame times of a variable-frame-rate HEVC .mov: packet pts equal decoded frame pts, steps vary', { skip: skipWithoutShared('videos/noface_face.mov') }, async () => {
-  const packets = await readFrameTimes(VFR_MOV, ff);
-  const frames = await readFrameTimes(VFR_MOV, ff, { method: 'frames' });
-  assert.deepEqual(packets.times, frames.times);
-  assert.equal(packets.times.length, 169);
-  const steps = new Set(packets.times.slice(1).map((t, i) => Math.round((t - packets.times[i]) * 1e4)));
-  assert.ok(steps.size >= 3, `variable frame rate: ${[...steps].join(', ')} (×0.1 ms)`);
-  assert.ok(packets.endS >= packets.times[packets.times.length - 1]);
-});
+test(
+  'frame times of a variable-frame-rate HEVC .mov: packet pts equal decoded frame pts, steps vary',
+  { skip: skipWithoutShared('videos/noface_face.mov') },
+  async () => {
+    const packets = await readFrameTimes(VFR_MOV, ff);
+    const frames = await readFrameTimes(VFR_MOV, ff, { method: 'frames' });
+    assert.deepEqual(packets.times, frames.times);
+    assert.equal(packets.times.length, 169);
+    const steps = new Set(packets.times.slice(1).map((t, i) => Math.round((t - packets.times[i]) * 1e4)));
+    assert.ok(steps.size >= 3, `variable frame rate: ${[...steps].join(', ')} (×0.1 ms)`);
+    assert.ok(packets.endS >= packets.times[packets.times.length - 1]);
+  },
+);
 
 test('snapToPoints picks the nearest point, ties to the earlier one', () => {
   const pts = [0, 0.1, 0.25, 0.5];
@@ -63,7 +67,10 @@ test('snapToPoints picks the nearest point, ties to the earlier one', () => {
 async function sessionDb(file = SAMPLE_MP4) {
   const dbPath = path.join(tempDir(), 'annotations.sqlite');
   const db = openDatabase(dbPath);
-  const sessionId = await storeScriptedSession(db, file, { faceAt: (t) => (t < 8 ? 'happy' : 'sad'), voiceAt: (t) => (t < 10 ? 'neutral' : 'angry') });
+  const sessionId = await storeScriptedSession(db, file, {
+    faceAt: (t) => (t < 8 ? 'happy' : 'sad'),
+    voiceAt: (t) => (t < 10 ? 'neutral' : 'angry'),
+  });
   await ensureFrameTimes(db, sessionId, ff);
   return { db, dbPath, sessionId };
 }
@@ -86,10 +93,16 @@ test('edits snap to real frame times, never overlap, and undo/redo survive a res
   assert.throws(() => addSegment(db, track.id, { start: 5, end: 5.01, label: 'happy' }), /end after it starts/, 'shorter than a frame');
   assert.throws(() => addSegment(db, track.id, { start: 19, end: 25, label: 'happy' }), /outside the recording/);
   // The database itself refuses an overlap from any other writer.
-  assert.throws(() => db.prepare('INSERT INTO annotation_segments (track_id, start_s, end_s, label) VALUES (?, ?, ?, ?)').run(track.id, 1.2, 1.3, 'sad'), /must not overlap/);
+  assert.throws(
+    () => db.prepare('INSERT INTO annotation_segments (track_id, start_s, end_s, label) VALUES (?, ?, ?, ?)').run(track.id, 1.2, 1.3, 'sad'),
+    /must not overlap/,
+  );
 
   const [left, right] = splitSegment(db, a.id, 1.5);
-  assert.deepEqual(simple([left, right]), [[frame(24), frame(36), 'happy'], [frame(36), frame(48), 'happy']]);
+  assert.deepEqual(simple([left, right]), [
+    [frame(24), frame(36), 'happy'],
+    [frame(36), frame(48), 'happy'],
+  ]);
   relabelSegment(db, right.id, 'surprised');
   const merged = mergeSegments(db, left.id, right.id);
   assert.deepEqual(simple([merged]), [[frame(24), frame(48), 'happy']]);
@@ -98,24 +111,40 @@ test('edits snap to real frame times, never overlap, and undo/redo survive a res
   assert.equal(moved.end, frame(96));
   deleteSegment(db, merged.id);
   assert.deepEqual(simple(listSegments(db, track.id)), [[frame(48), frame(96), 'sad']]);
-  assert.deepEqual(listEdits(db, track.id).map((e) => e.op), ['create', 'create', 'split', 'relabel', 'merge', 'move', 'delete']);
+  assert.deepEqual(
+    listEdits(db, track.id).map((e) => e.op),
+    ['create', 'create', 'split', 'relabel', 'merge', 'move', 'delete'],
+  );
 
   // Restart: close and reopen the database file; the history is still there.
   db.close();
   db = openDatabase(dbPath);
   assert.equal(undo(db, track.id)?.op, 'delete');
   assert.equal(undo(db, track.id)?.op, 'move');
-  assert.deepEqual(simple(listSegments(db, track.id)), [[frame(24), frame(48), 'happy'], [frame(48), frame(72), 'sad']]);
+  assert.deepEqual(simple(listSegments(db, track.id)), [
+    [frame(24), frame(48), 'happy'],
+    [frame(48), frame(72), 'sad'],
+  ]);
   assert.equal(undo(db, track.id)?.op, 'merge');
-  assert.deepEqual(simple(listSegments(db, track.id)), [[frame(24), frame(36), 'happy'], [frame(36), frame(48), 'surprised'], [frame(48), frame(72), 'sad']]);
+  assert.deepEqual(simple(listSegments(db, track.id)), [
+    [frame(24), frame(36), 'happy'],
+    [frame(36), frame(48), 'surprised'],
+    [frame(48), frame(72), 'sad'],
+  ]);
   db.close();
   db = openDatabase(dbPath);
   assert.equal(redo(db, track.id)?.op, 'merge');
-  assert.deepEqual(simple(listSegments(db, track.id)), [[frame(24), frame(48), 'happy'], [frame(48), frame(72), 'sad']]);
+  assert.deepEqual(simple(listSegments(db, track.id)), [
+    [frame(24), frame(48), 'happy'],
+    [frame(48), frame(72), 'sad'],
+  ]);
   // A new edit drops what was left to redo (move, delete).
   addSegment(db, track.id, { start: 10, end: 11, label: 'calm' });
   assert.equal(redo(db, track.id), null);
-  assert.deepEqual(listEdits(db, track.id).map((e) => e.op), ['create', 'create', 'split', 'relabel', 'merge', 'create']);
+  assert.deepEqual(
+    listEdits(db, track.id).map((e) => e.op),
+    ['create', 'create', 'split', 'relabel', 'merge', 'create'],
+  );
   for (let i = 0; i < 6; i++) undo(db, track.id);
   assert.deepEqual(listSegments(db, track.id), [], 'undoing every edit empties the track');
   assert.equal(undo(db, track.id), null);
@@ -137,7 +166,10 @@ test('custom label schemes; model tracks are read-only', async () => {
   assert.ok(face.readOnly);
   const segs = listSegments(db, face.id);
   // Scripted: happy before 8 s, sad after; frames every 0.5 s.
-  assert.deepEqual(simple(segs), [[0, 8, 'happy'], [8, segs[1].end, 'sad']]);
+  assert.deepEqual(simple(segs), [
+    [0, 8, 'happy'],
+    [8, segs[1].end, 'sad'],
+  ]);
   assert.ok(Math.abs(segs[1].end - 19.69) < 0.01);
   assert.throws(() => addSegment(db, face.id, { start: 0, end: 1, label: 'happy' }), /read-only/);
   assert.throws(() => deleteSegment(db, segs[0].id), /read-only/);

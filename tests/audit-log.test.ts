@@ -31,18 +31,31 @@ test('the app records views, exports, edits, settings and erasures: ids, counts 
   const rows = allAudit(db);
   assert.deepEqual(
     rows.map((r) => `${r.actor} ${r.action} ${r.objectKind}`),
-    ['browser create client', 'browser view session', 'browser export session', 'browser create dass', 'browser edit dass', 'browser edit client', 'browser settings settings', 'browser erase client'],
+    [
+      'browser create client',
+      'browser view session',
+      'browser export session',
+      'browser create dass',
+      'browser edit dass',
+      'browser edit client',
+      'browser settings settings',
+      'browser erase client',
+    ],
   );
   assert.equal(rows[1].objectId, sessionId);
   assert.deepEqual(rows[2].details, { format: 'csv', per: 'summary' });
   assert.equal(rows.at(-1)!.details.sessions, 1);
   const everything = JSON.stringify(rows);
-  for (const s of ['AUDIT-CODE-551', 'Audit Person', 'Another Name', 'sample.mp4', '/']) assert.equal(everything.includes(s), false, `"${s}" is not in the audit log`);
+  for (const s of ['AUDIT-CODE-551', 'Audit Person', 'Another Name', 'sample.mp4', '/'])
+    assert.equal(everything.includes(s), false, `"${s}" is not in the audit log`);
   assert.deepEqual(verifyAuditChain(db), { ok: true, checked: rows.length, firstBroken: null, headHash: rows.at(-1)!.hash });
   // The audit log through the API, and its exports.
   const listed = await svc.call('audit.list', { limit: 3 });
   assert.equal(listed.total, rows.length);
-  assert.deepEqual(listed.entries.map((e) => e.id), [rows.at(-1)!.id, rows.at(-2)!.id, rows.at(-3)!.id]);
+  assert.deepEqual(
+    listed.entries.map((e) => e.id),
+    [rows.at(-1)!.id, rows.at(-2)!.id, rows.at(-3)!.id],
+  );
   const csv = Buffer.from((await svc.call('audit.export', { format: 'csv' })).base64, 'base64').toString('utf8');
   assert.match(csv.split('\n')[0], /^id,at,actor,action,object_kind,object_id,details,prev_hash,hash$/);
   const json = JSON.parse(Buffer.from((await svc.call('audit.export', { format: 'json' })).base64, 'base64').toString('utf8'));
@@ -55,7 +68,10 @@ test('the app records views, exports, edits, settings and erasures: ids, counts 
 
 test('detail values that could identify someone are refused at the source', () => {
   const db = openDatabase(path.join(tempDir(), 'refuse.sqlite'));
-  assert.throws(() => appendAudit(db, { actor: 'cli', action: 'view', details: { code: 'C-7' } }), /must be a number, boolean, list of ids, or a short word/);
+  assert.throws(
+    () => appendAudit(db, { actor: 'cli', action: 'view', details: { code: 'C-7' } }),
+    /must be a number, boolean, list of ids, or a short word/,
+  );
   assert.throws(() => appendAudit(db, { actor: 'cli', action: 'export', details: { format: '/home/x/report.pdf' } }), /short word/);
   assert.throws(() => appendAudit(db, { actor: 'cli', action: 'export', details: { reason: 'reports suicidal ideation' } }), /short word/);
   assert.equal(allAudit(db).length, 0);

@@ -54,7 +54,12 @@ test('a sharded batch merged equals a single-machine run; re-runs and re-merges 
   // Started again: everything is already there; stdout still has one summary per file, the stored one.
   const again = affect(['analyze', dir, '--db', single, '--json']);
   assert.equal(again.code, 0, again.stderr);
-  const ids = (out: string) => out.trim().split('\n').map((l) => JSON.parse(l).session.id as number).sort();
+  const ids = (out: string) =>
+    out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).session.id as number)
+      .sort();
   assert.deepEqual(ids(again.stdout), ids(r.stdout), 'the stored summaries of the same sessions');
   assert.equal((again.stderr.match(/already analysed as session/g) ?? []).length, 4);
 
@@ -72,7 +77,10 @@ test('a sharded batch merged equals a single-machine run; re-runs and re-merges 
   assert.equal(m.code, 0, m.stderr);
   assert.deepEqual(contents(merged), contents(single));
   const twice = affect(['merge', ...shards, '--into', merged, '--json']);
-  assert.equal(JSON.parse(twice.stdout).sources.reduce((n: number, s: { sessionsAdded: number }) => n + s.sessionsAdded, 0), 0);
+  assert.equal(
+    JSON.parse(twice.stdout).sources.reduce((n: number, s: { sessionsAdded: number }) => n + s.sessionsAdded, 0),
+    0,
+  );
   assert.deepEqual(contents(merged), contents(single));
 });
 

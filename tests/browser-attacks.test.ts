@@ -20,7 +20,11 @@ let evilOrigin: string;
 let token: string;
 
 const api = async (method: string, input: unknown) => {
-  const r = await fetch(`${new URL(serve.url).origin}/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-affect-token': token }, body: JSON.stringify(input) });
+  const r = await fetch(`${new URL(serve.url).origin}/api/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-affect-token': token },
+    body: JSON.stringify(input),
+  });
   return ((await r.json()) as { result: any }).result;
 };
 
@@ -67,20 +71,28 @@ test('the token leaves the address bar and no cookie is set; a reload keeps work
   await page.reload();
   await page.waitForSelector('h1:has-text("Clients")');
   await page.waitForSelector('.error', { state: 'detached', timeout: 2000 }).catch(() => undefined);
-  assert.equal(await page.locator('.error').count(), 0, 'the reloaded page still reaches the API (token in this tab\'s sessionStorage)');
+  assert.equal(await page.locator('.error').count(), 0, "the reloaded page still reaches the API (token in this tab's sessionStorage)");
 });
 
-test('a page on another 127.0.0.1 port cannot create a client (text/plain fetch, text/plain form) or embed a recording', { skip, timeout: 60_000 }, async () => {
-  const attacker = await browser.newPage();
-  const refused: number[] = [];
-  attacker.on('response', (r) => r.url().startsWith(new URL(serve.url).origin) && refused.push(r.status()));
-  await attacker.goto(evilOrigin);
-  await attacker.waitForFunction(() => document.title === 'done', undefined, { timeout: 20_000 });
-  await attacker.close();
-  const codes = ((await api('clients.list', { includeArchived: true })) as Array<{ code: string }>).map((c) => c.code);
-  assert.deepEqual(codes.filter((c) => c.startsWith('EVIL')), [], `clients: ${codes.join(', ')}`);
-  assert.ok(refused.length > 0 && refused.every((s) => s >= 400), `the server answered the attacker's requests with ${refused.join(', ')}`);
-});
+test(
+  'a page on another 127.0.0.1 port cannot create a client (text/plain fetch, text/plain form) or embed a recording',
+  { skip, timeout: 60_000 },
+  async () => {
+    const attacker = await browser.newPage();
+    const refused: number[] = [];
+    attacker.on('response', (r) => r.url().startsWith(new URL(serve.url).origin) && refused.push(r.status()));
+    await attacker.goto(evilOrigin);
+    await attacker.waitForFunction(() => document.title === 'done', undefined, { timeout: 20_000 });
+    await attacker.close();
+    const codes = ((await api('clients.list', { includeArchived: true })) as Array<{ code: string }>).map((c) => c.code);
+    assert.deepEqual(
+      codes.filter((c) => c.startsWith('EVIL')),
+      [],
+      `clients: ${codes.join(', ')}`,
+    );
+    assert.ok(refused.length > 0 && refused.every((s) => s >= 400), `the server answered the attacker's requests with ${refused.join(', ')}`);
+  },
+);
 
 test('a new tab without the token explains what to open, instead of failing silently', { skip, timeout: 60_000 }, async () => {
   const tab = await browser.newPage();

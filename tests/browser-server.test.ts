@@ -30,7 +30,9 @@ after(async () => {
   for (const r of running) await r.stop();
 });
 
-async function serve(opts: Partial<BrowserServerOptions> & { engine?: () => Promise<AnalysisEngine>; before?: (db: Db, uploadDir: string) => void } = {}): Promise<Running> {
+async function serve(
+  opts: Partial<BrowserServerOptions> & { engine?: () => Promise<AnalysisEngine>; before?: (db: Db, uploadDir: string) => void } = {},
+): Promise<Running> {
   const dir = tempDir();
   const rendererDir = path.join(dir, 'renderer');
   mkdirSync(rendererDir);
@@ -78,7 +80,8 @@ function raw(
     req.on('error', reject);
     if (typeof opts.body === 'function') {
       (async () => {
-        for await (const chunk of opts.body instanceof Function ? opts.body() : []) if (!req.write(chunk)) await new Promise((r) => req.once('drain', r));
+        for await (const chunk of opts.body instanceof Function ? opts.body() : [])
+          if (!req.write(chunk)) await new Promise((r) => req.once('drain', r));
         req.end();
       })().catch(() => undefined); // the server may hang up once it has answered
     } else req.end(opts.body);
@@ -97,16 +100,31 @@ test('no cookie: the token is never set as one (cookies ignore ports), and a coo
   assert.equal(page.status, 200);
   assert.equal(page.headers.get('set-cookie'), null);
   assert.match(page.headers.get('content-security-policy') ?? '', /default-src 'none'/);
-  const viaCookie = await fetch(`${s.base}/api/clients.list`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: `affect_token=${s.token}` }, body: '{}' });
+  const viaCookie = await fetch(`${s.base}/api/clients.list`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie: `affect_token=${s.token}` },
+    body: '{}',
+  });
   assert.equal(viaCookie.status, 401);
 });
 
-test('API calls and uploads need the token header; the app\'s own files do not', async () => {
+test("API calls and uploads need the token header; the app's own files do not", async () => {
   const s = await server();
-  assert.equal((await fetch(`${s.base}/api/clients.list`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status, 401);
+  assert.equal(
+    (await fetch(`${s.base}/api/clients.list`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status,
+    401,
+  );
   assert.equal((await fetch(`${s.base}/api/clients.list`, { method: 'POST', headers: json('wrong'), body: '{}' })).status, 401);
-  assert.equal((await fetch(`${s.base}/api/clients.list?token=${s.token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status, 401, 'not in the query either');
-  assert.equal((await fetch(`${s.base}/upload?name=a.mp4`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: 'x' })).status, 401);
+  assert.equal(
+    (await fetch(`${s.base}/api/clients.list?token=${s.token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }))
+      .status,
+    401,
+    'not in the query either',
+  );
+  assert.equal(
+    (await fetch(`${s.base}/upload?name=a.mp4`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: 'x' })).status,
+    401,
+  );
   const ok = await fetch(`${s.base}/api/clients.list`, { method: 'POST', headers: json(s.token), body: '{}' });
   assert.equal(ok.status, 200);
   assert.deepEqual(await ok.json(), { result: [] });
@@ -127,18 +145,26 @@ test('CSRF: a text/plain POST from a page on another 127.0.0.1 port creates noth
     { 'content-type': 'application/x-www-form-urlencoded', 'x-affect-token': s.token },
   ];
   const statuses = [];
-  for (const headers of attempts) statuses.push((await fetch(`${s.base}/api/clients.create`, { method: 'POST', headers, body: JSON.stringify({ code: 'EVIL-1' }) })).status);
+  for (const headers of attempts)
+    statuses.push((await fetch(`${s.base}/api/clients.create`, { method: 'POST', headers, body: JSON.stringify({ code: 'EVIL-1' }) })).status);
   assert.deepEqual(statuses, [403, 403, 403, 403, 415, 415]);
   const list = await fetch(`${s.base}/api/clients.list`, { method: 'POST', headers: json(s.token), body: '{}' });
   assert.deepEqual(await list.json(), { result: [] }, 'no client was created');
   // The app's own page (same origin) gets through.
-  const own = await fetch(`${s.base}/api/clients.create`, { method: 'POST', headers: json(s.token, { origin: s.base, 'sec-fetch-site': 'same-origin' }), body: JSON.stringify({ code: 'OWN-1' }) });
+  const own = await fetch(`${s.base}/api/clients.create`, {
+    method: 'POST',
+    headers: json(s.token, { origin: s.base, 'sec-fetch-site': 'same-origin' }),
+    body: JSON.stringify({ code: 'OWN-1' }),
+  });
   assert.equal(own.status, 200);
 });
 
 test('no CORS: a preflight is refused and no answer allows another origin', async () => {
   const s = await server();
-  const pre = await fetch(`${s.base}/api/clients.list`, { method: 'OPTIONS', headers: { origin: 'http://127.0.0.1:1', 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-affect-token' } });
+  const pre = await fetch(`${s.base}/api/clients.list`, {
+    method: 'OPTIONS',
+    headers: { origin: 'http://127.0.0.1:1', 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-affect-token' },
+  });
   assert.equal(pre.status, 405);
   assert.equal(pre.headers.get('access-control-allow-origin'), null);
   assert.equal((await fetch(`${s.base}/`)).headers.get('cross-origin-resource-policy'), 'same-origin');
@@ -150,21 +176,34 @@ test('a malformed URL is a 400, not a 500', async () => {
     const r = await raw(s.base, { path: p, headers: { host: `127.0.0.1:${s.port}` } });
     assert.equal(r.status, 400, `${p}: ${r.body}`);
   }
-  const post = await raw(s.base, { method: 'POST', path: '/api/%E0%A4%A', headers: { host: `127.0.0.1:${s.port}`, ...json(s.token) }, body: Buffer.from('{}') });
+  const post = await raw(s.base, {
+    method: 'POST',
+    path: '/api/%E0%A4%A',
+    headers: { host: `127.0.0.1:${s.port}`, ...json(s.token) },
+    body: Buffer.from('{}'),
+  });
   assert.equal(post.status, 400);
 });
 
 test('uploads: `name=..` and other bad names are a 400 that names no internal path', async () => {
   const s = await server();
   for (const name of ['..', '.', '', '../..', 'dir/..', 'a\u202Ecod.mp4', 'a\u0000b.mp4', 'x'.repeat(300) + '.mp4']) {
-    const r = await fetch(`${s.base}/upload?name=${encodeURIComponent(name)}`, { method: 'POST', headers: { 'x-affect-token': s.token, 'content-type': 'application/octet-stream' }, body: 'data' });
+    const r = await fetch(`${s.base}/upload?name=${encodeURIComponent(name)}`, {
+      method: 'POST',
+      headers: { 'x-affect-token': s.token, 'content-type': 'application/octet-stream' },
+      body: 'data',
+    });
     const body = await r.text();
     assert.equal(r.status, 400, `${JSON.stringify(name)}: ${body}`);
     assert.ok(!body.includes(s.dir) && !body.includes('/tmp/'), `no internal path in ${body}`);
   }
   assert.deepEqual(readdirSync(s.uploadDir), [], 'nothing stored');
   // A path-looking name keeps its last component only.
-  const ok = await fetch(`${s.base}/upload?name=${encodeURIComponent('../../etc/session 1.mp4')}`, { method: 'POST', headers: { 'x-affect-token': s.token, 'content-type': 'application/octet-stream' }, body: 'data' });
+  const ok = await fetch(`${s.base}/upload?name=${encodeURIComponent('../../etc/session 1.mp4')}`, {
+    method: 'POST',
+    headers: { 'x-affect-token': s.token, 'content-type': 'application/octet-stream' },
+    body: 'data',
+  });
   const stored = ((await ok.json()) as { path: string }).path;
   assert.equal(path.basename(stored), 'session 1.mp4');
   assert.equal(path.dirname(path.dirname(stored)), s.uploadDir);
@@ -177,17 +216,32 @@ test('uploads: over the limit is a 413, with or without Content-Length, and leav
   async function* threeMiB() {
     for (let i = 0; i < 48; i++) yield chunk;
   }
-  const chunked = await raw(s.base, { method: 'POST', path: '/upload?name=big.mp4', headers: { ...headers, 'transfer-encoding': 'chunked' }, body: threeMiB });
+  const chunked = await raw(s.base, {
+    method: 'POST',
+    path: '/upload?name=big.mp4',
+    headers: { ...headers, 'transfer-encoding': 'chunked' },
+    body: threeMiB,
+  });
   assert.equal(chunked.status, 413, chunked.body);
   assert.match(JSON.parse(chunked.body).error, /big\.mp4: over the upload limit of 1 MiB/);
-  const declared = await raw(s.base, { method: 'POST', path: '/upload?name=big.mp4', headers: { ...headers, 'content-length': String(3 * 1024 * 1024) }, body: threeMiB });
+  const declared = await raw(s.base, {
+    method: 'POST',
+    path: '/upload?name=big.mp4',
+    headers: { ...headers, 'content-length': String(3 * 1024 * 1024) },
+    body: threeMiB,
+  });
   assert.equal(declared.status, 413);
   await new Promise((r) => setTimeout(r, 100));
   assert.deepEqual(readdirSync(s.uploadDir), [], 'no partial upload kept');
   // Under the limit is fine.
-  const small = await raw(s.base, { method: 'POST', path: '/upload?name=small.mp4', headers: { ...headers, 'transfer-encoding': 'chunked' }, body: async function* () {
-    yield chunk;
-  } });
+  const small = await raw(s.base, {
+    method: 'POST',
+    path: '/upload?name=small.mp4',
+    headers: { ...headers, 'transfer-encoding': 'chunked' },
+    body: async function* () {
+      yield chunk;
+    },
+  });
   assert.equal(small.status, 200);
   // The default limit is sensible: several hours of HD video, not 20 GiB.
   const { DEFAULT_MAX_UPLOAD_BYTES } = await import('../electron/server/uploads.js');
@@ -196,15 +250,24 @@ test('uploads: over the limit is a 413, with or without Content-Length, and leav
 
 test('an API body over the limit is a 413', async () => {
   const s = await server();
-  const big = await raw(s.base, { method: 'POST', path: '/api/clients.list', headers: { host: `127.0.0.1:${s.port}`, ...json(s.token), 'transfer-encoding': 'chunked' }, body: async function* () {
-    for (let i = 0; i < 6; i++) yield Buffer.alloc(1024 * 1024, 32);
-  } });
+  const big = await raw(s.base, {
+    method: 'POST',
+    path: '/api/clients.list',
+    headers: { host: `127.0.0.1:${s.port}`, ...json(s.token), 'transfer-encoding': 'chunked' },
+    body: async function* () {
+      for (let i = 0; i < 6; i++) yield Buffer.alloc(1024 * 1024, 32);
+    },
+  });
   assert.equal(big.status, 413);
 });
 
 test('a 4 MB search string is a 400 (every string in the contract has a length limit)', async () => {
   const s = await server();
-  const search = await fetch(`${s.base}/api/clients.list`, { method: 'POST', headers: json(s.token), body: JSON.stringify({ search: 'a'.repeat(4_000_000) }) });
+  const search = await fetch(`${s.base}/api/clients.list`, {
+    method: 'POST',
+    headers: json(s.token),
+    body: JSON.stringify({ search: 'a'.repeat(4_000_000) }),
+  });
   const body = (await search.json()) as { error: string };
   assert.equal(search.status, 400, body.error);
   assert.match(body.error, /search .*(too big|at most|<=)/i);
@@ -269,13 +332,23 @@ test('uploads are 0600 in 0700 folders, and removed when their job ends (failed 
   let fail: (err: Error) => void = () => undefined;
   const s = await serve({ engine: () => new Promise((_, reject) => (fail = reject)) });
   const up = async (name: string) =>
-    ((await (await fetch(`${s.base}/upload?name=${name}`, { method: 'POST', headers: { 'x-affect-token': s.token, 'content-type': 'application/octet-stream' }, body: 'not really media' })).json()) as { path: string }).path;
+    (
+      (await (
+        await fetch(`${s.base}/upload?name=${name}`, {
+          method: 'POST',
+          headers: { 'x-affect-token': s.token, 'content-type': 'application/octet-stream' },
+          body: 'not really media',
+        })
+      ).json()) as { path: string }
+    ).path;
   const a = await up('a.mp4');
   const b = await up('b.mp4');
   assert.equal(statSync(a).mode & 0o777, 0o600);
   assert.equal(statSync(path.dirname(a)).mode & 0o777, 0o700);
   assert.equal(statSync(s.uploadDir).mode & 0o777, 0o700);
-  const jobs = (await (await fetch(`${s.base}/api/jobs.enqueue`, { method: 'POST', headers: json(s.token), body: JSON.stringify({ paths: [a, b] }) })).json()) as { result: Array<{ id: number }> };
+  const jobs = (await (
+    await fetch(`${s.base}/api/jobs.enqueue`, { method: 'POST', headers: json(s.token), body: JSON.stringify({ paths: [a, b] }) })
+  ).json()) as { result: Array<{ id: number }> };
   const [ja, jb] = jobs.result.map((j) => j.id);
   await fetch(`${s.base}/api/jobs.cancel`, { method: 'POST', headers: json(s.token), body: JSON.stringify({ id: jb }) });
   assert.equal(getJob(s.db, jb)!.status, 'cancelled');
@@ -295,7 +368,11 @@ test('at start, uploads no queued job needs and half-written ones (a crash) are 
   const s = await serve({
     engine: () => new Promise(() => undefined),
     before: (db, uploadDir) => {
-      for (const [dir, name] of [['old-done', 'x.mp4'], ['crashed', 'y.mp4.123.part'], ['queued', 'z.mp4']]) {
+      for (const [dir, name] of [
+        ['old-done', 'x.mp4'],
+        ['crashed', 'y.mp4.123.part'],
+        ['queued', 'z.mp4'],
+      ]) {
         mkdirSync(path.join(uploadDir, dir), { recursive: true, mode: 0o755 });
         writeFileSync(path.join(uploadDir, dir, name), 'media');
       }

@@ -39,7 +39,11 @@ function strings(schema: z.ZodType, at: string): Array<{ at: string; max: number
 }
 
 test('every string in every API input has a length limit', () => {
-  const unlimited = Object.entries(API).flatMap(([method, { input }]) => strings(input as z.ZodType, method).filter((s) => s.max === null).map((s) => s.at));
+  const unlimited = Object.entries(API).flatMap(([method, { input }]) =>
+    strings(input as z.ZodType, method)
+      .filter((s) => s.max === null)
+      .map((s) => s.at),
+  );
   assert.deepEqual(unlimited, []);
   // and the walk does reach strings
   assert.ok(strings(API['clients.create'].input, 'c').some((s) => s.at === 'c.code' && s.max === 64));
@@ -55,7 +59,19 @@ test('a 4 MB string is refused by the contract, wherever it goes', () => {
 
 test('client codes: printable, 1–64 characters, no control or bidi/formatting characters', () => {
   for (const ok of ['C-001', 'client 7', 'Ωμέγα-3', 'קליינט-5', 'x'.repeat(64)]) assert.equal(ClientCode.safeParse(ok).success, true, ok);
-  for (const bad of ['', '   ', 'x'.repeat(65), 'C\u202E100', 'C\u2066100\u2069', 'C\u200F1', 'C\u200B1', 'C\n1', 'C\u00001', 'C\u001b[31m', 'C\u20281'])
+  for (const bad of [
+    '',
+    '   ',
+    'x'.repeat(65),
+    'C\u202E100',
+    'C\u2066100\u2069',
+    'C\u200F1',
+    'C\u200B1',
+    'C\n1',
+    'C\u00001',
+    'C\u001b[31m',
+    'C\u20281',
+  ])
     assert.equal(ClientCode.safeParse(bad).success, false, JSON.stringify(bad));
   assert.equal(ClientCode.parse('  C-1  '), 'C-1', 'trimmed');
   // Display names, annotator names and searches refuse the same characters.
@@ -64,7 +80,11 @@ test('client codes: printable, 1–64 characters, no control or bidi/formatting 
 });
 
 test('the CLI holds client codes to the same rule (`affect analyze --client`)', () => {
-  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/affect.mjs'), 'analyze', path.join(REPO_ROOT, 'data/samples/sample.mp4'), '--client', 'C\u202E001', '--no-store'], { encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [path.join(REPO_ROOT, 'bin/affect.mjs'), 'analyze', path.join(REPO_ROOT, 'data/samples/sample.mp4'), '--client', 'C\u202E001', '--no-store'],
+    { encoding: 'utf8' },
+  );
   assert.equal(r.status, 2);
   assert.match(r.stderr, /--client "C\?001" is not a client code: 1–64 printable characters, no control or formatting characters/);
 });

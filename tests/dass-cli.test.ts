@@ -47,10 +47,22 @@ test('score: hand-worked rows, with quoted fields, CRLF, a BOM, a prorated and a
 
 test('score without --out writes CSV to stdout', async () => {
   const input = path.join(tempDir(), 'in.csv');
-  writeFileSync(input, [HEADER, row('x', Array.from({ length: 21 }, () => 3))].join('\n'));
+  writeFileSync(
+    input,
+    [
+      HEADER,
+      row(
+        'x',
+        Array.from({ length: 21 }, () => 3),
+      ),
+    ].join('\n'),
+  );
   const cap = captureIO();
   assert.equal(await runDass(['score', '--csv', input], cap.io), 0);
-  assert.equal(cap.out(), 'id,depression,anxiety,stress,depressionBand,anxietyBand,stressBand,complete\nx,42,42,42,extremely severe,extremely severe,extremely severe,true\n');
+  assert.equal(
+    cap.out(),
+    'id,depression,anxiety,stress,depressionBand,anxietyBand,stressBand,complete\nx,42,42,42,extremely severe,extremely severe,extremely severe,true\n',
+  );
 });
 
 test('invalid answers: every problem named by row id and item, exit 1, nothing written', async () => {
@@ -103,7 +115,13 @@ test('estimate: labelled estimates for unscorable subscales only', async () => {
   const blank = (items: number[]) => base.map((v, i) => (items.includes(i + 1) ? '' : v));
   writeFileSync(
     input,
-    [HEADER, row('complete', base), row('dep5', blank([3, 5, 10, 13, 16])), row('dep2', blank([3, 5])), row('anx7', blank([2, 4, 7, 9, 15, 19, 20]))].join('\n'),
+    [
+      HEADER,
+      row('complete', base),
+      row('dep5', blank([3, 5, 10, 13, 16])),
+      row('dep2', blank([3, 5])),
+      row('anx7', blank([2, 4, 7, 9, 15, 19, 20])),
+    ].join('\n'),
   );
   const cap = captureIO();
   assert.equal(await runDass(['estimate', '--csv', input], cap.io), 0, cap.err());
@@ -111,8 +129,14 @@ test('estimate: labelled estimates for unscorable subscales only', async () => {
   assert.deepEqual(rows[0], ['id', 'subscale', 'missingItems', 'estimatedBand', 'voteShare', 'status']);
   const byId = new Map(rows.slice(1).map((r) => [`${r[0]}/${r[1]}`, r]));
   assert.equal(byId.size, 3, 'the complete row and scorable subscales are not listed');
-  const manifest = JSON.parse(readFileSync(path.join(REPO_ROOT, 'native-models/dass-severity-rf/manifest.json'), 'utf8')) as { shippedFor: Record<string, number[]> };
-  for (const [key, subscale, k] of [['dep5/depression', 'depression', 5], ['dep2/depression', 'depression', 2], ['anx7/anxiety', 'anxiety', 7]] as const) {
+  const manifest = JSON.parse(readFileSync(path.join(REPO_ROOT, 'native-models/dass-severity-rf/manifest.json'), 'utf8')) as {
+    shippedFor: Record<string, number[]>;
+  };
+  for (const [key, subscale, k] of [
+    ['dep5/depression', 'depression', 5],
+    ['dep2/depression', 'depression', 2],
+    ['anx7/anxiety', 'anxiety', 7],
+  ] as const) {
     const r = byId.get(key)!;
     assert.equal(r[2], String(k));
     if (manifest.shippedFor[subscale].includes(k)) {
@@ -129,7 +153,16 @@ test('estimate: labelled estimates for unscorable subscales only', async () => {
 
 test('`affect dass` is reachable through bin/affect.mjs', () => {
   const input = path.join(tempDir(), 'in.csv');
-  writeFileSync(input, [HEADER, row('p', Array.from({ length: 21 }, () => 0))].join('\n'));
+  writeFileSync(
+    input,
+    [
+      HEADER,
+      row(
+        'p',
+        Array.from({ length: 21 }, () => 0),
+      ),
+    ].join('\n'),
+  );
   const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/affect.mjs'), 'dass', 'score', '--csv', input], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^id,depression,.*\np,0,0,0,normal,normal,normal,true\n$/s);
@@ -145,35 +178,41 @@ const UPPER = { depression: [9, 13, 20, 27], anxiety: [7, 9, 14, 19], stress: [1
 const NAMES = ['normal', 'mild', 'moderate', 'severe', 'extremely severe'];
 const independentBand = (s: keyof typeof UPPER, score: number) => NAMES[UPPER[s].filter((u) => score > u).length];
 
-test('all 4,000 shared DASS-21 rows scored by the CLI match a recomputation from dass42.csv', { skip: skipWithoutShared('dass/dass42.csv') }, async () => {
-  const dir = tempDir();
-  const [h21, ...r21] = parseCsv(readFileSync(sharedPath('dass', 'dass21.csv'), 'utf8'));
-  assert.equal(h21[0], 'respondent_id');
-  const input = path.join(dir, 'dass21-as-input.csv');
-  writeFileSync(input, [HEADER, ...r21.map((r) => r.join(','))].join('\n') + '\n');
-  const outFile = path.join(dir, 'scores.csv');
-  const cap = captureIO();
-  assert.equal(await runDass(['score', '--csv', input, '--out', outFile], cap.io), 0, cap.err());
-  const [outHeader, ...scored] = parseCsv(readFileSync(outFile, 'utf8'));
-  assert.equal(outHeader.length, 8);
-  assert.equal(scored.length, 4000);
+test(
+  'all 4,000 shared DASS-21 rows scored by the CLI match a recomputation from dass42.csv',
+  { skip: skipWithoutShared('dass/dass42.csv') },
+  async () => {
+    const dir = tempDir();
+    const [h21, ...r21] = parseCsv(readFileSync(sharedPath('dass', 'dass21.csv'), 'utf8'));
+    assert.equal(h21[0], 'respondent_id');
+    const input = path.join(dir, 'dass21-as-input.csv');
+    writeFileSync(input, [HEADER, ...r21.map((r) => r.join(','))].join('\n') + '\n');
+    const outFile = path.join(dir, 'scores.csv');
+    const cap = captureIO();
+    assert.equal(await runDass(['score', '--csv', input, '--out', outFile], cap.io), 0, cap.err());
+    const [outHeader, ...scored] = parseCsv(readFileSync(outFile, 'utf8'));
+    assert.equal(outHeader.length, 8);
+    assert.equal(scored.length, 4000);
 
-  const [h42, ...r42] = parseCsv(readFileSync(sharedPath('dass', 'dass42.csv'), 'utf8'));
-  const itemCol = (n: number) => h42.indexOf(`item${n}`);
-  const expected = new Map(
-    r42.map((r) => {
-      const scores = (['depression', 'anxiety', 'stress'] as const).map((s) => 2 * KEY21[s].reduce((sum, i21) => sum + Number(r[itemCol(MAP_21_TO_42[i21 - 1])]), 0));
-      return [r[0], scores];
-    }),
-  );
-  let bandsSeen = new Set<string>();
-  for (const r of scored) {
-    const e = expected.get(r[0]);
-    assert.ok(e, `respondent ${r[0]} is in dass42.csv`);
-    assert.deepEqual(r.slice(1, 4).map(Number), e, r[0]);
-    assert.deepEqual(r.slice(4, 7), [independentBand('depression', e[0]), independentBand('anxiety', e[1]), independentBand('stress', e[2])], r[0]);
-    assert.equal(r[7], 'true');
-    bandsSeen = new Set([...bandsSeen, ...r.slice(4, 7)]);
-  }
-  assert.equal(bandsSeen.size, 5, 'every band occurs in the real data');
-});
+    const [h42, ...r42] = parseCsv(readFileSync(sharedPath('dass', 'dass42.csv'), 'utf8'));
+    const itemCol = (n: number) => h42.indexOf(`item${n}`);
+    const expected = new Map(
+      r42.map((r) => {
+        const scores = (['depression', 'anxiety', 'stress'] as const).map(
+          (s) => 2 * KEY21[s].reduce((sum, i21) => sum + Number(r[itemCol(MAP_21_TO_42[i21 - 1])]), 0),
+        );
+        return [r[0], scores];
+      }),
+    );
+    let bandsSeen = new Set<string>();
+    for (const r of scored) {
+      const e = expected.get(r[0]);
+      assert.ok(e, `respondent ${r[0]} is in dass42.csv`);
+      assert.deepEqual(r.slice(1, 4).map(Number), e, r[0]);
+      assert.deepEqual(r.slice(4, 7), [independentBand('depression', e[0]), independentBand('anxiety', e[1]), independentBand('stress', e[2])], r[0]);
+      assert.equal(r[7], 'true');
+      bandsSeen = new Set([...bandsSeen, ...r.slice(4, 7)]);
+    }
+    assert.equal(bandsSeen.size, 5, 'every band occurs in the real data');
+  },
+);

@@ -18,7 +18,10 @@ test('items.json: texts match the pinned sha256, and the file states the same di
   assert.equal(sha256(canonicalTexts(items)), PINNED_TEXTS_SHA256);
   assert.equal(items.textsSha256, PINNED_TEXTS_SHA256);
   assert.equal(items.items.length, 21);
-  assert.deepEqual(items.scale.map((s) => s.value), [0, 1, 2, 3]);
+  assert.deepEqual(
+    items.scale.map((s) => s.value),
+    [0, 1, 2, 3],
+  );
 });
 
 test('items.json credits the DASS website and Lovibond & Lovibond (1995)', () => {
@@ -36,20 +39,24 @@ test('the subscale of every item agrees with the scoring key', () => {
     for (const n of numbers) assert.equal(items.items[n - 1].subscale, code[subscale], `item ${n}`);
 });
 
-test('instructions, scale labels and item texts are byte-identical to the shared dass21-items.json', { skip: skipWithoutShared('dass/dass21-items.json') }, () => {
-  const shared = JSON.parse(readFileSync(sharedPath('dass', 'dass21-items.json'), 'utf8')) as {
-    instructions: string;
-    scale: { value: number; label: string }[];
-    items: { number: number; text: string; subscale: string }[];
-  };
-  const ours = JSON.parse(readFileSync(path.join(DASS21_DATA_DIR, 'items.json'), 'utf8')) as typeof shared;
-  assert.equal(Buffer.compare(Buffer.from(ours.instructions, 'utf8'), Buffer.from(shared.instructions, 'utf8')), 0, 'instructions');
-  assert.deepEqual(ours.scale, shared.scale);
-  assert.equal(ours.items.length, shared.items.length);
-  ours.items.forEach((item, i) => {
-    assert.equal(item.number, shared.items[i].number);
-    assert.equal(Buffer.compare(Buffer.from(item.text, 'utf8'), Buffer.from(shared.items[i].text, 'utf8')), 0, `item ${item.number} text`);
-    assert.equal(item.subscale, shared.items[i].subscale, `item ${item.number} subscale`);
-  });
-  assert.equal(sha256(canonicalTexts(shared)), PINNED_TEXTS_SHA256);
-});
+test(
+  'instructions, scale labels and item texts are byte-identical to the shared dass21-items.json',
+  { skip: skipWithoutShared('dass/dass21-items.json') },
+  () => {
+    const shared = JSON.parse(readFileSync(sharedPath('dass', 'dass21-items.json'), 'utf8')) as {
+      instructions: string;
+      scale: { value: number; label: string }[];
+      items: { number: number; text: string; subscale: string }[];
+    };
+    const ours = JSON.parse(readFileSync(path.join(DASS21_DATA_DIR, 'items.json'), 'utf8')) as typeof shared;
+    assert.equal(Buffer.compare(Buffer.from(ours.instructions, 'utf8'), Buffer.from(shared.instructions, 'utf8')), 0, 'instructions');
+    assert.deepEqual(ours.scale, shared.scale);
+    assert.equal(ours.items.length, shared.items.length);
+    ours.items.forEach((item, i) => {
+      assert.equal(item.number, shared.items[i].number);
+      assert.equal(Buffer.compare(Buffer.from(item.text, 'utf8'), Buffer.from(shared.items[i].text, 'utf8')), 0, `item ${item.number} text`);
+      assert.equal(item.subscale, shared.items[i].subscale, `item ${item.number} subscale`);
+    });
+    assert.equal(sha256(canonicalTexts(shared)), PINNED_TEXTS_SHA256);
+  },
+);

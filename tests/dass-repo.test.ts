@@ -46,20 +46,37 @@ test('invalid input is refused and nothing is stored', () => {
   assert.throws(() => saveDassAdministration(db, { clientId: c1, administeredOn: '2026-01-01', answers: bad }), /item 12/);
   assert.throws(() => saveDassAdministration(db, { clientId: c1, administeredOn: '2026-02-30', answers: filled(0) }), /calendar date/);
   assert.throws(() => saveDassAdministration(db, { clientId: 999, administeredOn: '2026-01-01', answers: filled(0) }), /no client with id 999/);
-  assert.throws(() => saveDassAdministration(db, { clientId: c1, administeredOn: '2026-01-01', answers: filled(0), sessionId: 42 }), /no session with id 42/);
+  assert.throws(
+    () => saveDassAdministration(db, { clientId: c1, administeredOn: '2026-01-01', answers: filled(0), sessionId: 42 }),
+    /no session with id 42/,
+  );
   assert.equal(db.prepare('SELECT COUNT(*) FROM dass_administrations').pluck().get(), 0);
   // The table's own checks refuse out-of-range values written around the repo.
-  assert.throws(() => db.prepare("INSERT INTO dass_administrations (client_id, administered_on, q1, complete, scoring_version) VALUES (?, '2026-01-01', 5, 1, 'x')").run(c1), /CHECK/);
+  assert.throws(
+    () =>
+      db
+        .prepare("INSERT INTO dass_administrations (client_id, administered_on, q1, complete, scoring_version) VALUES (?, '2026-01-01', 5, 1, 'x')")
+        .run(c1),
+    /CHECK/,
+  );
   db.close();
 });
 
 test('a session link must belong to the same client', () => {
   const { db, c1, c2 } = freshDb();
-  const media = Number(db.prepare("INSERT INTO media (path, sha256, size_bytes, format, duration_s) VALUES ('/x.mp4', 'h', 1, 'mp4', 1)").run().lastInsertRowid);
-  const session = Number(db.prepare("INSERT INTO sessions (client_id, media_id, settings, summary, elapsed_s) VALUES (?, ?, '{}', '{}', 0)").run(c1, media).lastInsertRowid);
+  const media = Number(
+    db.prepare("INSERT INTO media (path, sha256, size_bytes, format, duration_s) VALUES ('/x.mp4', 'h', 1, 'mp4', 1)").run().lastInsertRowid,
+  );
+  const session = Number(
+    db.prepare("INSERT INTO sessions (client_id, media_id, settings, summary, elapsed_s) VALUES (?, ?, '{}', '{}', 0)").run(c1, media)
+      .lastInsertRowid,
+  );
   const ok = saveDassAdministration(db, { clientId: c1, administeredOn: '2026-01-05', answers: filled(0), sessionId: session });
   assert.equal(ok.sessionId, session);
-  assert.throws(() => saveDassAdministration(db, { clientId: c2, administeredOn: '2026-01-05', answers: filled(0), sessionId: session }), /belongs to client/);
+  assert.throws(
+    () => saveDassAdministration(db, { clientId: c2, administeredOn: '2026-01-05', answers: filled(0), sessionId: session }),
+    /belongs to client/,
+  );
   db.close();
 });
 
@@ -70,12 +87,18 @@ test('list is in date order per client; compare gives differences, band changes 
   const earlier = saveDassAdministration(db, { clientId: c1, administeredOn: '2026-04-01', answers: filled(2) }); // 28 / 28 / 28
   const sameDay = saveDassAdministration(db, { clientId: c1, administeredOn: '2026-05-10', answers: filled(1) });
   saveDassAdministration(db, { clientId: c2, administeredOn: '2026-01-01', answers: filled(0) });
-  assert.deepEqual(listDassAdministrations(db, c1).map((a) => a.id), [earlier.id, later.id, sameDay.id]);
+  assert.deepEqual(
+    listDassAdministrations(db, c1).map((a) => a.id),
+    [earlier.id, later.id, sameDay.id],
+  );
   assert.equal(listDassAdministrations(db, c2).length, 1);
 
   const cmp = compareDassAdministrations(db, earlier.id, later.id);
   const dep = cmp.changes.find((c) => c.subscale === 'depression')!;
-  assert.deepEqual([dep.from, dep.to, dep.difference, dep.fromBand, dep.toBand, dep.bandSteps, dep.bandChange, dep.flagged], [28, 14, -14, 'extremely severe', 'moderate', -2, 'lower', true]);
+  assert.deepEqual(
+    [dep.from, dep.to, dep.difference, dep.fromBand, dep.toBand, dep.bandSteps, dep.bandChange, dep.flagged],
+    [28, 14, -14, 'extremely severe', 'moderate', -2, 'lower', true],
+  );
   const stress = cmp.changes.find((c) => c.subscale === 'stress')!;
   assert.deepEqual([stress.fromBand, stress.toBand, stress.bandChange], ['severe', 'normal', 'lower']); // 28 → 14
   assert.equal(cmp.scoringVersionsDiffer, false);

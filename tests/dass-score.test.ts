@@ -1,13 +1,54 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DassAnswerError, bandFor, parseAnswers, proratedScore, scoreDass21, type Answer, type Subscale } from '../electron/contract/shared/dass-score.js';
+import {
+  DassAnswerError,
+  bandFor,
+  parseAnswers,
+  proratedScore,
+  scoreDass21,
+  type Answer,
+  type Subscale,
+} from '../electron/contract/shared/dass-score.js';
 
 // Hand-written from the issue / Lovibond & Lovibond (1995), independent of the module's tables:
 // [score, band] at both sides of every boundary.
 const BOUNDARIES: Record<Subscale, [number, string][]> = {
-  depression: [[0, 'normal'], [9, 'normal'], [10, 'mild'], [13, 'mild'], [14, 'moderate'], [20, 'moderate'], [21, 'severe'], [27, 'severe'], [28, 'extremely severe'], [42, 'extremely severe']],
-  anxiety: [[0, 'normal'], [7, 'normal'], [8, 'mild'], [9, 'mild'], [10, 'moderate'], [14, 'moderate'], [15, 'severe'], [19, 'severe'], [20, 'extremely severe'], [42, 'extremely severe']],
-  stress: [[0, 'normal'], [14, 'normal'], [15, 'mild'], [18, 'mild'], [19, 'moderate'], [25, 'moderate'], [26, 'severe'], [33, 'severe'], [34, 'extremely severe'], [42, 'extremely severe']],
+  depression: [
+    [0, 'normal'],
+    [9, 'normal'],
+    [10, 'mild'],
+    [13, 'mild'],
+    [14, 'moderate'],
+    [20, 'moderate'],
+    [21, 'severe'],
+    [27, 'severe'],
+    [28, 'extremely severe'],
+    [42, 'extremely severe'],
+  ],
+  anxiety: [
+    [0, 'normal'],
+    [7, 'normal'],
+    [8, 'mild'],
+    [9, 'mild'],
+    [10, 'moderate'],
+    [14, 'moderate'],
+    [15, 'severe'],
+    [19, 'severe'],
+    [20, 'extremely severe'],
+    [42, 'extremely severe'],
+  ],
+  stress: [
+    [0, 'normal'],
+    [14, 'normal'],
+    [15, 'mild'],
+    [18, 'mild'],
+    [19, 'moderate'],
+    [25, 'moderate'],
+    [26, 'severe'],
+    [33, 'severe'],
+    [34, 'extremely severe'],
+    [42, 'extremely severe'],
+  ],
 };
 
 const D = [3, 5, 10, 13, 16, 17, 21];
@@ -43,7 +84,11 @@ test('hand-worked administration: subscale = 2 × sum of its own seven items', (
 });
 
 test('answers on one subscale never leak into another', () => {
-  for (const [name, items] of [['depression', D], ['anxiety', A], ['stress', S]] as const) {
+  for (const [name, items] of [
+    ['depression', D],
+    ['anxiety', A],
+    ['stress', S],
+  ] as const) {
     const s = scoreDass21(answers(Object.fromEntries(items.map((i) => [i, 1]))));
     for (const sub of ['depression', 'anxiety', 'stress'] as const) assert.equal(s[sub].score, sub === name ? 14 : 0, `${name} → ${sub}`);
   }
@@ -51,7 +96,18 @@ test('answers on one subscale never leak into another', () => {
 
 test('one missing item is prorated: round(2 × sum × 7 / 6), computed exactly', () => {
   // 2·7/6 = 7/3, so the fraction is always a third: no exact halves occur (the half-up rule never bites).
-  const expected: [number, number][] = [[0, 0], [1, 2], [2, 5], [3, 7], [4, 9], [5, 12], [6, 14], [9, 21], [17, 40], [18, 42]];
+  const expected: [number, number][] = [
+    [0, 0],
+    [1, 2],
+    [2, 5],
+    [3, 7],
+    [4, 9],
+    [5, 12],
+    [6, 14],
+    [9, 21],
+    [17, 40],
+    [18, 42],
+  ];
   for (const [sum, score] of expected) assert.equal(proratedScore(sum), score, `sum ${sum}`);
   // Item 21 missing, other depression items 3,5,10,13,16,17 = 1,1,1,1,1,0 → sum 5 → 35/3 = 11.67 → 12 (mild).
   const s = scoreDass21(answers({ 3: 1, 5: 1, 10: 1, 13: 1, 16: 1, 17: 0, 21: null }));
@@ -89,7 +145,8 @@ test('parseAnswers: empty cells are missing; 4, -1, 1.5, "a", "2.0", true are re
     r[8] = bad;
     assert.throws(
       () => parseAnswers(r, 'client-7'),
-      (err: unknown) => err instanceof DassAnswerError && err.item === 9 && err.rowId === 'client-7' && /item 9/.test(err.message) && /client-7/.test(err.message),
+      (err: unknown) =>
+        err instanceof DassAnswerError && err.item === 9 && err.rowId === 'client-7' && /item 9/.test(err.message) && /client-7/.test(err.message),
       `value ${String(bad)}`,
     );
   }

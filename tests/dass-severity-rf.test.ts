@@ -20,7 +20,10 @@ import { sharedPath, skipWithoutShared } from './helpers/paths.js';
 interface CellFigures {
   ships: boolean;
   testMaskSeed: number;
-  test: { bestBaseline: 'prorate' | 'otherSubscales' | 'majority'; metrics: Record<string, { accuracy: number; macroF1: number; withinOne: number; n: number }> };
+  test: {
+    bestBaseline: 'prorate' | 'otherSubscales' | 'majority';
+    metrics: Record<string, { accuracy: number; macroF1: number; withinOne: number; n: number }>;
+  };
 }
 interface Evaluation {
   seed: number;
@@ -60,33 +63,47 @@ test('estimates only where shipped, never for a scorable subscale', () => {
   }
 });
 
-test('on the held-out test respondents the forest beats every baseline where it is shipped, with the card figures', { skip: skipWithoutShared('dass/dass21.csv') }, () => {
-  const estimator = loadSeverityEstimator();
-  const [, ...rows] = parseCsv(readFileSync(sharedPath('dass', 'dass21.csv'), 'utf8'));
-  const respondents = rows.map((r) => ({ id: r[0], answers: parseAnswers(r.slice(1), r[0]) }));
-  const split = splitRespondents(respondents, evaluation.seed);
-  let cells = 0;
-  for (const s of SUBSCALES) {
-    const other = fitOtherSubscales(split.train, s);
-    const majority = majorityBand(split.train, s);
-    for (const k of estimator.manifest.shippedFor[s]) {
-      const recorded = evaluation.subscales[s].perMissingCount[k];
-      const cases = maskedCases(split.test, s, k, evaluation.masksPerRespondent, recorded.testMaskSeed);
-      const truth = cases.map((c) => c.truth);
-      const rf = bandMetrics(truth, estimator.forests[s].predict(cases.map((c) => severityFeatures(c.answers, s))));
-      const baselines = {
-        prorate: bandMetrics(truth, cases.map((c) => prorateBaseline(c.answers, s) ?? majority)),
-        otherSubscales: bandMetrics(truth, cases.map((c) => otherSubscalesBaseline(other, c.answers))),
-        majority: bandMetrics(truth, cases.map(() => majority)),
-      };
-      // The figures of MODEL_CARD.md / evaluation.json are reproduced exactly…
-      assert.equal(rf.accuracy, recorded.test.metrics.randomForest.accuracy, `${s} k=${k} RF accuracy`);
-      assert.equal(rf.macroF1, recorded.test.metrics.randomForest.macroF1, `${s} k=${k} RF macro-F1`);
-      for (const [name, m] of Object.entries(baselines)) assert.equal(m.accuracy, recorded.test.metrics[name].accuracy, `${s} k=${k} ${name}`);
-      // …and the forest is more accurate than each baseline.
-      for (const [name, m] of Object.entries(baselines)) assert.ok(rf.accuracy > m.accuracy, `${s} k=${k}: RF ${rf.accuracy} vs ${name} ${m.accuracy}`);
-      cells++;
+test(
+  'on the held-out test respondents the forest beats every baseline where it is shipped, with the card figures',
+  { skip: skipWithoutShared('dass/dass21.csv') },
+  () => {
+    const estimator = loadSeverityEstimator();
+    const [, ...rows] = parseCsv(readFileSync(sharedPath('dass', 'dass21.csv'), 'utf8'));
+    const respondents = rows.map((r) => ({ id: r[0], answers: parseAnswers(r.slice(1), r[0]) }));
+    const split = splitRespondents(respondents, evaluation.seed);
+    let cells = 0;
+    for (const s of SUBSCALES) {
+      const other = fitOtherSubscales(split.train, s);
+      const majority = majorityBand(split.train, s);
+      for (const k of estimator.manifest.shippedFor[s]) {
+        const recorded = evaluation.subscales[s].perMissingCount[k];
+        const cases = maskedCases(split.test, s, k, evaluation.masksPerRespondent, recorded.testMaskSeed);
+        const truth = cases.map((c) => c.truth);
+        const rf = bandMetrics(truth, estimator.forests[s].predict(cases.map((c) => severityFeatures(c.answers, s))));
+        const baselines = {
+          prorate: bandMetrics(
+            truth,
+            cases.map((c) => prorateBaseline(c.answers, s) ?? majority),
+          ),
+          otherSubscales: bandMetrics(
+            truth,
+            cases.map((c) => otherSubscalesBaseline(other, c.answers)),
+          ),
+          majority: bandMetrics(
+            truth,
+            cases.map(() => majority),
+          ),
+        };
+        // The figures of MODEL_CARD.md / evaluation.json are reproduced exactly…
+        assert.equal(rf.accuracy, recorded.test.metrics.randomForest.accuracy, `${s} k=${k} RF accuracy`);
+        assert.equal(rf.macroF1, recorded.test.metrics.randomForest.macroF1, `${s} k=${k} RF macro-F1`);
+        for (const [name, m] of Object.entries(baselines)) assert.equal(m.accuracy, recorded.test.metrics[name].accuracy, `${s} k=${k} ${name}`);
+        // …and the forest is more accurate than each baseline.
+        for (const [name, m] of Object.entries(baselines))
+          assert.ok(rf.accuracy > m.accuracy, `${s} k=${k}: RF ${rf.accuracy} vs ${name} ${m.accuracy}`);
+        cells++;
+      }
     }
-  }
-  assert.ok(cells > 0, 'the model is shipped for at least one case');
-});
+    assert.ok(cells > 0, 'the model is shipped for at least one case');
+  },
+);

@@ -38,8 +38,10 @@ test('a database created with a passphrase holds no client code, file name or no
   for (const phase of ['open', 'closed']) {
     const raw = rawBytes(file);
     assert.ok(raw.length > 10_000, phase);
-    for (const secret of [CODE, 'sample.mp4', NOTE, 'SQLite format 3', 'Zebra Person']) assert.equal(raw.includes(secret), false, `${phase}: "${secret}" is not in the raw bytes`);
-    for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) assert.equal(statSync(f).mode & 0o777, 0o600, `${phase}: ${path.basename(f)} is 0600`);
+    for (const secret of [CODE, 'sample.mp4', NOTE, 'SQLite format 3', 'Zebra Person'])
+      assert.equal(raw.includes(secret), false, `${phase}: "${secret}" is not in the raw bytes`);
+    for (const f of [file, `${file}-wal`, `${file}-shm`])
+      if (existsSync(f)) assert.equal(statSync(f).mode & 0o777, 0o600, `${phase}: ${path.basename(f)} is 0600`);
     if (phase === 'open') db.close();
   }
   assert.equal(statSync(dir).mode & 0o777, 0o700);
@@ -59,8 +61,14 @@ test('without or with a wrong passphrase: a clear error naming the database, and
   (await openWithPassphrase(file, PASS, { kdfCost: TEST_COST })).db.close();
   const before = readFileSync(file);
   const kdfBefore = readFileSync(kdfFilePath(file));
-  await assert.rejects(openWithPassphrase(file, null), (e: Error) => e instanceof DatabaseLockedError && e.message.startsWith(file) && /is encrypted/.test(e.message));
-  await assert.rejects(openWithPassphrase(file, 'wrong passphrase!'), (e: Error) => e instanceof WrongPassphraseError && e.message === `${file}: wrong passphrase`);
+  await assert.rejects(
+    openWithPassphrase(file, null),
+    (e: Error) => e instanceof DatabaseLockedError && e.message.startsWith(file) && /is encrypted/.test(e.message),
+  );
+  await assert.rejects(
+    openWithPassphrase(file, 'wrong passphrase!'),
+    (e: Error) => e instanceof WrongPassphraseError && e.message === `${file}: wrong passphrase`,
+  );
   // Without the library's own passphrase handling, a plain open reports it too.
   assert.throws(() => openDatabase(file), /is not an Affect Workstation database \(not SQLite\), or it is encrypted/);
   assert.deepEqual(readFileSync(file), before);
@@ -74,7 +82,10 @@ test('a lost key-derivation file is reported, never replaced by a new key; an or
   (await openWithPassphrase(file, PASS, { kdfCost: TEST_COST })).db.close();
   renameSync(kdfFilePath(file), path.join(dir, 'moved.json'));
   for (const pass of [PASS, null])
-    await assert.rejects(openWithPassphrase(file, pass), (e: Error) => e.message.startsWith(file) && /no key-derivation file/.test(e.message) && /restore it from your backup/.test(e.message));
+    await assert.rejects(
+      openWithPassphrase(file, pass),
+      (e: Error) => e.message.startsWith(file) && /no key-derivation file/.test(e.message) && /restore it from your backup/.test(e.message),
+    );
   assert.equal(existsSync(kdfFilePath(file)), false, 'no new key-derivation file was made');
   // The database gone but its key-derivation file there: not silently a new database.
   const other = path.join(dir, 'gone.sqlite');
@@ -98,7 +109,7 @@ test('encrypt in place: the same rows afterwards, no plain bytes left in the fil
   const file = path.join(dir, 'convert.sqlite');
   const plain = openDatabase(file);
   await fill(plain);
-  const counts = (plain.prepare('SELECT (SELECT count(*) FROM frame_results) AS f, (SELECT count(*) FROM clients) AS c').get() as object);
+  const counts = plain.prepare('SELECT (SELECT count(*) FROM frame_results) AS f, (SELECT count(*) FROM clients) AS c').get() as object;
   plain.close();
   // A second name for the plain file's inode shows what happens to the old bytes.
   const oldInode = path.join(tempDir(), 'old-inode');
@@ -111,7 +122,10 @@ test('encrypt in place: the same rows afterwards, no plain bytes left in the fil
   assert.deepEqual(readdirSync(dir).sort(), ['convert.sqlite', 'convert.sqlite.kdf.json'], 'no temporary copy is left');
   const enc = await openWithPassphrase(file, PASS);
   assert.deepEqual(enc.db.prepare('SELECT (SELECT count(*) FROM frame_results) AS f, (SELECT count(*) FROM clients) AS c').get(), counts);
-  assert.deepEqual(allAudit(enc.db).map((r) => r.action), ['encrypt']);
+  assert.deepEqual(
+    allAudit(enc.db).map((r) => r.action),
+    ['encrypt'],
+  );
   enc.db.close();
   await assert.rejects(encryptDatabase(file, PASS, { actor: 'cli' }), /already encrypted/);
 
@@ -122,7 +136,10 @@ test('encrypt in place: the same rows afterwards, no plain bytes left in the fil
   assert.notEqual(readKdfFile(file).salt, saltBefore);
   await assert.rejects(openWithPassphrase(file, PASS), WrongPassphraseError);
   const re = await openWithPassphrase(file, 'new passphrase 2');
-  assert.deepEqual(allAudit(re.db).map((r) => r.action), ['encrypt', 'rekey']);
+  assert.deepEqual(
+    allAudit(re.db).map((r) => r.action),
+    ['encrypt', 'rekey'],
+  );
   assert.equal(verifyAuditChain(re.db).ok, true);
   re.db.close();
   assert.equal(existsSync(pendingKdfPath(file)), false);
@@ -175,7 +192,10 @@ test('backup stays encrypted and opens with the same passphrase; restore puts it
   assert.ok(replaced && existsSync(replaced));
   const back = await openWithPassphrase(file, PASS);
   assert.equal((back.db.prepare('SELECT code FROM clients').get() as { code: string }).code, CODE);
-  assert.deepEqual(allAudit(back.db).map((r) => r.action), ['backup', 'restore']);
+  assert.deepEqual(
+    allAudit(back.db).map((r) => r.action),
+    ['backup', 'restore'],
+  );
   assert.equal(verifyAuditChain(back.db).ok, true);
   back.db.close();
 });
@@ -194,7 +214,10 @@ test('merge: encrypted and plain shards into an encrypted database (each source 
   srcA.db.close();
   assert.equal(mergeDatabase(target.db, path.join(dir, 'a.sqlite'), srcA.key).sessionsAdded, 1);
   assert.equal(mergeDatabase(target.db, path.join(dir, 'b.sqlite'), null).clientsAdded, 1);
-  assert.deepEqual((target.db.prepare('SELECT code FROM clients ORDER BY code').all() as Array<{ code: string }>).map((r) => r.code), [CODE, 'PLAIN-SHARD-CLIENT']);
+  assert.deepEqual(
+    (target.db.prepare('SELECT code FROM clients ORDER BY code').all() as Array<{ code: string }>).map((r) => r.code),
+    [CODE, 'PLAIN-SHARD-CLIENT'],
+  );
   target.db.close();
   assert.equal(rawBytes(path.join(dir, 'into.sqlite')).includes(CODE), false);
 });

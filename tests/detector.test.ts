@@ -61,7 +61,10 @@ test('crops are square around the box with the margin, edge-filled at borders', 
   const img = { width: 50, height: 50, rgb: new Uint8Array(50 * 50 * 3).fill(200) };
   const crop = cropFace(img, box, { margin: 0.1, square: true }, 48);
   assert.equal(crop.rgb.length, 48 * 48 * 3);
-  assert.ok(crop.rgb.every((v) => v === 200), 'edge replication, no black borders');
+  assert.ok(
+    crop.rgb.every((v) => v === 200),
+    'edge replication, no black borders',
+  );
 });
 
 test('crop offsetY moves the crop centre by a fraction of the box height, size unchanged', () => {

@@ -51,8 +51,20 @@ test('DER: perfect, relabelled, missed, false alarm, confusion, overlap and coll
 });
 
 test('maxWeightMatching finds the best one-to-one assignment, rectangular too', () => {
-  assert.deepEqual(maxWeightMatching([[1, 9], [8, 2]]), [1, 0]);
-  assert.deepEqual(maxWeightMatching([[5, 1, 0], [6, 5, 0]]), [0, 1]);
+  assert.deepEqual(
+    maxWeightMatching([
+      [1, 9],
+      [8, 2],
+    ]),
+    [1, 0],
+  );
+  assert.deepEqual(
+    maxWeightMatching([
+      [5, 1, 0],
+      [6, 5, 0],
+    ]),
+    [0, 1],
+  );
   const three = maxWeightMatching([[1], [7], [3]]);
   assert.deepEqual(three, [-1, 0, -1]);
 });
@@ -141,11 +153,22 @@ test('clustering: estimates the count, honours a given count, folds tiny cluster
 test('turn smoothing removes a one-window flip inside a segment but keeps a change at a pause', () => {
   const w = (segment: number, startS: number) => ({ segment, startS, endS: startS + 1.5 });
   const windows = [w(0, 0), w(0, 0.75), w(0, 1.5), w(0, 2.25), w(1, 5), w(1, 5.75)];
-  const scores = [[0.9, 0.1], [0.8, 0.2], [0.45, 0.55], [0.9, 0.1], [0.1, 0.9], [0.2, 0.8]].map((s) => Float64Array.from(s));
+  const scores = [
+    [0.9, 0.1],
+    [0.8, 0.2],
+    [0.45, 0.55],
+    [0.9, 0.1],
+    [0.1, 0.9],
+    [0.2, 0.8],
+  ].map((s) => Float64Array.from(s));
   assert.deepEqual(Array.from(smoothLabels(windows, scores, 0)), [0, 0, 1, 0, 1, 1]);
   assert.deepEqual(Array.from(smoothLabels(windows, scores, 0.3)), [0, 0, 0, 0, 1, 1]);
   const speech = labelSpeech(
-    [{ startS: 0, endS: 3.75 }, { startS: 5, endS: 7.25 }, { startS: 8, endS: 8.2 }],
+    [
+      { startS: 0, endS: 3.75 },
+      { startS: 5, endS: 7.25 },
+      { startS: 8, endS: 8.2 },
+    ],
     windows,
     [0, 0, 0, 0, 1, 1],
   );
@@ -156,7 +179,10 @@ test('turn smoothing removes a one-window flip inside a segment but keeps a chan
   ]);
   // A change inside a segment splits it half-way between the windows.
   const split = labelSpeech([{ startS: 0, endS: 4 }], [w(0, 0), w(0, 2.5)], [0, 1]);
-  assert.deepEqual(split.map((s) => s.speaker), [0, 1]);
+  assert.deepEqual(
+    split.map((s) => s.speaker),
+    [0, 1],
+  );
   close(split[0].endS, 2);
 });
 
@@ -174,7 +200,11 @@ test('channel statistics: one party per channel, same sound, one channel silent'
   const same = new ChannelStats(frame);
   for (let f = 0; f < 200; f++) {
     const x = noise(0.3);
-    same.pushFrame(x, x.map((v) => v * 0.9), 0.9);
+    same.pushFrame(
+      x,
+      x.map((v) => v * 0.9),
+      0.9,
+    );
   }
   assert.equal(same.decide().kind, 'same-sound');
   const silent = new ChannelStats(frame);
@@ -187,7 +217,11 @@ test('channel statistics: one party per channel, same sound, one channel silent'
 test('conversation builder: every speaker speaks, reference spans lie inside the audio, same seed same result', () => {
   const rand = seededRandom(3);
   const utt = (n: number) => Array.from({ length: 3 }, () => Float32Array.from({ length: n }, () => 0.3 * (rand() - 0.5)));
-  const speakers = new Map([['a', utt(16000)], ['b', utt(24000)], ['c', utt(8000)]]);
+  const speakers = new Map([
+    ['a', utt(16000)],
+    ['b', utt(24000)],
+    ['c', utt(8000)],
+  ]);
   const conv = buildConversation(speakers, { seed: 11, turns: 8 });
   const again = buildConversation(speakers, { seed: 11, turns: 8 });
   assert.deepEqual(again.reference, conv.reference);
@@ -196,6 +230,7 @@ test('conversation builder: every speaker speaks, reference spans lie inside the
   for (const r of conv.reference) assert.ok(r.startS >= 0 && r.endS <= duration && r.endS > r.startS);
   // The tracks add up to the mix (minus the noise floor).
   let diff = 0;
-  for (let i = 0; i < conv.samples.length; i += 97) diff = Math.max(diff, Math.abs(conv.samples[i] - conv.tracks.get('a')![i] - conv.tracks.get('b')![i] - conv.tracks.get('c')![i]));
+  for (let i = 0; i < conv.samples.length; i += 97)
+    diff = Math.max(diff, Math.abs(conv.samples[i] - conv.tracks.get('a')![i] - conv.tracks.get('b')![i] - conv.tracks.get('c')![i]));
   assert.ok(diff < 0.01);
 });

@@ -43,7 +43,13 @@ before(async () => {
   ffmpeg('-i', file('sample.wav'), '-af', 'asetrate=16000*0.78,aresample=16000,atempo=1.282', file('lower.wav'));
   sampleUtterances = utterancesOf(await readAudio(file('sample.wav'), ff));
   lowerUtterances = utterancesOf(await readAudio(file('lower.wav'), ff));
-  sampleCall = buildConversation(new Map([['client', sampleUtterances], ['clinician', lowerUtterances]]), { seed: 4, turns: 8 });
+  sampleCall = buildConversation(
+    new Map([
+      ['client', sampleUtterances],
+      ['clinician', lowerUtterances],
+    ]),
+    { seed: 4, turns: 8 },
+  );
   writeWav(file('sample-call.wav'), [sampleCall.samples], 16000);
 });
 
@@ -72,8 +78,23 @@ test('Silero VAD: speech in real speech, none in silence, noise or music; the sa
 
   ffmpeg('-f', 'lavfi', '-i', 'anullsrc=r=16000:cl=mono', '-t', '5', file('silence.wav'));
   ffmpeg('-f', 'lavfi', '-i', 'anoisesrc=color=pink:amplitude=0.1:duration=6', '-ar', '16000', '-ac', '1', file('noise.wav'));
-  ffmpeg('-f', 'lavfi', '-i', 'sine=frequency=440:duration=6', '-f', 'lavfi', '-i', 'sine=frequency=660:duration=6',
-    '-filter_complex', '[0][1]amix=inputs=2,tremolo=f=4:d=0.8', '-ar', '16000', '-ac', '1', file('music.wav'));
+  ffmpeg(
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:duration=6',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=660:duration=6',
+    '-filter_complex',
+    '[0][1]amix=inputs=2,tremolo=f=4:d=0.8',
+    '-ar',
+    '16000',
+    '-ac',
+    '1',
+    file('music.wav'),
+  );
   for (const name of ['silence.wav', 'noise.wav', 'music.wav']) {
     const p = await probsOf(await readAudio(file(name), ff), 16000);
     assert.ok(Math.max(...p) < 0.35, `${name}: max speech probability ${Math.max(...p)}`);
@@ -142,7 +163,10 @@ test('stereo file with one channel silent: a warning, and the other channel diar
   const r = await diarizer.diarizeFile(file('one-silent.wav'), ff);
   assert.equal(r.layout, 'one-channel-silent');
   assert.equal(r.channelsUsed, false);
-  assert.ok(r.warnings.some((w) => /right audio channel is silent/.test(w)), r.warnings.join('; '));
+  assert.ok(
+    r.warnings.some((w) => /right audio channel is silent/.test(w)),
+    r.warnings.join('; '),
+  );
   assert.equal(r.speakers.length, 2);
   assert.ok(confusionOf(sampleCall, r).confusion <= 0.2);
   // The same sound on both channels is not mistaken for one party per channel.
@@ -163,7 +187,10 @@ test('silence, noise and music: no speech, no speaker, a warning, no crash', asy
 
 test('bad input: a file without audio, a bad speaker count, cancellation', async () => {
   ffmpeg('-f', 'lavfi', '-i', 'testsrc2=size=160x120:rate=5', '-t', '1', '-pix_fmt', 'yuv420p', file('video-only.mp4'));
-  await assert.rejects(diarizer.diarizeFile(file('video-only.mp4'), ff), (e: Error) => e instanceof MediaInputError && /video-only\.mp4: has no audio/.test(e.message));
+  await assert.rejects(
+    diarizer.diarizeFile(file('video-only.mp4'), ff),
+    (e: Error) => e instanceof MediaInputError && /video-only\.mp4: has no audio/.test(e.message),
+  );
   await assert.rejects(diarizer.diarizeFile(file('sample-call.wav'), ff, { speakers: 0 }), /speakers must be a whole number/);
   const controller = new AbortController();
   await assert.rejects(
@@ -189,20 +216,35 @@ test('the tiny random-weight speaker model runs the whole pipeline (structure on
 function ravdess(actor: string, emotion: string): Float32Array[] {
   const code = { neutral: '01', happy: '03', sad: '04', angry: '05', fearful: '06' }[emotion]!;
   const names: string[] = [];
-  for (const intensity of ['01', '02']) for (const statement of ['01', '02']) for (const rep of ['01', '02'])
-    names.push(sharedPath('ravdess-speech', `Actor_${actor}`, `03-01-${code}-${intensity}-${statement}-${rep}-${actor}.flac`));
+  for (const intensity of ['01', '02'])
+    for (const statement of ['01', '02'])
+      for (const rep of ['01', '02'])
+        names.push(sharedPath('ravdess-speech', `Actor_${actor}`, `03-01-${code}-${intensity}-${statement}-${rep}-${actor}.flac`));
   return readAudioFiles(names, ff).map((x) => trimSilence(x));
 }
 
-test('two held-out RAVDESS actors taking turns, one angry and one sad, `speakers: 2`: ≤ 20 % confusion', { skip: skipWithoutShared('ravdess-speech') }, async () => {
-  // A man and a woman (17, 18), and two men (15, 17). The speaker count is given, as `--speakers 2` does: estimated,
-  // acted anger and sadness split one actor into two clusters in about half of such mixtures (see the model card).
-  for (const [a, b] of [['17', '18'], ['15', '17']]) {
-    const conv = buildConversation(new Map([[`actor ${a} angry`, ravdess(a, 'angry')], [`actor ${b} sad`, ravdess(b, 'sad')]]), { seed: Number(a + b), turns: 10 });
-    writeWav(file(`ravdess-${a}-${b}.wav`), [conv.samples], 16000);
-    const r = await diarizer.diarizeFile(file(`ravdess-${a}-${b}.wav`), ff, { speakers: 2 });
-    const der = confusionOf(conv, r);
-    assert.equal(r.speakers.length, 2, `actors ${a}/${b}: found ${r.speakers.length}`);
-    assert.ok(der.confusion <= 0.2, `actors ${a}/${b}: confusion ${der.confusion}`);
-  }
-});
+test(
+  'two held-out RAVDESS actors taking turns, one angry and one sad, `speakers: 2`: ≤ 20 % confusion',
+  { skip: skipWithoutShared('ravdess-speech') },
+  async () => {
+    // A man and a woman (17, 18), and two men (15, 17). The speaker count is given, as `--speakers 2` does: estimated,
+    // acted anger and sadness split one actor into two clusters in about half of such mixtures (see the model card).
+    for (const [a, b] of [
+      ['17', '18'],
+      ['15', '17'],
+    ]) {
+      const conv = buildConversation(
+        new Map([
+          [`actor ${a} angry`, ravdess(a, 'angry')],
+          [`actor ${b} sad`, ravdess(b, 'sad')],
+        ]),
+        { seed: Number(a + b), turns: 10 },
+      );
+      writeWav(file(`ravdess-${a}-${b}.wav`), [conv.samples], 16000);
+      const r = await diarizer.diarizeFile(file(`ravdess-${a}-${b}.wav`), ff, { speakers: 2 });
+      const der = confusionOf(conv, r);
+      assert.equal(r.speakers.length, 2, `actors ${a}/${b}: found ${r.speakers.length}`);
+      assert.ok(der.confusion <= 0.2, `actors ${a}/${b}: confusion ${der.confusion}`);
+    }
+  },
+);

@@ -19,7 +19,11 @@ import { SHIPPED_MODELS_PRESENT } from './helpers/stored-session.js';
  * real analyses of call recordings built from real faces and real speech (scripts/lib/call-recording.ts).
  * Screenshots: tests/artifacts/participants-*.png.
  */
-const skip = skipWithoutChromium() || (SHIPPED_MODELS_PRESENT ? false : 'needs the shipped models') || skipWithoutShared('videos') || skipWithoutShared('ravdess-speech');
+const skip =
+  skipWithoutChromium() ||
+  (SHIPPED_MODELS_PRESENT ? false : 'needs the shipped models') ||
+  skipWithoutShared('videos') ||
+  skipWithoutShared('ravdess-speech');
 let browser: BrowserContext;
 let page: Page;
 let serve: Serve;
@@ -37,9 +41,19 @@ before(async () => {
   try {
     const clientId = ensureClient(db, 'P-17').id;
     const calls = path.join(dir, 'calls');
-    const talking = await buildCall(sharedPath('videos'), sharedPath('ravdess-speech'), { name: 'talking', voices: TWO_RAVDESS_VOICES, gapS: 0.6, talking: true }, calls);
+    const talking = await buildCall(
+      sharedPath('videos'),
+      sharedPath('ravdess-speech'),
+      { name: 'talking', voices: TWO_RAVDESS_VOICES, gapS: 0.6, talking: true },
+      calls,
+    );
     ids.first = saveAnalysis(db, await engine.analyze(talking.file, { fps: 2 }), { clientId, recordedAt: '2026-10-01' });
-    const plain = await buildCall(sharedPath('videos'), sharedPath('ravdess-speech'), { name: 'plain', voices: TWO_RAVDESS_VOICES, gapS: 0.6 }, calls);
+    const plain = await buildCall(
+      sharedPath('videos'),
+      sharedPath('ravdess-speech'),
+      { name: 'plain', voices: TWO_RAVDESS_VOICES, gapS: 0.6 },
+      calls,
+    );
     ids.second = saveAnalysis(db, await engine.analyze(plain.file, { fps: 2 }), { clientId, recordedAt: '2026-10-08' });
   } finally {
     await engine.close();
@@ -76,7 +90,10 @@ test('a lane per participant: face thumbnail, expression estimates, speaking tur
   const withFace = lanes.filter((l) => l.thumbnail > 0);
   assert.ok(withFace.length >= 2, `two lanes with a face thumbnail: ${JSON.stringify(lanes)}`);
   for (const l of withFace) assert.ok(l.marks > 10, `${l.id} draws its face estimates`);
-  assert.ok(lanes.some((l) => l.turns > 0), `speaking turns are drawn: ${JSON.stringify(lanes)}`);
+  assert.ok(
+    lanes.some((l) => l.turns > 0),
+    `speaking turns are drawn: ${JSON.stringify(lanes)}`,
+  );
   // The hover names the participant and what they do at that time.
   const body = page.locator('[data-testid="lane-participant-1"] .lane-body');
   const box = (await body.boundingBox())!;
@@ -109,7 +126,10 @@ test("the client's next session offers the names given to the same faces", { ski
   await page.waitForSelector('[data-testid="participants"]', { timeout: 30_000 });
   const suggestions = await page.locator('[data-testid^="suggestion-"]').allTextContents();
   assert.equal(suggestions.length, 2, suggestions.join(' | '));
-  assert.ok(suggestions.some((s) => /Looks like Alex \(the client\)/.test(s)) && suggestions.some((s) => /Looks like Dr Lee/.test(s)), suggestions.join(' | '));
+  assert.ok(
+    suggestions.some((s) => /Looks like Alex \(the client\)/.test(s)) && suggestions.some((s) => /Looks like Dr Lee/.test(s)),
+    suggestions.join(' | '),
+  );
   await shot('suggestions', true);
   const alex = page.locator('[data-testid^="suggestion-"]:has-text("Alex")');
   const id = (await alex.getAttribute('data-testid'))!.replace('suggestion-', '');

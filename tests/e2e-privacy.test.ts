@@ -4,7 +4,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { buildRenderer, E2E_PASSPHRASE, launchChromium, pageApi, pageCall, screenshotPath, skipWithoutChromium, startServe } from './helpers/browser.js';
+import {
+  buildRenderer,
+  E2E_PASSPHRASE,
+  launchChromium,
+  pageApi,
+  pageCall,
+  screenshotPath,
+  skipWithoutChromium,
+  startServe,
+} from './helpers/browser.js';
 import { tempDir } from './helpers/paths.js';
 import { rawBytes } from './helpers/raw-bytes.js';
 
@@ -63,86 +72,101 @@ test('first run without a passphrase: the setup screen offers one; the database 
   assert.equal(rawBytes(db).includes('SETUP-CODE-77'), false);
 });
 
-test('an encrypted database started without its passphrase shows the unlock screen: wrong → a message, right → the clients page', { skip, timeout: 120_000 }, async () => {
-  const db = path.join(tempDir(), 'locked.sqlite');
-  // Create it encrypted with a client, then start the server without the passphrase.
-  const first = await serveAndOpen(db, E2E_PASSPHRASE);
-  await first.page.waitForSelector('h1:has-text("Clients")');
-  await first.page.fill('input[aria-label="Client code"]', 'LOCKED-CODE-12');
-  await first.page.click('button:has-text("Create client")');
-  await first.page.waitForSelector('h1:has-text("Client LOCKED-CODE-12")');
-  await first.stop();
+test(
+  'an encrypted database started without its passphrase shows the unlock screen: wrong → a message, right → the clients page',
+  { skip, timeout: 120_000 },
+  async () => {
+    const db = path.join(tempDir(), 'locked.sqlite');
+    // Create it encrypted with a client, then start the server without the passphrase.
+    const first = await serveAndOpen(db, E2E_PASSPHRASE);
+    await first.page.waitForSelector('h1:has-text("Clients")');
+    await first.page.fill('input[aria-label="Client code"]', 'LOCKED-CODE-12');
+    await first.page.click('button:has-text("Create client")');
+    await first.page.waitForSelector('h1:has-text("Client LOCKED-CODE-12")');
+    await first.stop();
 
-  const { page, url, stop } = await serveAndOpen(db, null);
-  await page.waitForSelector('h1:has-text("Unlock the database")');
-  assert.equal(await page.locator('text=LOCKED-CODE-12').count(), 0, 'no data on the locked screen');
-  // The API refuses everything but vault.* while locked.
-  const refused = await pageCall(page)('clients.list', {});
-  assert.equal(refused.status, 423);
-  assert.equal(refused.body.code, 'locked');
-  await page.fill('input[aria-label="Passphrase"]', 'not the passphrase');
-  await page.click('button:has-text("Unlock")');
-  await page.waitForSelector('[role="alert"]:has-text("Wrong passphrase")');
-  await page.screenshot({ path: screenshotPath('21-unlock-wrong-passphrase'), fullPage: true });
-  await page.fill('input[aria-label="Passphrase"]', E2E_PASSPHRASE);
-  await page.press('input[aria-label="Passphrase"]', 'Enter');
-  await page.waitForSelector('h1:has-text("Clients")');
-  await page.waitForSelector('text=LOCKED-CODE-12');
+    const { page, url, stop } = await serveAndOpen(db, null);
+    await page.waitForSelector('h1:has-text("Unlock the database")');
+    assert.equal(await page.locator('text=LOCKED-CODE-12').count(), 0, 'no data on the locked screen');
+    // The API refuses everything but vault.* while locked.
+    const refused = await pageCall(page)('clients.list', {});
+    assert.equal(refused.status, 423);
+    assert.equal(refused.body.code, 'locked');
+    await page.fill('input[aria-label="Passphrase"]', 'not the passphrase');
+    await page.click('button:has-text("Unlock")');
+    await page.waitForSelector('[role="alert"]:has-text("Wrong passphrase")');
+    await page.screenshot({ path: screenshotPath('21-unlock-wrong-passphrase'), fullPage: true });
+    await page.fill('input[aria-label="Passphrase"]', E2E_PASSPHRASE);
+    await page.press('input[aria-label="Passphrase"]', 'Enter');
+    await page.waitForSelector('h1:has-text("Clients")');
+    await page.waitForSelector('text=LOCKED-CODE-12');
 
-  // Settings: privacy and the audit log (the failed unlock is there, as a count).
-  await page.goto(`${new URL(url).origin}/#/settings`);
-  await page.waitForSelector('[data-testid="privacy-settings"] :text("Encrypted")');
-  await page.waitForSelector('[data-testid="audit-log"] td:has-text("unlock-failed")');
-  const log = (await page.textContent('[data-testid="audit-log"]')) ?? '';
-  assert.match(log, /attempts 1/);
-  assert.doesNotMatch(log, /LOCKED-CODE-12/);
-  await page.click('button:has-text("Verify the chain")');
-  await page.waitForSelector('[role="status"]:has-text("Intact")');
-  // Exports are handed to the user (a download here, a save dialog in the app), never written behind their back.
-  const [download] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("Export CSV")')]);
-  assert.match(download.suggestedFilename(), /^audit-log-.*\.csv$/);
-  assert.match(readFileSync((await download.path())!, 'utf8'), /^id,at,actor,action/);
-  await page.waitForSelector('[role="status"]:has-text("audit-log-")');
-  await page.screenshot({ path: screenshotPath('22-settings-privacy-audit'), fullPage: true });
+    // Settings: privacy and the audit log (the failed unlock is there, as a count).
+    await page.goto(`${new URL(url).origin}/#/settings`);
+    await page.waitForSelector('[data-testid="privacy-settings"] :text("Encrypted")');
+    await page.waitForSelector('[data-testid="audit-log"] td:has-text("unlock-failed")');
+    const log = (await page.textContent('[data-testid="audit-log"]')) ?? '';
+    assert.match(log, /attempts 1/);
+    assert.doesNotMatch(log, /LOCKED-CODE-12/);
+    await page.click('button:has-text("Verify the chain")');
+    await page.waitForSelector('[role="status"]:has-text("Intact")');
+    // Exports are handed to the user (a download here, a save dialog in the app), never written behind their back.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("Export CSV")')]);
+    assert.match(download.suggestedFilename(), /^audit-log-.*\.csv$/);
+    assert.match(readFileSync((await download.path())!, 'utf8'), /^id,at,actor,action/);
+    await page.waitForSelector('[role="status"]:has-text("audit-log-")');
+    await page.screenshot({ path: screenshotPath('22-settings-privacy-audit'), fullPage: true });
 
-  // Lock now: back to the unlock screen.
-  await page.click('button:has-text("Lock now")');
-  await page.waitForSelector('h1:has-text("Unlock the database")');
-  await stop();
-});
+    // Lock now: back to the unlock screen.
+    await page.click('button:has-text("Lock now")');
+    await page.waitForSelector('h1:has-text("Unlock the database")');
+    await stop();
+  },
+);
 
-test('erasing a client: the confirmation names what goes and wants the code typed; afterwards the client is gone', { skip, timeout: 120_000 }, async () => {
-  const db = path.join(tempDir(), 'erase-ui.sqlite');
-  const { page, url, stop } = await serveAndOpen(db, E2E_PASSPHRASE);
-  await page.waitForSelector('h1:has-text("Clients")');
-  const api = pageApi(page);
-  const client = await api('clients.create', { code: 'C-7', displayName: 'To be erased' });
-  for (const d of ['2026-01-10', '2026-02-10', '2026-03-10']) await api('dass.save', { clientId: client.id, administeredAt: d, answers: Array(21).fill(1) });
-  await api('clients.create', { code: 'C-8' });
-  await page.goto(`${new URL(url).origin}/#/client/${client.id}`);
-  await page.click('button:has-text("Erase client…")');
-  await page.waitForSelector('[data-testid="erase-confirm"]');
-  const text = (await page.textContent('[data-testid="erase-confirm"]')) ?? '';
-  assert.match(text, /Erase client C-7: 3 DASS-21 entries\./);
-  assert.equal(await page.isDisabled('button:has-text("Erase permanently")'), true, 'disabled until the code is typed');
-  await page.fill('input[aria-label="Type to confirm"]', 'C-7');
-  await page.screenshot({ path: screenshotPath('23-erase-client-confirm'), fullPage: true });
-  await page.click('button:has-text("Erase permanently")');
-  await page.waitForSelector('h1:has-text("Clients")');
-  assert.deepEqual((await api('clients.list', { includeArchived: true })).map((c: { code: string }) => c.code), ['C-8']);
-  // Correct a DASS-21 entry of the other client from its history.
-  const other = (await api('clients.list', {}))[0];
-  const entry = await api('dass.save', { clientId: other.id, administeredAt: '2026-04-01', answers: Array(21).fill(0) });
-  await page.goto(`${new URL(url).origin}/#/client/${other.id}`);
-  await page.click('[data-testid="dass-history"] a:has-text("Correct…")');
-  await page.waitForSelector(`h1:has-text("Correct the DASS-21 of ${other.code}")`);
-  await page.fill('input[aria-label="Date administered"]', '2026-04-02');
-  await page.locator('[data-testid="dass-item-1"]').focus();
-  for (let k = 0; k < 21; k++) await page.keyboard.press('2');
-  await page.click('button:has-text("Save correction and rescore")');
-  await page.waitForSelector('[data-testid="dass-result"]');
-  const fixed = (await api('dass.list', { clientId: other.id })).administrations;
-  assert.deepEqual(fixed.map((a: { id: number; administeredAt: string; depression: { score: number } }) => [a.id, a.administeredAt, a.depression.score]), [[entry.id, '2026-04-02', 28]]);
-  await stop();
-  assert.equal(rawBytes(db).includes('C-7'), false);
-});
+test(
+  'erasing a client: the confirmation names what goes and wants the code typed; afterwards the client is gone',
+  { skip, timeout: 120_000 },
+  async () => {
+    const db = path.join(tempDir(), 'erase-ui.sqlite');
+    const { page, url, stop } = await serveAndOpen(db, E2E_PASSPHRASE);
+    await page.waitForSelector('h1:has-text("Clients")');
+    const api = pageApi(page);
+    const client = await api('clients.create', { code: 'C-7', displayName: 'To be erased' });
+    for (const d of ['2026-01-10', '2026-02-10', '2026-03-10'])
+      await api('dass.save', { clientId: client.id, administeredAt: d, answers: Array(21).fill(1) });
+    await api('clients.create', { code: 'C-8' });
+    await page.goto(`${new URL(url).origin}/#/client/${client.id}`);
+    await page.click('button:has-text("Erase client…")');
+    await page.waitForSelector('[data-testid="erase-confirm"]');
+    const text = (await page.textContent('[data-testid="erase-confirm"]')) ?? '';
+    assert.match(text, /Erase client C-7: 3 DASS-21 entries\./);
+    assert.equal(await page.isDisabled('button:has-text("Erase permanently")'), true, 'disabled until the code is typed');
+    await page.fill('input[aria-label="Type to confirm"]', 'C-7');
+    await page.screenshot({ path: screenshotPath('23-erase-client-confirm'), fullPage: true });
+    await page.click('button:has-text("Erase permanently")');
+    await page.waitForSelector('h1:has-text("Clients")');
+    assert.deepEqual(
+      (await api('clients.list', { includeArchived: true })).map((c: { code: string }) => c.code),
+      ['C-8'],
+    );
+    // Correct a DASS-21 entry of the other client from its history.
+    const other = (await api('clients.list', {}))[0];
+    const entry = await api('dass.save', { clientId: other.id, administeredAt: '2026-04-01', answers: Array(21).fill(0) });
+    await page.goto(`${new URL(url).origin}/#/client/${other.id}`);
+    await page.click('[data-testid="dass-history"] a:has-text("Correct…")');
+    await page.waitForSelector(`h1:has-text("Correct the DASS-21 of ${other.code}")`);
+    await page.fill('input[aria-label="Date administered"]', '2026-04-02');
+    await page.locator('[data-testid="dass-item-1"]').focus();
+    for (let k = 0; k < 21; k++) await page.keyboard.press('2');
+    await page.click('button:has-text("Save correction and rescore")');
+    await page.waitForSelector('[data-testid="dass-result"]');
+    const fixed = (await api('dass.list', { clientId: other.id })).administrations;
+    assert.deepEqual(
+      fixed.map((a: { id: number; administeredAt: string; depression: { score: number } }) => [a.id, a.administeredAt, a.depression.score]),
+      [[entry.id, '2026-04-02', 28]],
+    );
+    await stop();
+    assert.equal(rawBytes(db).includes('C-7'), false);
+  },
+);

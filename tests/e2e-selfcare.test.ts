@@ -48,7 +48,11 @@ before(async () => {
   otherId = (await call('clients.create', { code: 'OTHER-7', displayName: 'Another client' })).body.result.id;
   await call('dass.save', { clientId: otherId, administeredAt: '2026-11-01', answers: Array(21).fill(1) });
   after(() => {
-    assert.deepEqual(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:')), [], 'offline: every request went to the local server');
+    assert.deepEqual(
+      requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:')),
+      [],
+      'offline: every request went to the local server',
+    );
     assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
   });
 });
@@ -80,44 +84,49 @@ async function startLevel(exercise: string, level: number) {
   await page.locator(`[data-testid="exercise-${exercise}"] button[data-level="${level}"]`).click();
 }
 
-const levelState = (exercise: string, level: number) => page.locator(`[data-testid="exercise-${exercise}"] button[data-level="${level}"]`).getAttribute('data-state');
+const levelState = (exercise: string, level: number) =>
+  page.locator(`[data-testid="exercise-${exercise}"] button[data-level="${level}"]`).getAttribute('data-state');
 
-test('the clinician sets a PIN once and hands over; the service then refuses every other client, score and recording', { skip, timeout: 120_000 }, async () => {
-  await page.goto(`${origin}/#/client/${clientId}?tab=selfcare`);
-  await page.waitForSelector('[data-testid="hand-over"]');
-  await page.waitForSelector('[data-testid="selfcare-levels"]');
-  await shot('01-tab-empty');
-  const hand = page.locator('[data-testid="hand-over"]');
-  await hand.locator('input[type="password"]').fill(PIN);
-  await hand.getByRole('button', { name: 'Next' }).click();
-  await hand.locator('input[type="password"]').fill(PIN);
-  await hand.getByRole('button', { name: 'Save PIN' }).click();
-  await hand.getByLabel('Lock after no input for').selectOption('120');
-  await hand.getByRole('button', { name: 'Start client mode' }).click();
-  await page.waitForSelector('[data-testid="client-mode"]');
-  // Nothing of the clinician's app is on screen: no navigation, no other client.
-  assert.equal(await page.locator('nav[aria-label="Main"]').count(), 0);
-  assert.doesNotMatch((await page.textContent('body')) ?? '', /OTHER-7|Another client/);
-  await page.waitForSelector('[data-testid="exercise-breathing"] button[data-level="1"][data-state="open"]');
-  assert.equal(await levelState('breathing', 2), 'closed');
-  await shot('02-client-mode');
+test(
+  'the clinician sets a PIN once and hands over; the service then refuses every other client, score and recording',
+  { skip, timeout: 120_000 },
+  async () => {
+    await page.goto(`${origin}/#/client/${clientId}?tab=selfcare`);
+    await page.waitForSelector('[data-testid="hand-over"]');
+    await page.waitForSelector('[data-testid="selfcare-levels"]');
+    await shot('01-tab-empty');
+    const hand = page.locator('[data-testid="hand-over"]');
+    await hand.locator('input[type="password"]').fill(PIN);
+    await hand.getByRole('button', { name: 'Next' }).click();
+    await hand.locator('input[type="password"]').fill(PIN);
+    await hand.getByRole('button', { name: 'Save PIN' }).click();
+    await hand.getByLabel('Lock after no input for').selectOption('120');
+    await hand.getByRole('button', { name: 'Start client mode' }).click();
+    await page.waitForSelector('[data-testid="client-mode"]');
+    // Nothing of the clinician's app is on screen: no navigation, no other client.
+    assert.equal(await page.locator('nav[aria-label="Main"]').count(), 0);
+    assert.doesNotMatch((await page.textContent('body')) ?? '', /OTHER-7|Another client/);
+    await page.waitForSelector('[data-testid="exercise-breathing"] button[data-level="1"][data-state="open"]');
+    assert.equal(await levelState('breathing', 2), 'closed');
+    await shot('02-client-mode');
 
-  // The service enforces it, whatever the page asks.
-  for (const [method, input] of [
-    ['clients.list', {}],
-    ['sessions.list', {}],
-    ['dass.list', { clientId: otherId }],
-    ['dass.list', { clientId }],
-    ['trends.get', { clientId }],
-    ['selfcare.progress', { clientId: otherId }],
-    ['selfcare.export', { clientId, format: 'csv' }],
-  ] as const) {
-    const r = await call(method, input);
-    assert.equal(r.status, 403, `${method} refused`);
-  }
-  assert.equal((await call('selfcare.progress', { clientId })).status, 200);
-  assert.equal(await page.evaluate(async () => (await fetch('./media/1')).status), 403);
-});
+    // The service enforces it, whatever the page asks.
+    for (const [method, input] of [
+      ['clients.list', {}],
+      ['sessions.list', {}],
+      ['dass.list', { clientId: otherId }],
+      ['dass.list', { clientId }],
+      ['trends.get', { clientId }],
+      ['selfcare.progress', { clientId: otherId }],
+      ['selfcare.export', { clientId, format: 'csv' }],
+    ] as const) {
+      const r = await call(method, input);
+      assert.equal(r.status, 403, `${method} refused`);
+    }
+    assert.equal((await call('selfcare.progress', { clientId })).status, 200);
+    assert.equal(await page.evaluate(async () => (await fetch('./media/1')).status), 403);
+  },
+);
 
 test('in client mode the client completes breathing level 1 (2 minutes at 6 a minute) and level 2 opens', { skip, timeout: 120_000 }, async () => {
   await startLevel('breathing', 1);
@@ -141,7 +150,10 @@ test('in client mode the client completes breathing level 1 (2 minutes at 6 a mi
   await page.waitForSelector('[data-testid="exercise-breathing"] button[data-level="2"][data-state="open"]');
   assert.equal(await levelState('breathing', 1), 'done');
   const { runs } = (await call('selfcare.progress', { clientId })).body.result;
-  assert.deepEqual(runs.map((r: any) => [r.exercise, r.level, r.mode, r.outcome, r.tensionBefore, r.tensionAfter]), [['breathing', 1, 'client', 'completed', 6, 3]]);
+  assert.deepEqual(
+    runs.map((r: any) => [r.exercise, r.level, r.mode, r.outcome, r.tensionBefore, r.tensionAfter]),
+    [['breathing', 1, 'client', 'completed', 6, 3]],
+  );
   assert.ok(runs[0].lengthS >= 120 && runs[0].lengthS < 121, `length ${runs[0].lengthS}`);
 });
 
@@ -188,39 +200,43 @@ test('in client mode the client completes level 1 of the focus game with the mou
   assert.ok(run.score > 0.75 && run.score <= 1, `score ${run.score}`);
 });
 
-test('muscle relaxation and grounding: words on screen step by step; stopping early is fine and changes nothing', { skip, timeout: 120_000 }, async () => {
-  await startLevel('pmr', 1);
-  await rate('before', null);
-  await page.waitForSelector('[data-testid="pmr-guide"][data-step-kind="tense"]');
-  assert.match((await page.textContent('[data-testid="pmr-guide"]')) ?? '', /Stronger hand and forearm.*Make a fist/s);
-  await page.clock.runFor(3_000);
-  await shot('06-pmr-tense');
-  await page.clock.runFor(6_000);
-  await page.waitForSelector('[data-testid="pmr-guide"][data-step-kind="release"]');
-  await shot('07-pmr-release');
-  await page.getByRole('button', { name: 'Stop here' }).click();
-  await page.waitForSelector('text=That is completely fine');
-  await rate('after', null);
-  await page.waitForSelector('[data-testid="run-summary"]:has-text("Saved")');
-  await page.getByRole('button', { name: 'Back to the exercises' }).click();
-  assert.equal(await levelState('pmr', 1), 'open', 'still open after stopping');
-  assert.equal(await levelState('pmr', 2), 'closed');
+test(
+  'muscle relaxation and grounding: words on screen step by step; stopping early is fine and changes nothing',
+  { skip, timeout: 120_000 },
+  async () => {
+    await startLevel('pmr', 1);
+    await rate('before', null);
+    await page.waitForSelector('[data-testid="pmr-guide"][data-step-kind="tense"]');
+    assert.match((await page.textContent('[data-testid="pmr-guide"]')) ?? '', /Stronger hand and forearm.*Make a fist/s);
+    await page.clock.runFor(3_000);
+    await shot('06-pmr-tense');
+    await page.clock.runFor(6_000);
+    await page.waitForSelector('[data-testid="pmr-guide"][data-step-kind="release"]');
+    await shot('07-pmr-release');
+    await page.getByRole('button', { name: 'Stop here' }).click();
+    await page.waitForSelector('text=That is completely fine');
+    await rate('after', null);
+    await page.waitForSelector('[data-testid="run-summary"]:has-text("Saved")');
+    await page.getByRole('button', { name: 'Back to the exercises' }).click();
+    assert.equal(await levelState('pmr', 1), 'open', 'still open after stopping');
+    assert.equal(await levelState('pmr', 2), 'closed');
 
-  await startLevel('grounding', 1);
-  await page.locator('[data-testid="rating-before"]').waitFor();
-  await page.keyboard.press('4'); // ratings take a digit from the keyboard
-  await page.waitForSelector('[data-testid="grounding"]');
-  const ticks = page.locator('[data-testid="grounding"] .sc-tick');
-  assert.equal(await ticks.count(), 15);
-  for (let i = 0; i < 14; i++) await ticks.nth(i).click();
-  assert.equal(await page.getByRole('button', { name: 'Done', exact: true }).isDisabled(), true, 'one thing left to notice');
-  await shot('08-grounding');
-  await ticks.nth(14).click();
-  await page.getByRole('button', { name: 'Done', exact: true }).click();
-  await rate('after', 2);
-  await page.waitForSelector('[data-testid="run-summary"]:has-text("Level 2 is now open")');
-  await page.getByRole('button', { name: 'Back to the exercises' }).click();
-});
+    await startLevel('grounding', 1);
+    await page.locator('[data-testid="rating-before"]').waitFor();
+    await page.keyboard.press('4'); // ratings take a digit from the keyboard
+    await page.waitForSelector('[data-testid="grounding"]');
+    const ticks = page.locator('[data-testid="grounding"] .sc-tick');
+    assert.equal(await ticks.count(), 15);
+    for (let i = 0; i < 14; i++) await ticks.nth(i).click();
+    assert.equal(await page.getByRole('button', { name: 'Done', exact: true }).isDisabled(), true, 'one thing left to notice');
+    await shot('08-grounding');
+    await ticks.nth(14).click();
+    await page.getByRole('button', { name: 'Done', exact: true }).click();
+    await rate('after', 2);
+    await page.waitForSelector('[data-testid="run-summary"]:has-text("Level 2 is now open")');
+    await page.getByRole('button', { name: 'Back to the exercises' }).click();
+  },
+);
 
 test('reduced motion gives a still pacer with a count; large text is one press away', { skip, timeout: 60_000 }, async () => {
   await page.emulateMedia({ reducedMotion: 'reduce' });
@@ -243,47 +259,51 @@ test('reduced motion gives a still pacer with a count; large text is one press a
   await page.emulateMedia({ reducedMotion: 'no-preference' });
 });
 
-test('idle for the chosen time, the screen locks; only the PIN opens it, and leaving client mode needs the PIN', { skip, timeout: 60_000 }, async () => {
-  await page.waitForSelector('[data-testid="client-mode"]');
-  // The client completes grounding level 2 and walks away at the rating after: the screen locks, the level still counts.
-  await startLevel('grounding', 2);
-  await rate('before', null);
-  const words = page.locator('[data-testid="grounding"] input[type="text"]');
-  await words.first().waitFor();
-  assert.equal(await words.count(), 15);
-  for (let i = 0; i < 15; i++) await words.nth(i).fill(`thing ${i + 1}`);
-  await page.getByRole('button', { name: 'Done', exact: true }).click();
-  await page.locator('[data-testid="rating-after"]').waitFor();
-  await page.clock.runFor(60_000);
-  assert.equal(await page.locator('[data-testid="locked-screen"]').count(), 0, 'not locked before the idle time');
-  await page.clock.runFor(61_000);
-  await page.waitForSelector('[data-testid="locked-screen"]');
-  assert.doesNotMatch((await page.textContent('body')) ?? '', /SC-100|Self-care client/, 'the locked screen names no one');
-  assert.equal((await call('selfcare.progress', { clientId })).status, 403, 'locked in the service too');
-  await shot('11-locked');
-  const lock = page.locator('[data-testid="locked-screen"]');
-  await lock.locator('input[type="password"]').fill('0000');
-  await lock.getByRole('button', { name: 'Unlock' }).click();
-  await lock.locator('[role="alert"]:has-text("wrong PIN")').waitFor();
-  await shot('12-locked-wrong-pin');
-  await lock.locator('input[type="password"]').fill(PIN);
-  await lock.getByRole('button', { name: 'Unlock' }).click();
-  await page.waitForSelector('[data-testid="client-mode"]');
-  await page.waitForSelector('[data-testid="exercise-grounding"] button[data-level="3"][data-state="open"]');
-  // A reload stays in client mode: the service, not the page, decides.
-  await page.reload();
-  await page.waitForSelector('[data-testid="client-mode"]');
-  await page.getByRole('button', { name: 'For the clinician: end' }).click();
-  await page.locator('.sc-pin input[type="password"]').fill('1111');
-  await page.locator('.sc-pin').getByRole('button', { name: 'End client mode' }).click();
-  await page.locator('.sc-pin [role="alert"]:has-text("wrong PIN")').waitFor();
-  assert.equal(await page.locator('[data-testid="client-mode"]').count(), 1, 'still in client mode');
-  await page.locator('.sc-pin input[type="password"]').fill(PIN);
-  await page.locator('.sc-pin').getByRole('button', { name: 'End client mode' }).click();
-  await page.waitForSelector('nav[aria-label="Main"]');
-  assert.equal((await call('clients.list', {})).status, 200);
-  await page.clock.resume();
-});
+test(
+  'idle for the chosen time, the screen locks; only the PIN opens it, and leaving client mode needs the PIN',
+  { skip, timeout: 60_000 },
+  async () => {
+    await page.waitForSelector('[data-testid="client-mode"]');
+    // The client completes grounding level 2 and walks away at the rating after: the screen locks, the level still counts.
+    await startLevel('grounding', 2);
+    await rate('before', null);
+    const words = page.locator('[data-testid="grounding"] input[type="text"]');
+    await words.first().waitFor();
+    assert.equal(await words.count(), 15);
+    for (let i = 0; i < 15; i++) await words.nth(i).fill(`thing ${i + 1}`);
+    await page.getByRole('button', { name: 'Done', exact: true }).click();
+    await page.locator('[data-testid="rating-after"]').waitFor();
+    await page.clock.runFor(60_000);
+    assert.equal(await page.locator('[data-testid="locked-screen"]').count(), 0, 'not locked before the idle time');
+    await page.clock.runFor(61_000);
+    await page.waitForSelector('[data-testid="locked-screen"]');
+    assert.doesNotMatch((await page.textContent('body')) ?? '', /SC-100|Self-care client/, 'the locked screen names no one');
+    assert.equal((await call('selfcare.progress', { clientId })).status, 403, 'locked in the service too');
+    await shot('11-locked');
+    const lock = page.locator('[data-testid="locked-screen"]');
+    await lock.locator('input[type="password"]').fill('0000');
+    await lock.getByRole('button', { name: 'Unlock' }).click();
+    await lock.locator('[role="alert"]:has-text("wrong PIN")').waitFor();
+    await shot('12-locked-wrong-pin');
+    await lock.locator('input[type="password"]').fill(PIN);
+    await lock.getByRole('button', { name: 'Unlock' }).click();
+    await page.waitForSelector('[data-testid="client-mode"]');
+    await page.waitForSelector('[data-testid="exercise-grounding"] button[data-level="3"][data-state="open"]');
+    // A reload stays in client mode: the service, not the page, decides.
+    await page.reload();
+    await page.waitForSelector('[data-testid="client-mode"]');
+    await page.getByRole('button', { name: 'For the clinician: end' }).click();
+    await page.locator('.sc-pin input[type="password"]').fill('1111');
+    await page.locator('.sc-pin').getByRole('button', { name: 'End client mode' }).click();
+    await page.locator('.sc-pin [role="alert"]:has-text("wrong PIN")').waitFor();
+    assert.equal(await page.locator('[data-testid="client-mode"]').count(), 1, 'still in client mode');
+    await page.locator('.sc-pin input[type="password"]').fill(PIN);
+    await page.locator('.sc-pin').getByRole('button', { name: 'End client mode' }).click();
+    await page.waitForSelector('nav[aria-label="Main"]');
+    assert.equal((await call('clients.list', {})).status, 200);
+    await page.clock.resume();
+  },
+);
 
 test('the Self-care tab shows the levels reached and charts the ratings before and after', { skip, timeout: 60_000 }, async () => {
   await page.goto(`${origin}/#/client/${clientId}?tab=selfcare`);
@@ -307,38 +327,46 @@ test('the Self-care tab shows the levels reached and charts the ratings before a
   await page.waitForSelector('[data-testid="dass-history"]');
 });
 
-test('a DASS-21 result with item 21 endorsed puts review and helplines first and offers no exercise; an all-normal one offers them', { skip, timeout: 60_000 }, async () => {
-  const enter = async (answers: number[]) => {
-    await page.goto(`${origin}/#/client/${clientId}`);
-    await page.click('a:has-text("New DASS-21")');
-    await page.waitForSelector('[data-testid="dass-item-1"]:focus');
-    for (const a of answers) await page.keyboard.press(String(a));
-    await page.keyboard.press('Enter');
-    await page.waitForSelector('[data-testid="dass-result"]');
-  };
-  const item21 = Array(21).fill(0);
-  item21[20] = 2;
-  await enter(item21);
-  const steps = page.locator('.card:has(h2:has-text("Suggested next steps")) li');
-  const kinds = await steps.evaluateAll((els) => els.map((e) => e.className));
-  assert.equal(kinds[0], 'step-review', 'the review comes first');
-  assert.ok(kinds.includes('step-helpline'));
-  assert.ok(kinds.slice(0, kinds.indexOf('step-helpline')).every((k) => k === 'step-review' || k === 'step-referral'));
-  assert.ok(!kinds.includes('step-exercise'), 'no exercise offered');
-  assert.equal(await page.locator('a:has-text("Open the self-care exercises")').count(), 0);
-  await shot('14-dass-item21');
+test(
+  'a DASS-21 result with item 21 endorsed puts review and helplines first and offers no exercise; an all-normal one offers them',
+  { skip, timeout: 60_000 },
+  async () => {
+    const enter = async (answers: number[]) => {
+      await page.goto(`${origin}/#/client/${clientId}`);
+      await page.click('a:has-text("New DASS-21")');
+      await page.waitForSelector('[data-testid="dass-item-1"]:focus');
+      for (const a of answers) await page.keyboard.press(String(a));
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('[data-testid="dass-result"]');
+    };
+    const item21 = Array(21).fill(0);
+    item21[20] = 2;
+    await enter(item21);
+    const steps = page.locator('.card:has(h2:has-text("Suggested next steps")) li');
+    const kinds = await steps.evaluateAll((els) => els.map((e) => e.className));
+    assert.equal(kinds[0], 'step-review', 'the review comes first');
+    assert.ok(kinds.includes('step-helpline'));
+    assert.ok(kinds.slice(0, kinds.indexOf('step-helpline')).every((k) => k === 'step-review' || k === 'step-referral'));
+    assert.ok(!kinds.includes('step-exercise'), 'no exercise offered');
+    assert.equal(await page.locator('a:has-text("Open the self-care exercises")').count(), 0);
+    await shot('14-dass-item21');
 
-  await enter(Array(21).fill(0));
-  const normal = await page.locator('.card:has(h2:has-text("Suggested next steps")) li').evaluateAll((els) => els.map((e) => e.className));
-  assert.ok(normal.filter((k) => k === 'step-exercise').length >= 4);
-  assert.ok(!normal.includes('step-helpline'));
-  await page.locator('a:has-text("Open the self-care exercises")').first().click();
-  await page.waitForSelector('[data-testid="hand-over"]');
-});
+    await enter(Array(21).fill(0));
+    const normal = await page.locator('.card:has(h2:has-text("Suggested next steps")) li').evaluateAll((els) => els.map((e) => e.className));
+    assert.ok(normal.filter((k) => k === 'step-exercise').length >= 4);
+    assert.ok(!normal.includes('step-helpline'));
+    await page.locator('a:has-text("Open the self-care exercises")').first().click();
+    await page.waitForSelector('[data-testid="hand-over"]');
+  },
+);
 
 test('the CLI export shows the runs (JSON, --per selfcare)', { skip, timeout: 60_000 }, async () => {
   const out = path.join(tempDir(), 'runs.json');
-  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/affect.mjs'), 'export', 'client:SC-100', '--format', 'json', '--per', 'selfcare', '--out', out, '--db', dbPath], { encoding: 'utf8', env: { ...process.env, AFFECT_PASSPHRASE: E2E_PASSPHRASE } });
+  const r = spawnSync(
+    process.execPath,
+    [path.join(REPO_ROOT, 'bin/affect.mjs'), 'export', 'client:SC-100', '--format', 'json', '--per', 'selfcare', '--out', out, '--db', dbPath],
+    { encoding: 'utf8', env: { ...process.env, AFFECT_PASSPHRASE: E2E_PASSPHRASE } },
+  );
   assert.equal(r.status, 0, r.stderr);
   const rows = JSON.parse(readFileSync(out, 'utf8')).rows as Array<Record<string, unknown>>;
   assert.deepEqual(

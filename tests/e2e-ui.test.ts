@@ -35,7 +35,10 @@ before(async () => {
   api = pageApi(page);
   after(() => {
     // Network-silent: every request the page made went to the local server.
-    assert.deepEqual(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:')), []);
+    assert.deepEqual(
+      requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:')),
+      [],
+    );
     assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
   });
 });
@@ -47,7 +50,7 @@ after(async () => {
 
 test('first run: the clients page explains what to do', { skip }, async () => {
   await page.waitForSelector('h1:has-text("Clients")');
-  assert.match(await page.textContent('.estimate-note') ?? '', /not diagnoses/);
+  assert.match((await page.textContent('.estimate-note')) ?? '', /not diagnoses/);
   await page.screenshot({ path: screenshotPath('01-clients-empty'), fullPage: true });
 });
 
@@ -58,7 +61,10 @@ test('create a client, import the sample, watch progress, review the session', {
   await page.waitForSelector('h1:has-text("Client C-100")');
   await page.click('a:has-text("Import recordings")');
   await page.waitForSelector('h1:has-text("Import recordings")');
-  assert.equal(await page.$eval('select[aria-label="Client for imported recordings"]', (s) => (s as HTMLSelectElement).selectedOptions[0].text), 'C-100 — Demo client');
+  assert.equal(
+    await page.$eval('select[aria-label="Client for imported recordings"]', (s) => (s as HTMLSelectElement).selectedOptions[0].text),
+    'C-100 — Demo client',
+  );
   await page.setInputFiles('input[data-testid="file-input"]', SAMPLE);
   // Progress shows while it runs (with a percentage and an ETA), then a link to the review.
   await page.waitForSelector('tr[data-job-status="running"] progress', { timeout: 60_000 });
@@ -113,10 +119,12 @@ test('label the recording from the keyboard, undo, agreement with the model, exp
   await page.keyboard.press('i');
   for (let k = 0; k < 6; k++) await page.keyboard.press('ArrowLeft'); // 12.7 s
   await page.keyboard.press('o');
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid="lane-annotation"] .segment').length === 2).catch(async (e) => {
-    await page.screenshot({ path: screenshotPath('03b-annotations-failed'), fullPage: true });
-    throw e;
-  });
+  await page
+    .waitForFunction(() => document.querySelectorAll('[data-testid="lane-annotation"] .segment').length === 2)
+    .catch(async (e) => {
+      await page.screenshot({ path: screenshotPath('03b-annotations-failed'), fullPage: true });
+      throw e;
+    });
   await page.keyboard.press('3'); // happy
   await page.waitForSelector('[data-testid="lane-annotation"] .segment[data-label="happy"]');
   const { tracks } = await api('annotations.tracks', { sessionId });
@@ -205,7 +213,10 @@ test('settings: choosing the ResNet-50 face model changes the models in use, and
   const picker = page.getByLabel('Face expression model');
   await picker.waitFor();
   const options = await picker.locator('option').allTextContents();
-  assert.ok(options.some((o) => o.startsWith('face-resnet50@')), `face models offered: ${options.join(', ')}`);
+  assert.ok(
+    options.some((o) => o.startsWith('face-resnet50@')),
+    `face models offered: ${options.join(', ')}`,
+  );
   await picker.selectOption('face-resnet50');
   await page.waitForSelector('table.list td:has-text("face-resnet50@")');
   const inUse = (await page.locator('table.list').first().textContent()) ?? '';

@@ -33,7 +33,7 @@ test('web preferences: context isolation, sandbox, no Node in the page', () => {
   assert.equal(p.preload, '/x/preload.cjs');
 });
 
-test('request blocker: only the app\'s own files and its media protocol', () => {
+test("request blocker: only the app's own files and its media protocol", () => {
   assert.ok(isAllowedRequest(pathToFileURL(path.join(rendererDir, 'index.html')).href, allowed));
   assert.ok(isAllowedRequest(pathToFileURL(path.join(rendererDir, 'assets', 'index-abc.js')).href, allowed));
   assert.ok(isAllowedRequest('affect-media://session/3', allowed));
@@ -65,7 +65,8 @@ test('navigation away from the page and permissions are refused', () => {
   assert.ok(isAllowedNavigation(here + '#/clients', here), 'hash routes stay on the page');
   assert.equal(isAllowedNavigation('https://example.com/', here), false);
   assert.equal(isAllowedNavigation(pathToFileURL('/tmp/other.html').href, here), false);
-  for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'fullscreen']) assert.equal(isAllowedPermission(p), false, p);
+  for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'fullscreen'])
+    assert.equal(isAllowedPermission(p), false, p);
 });
 
 test('IPC is trusted only from the app page', () => {
@@ -85,7 +86,8 @@ test('the CSP allows no remote origin', () => {
 
 test('Chromium switches: background networking, component updates, pings, proxy detection and remote name lookups off', () => {
   const switches = new Map(quietChromiumSwitches().map(([name, value]) => [name, value] as const));
-  for (const name of ['disable-background-networking', 'disable-component-update', 'disable-domain-reliability', 'no-pings', 'no-proxy-server']) assert.ok(switches.has(name), name);
+  for (const name of ['disable-background-networking', 'disable-component-update', 'disable-domain-reliability', 'no-pings', 'no-proxy-server'])
+    assert.ok(switches.has(name), name);
   // Every name resolves to nothing but the local ones.
   assert.equal(switches.get('host-resolver-rules'), 'MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1');
   // One disable-features switch (a second one would replace the first).

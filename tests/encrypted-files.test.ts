@@ -41,7 +41,9 @@ test('encrypted files: a decrypted stream pipes into ffmpeg, which decodes the a
   const dir = tempDir();
   const enc = path.join(dir, 'a.enc');
   await encryptFile(wav, enc, KEY, { chunkSize: 4096 });
-  const ff = spawn(resolveFfmpeg().ffmpeg, ['-v', 'error', '-i', 'pipe:0', '-f', 's16le', '-ac', '1', '-ar', '16000', 'pipe:1'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const ff = spawn(resolveFfmpeg().ffmpeg, ['-v', 'error', '-i', 'pipe:0', '-f', 's16le', '-ac', '1', '-ar', '16000', 'pipe:1'], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   const pcm = readAll(ff.stdout);
   await pipeline(openDecryptedStream(enc, KEY), ff.stdin);
   const viaPipe = await pcm;
@@ -91,7 +93,12 @@ test('encrypted files: tampering, truncation, reordering, appended bytes and a w
   // Only the header.
   await assert.rejects(decryptBytes(good.subarray(0, HEADER)), /cut short/);
 
-  const swapped = Buffer.concat([good.subarray(0, HEADER), good.subarray(HEADER + rec, HEADER + 2 * rec), good.subarray(HEADER, HEADER + rec), good.subarray(HEADER + 2 * rec)]);
+  const swapped = Buffer.concat([
+    good.subarray(0, HEADER),
+    good.subarray(HEADER + rec, HEADER + 2 * rec),
+    good.subarray(HEADER, HEADER + rec),
+    good.subarray(HEADER + 2 * rec),
+  ]);
   await assert.rejects(decryptBytes(swapped), /chunk 0 failed authentication/);
 
   // Duplicating the final record after itself.

@@ -15,13 +15,30 @@ import { tempDir } from './helpers/paths.js';
 import { storeScriptedSession } from './helpers/stored-session.js';
 import { attachTestTranscript, writeVtt } from './helpers/transcripts.js';
 
-const GONE = { code: 'ERASE-ME-8812', name: 'Ophelia Erasable', note: 'reports suicidal ideation since March', said: 'Quorbleflax nightmares about Zenthwick bridge', speaker: 'Ophelia Zoomname' };
-const KEPT = { code: 'KEEP-ME-3390', name: 'Kept Person', note: 'sleeps well, calmer this month', said: 'Marmaduke gardening every Vellichor morning', speaker: 'Kept Zoomname' };
+const GONE = {
+  code: 'ERASE-ME-8812',
+  name: 'Ophelia Erasable',
+  note: 'reports suicidal ideation since March',
+  said: 'Quorbleflax nightmares about Zenthwick bridge',
+  speaker: 'Ophelia Zoomname',
+};
+const KEPT = {
+  code: 'KEEP-ME-3390',
+  name: 'Kept Person',
+  note: 'sleeps well, calmer this month',
+  said: 'Marmaduke gardening every Vellichor morning',
+  speaker: 'Kept Zoomname',
+};
 
 /** A client with two sessions (one recording each), a transcript, two DASS-21 entries with a note, an annotation track and a finished import job. */
 async function clientWithEverything(db: Db, who: typeof GONE, recording: string) {
   const client = ensureClient(db, who.code, who.name);
-  const s1 = await storeScriptedSession(db, recording, { faceAt: () => 'happy', voiceAt: () => 'sad' }, { clientId: client.id, title: `${who.code} first` });
+  const s1 = await storeScriptedSession(
+    db,
+    recording,
+    { faceAt: () => 'happy', voiceAt: () => 'sad' },
+    { clientId: client.id, title: `${who.code} first` },
+  );
   const s2 = await storeScriptedSession(db, recording, { faceAt: () => 'sad', voiceAt: () => null }, { clientId: client.id });
   saveDassAdministration(db, { clientId: client.id, administeredOn: '2026-01-05', answers: Array(21).fill(1), notes: who.note, sessionId: s1 });
   saveDassAdministration(db, { clientId: client.id, administeredOn: '2026-02-05', answers: Array(21).fill(2), notes: who.note });
@@ -39,7 +56,9 @@ async function clientWithEverything(db: Db, who: typeof GONE, recording: string)
 
 /** Every column of every table that references clients(id) or sessions(id), from the schema itself. */
 function referencesTo(db: Db, parent: 'clients' | 'sessions'): Array<{ table: string; column: string; onDelete: string }> {
-  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as Array<{ name: string }>).map((t) => t.name);
+  const tables = (
+    db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as Array<{ name: string }>
+  ).map((t) => t.name);
   return tables.flatMap((table) =>
     (db.prepare('SELECT * FROM pragma_foreign_key_list(?)').all(table) as Array<{ table: string; from: string; on_delete: string }>)
       .filter((fk) => fk.table === parent)
@@ -60,16 +79,28 @@ test('erasing a client on a plain database leaves no trace of its code, file nam
   const before = rawBytes(file);
   // The transcript's words are in the cues and, lower-cased, as terms of the search index.
   const goneWords = [GONE.said, GONE.speaker, 'quorbleflax', 'zenthwick', `${GONE.code}.vtt`];
-  for (const s of [GONE.code, GONE.name, GONE.note, 'ophelia-session-0412', KEPT.code, KEPT.note, ...goneWords, 'marmaduke']) assert.ok(before.includes(s), `before: "${s}" is in the raw bytes (the test can see it)`);
+  for (const s of [GONE.code, GONE.name, GONE.note, 'ophelia-session-0412', KEPT.code, KEPT.note, ...goneWords, 'marmaduke'])
+    assert.ok(before.includes(s), `before: "${s}" is in the raw bytes (the test can see it)`);
 
-  assert.deepEqual(erasurePreview(db, { kind: 'client', id: gone.client.id }), { clients: 1, sessions: 2, dass: 2, annotationTracks: 1, annotationSegments: 1, importJobs: 1, transcripts: 1, recordings: 2 });
+  assert.deepEqual(erasurePreview(db, { kind: 'client', id: gone.client.id }), {
+    clients: 1,
+    sessions: 2,
+    dass: 2,
+    annotationTracks: 1,
+    annotationSegments: 1,
+    importJobs: 1,
+    transcripts: 1,
+    recordings: 2,
+  });
   const counts = erase(db, { kind: 'client', id: gone.client.id }, 'cli');
   assert.equal(counts.sessions, 2);
   // While the connection is still open (WAL and SHM files present) and after compaction.
   assert.deepEqual(compactAfterErasure(db), { ok: true });
   const after = rawBytes(file);
-  for (const s of [GONE.code, GONE.name, GONE.note, 'ophelia-session-0412', `rater-${GONE.code}`, ...goneWords]) assert.equal(after.includes(s), false, `after: "${s}" is gone from the raw bytes`);
-  for (const s of [KEPT.code, KEPT.note, KEPT.name, `rater-${KEPT.code}`, 'sample.mp4', KEPT.said, 'marmaduke']) assert.ok(after.includes(s), `after: the other client's "${s}" stays`);
+  for (const s of [GONE.code, GONE.name, GONE.note, 'ophelia-session-0412', `rater-${GONE.code}`, ...goneWords])
+    assert.equal(after.includes(s), false, `after: "${s}" is gone from the raw bytes`);
+  for (const s of [KEPT.code, KEPT.note, KEPT.name, `rater-${KEPT.code}`, 'sample.mp4', KEPT.said, 'marmaduke'])
+    assert.ok(after.includes(s), `after: the other client's "${s}" stays`);
   // The kept client's words are still found by the search; the erased client's are not anywhere.
   assert.equal((db.prepare('SELECT count(*) AS n FROM transcript_search WHERE transcript_search MATCH ?').get('marmaduke') as { n: number }).n, 1);
   assert.equal((db.prepare('SELECT count(*) AS n FROM transcript_search WHERE transcript_search MATCH ?').get('quorbleflax') as { n: number }).n, 0);
@@ -93,7 +124,10 @@ test('no table keeps a row pointing at an erased client or session; every refere
   const SET_NULL_OK = new Set(['sessions.client_id', 'dass_administrations.session_id']);
   for (const parent of ['clients', 'sessions'] as const)
     for (const ref of referencesTo(db, parent))
-      assert.ok(ref.onDelete === 'CASCADE' || SET_NULL_OK.has(`${ref.table}.${ref.column}`), `${ref.table}.${ref.column} → ${parent}: ON DELETE ${ref.onDelete}; a table holding a client's or session's data must say ON DELETE CASCADE`);
+      assert.ok(
+        ref.onDelete === 'CASCADE' || SET_NULL_OK.has(`${ref.table}.${ref.column}`),
+        `${ref.table}.${ref.column} → ${parent}: ON DELETE ${ref.onDelete}; a table holding a client's or session's data must say ON DELETE CASCADE`,
+      );
 
   const gone = await clientWithEverything(db, GONE, SAMPLE);
   const kept = await clientWithEverything(db, KEPT, SAMPLE);
@@ -107,7 +141,11 @@ test('no table keeps a row pointing at an erased client or session; every refere
       const n = (db.prepare(`SELECT count(*) AS n FROM "${ref.table}" WHERE "${ref.column}" = ?`).get(sid) as { n: number }).n;
       assert.equal(n, 0, `${ref.table}.${ref.column} still points at erased session ${sid}`);
     }
-  assert.equal((db.prepare('SELECT count(*) AS n FROM media WHERE id NOT IN (SELECT media_id FROM sessions)').get() as { n: number }).n, 0, 'no orphaned recording rows');
+  assert.equal(
+    (db.prepare('SELECT count(*) AS n FROM media WHERE id NOT IN (SELECT media_id FROM sessions)').get() as { n: number }).n,
+    0,
+    'no orphaned recording rows',
+  );
   assert.deepEqual(db.pragma('foreign_key_check'), []);
   assert.equal((db.prepare('SELECT count(*) AS n FROM sessions WHERE client_id = ?').get(kept.client.id) as { n: number }).n, 2);
   db.close();
@@ -117,7 +155,16 @@ test('erase a session, a DASS-21 entry, an annotation track: only that goes', as
   const db = openDatabase(path.join(tempDir(), 'parts.sqlite'));
   const a = await clientWithEverything(db, GONE, SAMPLE);
   const [s1, s2] = a.sessions;
-  assert.deepEqual(erasurePreview(db, { kind: 'session', id: s1 }), { clients: 0, sessions: 1, dass: 0, annotationTracks: 1, annotationSegments: 1, importJobs: 0, transcripts: 1, recordings: 1 });
+  assert.deepEqual(erasurePreview(db, { kind: 'session', id: s1 }), {
+    clients: 0,
+    sessions: 1,
+    dass: 0,
+    annotationTracks: 1,
+    annotationSegments: 1,
+    importJobs: 0,
+    transcripts: 1,
+    recordings: 1,
+  });
   erase(db, { kind: 'session', id: s1 }, 'cli');
   const n = (sql: string, ...args: unknown[]) => (db.prepare(sql).get(...args) as { n: number }).n;
   assert.equal(n('SELECT count(*) AS n FROM sessions WHERE id = ?', s1), 0);
@@ -125,7 +172,11 @@ test('erase a session, a DASS-21 entry, an annotation track: only that goes', as
   assert.equal(n('SELECT count(*) AS n FROM annotation_tracks'), 0, 'its track went with it');
   assert.equal(n('SELECT count(*) AS n FROM transcripts'), 0, 'its transcript went with it');
   assert.equal(n('SELECT count(*) AS n FROM transcript_cues'), 0, 'and its cues');
-  assert.equal(n('SELECT count(*) AS n FROM dass_administrations WHERE client_id = ?', a.client.id), 2, "the client's DASS-21 entries stay (the link is cleared)");
+  assert.equal(
+    n('SELECT count(*) AS n FROM dass_administrations WHERE client_id = ?', a.client.id),
+    2,
+    "the client's DASS-21 entries stay (the link is cleared)",
+  );
   assert.equal(n('SELECT count(*) AS n FROM media'), 1, "the erased session's recording row went, the other session's stays");
   const dassId = (db.prepare('SELECT id FROM dass_administrations LIMIT 1').get() as { id: number }).id;
   erase(db, { kind: 'dass', id: dassId }, 'cli');

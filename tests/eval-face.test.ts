@@ -27,7 +27,8 @@ function validationDir(perClass: number): string {
   const dir = tempDir('eval-face-');
   for (const c of FER2013_CLASSES) {
     mkdirSync(path.join(dir, c));
-    for (const rel of split.val.filter((p) => p.startsWith(`${c}/`)).slice(0, perClass)) symlinkSync(sharedPath('fer2013/train', rel), path.join(dir, rel));
+    for (const rel of split.val.filter((p) => p.startsWith(`${c}/`)).slice(0, perClass))
+      symlinkSync(sharedPath('fer2013/train', rel), path.join(dir, rel));
   }
   return dir;
 }

@@ -21,7 +21,8 @@ import { REPO_ROOT, tempDir } from './helpers/paths.js';
 import { SAMPLE_MP4, storeScriptedSession } from './helpers/stored-session.js';
 
 const ff = resolveFfmpeg();
-const spans = (db: ReturnType<typeof openDatabase>, trackId: number) => listSegments(db, trackId).map(({ start, end, label }) => ({ start, end, label }));
+const spans = (db: ReturnType<typeof openDatabase>, trackId: number) =>
+  listSegments(db, trackId).map(({ start, end, label }) => ({ start, end, label }));
 
 // Labels that need escaping in XML, non-ASCII text, and white space inside.
 const TRICKY = ['<angry> & "loud"', "it's ✓ fine", 'tränen — 泣く', 'a]]>b', 'calm\ttab'];
@@ -31,7 +32,17 @@ test('the XML reader is strict and decodes what the writer escapes', () => {
   assert.equal(el.attrs.a, '1 & "2" \nx');
   assert.equal(el.children[0].text, '<x> ☺ <raw>&');
   assert.equal(el.children[1].name, 'C');
-  for (const bad of ['<a><b></a></b>', '<a x=1/>', '<a>&nbsp;</a>', '<a>&</a>', '<a x="1" x="2"/>', '<a/><b/>', '<!DOCTYPE a [<!ENTITY e "x">]><a>&e;</a>', '<a>', ''])
+  for (const bad of [
+    '<a><b></a></b>',
+    '<a x=1/>',
+    '<a>&nbsp;</a>',
+    '<a>&</a>',
+    '<a x="1" x="2"/>',
+    '<a/><b/>',
+    '<!DOCTYPE a [<!ENTITY e "x">]><a>&e;</a>',
+    '<a>',
+    '',
+  ])
     assert.throws(() => parseXml(bad), XmlError, bad);
 });
 
@@ -40,7 +51,12 @@ test('writeEaf follows EAF 3.0 and round-trips through readEaf, special characte
     mediaFile: '/tmp/a b/clip ü.mp4',
     date: '2026-01-02T03:04:05.000Z',
     tiers: [
-      { id: 'R & D <1>', annotator: 'Zoë "Z"', vocabulary: { id: 'tricky', labels: TRICKY }, spans: TRICKY.map((label, i) => ({ start: i, end: i + 0.5, label })) },
+      {
+        id: 'R & D <1>',
+        annotator: 'Zoë "Z"',
+        vocabulary: { id: 'tricky', labels: TRICKY },
+        spans: TRICKY.map((label, i) => ({ start: i, end: i + 0.5, label })),
+      },
       { id: 'empty', spans: [] },
     ],
   });
@@ -50,19 +66,44 @@ test('writeEaf follows EAF 3.0 and round-trips through readEaf, special characte
   assert.equal(root.name, 'ANNOTATION_DOCUMENT');
   assert.equal(root.attrs.FORMAT, '3.0');
   const seen = root.children.map((c) => order.indexOf(c.name));
-  assert.ok(seen.every((v, i) => v >= 0 && (i === 0 || v >= seen[i - 1])), root.children.map((c) => c.name).join(' '));
+  assert.ok(
+    seen.every((v, i) => v >= 0 && (i === 0 || v >= seen[i - 1])),
+    root.children.map((c) => c.name).join(' '),
+  );
   assert.match(xml, /MEDIA_URL="file:\/\/\/tmp\/a%20b\/clip%20%C3%BC\.mp4" MIME_TYPE="video\/mp4"/);
   const slots = root.children.find((c) => c.name === 'TIME_ORDER')!.children.map((c) => Number(c.attrs.TIME_VALUE));
-  assert.deepEqual(slots, [...slots].sort((a, b) => a - b), 'time slots in time order');
+  assert.deepEqual(
+    slots,
+    [...slots].sort((a, b) => a - b),
+    'time slots in time order',
+  );
 
   const back = readEaf(xml);
   assert.equal(back.tiers[0].id, 'R & D <1>');
   assert.equal(back.tiers[0].annotator, 'Zoë "Z"');
-  assert.deepEqual(back.tiers[0].spans.map((s) => s.label), TRICKY);
+  assert.deepEqual(
+    back.tiers[0].spans.map((s) => s.label),
+    TRICKY,
+  );
   assert.deepEqual(back.tiers[0].vocabulary?.labels, TRICKY);
   assert.equal(back.tiers[0].vocabulary?.name, 'tricky');
   assert.deepEqual(back.tiers[1].spans, []);
-  assert.throws(() => writeEaf({ mediaFile: null, tiers: [{ id: 'x', spans: [{ start: 0, end: 2, label: 'a' }, { start: 1, end: 3, label: 'b' }] }] }), /overlap/);
+  assert.throws(
+    () =>
+      writeEaf({
+        mediaFile: null,
+        tiers: [
+          {
+            id: 'x',
+            spans: [
+              { start: 0, end: 2, label: 'a' },
+              { start: 1, end: 3, label: 'b' },
+            ],
+          },
+        ],
+      }),
+    /overlap/,
+  );
 });
 
 test('reads what ELAN writes: shared slots, unaligned slots, dependent tiers, CV_ENTRY_ML', () => {
@@ -143,7 +184,13 @@ test('round trip: tracks → .eaf → a fresh session of the same recording: ide
   await ensureFrameTimes(db, target, ff);
 
   const a = createTrack(db, { sessionId: source, annotator: 'Ana Ñúñez' });
-  for (const [start, end, label] of [[0, 1.3, 'happy'], [1.3, 2.7, 'sad'], [4.04, 9.99, 'surprised'], [12.5, 19.6, 'neutral']] as const) addSegment(db, a.id, { start, end, label });
+  for (const [start, end, label] of [
+    [0, 1.3, 'happy'],
+    [1.3, 2.7, 'sad'],
+    [4.04, 9.99, 'surprised'],
+    [12.5, 19.6, 'neutral'],
+  ] as const)
+    addSegment(db, a.id, { start, end, label });
   ensureLabelScheme(db, 'tricky ✓ <scheme>', TRICKY);
   const b = createTrack(db, { sessionId: source, annotator: 'rater <2> & co', scheme: 'tricky ✓ <scheme>' });
   TRICKY.forEach((label, i) => addSegment(db, b.id, { start: 2 * i + 0.31, end: 2 * i + 1.77, label }));
@@ -151,8 +198,14 @@ test('round trip: tracks → .eaf → a fresh session of the same recording: ide
   const xml = sessionToEaf(db, source);
   assert.match(xml, /TIER_ID="model-face"/);
   const result = importEaf(db, target, xml);
-  assert.deepEqual(result.tracks.map((t) => t.annotator), ['Ana Ñúñez', 'rater <2> & co']);
-  assert.ok(result.warnings.some((w) => /model-face/.test(w)), 'model tiers are not imported as annotations');
+  assert.deepEqual(
+    result.tracks.map((t) => t.annotator),
+    ['Ana Ñúñez', 'rater <2> & co'],
+  );
+  assert.ok(
+    result.warnings.some((w) => /model-face/.test(w)),
+    'model tiers are not imported as annotations',
+  );
   for (const original of [a, b]) {
     const copy = findTrack(db, target, original.annotator)!;
     assert.deepEqual(spans(db, copy.id), spans(db, original.id), `${original.annotator}: no loss`);
@@ -164,7 +217,11 @@ test('round trip: tracks → .eaf → a fresh session of the same recording: ide
   const faceTier = readEaf(xml).tiers.find((t) => t.id === 'model-face')!;
   assert.deepEqual(
     faceTier.spans,
-    modelSpans(db, source, 'model-face').map((s) => ({ start: Math.round(s.start * 1000) / 1000, end: Math.round(s.end * 1000) / 1000, label: s.label })),
+    modelSpans(db, source, 'model-face').map((s) => ({
+      start: Math.round(s.start * 1000) / 1000,
+      end: Math.round(s.end * 1000) / 1000,
+      label: s.label,
+    })),
   );
   assert.throws(() => importEaf(db, target, xml), /already has a track/);
   db.close();
@@ -188,7 +245,10 @@ test('affect export --format eaf and affect import-eaf on a real database file',
   assert.match(readFileSync(out, 'utf8'), /<ANNOTATION_VALUE>fearful<\/ANNOTATION_VALUE>/);
   const im = cli('import-eaf', out, '--session', String(s2), '--db', dbPath, '--json');
   assert.equal(im.status, 0, im.stderr);
-  assert.deepEqual(JSON.parse(im.stdout).tracks.map((x: { annotator: string; segments: number }) => [x.annotator, x.segments]), [['ann', 1]]);
+  assert.deepEqual(
+    JSON.parse(im.stdout).tracks.map((x: { annotator: string; segments: number }) => [x.annotator, x.segments]),
+    [['ann', 1]],
+  );
   const check = openDatabase(dbPath);
   assert.deepEqual(spans(check, findTrack(check, s2, 'ann')!.id), spans(check, t.id));
   check.close();
@@ -199,5 +259,11 @@ test('affect export --format eaf and affect import-eaf on a real database file',
   assert.match(failed.stderr, /bad\.eaf: XML line 1/);
   const all = cli('export', 'all', '--format', 'eaf', '--out', path.join(dir, 'all'), '--db', dbPath);
   assert.equal(all.status, 0, all.stderr);
-  assert.deepEqual(all.stdout.trim().split('\n').map((f) => path.basename(f)), [`session-${s1}.eaf`, `session-${s2}.eaf`]);
+  assert.deepEqual(
+    all.stdout
+      .trim()
+      .split('\n')
+      .map((f) => path.basename(f)),
+    [`session-${s1}.eaf`, `session-${s2}.eaf`],
+  );
 });

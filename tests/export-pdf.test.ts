@@ -15,11 +15,14 @@ import { SAMPLE_MP4, SHIPPED_MODELS_PRESENT, storeScriptedSession } from './help
 
 const CLIENT = 'C-0042';
 
-
 /** A stored session of the bundled sample: analysed by the shipped models when present, else scripted results. */
 async function storedSession(dbPath: string): Promise<{ id: number; how: string }> {
   if (SHIPPED_MODELS_PRESENT) {
-    const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/affect.mjs'), 'analyze', SAMPLE_MP4, '--db', dbPath, '--client', CLIENT, '--json'], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [path.join(REPO_ROOT, 'bin/affect.mjs'), 'analyze', SAMPLE_MP4, '--db', dbPath, '--client', CLIENT, '--json'],
+      { encoding: 'utf8' },
+    );
     assert.equal(r.status, 0, r.stderr);
     return { id: JSON.parse(r.stdout.trim().split('\n').pop()!).session.id, how: 'affect analyze with the shipped models' };
   }
@@ -55,8 +58,14 @@ test('clinician PDF report from a stored session: 1–2 A4 pages, client code, m
   assert.equal(report.clientCode, CLIENT);
   assert.equal(report.dass?.link, 'this session');
   // All 2s (item 21, a depression item, at 3) vs all 1s: +7 items × 2 per subscale, +2 more for depression.
-  assert.deepEqual(report.dass?.changes?.map((c) => c.difference), [16, 14, 14]);
-  assert.deepEqual(report.dass?.itemsOfNote.map((n) => n.item), [21]);
+  assert.deepEqual(
+    report.dass?.changes?.map((c) => c.difference),
+    [16, 14, 14],
+  );
+  assert.deepEqual(
+    report.dass?.itemsOfNote.map((n) => n.item),
+    [21],
+  );
   assert.ok(report.timeline.face.length > 0 && report.timeline.voice.length > 0 && report.timeline.fused.length > 0);
 
   const file = path.join(dir, 'report.pdf');
@@ -68,7 +77,8 @@ test('clinician PDF report from a stored session: 1–2 A4 pages, client code, m
   assert.match(pdf.toString('latin1'), /\/MediaBox \[0 0 595\.28 841\.89\]/, 'A4');
   const text = pdfText(pdf);
   assert.ok(text.includes(CLIENT), 'client code');
-  for (const label of [session.summary.face.majority, session.summary.voice.majority, session.summary.fused.label]) if (label) assert.ok(text.includes(label), label);
+  for (const label of [session.summary.face.majority, session.summary.voice.majority, session.summary.fused.label])
+    if (label) assert.ok(text.includes(label), label);
   assert.match(text, /Expression estimates, not a diagnosis/);
   assert.match(text, /Item 21/);
   assert.match(text, /\+16/);
@@ -82,7 +92,9 @@ test('clinician PDF report from a stored session: 1–2 A4 pages, client code, m
   const png = path.join(dir, 'page');
   const r = spawnSync('pdftoppm', ['-png', '-r', '100', file, png], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
-  const rendered = readdirSync(dir).filter((f) => f.startsWith('page') && f.endsWith('.png')).sort();
+  const rendered = readdirSync(dir)
+    .filter((f) => f.startsWith('page') && f.endsWith('.png'))
+    .sort();
   assert.equal(rendered.length, pages, 'poppler renders every page');
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
   rendered.forEach((f, i) => copyFileSync(path.join(dir, f), path.join(ARTIFACTS_DIR, `session-report-page${i + 1}.png`)));
@@ -116,11 +128,19 @@ test('affect export --format pdf for client:<code> writes one report per session
   const ids = listSessions(db, { clientId }).map((s) => s.id);
   db.close();
   const out = path.join(dir, 'reports');
-  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/affect.mjs'), 'export', 'client:K-7', '--format', 'pdf', '--out', out, '--db', dbPath], { encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [path.join(REPO_ROOT, 'bin/affect.mjs'), 'export', 'client:K-7', '--format', 'pdf', '--out', out, '--db', dbPath],
+    { encoding: 'utf8' },
+  );
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(readdirSync(out).sort(), ids.map((id) => `session-${id}.pdf`).sort());
   for (const f of readdirSync(out)) assert.equal(readFileSync(path.join(out, f)).subarray(0, 5).toString('latin1'), '%PDF-');
-  const none = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/affect.mjs'), 'export', 'client:nobody', '--format', 'pdf', '--out', out, '--db', dbPath], { encoding: 'utf8' });
+  const none = spawnSync(
+    process.execPath,
+    [path.join(REPO_ROOT, 'bin/affect.mjs'), 'export', 'client:nobody', '--format', 'pdf', '--out', out, '--db', dbPath],
+    { encoding: 'utf8' },
+  );
   assert.equal(none.status, 1);
   assert.match(none.stderr, /no client with code "nobody"/);
 });

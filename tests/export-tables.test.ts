@@ -23,7 +23,8 @@ test('affect export csv/json per frame, window, segment and summary, for one ses
   const frames1 = getFrames(db, s1);
   const windows = getWindows(db, s1).length + getWindows(db, s2).length;
   db.close();
-  const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/affect.mjs'), 'export', ...args, '--db', dbPath], { encoding: 'utf8' });
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/affect.mjs'), 'export', ...args, '--db', dbPath], { encoding: 'utf8' });
   const csvOf = (file: string) => {
     const [header, ...rows] = parseCsv(readFileSync(file, 'utf8'));
     return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
@@ -58,15 +59,21 @@ test('affect export csv/json per frame, window, segment and summary, for one ses
     [['surprised', 'human']],
   );
   assert.ok(sr.some((r) => r.annotator === 'model-face' && r.label === 'happy' && Number(r.start_s) === 3));
-  assert.ok(sr.every((r) => Number(r.session_id) === s1), 'only the client’s session');
+  assert.ok(
+    sr.every((r) => Number(r.session_id) === s1),
+    'only the client’s session',
+  );
 
   const sum = path.join(dir, 'sum.csv');
   assert.equal(cli('all', '--format', 'csv', '--out', sum).status, 0, 'default --per summary');
   const su = csvOf(sum);
-  assert.deepEqual(su.map((r) => [Number(r.session_id), r.face_majority, r.voice_majority]), [
-    [s1, 'happy', 'calm'],
-    [s2, 'sad', 'angry'],
-  ]);
+  assert.deepEqual(
+    su.map((r) => [Number(r.session_id), r.face_majority, r.voice_majority]),
+    [
+      [s1, 'happy', 'calm'],
+      [s2, 'sad', 'angry'],
+    ],
+  );
   const sj = path.join(dir, 'sum.json');
   assert.equal(cli(String(s2), '--format', 'json', '--per', 'summary', '--out', sj).status, 0);
   assert.equal(JSON.parse(readFileSync(sj, 'utf8')).rows[0].summary.face.majority, 'sad');

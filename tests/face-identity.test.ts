@@ -31,7 +31,8 @@ async function tfjsDescriptors(chips: RgbImage[]): Promise<Float32Array[]> {
     await page.route('http://face-api.test/**', (route) => {
       const url = new URL(route.request().url());
       if (url.pathname === '/') return route.fulfill({ contentType: 'text/html', body: '<!doctype html><script src="/face-api.js"></script>' });
-      const file = url.pathname === '/face-api.js' ? path.join(FACE_API, 'dist', 'face-api.js') : path.join(FACE_API, 'model', path.basename(url.pathname));
+      const file =
+        url.pathname === '/face-api.js' ? path.join(FACE_API, 'dist', 'face-api.js') : path.join(FACE_API, 'model', path.basename(url.pathname));
       return route.fulfill({ body: readFileSync(file), contentType: file.endsWith('.json') ? 'application/json' : 'application/octet-stream' });
     });
     await page.goto('http://face-api.test/');
@@ -71,7 +72,17 @@ test('alignment puts the key points on the dlib template', () => {
     const back = apply(t, k);
     assert.ok(Math.hypot(back.x - tpl[i].x, back.y - tpl[i].y) < 1e-9);
   });
-  assert.throws(() => fitSimilarity([{ x: 1, y: 1 }, { x: 1, y: 1 }], tpl.slice(0, 2)), /coincide/);
+  assert.throws(
+    () =>
+      fitSimilarity(
+        [
+          { x: 1, y: 1 },
+          { x: 1, y: 1 },
+        ],
+        tpl.slice(0, 2),
+      ),
+    /coincide/,
+  );
   // Eyes of the template sit level, 0.52 of the unit square apart, in the upper part of the chip.
   assert.ok(Math.abs(tpl[0].y - tpl[1].y) < 1e-9 && tpl[0].x < tpl[1].x && tpl[0].y < tpl[3].y);
 });
@@ -82,8 +93,9 @@ test('alignFace warps a real face upright into a 150×150 chip', async () => {
     assert.equal(chip.width, 150);
     assert.equal(chip.rgb.length, 150 * 150 * 3);
     // Not a constant image: the face has contrast.
-    let lo = 255, hi = 0;
-    for (const v of chip.rgb) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
+    let lo = 255,
+      hi = 0;
+    for (const v of chip.rgb) ((lo = Math.min(lo, v)), (hi = Math.max(hi, v)));
     assert.ok(hi - lo > 100, `contrast ${lo}..${hi}`);
   }
   // A synthetic frame: identity transform when the key points already sit on the template.
@@ -112,7 +124,10 @@ test('the ONNX identity model matches the original tfjs network within 1e-4 on r
 test('same person closer than different people (sample woman vs single_face man)', { skip: skipWithoutShared('videos') }, async () => {
   const man = await alignedChips(sharedPath('videos', 'single_face.mp4'), { fps: 2, max: 3 });
   const [w, m] = [await model.embed(woman), await model.embed(man)];
-  const within = [...w.flatMap((a, i) => w.slice(i + 1).map((b) => descriptorDistance(a, b))), ...m.flatMap((a, i) => m.slice(i + 1).map((b) => descriptorDistance(a, b)))];
+  const within = [
+    ...w.flatMap((a, i) => w.slice(i + 1).map((b) => descriptorDistance(a, b))),
+    ...m.flatMap((a, i) => m.slice(i + 1).map((b) => descriptorDistance(a, b))),
+  ];
   const between = w.flatMap((a) => m.map((b) => descriptorDistance(a, b)));
   console.log(`# same person ${within.map((d) => d.toFixed(2)).join(' ')} | different ${between.map((d) => d.toFixed(2)).join(' ')}`);
   assert.ok(Math.max(...within) < Math.min(...between), 'every same-person pair closer than every different-person pair');

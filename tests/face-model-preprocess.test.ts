@@ -52,24 +52,30 @@ test('grayscale + resize match Pillow exactly on synthetic RGB images of several
   }
 });
 
-test('decoded real FER2013 validation JPEGs give the training tensor within one gray level', { skip: skipWithoutShared('fer2013/train') }, async (t) => {
-  const oneLevel = 1 / REF.input.scale / REF.input.std;
-  let maxAbs = 0;
-  let identical = 0;
-  for (const ref of REF.fer2013Val) {
-    const file = sharedPath('fer2013/train', ref.path);
-    const sha = createHash('sha256').update(readFileSync(file)).digest('hex');
-    assert.equal(sha, ref.fileSha256, `${ref.path} is not the file the reference was computed from`);
-    const img = await readImageFile(file);
-    assert.equal(img.width, SIZE);
-    const tensor = preprocessFace(img, manifest);
-    ref.samples.forEach((v, k) => (maxAbs = Math.max(maxAbs, Math.abs(tensor[REF.samplePositions[k]] - v))));
-    const gray = resizeGray(rgbToGray(img), img.width, img.height, SIZE, SIZE);
-    const mean = gray.reduce((a, b) => a + b, 0) / gray.length;
-    assert.ok(Math.abs(mean - ref.grayMean) < 0.25, `${ref.path}: mean gray ${mean} vs Pillow ${ref.grayMean}`);
-    if (createHash('sha256').update(gray).digest('hex') === ref.graySha256) identical++;
-  }
-  t.diagnostic(`max |TS − Python| over sampled tensor values: ${maxAbs.toFixed(6)} (one gray level = ${oneLevel.toFixed(6)}); ` +
-    `${identical}/${REF.fer2013Val.length} images bit-identical (jpeg-js and libjpeg IDCTs differ by ±1 level on some pixels)`);
-  assert.ok(maxAbs <= oneLevel + 1e-5, `max abs difference ${maxAbs} exceeds one gray level`);
-});
+test(
+  'decoded real FER2013 validation JPEGs give the training tensor within one gray level',
+  { skip: skipWithoutShared('fer2013/train') },
+  async (t) => {
+    const oneLevel = 1 / REF.input.scale / REF.input.std;
+    let maxAbs = 0;
+    let identical = 0;
+    for (const ref of REF.fer2013Val) {
+      const file = sharedPath('fer2013/train', ref.path);
+      const sha = createHash('sha256').update(readFileSync(file)).digest('hex');
+      assert.equal(sha, ref.fileSha256, `${ref.path} is not the file the reference was computed from`);
+      const img = await readImageFile(file);
+      assert.equal(img.width, SIZE);
+      const tensor = preprocessFace(img, manifest);
+      ref.samples.forEach((v, k) => (maxAbs = Math.max(maxAbs, Math.abs(tensor[REF.samplePositions[k]] - v))));
+      const gray = resizeGray(rgbToGray(img), img.width, img.height, SIZE, SIZE);
+      const mean = gray.reduce((a, b) => a + b, 0) / gray.length;
+      assert.ok(Math.abs(mean - ref.grayMean) < 0.25, `${ref.path}: mean gray ${mean} vs Pillow ${ref.grayMean}`);
+      if (createHash('sha256').update(gray).digest('hex') === ref.graySha256) identical++;
+    }
+    t.diagnostic(
+      `max |TS − Python| over sampled tensor values: ${maxAbs.toFixed(6)} (one gray level = ${oneLevel.toFixed(6)}); ` +
+        `${identical}/${REF.fer2013Val.length} images bit-identical (jpeg-js and libjpeg IDCTs differ by ±1 level on some pixels)`,
+    );
+    assert.ok(maxAbs <= oneLevel + 1e-5, `max abs difference ${maxAbs} exceeds one gray level`);
+  },
+);

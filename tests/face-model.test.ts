@@ -88,7 +88,10 @@ test('face-resnet50-style export (flip averaging in the graph, float16-stored we
     // The plain export has no flip averaging: the same check tells the two apart (random weights move outputs
     // only ~5e-5 between an image and its mirror, still 500x the tolerance above).
     const [c, d] = await plain.classify([img, mirrored(img)]);
-    assert.ok(c.some((v, k) => Math.abs(v - d[k]) > 1e-5), 'the plain tiny model should not be mirror-invariant');
+    assert.ok(
+      c.some((v, k) => Math.abs(v - d[k]) > 1e-5),
+      'the plain tiny model should not be mirror-invariant',
+    );
   } finally {
     await flipAveraged.release();
     await plain.release();

@@ -56,10 +56,14 @@ test('the bundled pair (npm packages, no download) is a working ffmpeg 4.1 and f
   assert.match(r.note ?? '', /4\.1.*newer system ffmpeg/);
 });
 
-test('with nothing else found, the bundled pair is the last fallback; AFFECT_FFMPEG=system refuses it', { skip: systemFfmpeg ? false : 'a system ffmpeg is installed here, so the fallback cannot be reached without hiding /usr/bin' }, () => {
-  assert.equal(resolveFfmpeg({ PATH: '' }).source, 'bundled');
-  assert.throws(() => resolveFfmpeg({ PATH: '', AFFECT_FFMPEG: 'system' }), /ffmpeg was not found/);
-});
+test(
+  'with nothing else found, the bundled pair is the last fallback; AFFECT_FFMPEG=system refuses it',
+  { skip: systemFfmpeg ? false : 'a system ffmpeg is installed here, so the fallback cannot be reached without hiding /usr/bin' },
+  () => {
+    assert.equal(resolveFfmpeg({ PATH: '' }).source, 'bundled');
+    assert.throws(() => resolveFfmpeg({ PATH: '', AFFECT_FFMPEG: 'system' }), /ffmpeg was not found/);
+  },
+);
 
 test('an unknown AFFECT_FFMPEG value is an error naming it', () => {
   assert.throws(() => resolveFfmpeg({ AFFECT_FFMPEG: 'newest' }), /AFFECT_FFMPEG must be auto, bundled or system, got "newest"/);

@@ -5,7 +5,8 @@ import { resampleRegion, type RgbImage } from '../electron/analysis/image.js';
 /** A smooth gradient image: r = x, g = y, b = constant. */
 function gradient(w: number, h: number): RgbImage {
   const rgb = new Uint8Array(w * h * 3);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) rgb.set([Math.round((x / (w - 1)) * 255), Math.round((y / (h - 1)) * 255), 77], (y * w + x) * 3);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) rgb.set([Math.round((x / (w - 1)) * 255), Math.round((y / (h - 1)) * 255), 77], (y * w + x) * 3);
   return { width: w, height: h, rgb };
 }
 
@@ -41,5 +42,8 @@ test('letterbox fill: outside the image counts as the fill value; edge mode repl
   const edge = resampleRegion(src, box, 4, 2, 'edge');
   assert.ok(edge.rgb.every((v) => v === 200));
   const up = resampleRegion(src, { x: -2, y: -2, width: 14, height: 14 }, 28, 28, 'edge');
-  assert.ok(up.rgb.every((v) => v === 200), 'enlarging (bilinear) replicates the edge too');
+  assert.ok(
+    up.rgb.every((v) => v === 200),
+    'enlarging (bilinear) replicates the edge too',
+  );
 });

@@ -26,7 +26,10 @@ test('each migration applies on a real file, one at a time, and is recorded', ()
     assert.ok(tables(db).length > before.length || m.sql.includes('ALTER') || m.sql.includes('INDEX'), `${m.name} changed the schema`);
     assert.equal((db.pragma('foreign_key_check') as unknown[]).length, 0);
   }
-  assert.deepEqual(appliedVersions(db), ms.map((m) => m.version));
+  assert.deepEqual(
+    appliedVersions(db),
+    ms.map((m) => m.version),
+  );
   assert.deepEqual(migrate(db, ms), [], 'nothing left to apply');
   db.close();
 });
@@ -43,7 +46,10 @@ test('001_init: WAL, foreign keys, the core tables', () => {
   db.close();
   // Reopening applies nothing new and keeps the data.
   const again = openDatabase(file);
-  assert.deepEqual(appliedVersions(again), listMigrations().map((m) => m.version));
+  assert.deepEqual(
+    appliedVersions(again),
+    listMigrations().map((m) => m.version),
+  );
   again.close();
 });
 
@@ -72,7 +78,10 @@ test('a database from a newer app version is refused, not damaged', () => {
 test('a file that is not SQLite is reported by name', () => {
   const file = path.join(tempDir(), 'notes.sqlite');
   writeFileSync(file, 'just some text, not a database '.repeat(100));
-  assert.throws(() => openDatabase(file), (err: Error) => err.message.startsWith(file) && /not an Affect Workstation database|not a database/.test(err.message));
+  assert.throws(
+    () => openDatabase(file),
+    (err: Error) => err.message.startsWith(file) && /not an Affect Workstation database|not a database/.test(err.message),
+  );
 });
 
 test('session_review: on a real file from before it, a stored recording date is marked as given; import failures are retryable unless known not to be', () => {
@@ -88,13 +97,10 @@ test('session_review: on a real file from before it, a stored recording date is 
   db.prepare("INSERT INTO import_jobs (file, status, error) VALUES ('x.mp4', 'failed', 'x.mp4: not a readable audio or video file')").run();
   db.close();
   const after = openDatabase(file);
-  assert.deepEqual(
-    after.prepare('SELECT recorded_at, recorded_at_source FROM sessions ORDER BY id').all(),
-    [
-      { recorded_at: '2025-05-05', recorded_at_source: 'user' },
-      { recorded_at: null, recorded_at_source: null },
-    ],
-  );
+  assert.deepEqual(after.prepare('SELECT recorded_at, recorded_at_source FROM sessions ORDER BY id').all(), [
+    { recorded_at: '2025-05-05', recorded_at_source: 'user' },
+    { recorded_at: null, recorded_at_source: null },
+  ]);
   assert.deepEqual(after.prepare('SELECT retryable, error_detail FROM import_jobs').get(), { retryable: 1, error_detail: null });
   assert.equal((after.prepare('SELECT created_at FROM media').get() as { created_at: string | null }).created_at, null);
   assert.throws(() => after.prepare("UPDATE sessions SET recorded_at_source = 'guess' WHERE id = 1").run(), /CHECK/);
@@ -110,14 +116,19 @@ test('participants: on a real file from before it, each session becomes one part
   db.pragma('foreign_keys = ON');
   migrate(db, ms, target!.version - 1);
   db.prepare("INSERT INTO clients (code) VALUES ('C1')").run();
-  db.prepare("INSERT INTO media (path, sha256, size_bytes, format, duration_s, video_codec, audio_codec) VALUES ('/r/a.mp4', 'abc', 10, 'mp4', 5, 'h264', 'aac')").run();
+  db.prepare(
+    "INSERT INTO media (path, sha256, size_bytes, format, duration_s, video_codec, audio_codec) VALUES ('/r/a.mp4', 'abc', 10, 'mp4', 5, 'h264', 'aac')",
+  ).run();
   const summary = (face: number, voiced: number) =>
     JSON.stringify({
       session: { id: null, file: '/r/a.mp4', durationS: 5 },
       face: { framesAnalysed: 3, framesWithFace: face, framesAbstained: 0, majority: face ? 'happy' : null, distribution: { happy: face ? 1 : 0 } },
       voice: { windows: 3, voicedWindows: voiced, majority: voiced ? 'sad' : null, distribution: { sad: voiced ? 1 : 0 } },
       fused: { label: face || voiced ? 'happy' : null, confidence: face || voiced ? 0.6 : null, rule: 'r' },
-      models: [], warnings: [], elapsedS: 1, note: 'n',
+      models: [],
+      warnings: [],
+      elapsedS: 1,
+      note: 'n',
     });
   db.prepare('INSERT INTO sessions (client_id, media_id, settings, summary, elapsed_s) VALUES (1, 1, ?, ?, 1)').run('{"fps":2}', summary(2, 2));
   db.prepare('INSERT INTO sessions (media_id, settings, summary, elapsed_s) VALUES (1, ?, ?, 1)').run('{"fps":2}', summary(0, 0));
@@ -133,8 +144,19 @@ test('participants: on a real file from before it, each session becomes one part
   db.close();
 
   const after = openDatabase(file);
-  const people = after.prepare('SELECT session_id, number, name, is_client, summary FROM participants ORDER BY session_id').all() as Array<{ session_id: number; number: number; summary: string }>;
-  assert.deepEqual(people.map((p) => [p.session_id, p.number]), [[1, 1], [2, 1]], 'one participant per session');
+  const people = after.prepare('SELECT session_id, number, name, is_client, summary FROM participants ORDER BY session_id').all() as Array<{
+    session_id: number;
+    number: number;
+    summary: string;
+  }>;
+  assert.deepEqual(
+    people.map((p) => [p.session_id, p.number]),
+    [
+      [1, 1],
+      [2, 1],
+    ],
+    'one participant per session',
+  );
   const one = JSON.parse(people[0].summary);
   assert.equal(one.face.majority, 'happy');
   assert.deepEqual(one.face.box, { x: 12, y: 20, width: 100, height: 120 }, 'the mean of the stored face boxes');
@@ -145,16 +167,31 @@ test('participants: on a real file from before it, each session becomes one part
   assert.deepEqual(after.prepare('SELECT participant, COUNT(*) AS n FROM window_results GROUP BY participant').all(), [{ participant: 1, n: 3 }]);
   assert.equal((after.pragma('foreign_key_check') as unknown[]).length, 0);
   // A frame of a participant that does not exist is refused; two clients in one session are refused.
-  assert.throws(() => after.prepare("INSERT INTO frame_results (session_id, participant, frame_index, time_s, face_found) VALUES (1, 7, 9, 4, 0)").run(), /FOREIGN KEY/);
+  assert.throws(
+    () => after.prepare('INSERT INTO frame_results (session_id, participant, frame_index, time_s, face_found) VALUES (1, 7, 9, 4, 0)').run(),
+    /FOREIGN KEY/,
+  );
   after.prepare("INSERT INTO participants (session_id, number, summary) VALUES (1, 2, '{}')").run();
   after.prepare('UPDATE participants SET is_client = 1 WHERE session_id = 1 AND number = 1').run();
   assert.throws(() => after.prepare('UPDATE participants SET is_client = 1 WHERE session_id = 1 AND number = 2').run(), /UNIQUE/);
   // A face kept for the client goes with the client, and with the session it was learnt from.
-  after.prepare("INSERT INTO client_faces (client_id, participant_id, name, embedding, embedding_model, embedding_count) VALUES (1, 1, 'Alex', x'00000000', 'm', 1)").run();
+  after
+    .prepare(
+      "INSERT INTO client_faces (client_id, participant_id, name, embedding, embedding_model, embedding_count) VALUES (1, 1, 'Alex', x'00000000', 'm', 1)",
+    )
+    .run();
   after.prepare('UPDATE sessions SET client_id = NULL WHERE id = 1').run();
-  assert.equal((after.prepare('SELECT COUNT(*) AS n FROM client_faces').get() as { n: number }).n, 0, 'a session taken from its client takes its faces out');
+  assert.equal(
+    (after.prepare('SELECT COUNT(*) AS n FROM client_faces').get() as { n: number }).n,
+    0,
+    'a session taken from its client takes its faces out',
+  );
   after.prepare('UPDATE sessions SET client_id = 1 WHERE id = 1').run();
-  after.prepare("INSERT INTO client_faces (client_id, participant_id, name, embedding, embedding_model, embedding_count) VALUES (1, 1, 'Alex', x'00000000', 'm', 1)").run();
+  after
+    .prepare(
+      "INSERT INTO client_faces (client_id, participant_id, name, embedding, embedding_model, embedding_count) VALUES (1, 1, 'Alex', x'00000000', 'm', 1)",
+    )
+    .run();
   after.prepare('DELETE FROM clients WHERE id = 1').run();
   assert.equal((after.prepare('SELECT COUNT(*) AS n FROM client_faces').get() as { n: number }).n, 0, 'erasing the client erases its faces');
   after.prepare('DELETE FROM sessions WHERE id = 1').run();

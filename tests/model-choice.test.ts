@@ -60,7 +60,13 @@ test('choosing a face model: listed with figures, refused for the wrong role, us
   try {
     const listed = await svc.call('models.list', {});
     const face = listed.filter((m) => m.role === 'faceExpression');
-    assert.deepEqual(face.map((m) => [m.id, m.selected, m.isDefault]), [['face-alt', false, false], ['face-cnn', true, true]]);
+    assert.deepEqual(
+      face.map((m) => [m.id, m.selected, m.isDefault]),
+      [
+        ['face-alt', false, false],
+        ['face-cnn', true, true],
+      ],
+    );
     await assert.rejects(svc.call('models.select', { role: 'voiceEmotion', id: 'face-alt' }), /no installed voice-emotion model "face-alt"/);
     await assert.rejects(svc.call('models.select', { role: 'faceExpression', id: 'nope' }), /no installed face-expression model "nope"/);
 

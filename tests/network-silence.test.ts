@@ -36,14 +36,17 @@ const cliDb = path.join(tempDir(), 'cli.sqlite');
 const sourceFiles = (dir: string): string[] =>
   readdirSync(path.join(REPO_ROOT, dir)).flatMap((name) => {
     const rel = path.join(dir, name);
-    if (statSync(path.join(REPO_ROOT, rel)).isDirectory()) return name === 'node_modules' || name === 'artifacts' || name === 'fixtures' || name === 'train' ? [] : sourceFiles(rel);
+    if (statSync(path.join(REPO_ROOT, rel)).isDirectory())
+      return name === 'node_modules' || name === 'artifacts' || name === 'fixtures' || name === 'train' ? [] : sourceFiles(rel);
     return /\.(ts|tsx|mjs|js)$/.test(name) ? [rel] : [];
   });
 
 test('only electron/analysis/models/onnx-runtime.ts loads onnxruntime-node', () => {
   const loaders = ['electron', 'scripts', 'bin', 'renderer/src', 'tests']
     .flatMap(sourceFiles)
-    .filter((f) => /(from\s+|import\()\s*['"]onnxruntime-node['"]|require\(\s*['"]onnxruntime-node['"]/.test(readFileSync(path.join(REPO_ROOT, f), 'utf8')));
+    .filter((f) =>
+      /(from\s+|import\()\s*['"]onnxruntime-node['"]|require\(\s*['"]onnxruntime-node['"]/.test(readFileSync(path.join(REPO_ROOT, f), 'utf8')),
+    );
   assert.deepEqual(loaders, ['electron/analysis/models/onnx-runtime.ts']);
 });
 
@@ -64,7 +67,7 @@ test('every entry point switches telemetry off before its first other import', (
     assert.ok(first, `${entry}: no import found`);
     assert.match(first[1], /privacy\/no-telemetry(\.js|\.ts)?$/, `${entry}: first import is ${first[1]}`);
   }
-  assert.match(readFileSync(path.join(REPO_ROOT, 'scripts/run-tests.mjs'), 'utf8'), /'--import', '\.\/electron\/privacy\/no-telemetry\.ts'/);
+  assert.match(readFileSync(path.join(REPO_ROOT, 'scripts/run-tests.mjs'), 'utf8'), /'--import',\s*'\.\/electron\/privacy\/no-telemetry\.ts'/);
 });
 
 test('onnx-runtime.ts refuses to load onnxruntime in a process where telemetry is not off, and writes nothing', () => {
@@ -75,12 +78,18 @@ test('onnx-runtime.ts refuses to load onnxruntime in a process where telemetry i
     await openOnnxModel('native-models/face-cnn/model.onnx').then(() => console.log('LOADED'), (e) => console.log(e.name + ': ' + e.message));`;
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO_ROOT, env, encoding: 'utf8' });
   assert.match(r.stdout, /^TelemetryNotDisabledError: refusing to load onnxruntime: ORT_DISABLE_TELEMETRY=1 is not set/, r.stderr);
-  assert.deepEqual(readdirSync(dir).filter((f) => f !== 'tsx-0'), [], 'nothing written in HOME or TMPDIR');
+  assert.deepEqual(
+    readdirSync(dir).filter((f) => f !== 'tsx-0'),
+    [],
+    'nothing written in HOME or TMPDIR',
+  );
 });
 
 test('CLI: an import of a 19.7 s recording makes no connection and writes no telemetry', { skip: noStrace, timeout: 300_000 }, () => {
   const watch = newWatch();
-  const r = runWatched(watch, 'cli-analyze', process.execPath, ['bin/affect.mjs', 'analyze', SAMPLE, '--db', cliDb, '--client', 'NET-1'], { cwd: REPO_ROOT });
+  const r = runWatched(watch, 'cli-analyze', process.execPath, ['bin/affect.mjs', 'analyze', SAMPLE, '--db', cliDb, '--client', 'NET-1'], {
+    cwd: REPO_ROOT,
+  });
   assert.equal(r.status, 0, r.stderr);
   const report = watchReport(watch);
   // The watch saw the work: the models were opened by a traced process.
@@ -91,7 +100,9 @@ test('CLI: an import of a 19.7 s recording makes no connection and writes no tel
 test('CLI: an export (PDF report) makes no connection and writes no telemetry', { skip: noStrace, timeout: 120_000 }, () => {
   const out = path.join(tempDir(), 'reports');
   const watch = newWatch();
-  const r = runWatched(watch, 'cli-export', process.execPath, ['bin/affect.mjs', 'export', 'all', '--format', 'pdf', '--out', out, '--db', cliDb], { cwd: REPO_ROOT });
+  const r = runWatched(watch, 'cli-export', process.execPath, ['bin/affect.mjs', 'export', 'all', '--format', 'pdf', '--out', out, '--db', cliDb], {
+    cwd: REPO_ROOT,
+  });
   assert.equal(r.status, 0, r.stderr);
   assert.ok(readFileSync(r.stdout.trim().split('\n')[0]).subarray(0, 5).equals(Buffer.from('%PDF-')));
   assert.deepEqual(watchReport(watch).violations, []);
@@ -104,41 +115,53 @@ after(async () => {
   await serve?.stop();
 });
 
-test('`npm run serve` with a Chromium session (import, review, PDF export) makes no connection but loopback', { skip: noBrowser, timeout: 420_000 }, async () => {
-  const w = newWatch();
-  serve = await startServe(path.join(tempDir(), 'serve.sqlite'), { viaNpm: true, env: w.env, wrap: (cmd, args) => [STRACE, straceArgs(w, 'serve', cmd, args)] });
-  // Chromium under strace too, with the Electron shell's quiet switches: the browser engine's own background features stay off.
-  browser = await launchChromium(straceWrapper(w, 'chromium', CHROMIUM), w.env);
-  const page = await browser.newPage();
-  await page.goto(serve.url);
-  await page.fill('input[aria-label="Client code"]', 'NET-2');
-  await page.click('button:has-text("Create client")');
-  await page.waitForSelector('h1:has-text("Client NET-2")');
-  await page.click('a:has-text("Import recordings")');
-  await page.setInputFiles('input[data-testid="file-input"]', SAMPLE);
-  await page.waitForSelector('tr[data-job-status="done"] a:has-text("Review session")', { timeout: 300_000 });
-  await page.click('tr[data-job-status="done"] a:has-text("Review session")');
-  await page.waitForSelector('[data-testid="lane-face"] svg');
-  // The PDF report is handed to the user as a download (the app writes no export behind their back).
-  const [download] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("PDF report")')]);
-  const pdf = (await download.path())!;
-  assert.ok(existsSync(pdf) && readFileSync(pdf).subarray(0, 5).toString() === '%PDF-', 'the report downloaded');
-  await browser.close();
-  browser = null;
-  await serve.stop();
-  serve = null;
+test(
+  '`npm run serve` with a Chromium session (import, review, PDF export) makes no connection but loopback',
+  { skip: noBrowser, timeout: 420_000 },
+  async () => {
+    const w = newWatch();
+    serve = await startServe(path.join(tempDir(), 'serve.sqlite'), {
+      viaNpm: true,
+      env: w.env,
+      wrap: (cmd, args) => [STRACE, straceArgs(w, 'serve', cmd, args)],
+    });
+    // Chromium under strace too, with the Electron shell's quiet switches: the browser engine's own background features stay off.
+    browser = await launchChromium(straceWrapper(w, 'chromium', CHROMIUM), w.env);
+    const page = await browser.newPage();
+    await page.goto(serve.url);
+    await page.fill('input[aria-label="Client code"]', 'NET-2');
+    await page.click('button:has-text("Create client")');
+    await page.waitForSelector('h1:has-text("Client NET-2")');
+    await page.click('a:has-text("Import recordings")');
+    await page.setInputFiles('input[data-testid="file-input"]', SAMPLE);
+    await page.waitForSelector('tr[data-job-status="done"] a:has-text("Review session")', { timeout: 300_000 });
+    await page.click('tr[data-job-status="done"] a:has-text("Review session")');
+    await page.waitForSelector('[data-testid="lane-face"] svg');
+    // The PDF report is handed to the user as a download (the app writes no export behind their back).
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("PDF report")')]);
+    const pdf = (await download.path())!;
+    assert.ok(existsSync(pdf) && readFileSync(pdf).subarray(0, 5).toString() === '%PDF-', 'the report downloaded');
+    await browser.close();
+    browser = null;
+    await serve.stop();
+    serve = null;
 
-  const server = watchReport(w, ['serve']);
-  assert.ok(server.processes >= 3, 'npm, the server and ffmpeg were traced');
-  assert.ok(
-    server.connections.some((c) => c.family === 'AF_INET' && c.address === '127.0.0.1') || watchReport(w, ['chromium']).connections.some((c) => c.address === '127.0.0.1'),
-    'the browser\'s loopback connections to the server were seen (the watch works)',
-  );
-  assert.deepEqual(server.violations, [], 'npm run serve (npm, build, server, ffmpeg)');
-  const chromium = watchReport(w, ['chromium']);
-  if (chromium.probes.length > 0) console.log(`chromium: ${chromium.probes.length} UDP route probes (nothing sent), e.g. ${chromium.probes[0].address}:${chromium.probes[0].port}`);
-  assert.deepEqual(chromium.violations, [], 'Chromium with the quiet switches');
-});
+    const server = watchReport(w, ['serve']);
+    assert.ok(server.processes >= 3, 'npm, the server and ffmpeg were traced');
+    assert.ok(
+      server.connections.some((c) => c.family === 'AF_INET' && c.address === '127.0.0.1') ||
+        watchReport(w, ['chromium']).connections.some((c) => c.address === '127.0.0.1'),
+      "the browser's loopback connections to the server were seen (the watch works)",
+    );
+    assert.deepEqual(server.violations, [], 'npm run serve (npm, build, server, ffmpeg)');
+    const chromium = watchReport(w, ['chromium']);
+    if (chromium.probes.length > 0)
+      console.log(
+        `chromium: ${chromium.probes.length} UDP route probes (nothing sent), e.g. ${chromium.probes[0].address}:${chromium.probes[0].port}`,
+      );
+    assert.deepEqual(chromium.violations, [], 'Chromium with the quiet switches');
+  },
+);
 
 test('the watch: strace lines (captured on this machine) are classified right', () => {
   const log = [
@@ -167,8 +190,8 @@ test('the watch: strace lines (captured on this machine) are classified right', 
     'send 10.255.255.53:53 → DNS lookup via 10.255.255.53:53',
     'connect "/tmp/x/tsx-0/24496.pipe":null → ok',
   ]);
-  assert.deepEqual(fileWritesIn(log).map((w) => fileViolation(w)), [
-    'telemetry store /home/u/.cache/Microsoft/DeveloperTools/.onnxruntime/deviceid',
-    'telemetry debug log /tmp/w/tmp/mat-debug-23568.log',
-  ]);
+  assert.deepEqual(
+    fileWritesIn(log).map((w) => fileViolation(w)),
+    ['telemetry store /home/u/.cache/Microsoft/DeveloperTools/.onnxruntime/deviceid', 'telemetry debug log /tmp/w/tmp/mat-debug-23568.log'],
+  );
 });

@@ -49,7 +49,10 @@ test('two connections storing the same analysis: the second is refused with a cl
   const first = saveAnalysis(a, result);
   assert.throws(
     () => saveAnalysis(b, result),
-    (err: Error) => err instanceof AlreadyStoredError && err.sessionId === first && err.message === `${SAMPLE}: stored meanwhile by another run as session ${first} (same content, fps and models); not stored twice`,
+    (err: Error) =>
+      err instanceof AlreadyStoredError &&
+      err.sessionId === first &&
+      err.message === `${SAMPLE}: stored meanwhile by another run as session ${first} (same content, fps and models); not stored twice`,
   );
   // A different frame rate is a different analysis.
   const other = saveAnalysis(b, { ...result, settings: { ...result.settings, fps: 1 } });
@@ -57,7 +60,11 @@ test('two connections storing the same analysis: the second is refused with a cl
   a.close();
   b.close();
   assert.equal(count(file), 2);
-  assert.equal(count(file, 'SELECT COUNT(*) AS n FROM frame_results WHERE session_id NOT IN (SELECT id FROM sessions)'), 0, 'the refused copy left nothing behind');
+  assert.equal(
+    count(file, 'SELECT COUNT(*) AS n FROM frame_results WHERE session_id NOT IN (SELECT id FROM sessions)'),
+    0,
+    'the refused copy left nothing behind',
+  );
 });
 
 test('--force replaces the stored results in place: same session id, annotations, client and DASS links kept', async () => {
@@ -78,9 +85,15 @@ test('--force replaces the stored results in place: same session id, annotations
   assert.equal(JSON.parse(r.stdout).session.id, id);
   const again = openDatabase(file);
   assert.equal(count(file), 1);
-  const row = again.prepare('SELECT s.client_id AS clientId, m.path FROM sessions s JOIN media m ON m.id = s.media_id WHERE s.id = ?').get(id) as { clientId: number; path: string };
+  const row = again.prepare('SELECT s.client_id AS clientId, m.path FROM sessions s JOIN media m ON m.id = s.media_id WHERE s.id = ?').get(id) as {
+    clientId: number;
+    path: string;
+  };
   assert.deepEqual(row, { clientId: client.id, path: copy });
-  assert.deepEqual(listTracks(again, id).map((t) => t.annotator), ['rater1']);
+  assert.deepEqual(
+    listTracks(again, id).map((t) => t.annotator),
+    ['rater1'],
+  );
   assert.equal(listDassAdministrations(again, client.id)[0].sessionId, id);
   // In-process too, and without --force nothing is stored twice.
   assert.deepEqual(saveOrReplaceAnalysis(again, result), { sessionId: id, replaced: true });
@@ -133,25 +146,33 @@ test('the import queue: the same recording twice ends "already analysed", pointi
   }
 });
 
-test('a crash while the job is being marked done stores nothing; after the restart the job runs once more and one session is stored', { timeout: 400_000 }, async () => {
-  const dbPath = path.join(tempDir(), 'crash.sqlite');
-  openDatabase(dbPath).close();
-  const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'tests/helpers/crash-when-job-done.ts'), dbPath, SAMPLE], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 300_000 });
-  assert.equal(child.signal, 'SIGKILL', `the helper died at the planned point: ${child.stderr}`);
-  // The session and "done" are one transaction: both or neither.
-  assert.equal(count(dbPath), 0, 'no session without its job marked done');
-  assert.equal(count(dbPath, "SELECT COUNT(*) AS n FROM import_jobs WHERE status = 'running'"), 1);
+test(
+  'a crash while the job is being marked done stores nothing; after the restart the job runs once more and one session is stored',
+  { timeout: 400_000 },
+  async () => {
+    const dbPath = path.join(tempDir(), 'crash.sqlite');
+    openDatabase(dbPath).close();
+    const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'tests/helpers/crash-when-job-done.ts'), dbPath, SAMPLE], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      timeout: 300_000,
+    });
+    assert.equal(child.signal, 'SIGKILL', `the helper died at the planned point: ${child.stderr}`);
+    // The session and "done" are one transaction: both or neither.
+    assert.equal(count(dbPath), 0, 'no session without its job marked done');
+    assert.equal(count(dbPath, "SELECT COUNT(*) AS n FROM import_jobs WHERE status = 'running'"), 1);
 
-  // Restart: the interrupted job is queued again and runs once.
-  const db = openDatabase(dbPath);
-  const service = new AffectService({ db, databasePath: dbPath, engine: (models) => AnalysisEngine.create({ ...models }) });
-  try {
-    await service.queue.idle();
-    const [job] = await service.call('jobs.list', {});
-    assert.equal(job.status, 'done');
-    assert.equal((await service.call('sessions.list', {})).length, 1);
-  } finally {
-    await service.close();
-    db.close();
-  }
-});
+    // Restart: the interrupted job is queued again and runs once.
+    const db = openDatabase(dbPath);
+    const service = new AffectService({ db, databasePath: dbPath, engine: (models) => AnalysisEngine.create({ ...models }) });
+    try {
+      await service.queue.idle();
+      const [job] = await service.call('jobs.list', {});
+      assert.equal(job.status, 'done');
+      assert.equal((await service.call('sessions.list', {})).length, 1);
+    } finally {
+      await service.close();
+      db.close();
+    }
+  },
+);

@@ -29,8 +29,8 @@ function globToRegExp(glob: string): RegExp {
   let re = '';
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i];
-    if (glob.startsWith('**/', i)) (re += '(?:.*/)?'), (i += 2);
-    else if (glob.startsWith('**', i)) (re += '.*'), (i += 1);
+    if (glob.startsWith('**/', i)) ((re += '(?:.*/)?'), (i += 2));
+    else if (glob.startsWith('**', i)) ((re += '.*'), (i += 1));
     else if (c === '*') re += '[^/]*';
     else re += c.replace(/[.+^${}()|[\]\\?]/g, '\\$&');
   }
@@ -56,11 +56,17 @@ function matches(glob: string): string[] {
   return out;
 }
 
-test('electron-builder.json passes electron-builder\'s own schema (Linux AppImage + deb, Windows NSIS, macOS dmg)', async () => {
-  const { validateConfiguration } = require('app-builder-lib/out/util/config/config.js') as { validateConfiguration: (c: unknown, l: unknown) => Promise<void> };
+test("electron-builder.json passes electron-builder's own schema (Linux AppImage + deb, Windows NSIS, macOS dmg)", async () => {
+  const { validateConfiguration } = require('app-builder-lib/out/util/config/config.js') as {
+    validateConfiguration: (c: unknown, l: unknown) => Promise<void>;
+  };
   const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
   await validateConfiguration(structuredClone(config), new DebugLogger(false));
-  await assert.rejects(validateConfiguration({ ...structuredClone(config), nsiss: {} }, new DebugLogger(false)), /unknown property 'nsiss'/, 'the schema check is real');
+  await assert.rejects(
+    validateConfiguration({ ...structuredClone(config), nsiss: {} }, new DebugLogger(false)),
+    /unknown property 'nsiss'/,
+    'the schema check is real',
+  );
   assert.deepEqual(config.linux.target, ['AppImage', 'deb']);
   assert.deepEqual(config.win.target, ['nsis']);
   assert.deepEqual(config.mac.target, ['dmg']);
@@ -72,13 +78,23 @@ test('every file pattern and unpacked path the build names exists; models, fonts
   buildRenderer(); // out/ is part of what is packaged
   for (const glob of [...config.files, ...config.asarUnpack]) assert.ok(matches(glob).length > 0, `${glob} matches no file`);
   const packaged = config.files.flatMap(matches);
-  for (const m of ['blazeface-front-128', 'face-cnn', 'voice-spectrogram-cnn']) assert.ok(packaged.includes(`native-models/${m}/model.onnx`), `${m} is packaged`);
+  for (const m of ['blazeface-front-128', 'face-cnn', 'voice-spectrogram-cnn'])
+    assert.ok(packaged.includes(`native-models/${m}/model.onnx`), `${m} is packaged`);
   assert.ok(!packaged.some((f) => f.includes('/train/')), 'training code and data stay out of the app');
   assert.ok(packaged.includes('out/main/engine-host.js') && packaged.includes('out/main/index.js'));
   for (const needed of ['native-models/face-cnn/model.onnx', 'data/fonts/DejaVuSans.ttf', 'data/dass21/items.json'])
-    assert.ok(config.asarUnpack.some((g) => globToRegExp(g).test(needed)), `${needed} is unpacked`);
-  const bundledFfmpeg = path.relative(REPO_ROOT, (require('@ffmpeg-installer/ffmpeg') as { path: string }).path).split(path.sep).join('/');
-  assert.ok(config.asarUnpack.some((g) => globToRegExp(g).test(bundledFfmpeg)), `${bundledFfmpeg} is unpacked (a child process cannot run from inside an asar)`);
+    assert.ok(
+      config.asarUnpack.some((g) => globToRegExp(g).test(needed)),
+      `${needed} is unpacked`,
+    );
+  const bundledFfmpeg = path
+    .relative(REPO_ROOT, (require('@ffmpeg-installer/ffmpeg') as { path: string }).path)
+    .split(path.sep)
+    .join('/');
+  assert.ok(
+    config.asarUnpack.some((g) => globToRegExp(g).test(bundledFfmpeg)),
+    `${bundledFfmpeg} is unpacked (a child process cannot run from inside an asar)`,
+  );
 });
 
 test('the icon every target names is a 512×512 PNG', () => {
@@ -90,18 +106,28 @@ test('the icon every target names is a 512×512 PNG', () => {
 });
 
 test('main starts the engine host as a utility process when packaged, as a Node child from a checkout', () => {
-  const common = { appPath: '/opt/Affect/resources/app.asar', mainDir: '/opt/Affect/resources/app.asar/out/main', databasePath: '/home/u/affect.sqlite' };
+  const common = {
+    appPath: '/opt/Affect/resources/app.asar',
+    mainDir: '/opt/Affect/resources/app.asar/out/main',
+    databasePath: '/home/u/affect.sqlite',
+  };
   const packaged = engineHostLaunch({ ...common, packaged: true, env: { ELECTRON_RUN_AS_NODE: '1', HOME: '/home/u' } });
   assert.equal(packaged.kind, 'utility-process');
   assert.equal(packaged.modulePath, '/opt/Affect/resources/app.asar/out/main/engine-host.js');
   assert.equal(packaged.env.AFFECT_DB_PATH, '/home/u/affect.sqlite');
   assert.equal(packaged.env.ELECTRON_RUN_AS_NODE, undefined);
   const dev = engineHostLaunch({ ...common, appPath: '/src/affect', packaged: false, env: { AFFECT_NODE: '/usr/bin/node' } });
-  assert.deepEqual([dev.kind, dev.modulePath, dev.kind === 'node-fork' && dev.execPath], ['node-fork', '/src/affect/electron/main/engine-host.mjs', '/usr/bin/node']);
+  assert.deepEqual(
+    [dev.kind, dev.modulePath, dev.kind === 'node-fork' && dev.execPath],
+    ['node-fork', '/src/affect/electron/main/engine-host.mjs', '/usr/bin/node'],
+  );
 });
 
 test('inside a packaged app, files native code opens are taken from app.asar.unpacked', () => {
-  assert.equal(unpackedPath('/opt/Affect/resources/app.asar/native-models/face-cnn'), '/opt/Affect/resources/app.asar.unpacked/native-models/face-cnn');
+  assert.equal(
+    unpackedPath('/opt/Affect/resources/app.asar/native-models/face-cnn'),
+    '/opt/Affect/resources/app.asar.unpacked/native-models/face-cnn',
+  );
   assert.equal(unpackedPath('C:\\Affect\\resources\\app.asar\\data\\fonts'), 'C:\\Affect\\resources\\app.asar.unpacked\\data\\fonts');
   assert.equal(unpackedPath('/home/u/app.asar.d/x'), '/home/u/app.asar.d/x');
   assert.equal(APP_ROOT, REPO_ROOT);
@@ -110,7 +136,10 @@ test('inside a packaged app, files native code opens are taken from app.asar.unp
 test('the bundled engine host that a packaged app runs finds its models and migrations and answers over IPC', async () => {
   buildRenderer();
   const db = path.join(tempDir(), 'host.sqlite');
-  const child = fork(path.join(REPO_ROOT, 'out/main/engine-host.js'), [], { env: { ...process.env, AFFECT_DB_PATH: db }, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+  const child = fork(path.join(REPO_ROOT, 'out/main/engine-host.js'), [], {
+    env: { ...process.env, AFFECT_DB_PATH: db },
+    stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+  });
   const call = (id: number, method: string, input: unknown) =>
     new Promise<{ result?: unknown; error?: string }>((resolve, reject) => {
       child.on('message', (m: { id: number; result?: unknown; error?: string }) => m.id === id && resolve(m));
@@ -122,7 +151,10 @@ test('the bundled engine host that a packaged app runs finds its models and migr
     assert.equal(((await call(10, 'vault.status', {})).result as { state: string }).state, 'setup');
     assert.equal(((await call(11, 'vault.setup', { passphrase: null })).result as { state: string }).state, 'open');
     const models = (await call(1, 'models.list', {})).result as Array<{ id: string; selected: boolean }>;
-    assert.ok(models.some((m) => m.id === 'face-cnn' && m.selected), 'the shipped face model is found from out/main');
+    assert.ok(
+      models.some((m) => m.id === 'face-cnn' && m.selected),
+      'the shipped face model is found from out/main',
+    );
     const client = (await call(2, 'clients.create', { code: 'PKG-1' })).result as { code: string };
     assert.equal(client.code, 'PKG-1', 'migrations were found and applied');
     assert.match((await call(3, 'no.such.method', {})).error ?? '', /unknown method/);

@@ -30,7 +30,10 @@ before(async () => {
 });
 after(async () => Promise.all([front.release(), back.release(), identity.release()]));
 
-async function follow(file: string, opts: { fps?: number; maxFrames?: number } = {}): Promise<{ frames: PeopleFrame[]; result: PeopleResult; size: { width: number; height: number } }> {
+async function follow(
+  file: string,
+  opts: { fps?: number; maxFrames?: number } = {},
+): Promise<{ frames: PeopleFrame[]; result: PeopleResult; size: { width: number; height: number } }> {
   const info = await probeMedia(file, ff);
   const tracker = new PeopleTracker(new FaceFinder({ frame: front, windows: back }, DEFAULT_FINDER), identity);
   const frames: PeopleFrame[] = [];
@@ -51,7 +54,9 @@ const inside = (r: Rect, box: { x: number; y: number; width: number; height: num
 
 /** Each participant's median box lies in its own face tile; every face tile has one. */
 function assertOnePerTile(layout: Layout, result: PeopleResult, toLayout: number) {
-  const tiles = facesAt(layout, 0).map((t) => t.rect).sort((a, b) => a.width * a.height - b.width * b.height);
+  const tiles = facesAt(layout, 0)
+    .map((t) => t.rect)
+    .sort((a, b) => a.width * a.height - b.width * b.height);
   const used = new Set<number>();
   for (const p of result.participants) {
     const t = tiles.findIndex((r) => inside(r, p.medianBox, toLayout));
@@ -86,7 +91,9 @@ test('speaker view: the self-view thumbnail is a participant too, flagged small'
   const layout = standardLayouts(defaultSources(sharedPath('videos')), 1280, 720, 6).find((l) => l.name.startsWith('speaker'))!;
   const { result, size } = await follow(buildLayout(layout, layoutDir));
   assertOnePerTile(layout, result, layout.width / size.width);
-  const thumb = facesAt(layout, 0).map((t) => t.rect).sort((a, b) => a.width - b.width)[0];
+  const thumb = facesAt(layout, 0)
+    .map((t) => t.rect)
+    .sort((a, b) => a.width - b.width)[0];
   const small = result.participants.filter((p) => p.small);
   assert.equal(small.length, 1);
   assert.ok(inside(thumb, small[0].medianBox));
@@ -104,8 +111,13 @@ test('tiles re-arranged and a camera off then on elsewhere: each person keeps on
       if (!truth || pid === undefined) continue;
       personOf.set(pid, (personOf.get(pid) ?? new Set()).add(truth.person));
     }
-  assert.deepEqual([...personOf.values()].map((s) => [...s]).sort(), [['man'], ['woman']], 'each participant is one person, each person one participant');
-  for (const p of result.participants) assert.ok(p.trackIds.length >= 2, `participant ${p.id} was re-identified across a move or gap (tracks ${p.trackIds})`);
+  assert.deepEqual(
+    [...personOf.values()].map((s) => [...s]).sort(),
+    [['man'], ['woman']],
+    'each participant is one person, each person one participant',
+  );
+  for (const p of result.participants)
+    assert.ok(p.trackIds.length >= 2, `participant ${p.id} was re-identified across a move or gap (tracks ${p.trackIds})`);
 });
 
 test('one face: the sample gives one participant with a JPEG thumbnail', async () => {
@@ -142,7 +154,10 @@ test('clustering never merges tracks seen at the same time, merges close ones ac
   );
   assert.equal(groups.length, 3);
   assert.ok(groups.some((g) => g.includes(1) && !g.includes(2)));
-  assert.deepEqual(groups.find((g) => g.includes(4)), [4]);
+  assert.deepEqual(
+    groups.find((g) => g.includes(4)),
+    [4],
+  );
 });
 
 test('bounded memory and embedding schedule', () => {
@@ -153,8 +168,18 @@ test('bounded memory and embedding schedule', () => {
   assert.ok(t.samples.length <= 8);
   assert.ok(Math.abs(t.mean()![0] - 24.5) < 1e-6);
   assert.equal(t.frames, 10_000);
-  assert.deepEqual([0, 1, 2, 3, 31, 40].map((a) => nextEmbedAfter(a, [0, 1, 3, 7, 15, 31], 60)), [1, 3, 3, 7, 91, 100]);
-  assert.deepEqual(medianBox([{ x: 0, y: 0, width: 10, height: 10 }, { x: 2, y: 0, width: 10, height: 10 }, { x: 100, y: 0, width: 10, height: 10 }]), { x: 2, y: 0, width: 10, height: 10 });
+  assert.deepEqual(
+    [0, 1, 2, 3, 31, 40].map((a) => nextEmbedAfter(a, [0, 1, 3, 7, 15, 31], 60)),
+    [1, 3, 3, 7, 91, 100],
+  );
+  assert.deepEqual(
+    medianBox([
+      { x: 0, y: 0, width: 10, height: 10 },
+      { x: 2, y: 0, width: 10, height: 10 },
+      { x: 100, y: 0, width: 10, height: 10 },
+    ]),
+    { x: 2, y: 0, width: 10, height: 10 },
+  );
   assert.deepEqual(windowStarts(640, 256, 0.4), [0, 128, 256, 384]);
   assert.deepEqual(windowStarts(200, 256, 0.4), [-28]);
 });
@@ -174,4 +199,3 @@ test('one large face keeps the finder cheap: scans back off, one face per frame,
   const runs = finder.runs / frames;
   assert.ok(runs < 2.2, `detector runs per frame ${runs.toFixed(2)}`);
 });
-

@@ -33,7 +33,10 @@ test('read-ahead yields every item in order and pulls at most `depth` ahead', as
     assert.ok(state.produced - seen.length <= 3 + 1, `${state.produced} produced with ${seen.length} consumed`);
     seen.push(x);
   }
-  assert.deepEqual(seen, Array.from({ length: 20 }, (_, i) => i));
+  assert.deepEqual(
+    seen,
+    Array.from({ length: 20 }, (_, i) => i),
+  );
   assert.ok(state.closed);
 });
 
@@ -64,9 +67,17 @@ test('read-ahead on decoded frames: the same frames as reading one at a time; ab
     kept.push({ index: f.index, sum: f.rgb.reduce((s, v) => s + v, 0) });
   }
   assert.ok(kept.length >= 38);
-  assert.deepEqual(kept.map((k) => k.index), kept.map((_, i) => i));
+  assert.deepEqual(
+    kept.map((k) => k.index),
+    kept.map((_, i) => i),
+  );
   // Frames held past the next one keep their pixels.
-  frames.forEach((rgb, i) => assert.equal(rgb.reduce((s, v) => s + v, 0), kept[i].sum));
+  frames.forEach((rgb, i) =>
+    assert.equal(
+      rgb.reduce((s, v) => s + v, 0),
+      kept[i].sum,
+    ),
+  );
   const ac = new AbortController();
   await assert.rejects(async () => {
     for await (const f of streamVideoFrames(SAMPLE, ff, info.video!, { fps: 2, maxSide: 160, signal: ac.signal })) if (f.index === 3) ac.abort();

@@ -27,7 +27,15 @@ const summary = (face: Partial<AnalysisSummary['face']>, voice: Partial<Analysis
 });
 
 test('coverage: union of overlapping windows; a face in 5 of 13 frames or one false detection is "too little data"', () => {
-  assert.equal(unionSeconds([[0, 3], [1, 4], [10, 13], [12, 13]]), 7);
+  assert.equal(
+    unionSeconds([
+      [0, 3],
+      [1, 4],
+      [10, 13],
+      [12, 13],
+    ]),
+    7,
+  );
   assert.equal(unionSeconds([]), 0);
   const issueCase = judgeCoverage(summary({ framesAnalysed: 13, framesWithFace: 5, majority: 'happy' }), 30);
   assert.equal(issueCase.face.enough, false);
@@ -43,7 +51,10 @@ test('coverage: union of overlapping windows; a face in 5 of 13 frames or one fa
   assert.ok(Math.abs(faceOnly.fused.confidence! - 0.6) < 1e-9);
   const both = judgeCoverage(summary({}), 40);
   assert.deepEqual(both.fused, { label: 'happy', confidence: 0.5, tracks: ['face', 'voice'] });
-  assert.equal(judgeCoverage(summary({ framesAnalysed: 0, framesWithFace: 0, majority: null, reason: 'no video stream' }), 40).face.why, 'no video stream');
+  assert.equal(
+    judgeCoverage(summary({ framesAnalysed: 0, framesWithFace: 0, majority: null, reason: 'no video stream' }), 40).face.why,
+    'no video stream',
+  );
 });
 
 test('recording dates: metadata dates parsed with their zone, placeholders and future dates ignored; user dates validated', () => {
@@ -93,13 +104,21 @@ test('timeline view: zoom keeps the anchor in place, views stay inside the recor
 });
 
 test('lane marks: one mark per estimate when there is room; zoomed out, one label per column, never a blend', () => {
-  const items = Array.from({ length: 7200 }, (_, i) => ({ start: i / 2, end: i / 2 + 0.5, label: i % 3 === 0 ? 'sad' : i % 7 === 0 ? null : 'happy', confidence: 0.8 }));
+  const items = Array.from({ length: 7200 }, (_, i) => ({
+    start: i / 2,
+    end: i / 2 + 0.5,
+    label: i % 3 === 0 ? 'sad' : i % 7 === 0 ? null : 'happy',
+    confidence: 0.8,
+  }));
   const near = layoutMarks(items, { start: 0, end: 20 }, 1000);
   assert.equal(near.length, 40);
   assert.ok(near.every((m) => m.count === 1));
   const far = layoutMarks(items, { start: 0, end: 3600 }, 1200);
   assert.ok(far.length <= 600, `${far.length} marks for 1200 px`);
-  assert.ok(far.every((m) => m.label === null || m.label === 'sad' || m.label === 'happy'), 'each mark has one label of the data');
+  assert.ok(
+    far.every((m) => m.label === null || m.label === 'sad' || m.label === 'happy'),
+    'each mark has one label of the data',
+  );
   assert.ok(far.every((m) => m.counts && Object.values(m.counts).reduce((a, b) => a + b, 0) === m.count));
   assert.equal(intervalAt(items, 10.2)?.start, 10);
   assert.equal(intervalAt([{ start: 0, end: 1 }], 5, 1), null);
@@ -108,7 +127,8 @@ test('lane marks: one mark per estimate when there is room; zoomed out, one labe
 test('label colours: colour-blind-safe set, all distinct, text on each at least 4.5:1', () => {
   const colors = Object.values(LABEL_COLORS);
   assert.equal(new Set(colors).size, colors.length);
-  for (const [label, c] of Object.entries(LABEL_COLORS)) assert.ok(contrastRatio(c, labelTextColor(label)) >= 4.5, `${label}: ${contrastRatio(c, labelTextColor(label)).toFixed(2)}`);
+  for (const [label, c] of Object.entries(LABEL_COLORS))
+    assert.ok(contrastRatio(c, labelTextColor(label)) >= 4.5, `${label}: ${contrastRatio(c, labelTextColor(label)).toFixed(2)}`);
   assert.notEqual(LABEL_COLORS.neutral, '#c4c9cf', 'neutral is not the grey of uncertain');
 });
 
@@ -142,7 +162,15 @@ test('media requests: affect-media://session/<id>, optionally the playback copy'
 
 test('playability: HEVC or an unknown codec needs a copy; H.264/AAC plays; the copy is H.264 where it plays, else VP9', () => {
   const chromium = { canPlayType: (t: string) => (/hvc1|hev1|quicktime/.test(t) ? '' : 'probably') as CanPlayTypeResult };
-  const media = (videoCodec: string | null, audioCodec: string | null) => ({ hasVideo: videoCodec !== null, hasAudio: audioCodec !== null, width: 1, height: 1, videoCodec, audioCodec, format: 'mov' });
+  const media = (videoCodec: string | null, audioCodec: string | null) => ({
+    hasVideo: videoCodec !== null,
+    hasAudio: audioCodec !== null,
+    width: 1,
+    height: 1,
+    videoCodec,
+    audioCodec,
+    format: 'mov',
+  });
   assert.equal(canPlayNatively(media('hevc', 'aac'), chromium), false);
   assert.equal(canPlayNatively(media('h264', 'aac'), chromium), true);
   assert.equal(canPlayNatively(media('prores', 'pcm_s16le'), chromium), false);

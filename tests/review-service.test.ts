@@ -21,30 +21,34 @@ function service() {
   return { dir, db, svc, close: async () => (await svc.close(), db.close()) };
 }
 
-test('item 3: the container date becomes the recording date; the user can correct it, never to a future date', { skip: skipWithoutShared('videos') }, async () => {
-  const { db, svc, close } = service();
-  try {
-    const id = await storeScriptedSession(db, sharedPath('videos', 'face_noface.mov'), { faceAt: () => 'happy', voiceAt: () => null });
-    const got = await svc.call('sessions.get', { id });
-    assert.equal(got.recordedAt, '2023-02-03T21:48:14.000Z');
-    assert.equal(got.recordedAtSource, 'container');
-    const s = await svc.call('sessions.setRecordedAt', { id, recordedAt: '2023-02-02' });
-    assert.equal(s.recordedAt, '2023-02-02');
-    assert.equal(s.recordedAtSource, 'user');
-    assert.equal(s.containerDate, '2023-02-03T21:48:14.000Z', 'the file’s own date is kept beside the correction');
-    await assert.rejects(svc.call('sessions.setRecordedAt', { id, recordedAt: '2030-01-01' }), /in the future/);
-    await assert.rejects(svc.call('sessions.setRecordedAt', { id, recordedAt: '2023-02-30' }), /not a calendar day/);
-    assert.equal((await svc.call('sessions.get', { id })).recordedAt, '2023-02-02', 'a refused date changes nothing');
-    // The trend uses the recording date, and says where it came from.
-    const clientId = ensureClient(db, 'T-1').id;
-    await svc.call('sessions.assign', { id, clientId });
-    const trends = await svc.call('trends.get', { clientId });
-    assert.equal(trends.sessions[0].date, '2023-02-02');
-    assert.equal(trends.sessions[0].dateSource, 'user');
-  } finally {
-    await close();
-  }
-});
+test(
+  'item 3: the container date becomes the recording date; the user can correct it, never to a future date',
+  { skip: skipWithoutShared('videos') },
+  async () => {
+    const { db, svc, close } = service();
+    try {
+      const id = await storeScriptedSession(db, sharedPath('videos', 'face_noface.mov'), { faceAt: () => 'happy', voiceAt: () => null });
+      const got = await svc.call('sessions.get', { id });
+      assert.equal(got.recordedAt, '2023-02-03T21:48:14.000Z');
+      assert.equal(got.recordedAtSource, 'container');
+      const s = await svc.call('sessions.setRecordedAt', { id, recordedAt: '2023-02-02' });
+      assert.equal(s.recordedAt, '2023-02-02');
+      assert.equal(s.recordedAtSource, 'user');
+      assert.equal(s.containerDate, '2023-02-03T21:48:14.000Z', 'the file’s own date is kept beside the correction');
+      await assert.rejects(svc.call('sessions.setRecordedAt', { id, recordedAt: '2030-01-01' }), /in the future/);
+      await assert.rejects(svc.call('sessions.setRecordedAt', { id, recordedAt: '2023-02-30' }), /not a calendar day/);
+      assert.equal((await svc.call('sessions.get', { id })).recordedAt, '2023-02-02', 'a refused date changes nothing');
+      // The trend uses the recording date, and says where it came from.
+      const clientId = ensureClient(db, 'T-1').id;
+      await svc.call('sessions.assign', { id, clientId });
+      const trends = await svc.call('trends.get', { clientId });
+      assert.equal(trends.sessions[0].date, '2023-02-02');
+      assert.equal(trends.sessions[0].dateSource, 'user');
+    } finally {
+      await close();
+    }
+  },
+);
 
 test('item 3: a recording without a date says so (the analysis date stands in, marked as such)', async () => {
   const { db, svc, close } = service();
@@ -111,7 +115,12 @@ test('item 5: coverage in every session view; below the minimum a track says "to
     assert.equal(loose.coverage.face.enough, true);
     assert.deepEqual(loose.coverage.fused.tracks, ['face']);
     assert.equal(loose.coverage.fused.label, 'sad', 'fused from the face alone');
-    assert.deepEqual(await svc.call('coverage.setRule', { rule: null }), { minFaceShare: 0.2, minFaceFrames: 10, minSpeechShare: 0.1, minSpeechS: 5 });
+    assert.deepEqual(await svc.call('coverage.setRule', { rule: null }), {
+      minFaceShare: 0.2,
+      minFaceFrames: 10,
+      minSpeechShare: 0.1,
+      minSpeechS: 5,
+    });
     // The list and the trends carry the same coverage.
     const listed = (await svc.call('sessions.list', {})).find((x) => x.id === sparse)!;
     assert.equal(listed.coverage.face.enough, false);
@@ -120,72 +129,103 @@ test('item 5: coverage in every session view; below the minimum a track says "to
   }
 });
 
-test('item 12: an import that fails on the file itself says so in words, keeps the tool text apart, and offers no retry', { timeout: 60_000 }, async () => {
-  const dir = tempDir();
-  const file = path.join(dir, 'q.sqlite');
-  const db = openDatabase(file);
-  const { AnalysisEngine } = await import('../electron/analysis/engine.js');
-  const svc = new AffectService({ db, databasePath: file, engine: (m) => AnalysisEngine.create({ ...m, threads: 1 }) });
-  try {
-    const fx = badInputFixtures();
-    const [job] = await svc.call('jobs.enqueue', { paths: [fx.textAsMp4] });
-    await svc.queue.idle();
-    const failed = (await svc.call('jobs.list', {})).find((j) => j.id === job.id)!;
-    assert.equal(failed.status, 'failed');
-    assert.match(failed.error!, /^is not a readable audio or video file/);
-    assert.ok(!failed.error!.includes(fx.dir), 'the problem does not repeat the path');
-    assert.match(failed.errorDetail!, /^ffprobe: /);
-    assert.equal(failed.retryable, false);
-    await assert.rejects(svc.call('jobs.retry', { id: job.id }), /would fail the same way/);
-    // A missing file may come back: that failure can be retried.
-    const gone = path.join(dir, 'later.mp4');
-    const [job2] = await svc.call('jobs.enqueue', { paths: [gone] });
-    await svc.queue.idle();
-    const missing = (await svc.call('jobs.list', {})).find((j) => j.id === job2.id)!;
-    assert.equal(missing.retryable, true);
-    await assert.rejects(svc.call('jobs.retry', { id: job2.id }), /later\.mp4 is not there now: put it back and retry/);
-    copyFileSync(SAMPLE_MP4, gone);
-    assert.ok(['queued', 'running'].includes((await svc.call('jobs.retry', { id: job2.id })).status), 'once the file is back, the retry is accepted');
-    await svc.queue.idle();
-  } finally {
-    await svc.close();
-    db.close();
-  }
-});
+test(
+  'item 12: an import that fails on the file itself says so in words, keeps the tool text apart, and offers no retry',
+  { timeout: 60_000 },
+  async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'q.sqlite');
+    const db = openDatabase(file);
+    const { AnalysisEngine } = await import('../electron/analysis/engine.js');
+    const svc = new AffectService({ db, databasePath: file, engine: (m) => AnalysisEngine.create({ ...m, threads: 1 }) });
+    try {
+      const fx = badInputFixtures();
+      const [job] = await svc.call('jobs.enqueue', { paths: [fx.textAsMp4] });
+      await svc.queue.idle();
+      const failed = (await svc.call('jobs.list', {})).find((j) => j.id === job.id)!;
+      assert.equal(failed.status, 'failed');
+      assert.match(failed.error!, /^is not a readable audio or video file/);
+      assert.ok(!failed.error!.includes(fx.dir), 'the problem does not repeat the path');
+      assert.match(failed.errorDetail!, /^ffprobe: /);
+      assert.equal(failed.retryable, false);
+      await assert.rejects(svc.call('jobs.retry', { id: job.id }), /would fail the same way/);
+      // A missing file may come back: that failure can be retried.
+      const gone = path.join(dir, 'later.mp4');
+      const [job2] = await svc.call('jobs.enqueue', { paths: [gone] });
+      await svc.queue.idle();
+      const missing = (await svc.call('jobs.list', {})).find((j) => j.id === job2.id)!;
+      assert.equal(missing.retryable, true);
+      await assert.rejects(svc.call('jobs.retry', { id: job2.id }), /later\.mp4 is not there now: put it back and retry/);
+      copyFileSync(SAMPLE_MP4, gone);
+      assert.ok(
+        ['queued', 'running'].includes((await svc.call('jobs.retry', { id: job2.id })).status),
+        'once the file is back, the retry is accepted',
+      );
+      await svc.queue.idle();
+    } finally {
+      await svc.close();
+      db.close();
+    }
+  },
+);
 
-test('item 2: a playback copy of an HEVC recording: H.264, the same clock (a late audio start stays late), 0600 in a 0700 folder', { timeout: 180_000 }, async () => {
-  const { dir, db, svc, close } = service();
-  try {
-    const hevc = path.join(dir, 'phone.mov');
-    // An HEVC phone-style file whose audio starts 3 s after the video.
-    const { execFileSync } = await import('node:child_process');
-    execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-y', '-i', offsetFixtures().audioLater, '-map', '0', '-c:v', 'libx265', '-preset', 'ultrafast', '-tag:v', 'hvc1', '-c:a', 'copy', '-x265-params', 'log-level=error', hevc]);
-    const id = await storeScriptedSession(db, hevc, { faceAt: () => null, voiceAt: () => 'calm' });
-    assert.equal((await svc.call('sessions.get', { id })).media.videoCodec, 'hevc');
-    assert.equal((await svc.call('playback.status', { sessionId: id })).state, 'none');
-    const started = await svc.call('playback.prepare', { sessionId: id, target: 'h264' });
-    assert.equal(started.state, 'running');
-    assert.equal((await svc.call('playback.prepare', { sessionId: id, target: 'h264' })).state, 'running', 'asked twice, made once');
-    const sha = (db.prepare('SELECT m.sha256 FROM sessions s JOIN media m ON m.id = s.media_id WHERE s.id = ?').get(id) as { sha256: string }).sha256;
-    await svc.playback.settled(sha);
-    const ready = await svc.call('playback.status', { sessionId: id });
-    assert.equal(ready.state, 'ready', JSON.stringify(ready));
-    const { file } = await svc.call('media.source', { sessionId: id, variant: 'playback' });
-    assert.ok(file && existsSync(file));
-    assert.equal(path.dirname(file!), path.join(dir, 'playback'));
-    assert.equal(statSync(file!).mode & 0o777, 0o600);
-    assert.equal(statSync(path.dirname(file!)).mode & 0o777, 0o700);
-    const ff = resolveFfmpeg();
-    const [src, copy] = [await probeMedia(hevc, ff), await probeMedia(file!, ff)];
-    assert.equal(copy.video?.codec, 'h264');
-    assert.equal(copy.audio?.codec, 'aac');
-    assert.ok(Math.abs(copy.audio!.startS - src.audio!.startS) < 0.05, `audio start ${copy.audio!.startS} vs ${src.audio!.startS}`);
-    assert.ok(Math.abs(copy.video!.startS - src.video!.startS) < 0.05);
-    assert.ok(Math.abs(copy.durationS - src.durationS) < 0.2);
-  } finally {
-    await close();
-  }
-});
+test(
+  'item 2: a playback copy of an HEVC recording: H.264, the same clock (a late audio start stays late), 0600 in a 0700 folder',
+  { timeout: 180_000 },
+  async () => {
+    const { dir, db, svc, close } = service();
+    try {
+      const hevc = path.join(dir, 'phone.mov');
+      // An HEVC phone-style file whose audio starts 3 s after the video.
+      const { execFileSync } = await import('node:child_process');
+      execFileSync(resolveFfmpeg().ffmpeg, [
+        '-v',
+        'error',
+        '-y',
+        '-i',
+        offsetFixtures().audioLater,
+        '-map',
+        '0',
+        '-c:v',
+        'libx265',
+        '-preset',
+        'ultrafast',
+        '-tag:v',
+        'hvc1',
+        '-c:a',
+        'copy',
+        '-x265-params',
+        'log-level=error',
+        hevc,
+      ]);
+      const id = await storeScriptedSession(db, hevc, { faceAt: () => null, voiceAt: () => 'calm' });
+      assert.equal((await svc.call('sessions.get', { id })).media.videoCodec, 'hevc');
+      assert.equal((await svc.call('playback.status', { sessionId: id })).state, 'none');
+      const started = await svc.call('playback.prepare', { sessionId: id, target: 'h264' });
+      assert.equal(started.state, 'running');
+      assert.equal((await svc.call('playback.prepare', { sessionId: id, target: 'h264' })).state, 'running', 'asked twice, made once');
+      const sha = (db.prepare('SELECT m.sha256 FROM sessions s JOIN media m ON m.id = s.media_id WHERE s.id = ?').get(id) as { sha256: string })
+        .sha256;
+      await svc.playback.settled(sha);
+      const ready = await svc.call('playback.status', { sessionId: id });
+      assert.equal(ready.state, 'ready', JSON.stringify(ready));
+      const { file } = await svc.call('media.source', { sessionId: id, variant: 'playback' });
+      assert.ok(file && existsSync(file));
+      assert.equal(path.dirname(file!), path.join(dir, 'playback'));
+      assert.equal(statSync(file!).mode & 0o777, 0o600);
+      assert.equal(statSync(path.dirname(file!)).mode & 0o777, 0o700);
+      const ff = resolveFfmpeg();
+      const [src, copy] = [await probeMedia(hevc, ff), await probeMedia(file!, ff)];
+      assert.equal(copy.video?.codec, 'h264');
+      assert.equal(copy.audio?.codec, 'aac');
+      assert.ok(Math.abs(copy.audio!.startS - src.audio!.startS) < 0.05, `audio start ${copy.audio!.startS} vs ${src.audio!.startS}`);
+      assert.ok(Math.abs(copy.video!.startS - src.video!.startS) < 0.05);
+      assert.ok(Math.abs(copy.durationS - src.durationS) < 0.2);
+    } finally {
+      await close();
+    }
+  },
+);
 
 test('item 2: a damaged source fails the copy with a message; the copy can be asked for again', { timeout: 60_000 }, async () => {
   const { dir, db, svc, close } = service();

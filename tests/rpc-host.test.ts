@@ -18,7 +18,10 @@ test('the engine-host protocol carries typed calls and validation errors both wa
   const created = (await client.call('clients.create', { code: 'C-001', displayName: 'Test' })) as { id: number; code: string };
   assert.equal(created.code, 'C-001');
   const listed = (await client.call('clients.list', {})) as Array<{ code: string }>;
-  assert.deepEqual(listed.map((c) => c.code), ['C-001']);
+  assert.deepEqual(
+    listed.map((c) => c.code),
+    ['C-001'],
+  );
   await assert.rejects(client.call('clients.create', { code: '' }), /invalid input/);
   await assert.rejects(client.call('clients.rename', { id: 999, displayName: 'x' }), /no client with id 999/);
   await assert.rejects(client.call('no.such.method', {}), /unknown method/);

@@ -21,9 +21,24 @@ const affect = (...args: string[]) => spawnSync(process.execPath, [path.join(REP
 function seed(db: Db) {
   const a = ensureClient(db, 'SC-1').id;
   const b = ensureClient(db, 'SC-2').id;
-  const r1 = startRun(db, { clientId: a, exercise: 'breathing', level: 1, mode: 'client', tensionBefore: 7, options: { pattern: 'longer-out' }, startedAt: '2026-03-01T09:00:00.000Z' });
+  const r1 = startRun(db, {
+    clientId: a,
+    exercise: 'breathing',
+    level: 1,
+    mode: 'client',
+    tensionBefore: 7,
+    options: { pattern: 'longer-out' },
+    startedAt: '2026-03-01T09:00:00.000Z',
+  });
   finishRun(db, r1.id, { outcome: 'completed', lengthS: 120, tensionAfter: 3, finishedAt: '2026-03-01T09:02:05.000Z' });
-  const r2 = startRun(db, { clientId: a, exercise: 'follow-light', level: 1, mode: 'clinician', tensionBefore: 5, startedAt: '2026-03-02T10:00:00.000Z' });
+  const r2 = startRun(db, {
+    clientId: a,
+    exercise: 'follow-light',
+    level: 1,
+    mode: 'clinician',
+    tensionBefore: 5,
+    startedAt: '2026-03-02T10:00:00.000Z',
+  });
   finishRun(db, r2.id, { outcome: 'left', lengthS: 12.345, tensionAfter: null, score: 0.5, finishedAt: '2026-03-02T10:00:13.000Z' });
   startRun(db, { clientId: a, exercise: 'pmr', level: 1, mode: 'client', tensionBefore: null, startedAt: '2026-03-20T10:00:00.000Z' });
   startRun(db, { clientId: b, exercise: 'grounding', level: 1, mode: 'client', tensionBefore: 2, startedAt: '2026-03-03T10:00:00.000Z' });
@@ -45,7 +60,16 @@ test('affect export client:<code> --per selfcare: every run of that client in CS
   assert.equal(doc.per, 'selfcare');
   assert.match(doc.note, /not a clinical measure/);
   assert.deepEqual(
-    doc.rows.map((x: Record<string, unknown>) => [x.client_code, x.exercise, x.level, x.outcome, x.tension_before, x.tension_after, x.tension_change, x.length_s]),
+    doc.rows.map((x: Record<string, unknown>) => [
+      x.client_code,
+      x.exercise,
+      x.level,
+      x.outcome,
+      x.tension_before,
+      x.tension_after,
+      x.tension_change,
+      x.length_s,
+    ]),
     [
       ['SC-1', 'breathing', 1, 'completed', 7, 3, -4, 120],
       ['SC-1', 'follow-light', 1, 'left', 5, null, null, 12.345],
@@ -60,12 +84,15 @@ test('affect export client:<code> --per selfcare: every run of that client in CS
   assert.equal(affect('export', 'all', '--format', 'csv', '--per', 'selfcare', '--out', csv, '--db', dbPath).status, 0);
   const [header, ...rows] = parseCsv(readFileSync(csv, 'utf8'));
   assert.deepEqual(header.slice(0, 5), ['client_code', 'run_id', 'exercise', 'exercise_title', 'level']);
-  assert.deepEqual(rows.map((x) => [x[0], x[2], x[header.indexOf('outcome')]]), [
-    ['SC-1', 'breathing', 'completed'],
-    ['SC-1', 'follow-light', 'left'],
-    ['SC-1', 'pmr', 'unfinished'],
-    ['SC-2', 'grounding', 'unfinished'],
-  ]);
+  assert.deepEqual(
+    rows.map((x) => [x[0], x[2], x[header.indexOf('outcome')]]),
+    [
+      ['SC-1', 'breathing', 'completed'],
+      ['SC-1', 'follow-light', 'left'],
+      ['SC-1', 'pmr', 'unfinished'],
+      ['SC-2', 'grounding', 'unfinished'],
+    ],
+  );
 
   const bad = affect('export', '7', '--format', 'csv', '--per', 'selfcare', '--out', csv, '--db', dbPath);
   assert.equal(bad.status, 1);
@@ -75,12 +102,17 @@ test('affect export client:<code> --per selfcare: every run of that client in CS
   assert.match(pdf.stderr, /--per/);
 });
 
-test('the clinician PDF report lists the client\'s self-care runs up to the session, with levels and the mean change in tension', async (t) => {
+test("the clinician PDF report lists the client's self-care runs up to the session, with levels and the mean change in tension", async (t) => {
   const dir = tempDir();
   const dbPath = path.join(dir, 'r.sqlite');
   const db = openDatabase(dbPath);
   const { a } = seed(db);
-  const sessionId = await storeScriptedSession(db, SAMPLE_MP4, { faceAt: () => 'neutral', voiceAt: () => 'calm' }, { clientId: a, recordedAt: '2026-03-10' });
+  const sessionId = await storeScriptedSession(
+    db,
+    SAMPLE_MP4,
+    { faceAt: () => 'neutral', voiceAt: () => 'calm' },
+    { clientId: a, recordedAt: '2026-03-10' },
+  );
   saveDassAdministration(db, { clientId: a, administeredOn: '2026-03-10', answers: Array(21).fill(1), sessionId });
   const report = buildSessionReport(db, sessionId);
   db.close();
@@ -88,7 +120,15 @@ test('the clinician PDF report lists the client\'s self-care runs up to the sess
   assert.equal(report.selfCare?.totalRuns, 2);
   assert.equal(report.selfCare?.completedRuns, 1);
   assert.equal(report.selfCare?.meanTensionChange, -4);
-  assert.deepEqual(report.selfCare?.levels.map((l) => [l.title, l.completed]), [['Slow breathing', 1], ['Muscle relaxation', 0], ['5-4-3-2-1 grounding', 0], ['Follow the light', 0]]);
+  assert.deepEqual(
+    report.selfCare?.levels.map((l) => [l.title, l.completed]),
+    [
+      ['Slow breathing', 1],
+      ['Muscle relaxation', 0],
+      ['5-4-3-2-1 grounding', 0],
+      ['Follow the light', 0],
+    ],
+  );
 
   const file = path.join(dir, 'report.pdf');
   await renderSessionReportPdf(report, file, { compress: false });

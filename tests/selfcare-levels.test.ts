@@ -48,7 +48,15 @@ test('the pacer breathes in, then out, with the pattern chosen; the count runs d
 });
 
 test('PMR follows Bernstein & Borkovec: 16, 7, then 4 groups, then 4 by recall; tense 7 s, release 30 s', () => {
-  assert.deepEqual(PMR.levels.map((l) => [l.groups.length, l.tenseS]), [[16, 7], [7, 7], [4, 7], [4, 0]]);
+  assert.deepEqual(
+    PMR.levels.map((l) => [l.groups.length, l.tenseS]),
+    [
+      [16, 7],
+      [7, 7],
+      [4, 7],
+      [4, 0],
+    ],
+  );
   const steps = pmrSchedule(PMR.levels[0]);
   assert.equal(steps.length, 32);
   assert.equal(pmrLengthS(PMR.levels[0]), 16 * 37);
@@ -61,7 +69,10 @@ test('PMR follows Bernstein & Borkovec: 16, 7, then 4 groups, then 4 by recall; 
   assert.equal(pmrAt(steps, 16 * 37), null, 'over at the end');
   // Recall: release steps only, 45 s each, no tensing words.
   const recall = pmrSchedule(PMR.levels[3]);
-  assert.deepEqual(recall.map((s) => s.kind), ['release', 'release', 'release', 'release']);
+  assert.deepEqual(
+    recall.map((s) => s.kind),
+    ['release', 'release', 'release', 'release'],
+  );
   assert.ok(recall.every((s) => s.endS - s.startS === 45 && !/Make a fist|Hold it/.test(s.text)));
 });
 
@@ -79,7 +90,10 @@ test('the light stays inside the play area, and later levels are smaller and mov
   for (const level of FOLLOW_LIGHT.levels) {
     for (let t = 0; t < 2 * level.periodS; t += 0.37) {
       const p = lightPosition(level, t);
-      assert.ok(p.x - level.radius >= 0 && p.x + level.radius <= 1 && p.y - level.radius >= 0 && p.y + level.radius <= 1, `level ${level.level} at ${t}`);
+      assert.ok(
+        p.x - level.radius >= 0 && p.x + level.radius <= 1 && p.y - level.radius >= 0 && p.y + level.radius <= 1,
+        `level ${level.level} at ${t}`,
+      );
     }
     const s = speed(level);
     assert.ok(s > previous, `level ${level.level} peak speed ${s.toFixed(3)} > ${previous.toFixed(3)}`);
@@ -95,14 +109,23 @@ test('the light stays inside the play area, and later levels are smaller and mov
 
 test('levels open one at a time: completing a level opens the next; stopping early changes nothing', () => {
   const fresh = levelsReached([]);
-  assert.deepEqual(fresh.map((p) => [p.exercise, p.completed, p.unlocked]), EXERCISES.map((e) => [e.id, 0, 1]));
+  assert.deepEqual(
+    fresh.map((p) => [p.exercise, p.completed, p.unlocked]),
+    EXERCISES.map((e) => [e.id, 0, 1]),
+  );
   const after = levelsReached([
     { exercise: 'breathing', level: 1, outcome: 'completed' },
     { exercise: 'breathing', level: 2, outcome: 'left' },
     { exercise: 'follow-light', level: 1, outcome: null },
   ]);
-  assert.deepEqual(after.find((p) => p.exercise === 'breathing'), { exercise: 'breathing', levels: 6, completed: 1, unlocked: 2 });
-  assert.deepEqual(after.find((p) => p.exercise === 'follow-light'), { exercise: 'follow-light', levels: 5, completed: 0, unlocked: 1 });
+  assert.deepEqual(
+    after.find((p) => p.exercise === 'breathing'),
+    { exercise: 'breathing', levels: 6, completed: 1, unlocked: 2 },
+  );
+  assert.deepEqual(
+    after.find((p) => p.exercise === 'follow-light'),
+    { exercise: 'follow-light', levels: 5, completed: 0, unlocked: 1 },
+  );
   const all = levelsReached(GROUNDING.levels.map((l) => ({ exercise: 'grounding', level: l.level, outcome: 'completed' as const })));
   assert.equal(all.find((p) => p.exercise === 'grounding')!.unlocked, 3, 'never past the last level');
 });

@@ -28,7 +28,11 @@ test('selfcare migration on a real file: runs are erased with their client; bad 
   raw.pragma('foreign_keys = ON');
   const client = Number(raw.prepare("INSERT INTO clients (code) VALUES ('S-1')").run().lastInsertRowid);
   const insert = (cols: string, vals: unknown[]) =>
-    raw.prepare(`INSERT INTO selfcare_runs (client_id, exercise, level, mode, started_at${cols}) VALUES (?, 'breathing', 1, 'client', '2026-11-01T10:00:00Z'${vals.map(() => ', ?').join('')})`).run(client, ...vals);
+    raw
+      .prepare(
+        `INSERT INTO selfcare_runs (client_id, exercise, level, mode, started_at${cols}) VALUES (?, 'breathing', 1, 'client', '2026-11-01T10:00:00Z'${vals.map(() => ', ?').join('')})`,
+      )
+      .run(client, ...vals);
   insert('', []);
   insert(', outcome, finished_at, length_s, tension_before, tension_after', ['completed', '2026-11-01T10:02:00Z', 120, 7, 4]);
   assert.throws(() => insert(', tension_before', [11]), /CHECK/);
@@ -36,7 +40,10 @@ test('selfcare migration on a real file: runs are erased with their client; bad 
   assert.throws(() => insert(', outcome', ['completed']), /CHECK/, 'an outcome needs its finish time and length');
   assert.throws(() => insert(', outcome, finished_at, length_s', ['won', '2026-11-01T10:02:00Z', 1]), /CHECK/);
   assert.throws(() => insert(', options', ['[1]']), /CHECK/, 'options must be a JSON object');
-  assert.throws(() => raw.prepare("INSERT INTO selfcare_runs (client_id, exercise, level, mode, started_at) VALUES (999, 'pmr', 1, 'client', 'x')").run(), /FOREIGN KEY/);
+  assert.throws(
+    () => raw.prepare("INSERT INTO selfcare_runs (client_id, exercise, level, mode, started_at) VALUES (999, 'pmr', 1, 'client', 'x')").run(),
+    /FOREIGN KEY/,
+  );
   assert.equal((raw.prepare('SELECT count(*) AS n FROM selfcare_runs').get() as { n: number }).n, 2);
   raw.prepare('DELETE FROM clients WHERE id = ?').run(client);
   assert.equal((raw.prepare('SELECT count(*) AS n FROM selfcare_runs').get() as { n: number }).n, 0, 'erased with the client');
@@ -49,12 +56,21 @@ test('runs through the API: start with a rating, finish once, levels open one at
   const fresh = await svc.call('selfcare.progress', { clientId: c.id });
   assert.deepEqual(fresh.runs, []);
   assert.ok(fresh.progress.every((p) => p.completed === 0 && p.unlocked === 1));
-  await assert.rejects(svc.call('selfcare.start', { clientId: c.id, exercise: 'breathing', level: 2, tensionBefore: null }), /opens after level 1 is completed/);
+  await assert.rejects(
+    svc.call('selfcare.start', { clientId: c.id, exercise: 'breathing', level: 2, tensionBefore: null }),
+    /opens after level 1 is completed/,
+  );
   await assert.rejects(svc.call('selfcare.start', { clientId: c.id, exercise: 'breathing', level: 9, tensionBefore: null }), /levels 1–6, not 9/);
   await assert.rejects(svc.call('selfcare.start', { clientId: c.id, exercise: 'breathing', level: 1, tensionBefore: 11 }), /invalid input/);
 
   // Stopped early: stored as left, nothing opens, nothing is lost.
-  const left = await svc.call('selfcare.start', { clientId: c.id, exercise: 'breathing', level: 1, tensionBefore: 8, options: { pattern: 'longer-out' } });
+  const left = await svc.call('selfcare.start', {
+    clientId: c.id,
+    exercise: 'breathing',
+    level: 1,
+    tensionBefore: 8,
+    options: { pattern: 'longer-out' },
+  });
   assert.equal(left.mode, 'clinician');
   assert.equal(left.outcome, null);
   const stopped = await svc.call('selfcare.finish', { runId: left.id, outcome: 'left', lengthS: 31.5, tensionAfter: null });
@@ -64,9 +80,15 @@ test('runs through the API: start with a rating, finish once, levels open one at
 
   const run = await svc.call('selfcare.start', { clientId: c.id, exercise: 'breathing', level: 1, tensionBefore: 7 });
   await assert.rejects(svc.call('selfcare.finish', { runId: run.id, outcome: 'completed', lengthS: 60, tensionAfter: 3 }), /takes at least 120 s/);
-  await assert.rejects(svc.call('selfcare.finish', { runId: run.id, outcome: 'completed', lengthS: 120, tensionAfter: 3, score: 0.5 }), /only the focus game has a score/);
+  await assert.rejects(
+    svc.call('selfcare.finish', { runId: run.id, outcome: 'completed', lengthS: 120, tensionAfter: 3, score: 0.5 }),
+    /only the focus game has a score/,
+  );
   const done = await svc.call('selfcare.finish', { runId: run.id, outcome: 'completed', lengthS: 120.2, tensionAfter: 3 });
-  assert.deepEqual(done.progress.find((p) => p.exercise === 'breathing'), { exercise: 'breathing', levels: 6, completed: 1, unlocked: 2 });
+  assert.deepEqual(
+    done.progress.find((p) => p.exercise === 'breathing'),
+    { exercise: 'breathing', levels: 6, completed: 1, unlocked: 2 },
+  );
   await svc.call('selfcare.start', { clientId: c.id, exercise: 'breathing', level: 2, tensionBefore: null });
 
   // The UI finishes a run when the exercise ends and sends the rating after separately, once.
@@ -80,17 +102,20 @@ test('runs through the API: start with a rating, finish once, levels open one at
   await assert.rejects(svc.call('selfcare.rateAfter', { runId: 999, tensionAfter: 1 }), /no self-care run/);
 
   const all = await svc.call('selfcare.progress', { clientId: c.id });
-  assert.deepEqual(all.runs.map((r) => [r.exercise, r.level, r.outcome, r.tensionBefore, r.tensionAfter]), [
-    ['breathing', 1, 'left', 8, null],
-    ['breathing', 1, 'completed', 7, 3],
-    ['breathing', 2, null, null, null],
-    ['follow-light', 1, 'completed', 5, 4],
-  ]);
+  assert.deepEqual(
+    all.runs.map((r) => [r.exercise, r.level, r.outcome, r.tensionBefore, r.tensionAfter]),
+    [
+      ['breathing', 1, 'left', 8, null],
+      ['breathing', 1, 'completed', 7, 3],
+      ['breathing', 2, null, null, null],
+      ['follow-light', 1, 'completed', 5, 4],
+    ],
+  );
   assert.deepEqual(all.runs[0].options, { pattern: 'longer-out' });
   await close();
 });
 
-test('client mode: only that client\'s exercise methods pass, other clients and everything else are refused, the PIN ends it', async () => {
+test("client mode: only that client's exercise methods pass, other clients and everything else are refused, the PIN ends it", async () => {
   const { svc, db, file, close } = service();
   const a = await svc.call('clients.create', { code: 'A-1' });
   const b = await svc.call('clients.create', { code: 'B-2', displayName: 'Someone else' });
@@ -157,7 +182,11 @@ test('client mode: five wrong PINs make each further try wait 30 s; the service 
   const db = openDatabase(file);
   db.prepare("INSERT INTO clients (code) VALUES ('T-1')").run();
   let now = 1_000_000;
-  const cm = new ClientMode(db, (id) => ({ id, code: 'T-1', displayName: null }), () => now);
+  const cm = new ClientMode(
+    db,
+    (id) => ({ id, code: 'T-1', displayName: null }),
+    () => now,
+  );
   await cm.setPin('correct horse');
   cm.enter(1, 60);
   cm.lock();

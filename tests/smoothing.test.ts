@@ -7,7 +7,10 @@ const p = (...v: number[]) => Float32Array.from(v);
 test('moving average over neighbours with probabilities; gaps are never bridged', () => {
   const out = smoothProbabilities([p(1, 0), p(0, 1), p(1, 0), null, p(0, 1)], 1);
   assert.deepEqual(Array.from(out[0]!), [0.5, 0.5]);
-  assert.deepEqual(Array.from(out[1]!).map((x) => +x.toFixed(4)), [0.6667, 0.3333]);
+  assert.deepEqual(
+    Array.from(out[1]!).map((x) => +x.toFixed(4)),
+    [0.6667, 0.3333],
+  );
   assert.deepEqual(Array.from(out[2]!), [0.5, 0.5], 'the null on the right is not averaged in');
   assert.equal(out[3], null);
   assert.deepEqual(Array.from(out[4]!), [0, 1], 'an isolated frame keeps its own probabilities');

@@ -38,12 +38,15 @@ const framesOf = (r: AnalysisResult) => r.participants.find((p) => p.face)?.fram
 const windowsOf = (r: AnalysisResult) => r.participants.flatMap((p) => p.windows).sort((a, b) => a.startS - b.startS);
 const firstVoiced = (r: AnalysisResult) => windowsOf(r).find((w) => w.voiced)!.startS;
 /** `t` is `start` plus a whole number of 1-s hops (the voice windows' grid). */
-const onGrid = (t: number, start: number) => Math.abs((t - start) - Math.round(t - start)) < 1e-3 && t >= start - 1e-6;
+const onGrid = (t: number, start: number) => Math.abs(t - start - Math.round(t - start)) < 1e-3 && t >= start - 1e-6;
 
 test('probe: each stream start on the file timeline, from the edit list or the timestamps', async () => {
   const audioLater = await probeMedia(fx.audioLater, ff);
   assert.equal(audioLater.video?.startS, 0);
-  assert.ok(audioLater.audio!.startS > fx.audioOffsetS - 0.2 && audioLater.audio!.startS < fx.audioOffsetS + 0.05, `audio starts at ${audioLater.audio!.startS}`);
+  assert.ok(
+    audioLater.audio!.startS > fx.audioOffsetS - 0.2 && audioLater.audio!.startS < fx.audioOffsetS + 0.05,
+    `audio starts at ${audioLater.audio!.startS}`,
+  );
   for (const file of [fx.videoLater, fx.videoLaterMkv]) {
     const videoLater = await probeMedia(file, ff);
     assert.equal(videoLater.audio?.startS, 0, file);
@@ -61,27 +64,36 @@ test('audio that starts later: voice windows start where the audio does, aligned
   assert.ok(onGrid(windowsOf(r)[0].startS, audioStart), `first window at ${windowsOf(r)[0].startS}, audio starts at ${audioStart}`);
   assert.ok(windowsOf(r).every((w) => w.startS >= audioStart - 1e-6 && w.endS <= info.durationS + 1e-3));
   // The same speech, moved by the offset: the first voiced window sits the offset later than in the sample itself.
-  assert.ok(Math.abs(firstVoiced(r) - (firstVoiced(plain) + audioStart)) < 0.6, `first speech at ${firstVoiced(r)} vs ${firstVoiced(plain)} + ${audioStart}`);
+  assert.ok(
+    Math.abs(firstVoiced(r) - (firstVoiced(plain) + audioStart)) < 0.6,
+    `first speech at ${firstVoiced(r)} vs ${firstVoiced(plain)} + ${audioStart}`,
+  );
   assert.equal(framesOf(r)[0].timeS, 0, 'the video still starts at 0');
 });
 
-test('video that starts later (MP4 edit list and Matroska timestamps): face frames start where the video does', { skip, timeout: 240_000 }, async () => {
-  for (const file of [fx.videoLater, fx.videoLaterMkv]) {
-    const info = await probeMedia(file, ff);
-    const r = await engine.analyze(file, { fps: 1 });
-    const start = info.video!.startS;
-    assert.ok(Math.abs(framesOf(r)[0].timeS - start) < 1e-6, `${file}: first frame at ${framesOf(r)[0].timeS}, video starts at ${start}`);
-    // Frame k of the shifted file shows what frame k of the sample shows: the same face estimates, moved by the offset.
-    const n = Math.min(framesOf(r).length, framesOf(plain).length) - 1;
-    const same = framesOf(r).slice(0, n).filter((f, k) => f.label === framesOf(plain)[k].label).length;
-    assert.ok(same >= n * 0.8, `${file}: ${same} of ${n} frames carry the sample's label at the shifted time`);
-    assert.ok(onGrid(windowsOf(r)[0].startS, 0), 'the audio still starts at 0');
-    assert.ok(Math.abs(firstVoiced(r) - firstVoiced(plain)) < 1e-6, 'speech where it is in the sample');
-    // Frame times for annotation snapping use the same timeline.
-    const ft = await readFrameTimes(file, ff);
-    assert.ok(Math.abs(ft.times[0] - start) < 0.1, `${file}: first frame timestamp ${ft.times[0]}`);
-  }
-});
+test(
+  'video that starts later (MP4 edit list and Matroska timestamps): face frames start where the video does',
+  { skip, timeout: 240_000 },
+  async () => {
+    for (const file of [fx.videoLater, fx.videoLaterMkv]) {
+      const info = await probeMedia(file, ff);
+      const r = await engine.analyze(file, { fps: 1 });
+      const start = info.video!.startS;
+      assert.ok(Math.abs(framesOf(r)[0].timeS - start) < 1e-6, `${file}: first frame at ${framesOf(r)[0].timeS}, video starts at ${start}`);
+      // Frame k of the shifted file shows what frame k of the sample shows: the same face estimates, moved by the offset.
+      const n = Math.min(framesOf(r).length, framesOf(plain).length) - 1;
+      const same = framesOf(r)
+        .slice(0, n)
+        .filter((f, k) => f.label === framesOf(plain)[k].label).length;
+      assert.ok(same >= n * 0.8, `${file}: ${same} of ${n} frames carry the sample's label at the shifted time`);
+      assert.ok(onGrid(windowsOf(r)[0].startS, 0), 'the audio still starts at 0');
+      assert.ok(Math.abs(firstVoiced(r) - firstVoiced(plain)) < 1e-6, 'speech where it is in the sample');
+      // Frame times for annotation snapping use the same timeline.
+      const ft = await readFrameTimes(file, ff);
+      assert.ok(Math.abs(ft.times[0] - start) < 0.1, `${file}: first frame timestamp ${ft.times[0]}`);
+    }
+  },
+);
 
 test('both streams later on the file clock (as Chromium currentTime counts): frames and windows there too', { skip, timeout: 240_000 }, async () => {
   const info = await probeMedia(fx.bothLater, ff);
@@ -90,18 +102,28 @@ test('both streams later on the file clock (as Chromium currentTime counts): fra
   assert.ok(onGrid(windowsOf(r)[0].startS, info.audio!.startS) && info.audio!.startS > 1.3, `first window at ${windowsOf(r)[0].startS}`);
 });
 
-test('face_noface.mov (HEVC, audio starting 2.43 s in): voice windows from 2.43 s, frames from 0', { skip: skip || skipWithoutShared('videos'), timeout: 240_000 }, async () => {
-  const file = sharedPath('videos', 'face_noface.mov');
-  const r = await engine.analyze(file, { fps: 2 });
-  assert.ok(Math.abs(r.media.audio!.startS - 2.430023) < 1e-3, `audio start ${r.media.audio!.startS}`);
-  // The audio (3.99 s of title music) holds one window from its start and the last one right-aligned to its end. The
-  // music is nobody's speech (no participant's windows), so the engine's voice pass over the whole mix is checked.
-  const audioEnd = 2.430023 + 3.99;
-  const mix = await runVoiceTrack(file, ff, engine.voiceModel, { startS: r.media.audio!.startS });
-  assert.ok(mix.length >= 2, `${mix.length} windows`);
-  assert.ok(mix.every((w) => onGrid(w.startS, 2.430023) || Math.abs(w.endS - audioEnd) < 0.05), `windows at ${mix.map((w) => w.startS)}`);
-  assert.ok(windowsOf(r).every((w) => mix.some((m) => m.startS === w.startS && m.endS === w.endS)), 'any participant window is one of the mix');
-  assert.equal(framesOf(r)[0].timeS, 0);
-  assert.ok(mix[mix.length - 1].endS <= r.media.durationS + 1e-3);
-  assert.equal(r.media.createdAt, '2023-02-03T21:48:14.000Z', 'the container creation time is read');
-});
+test(
+  'face_noface.mov (HEVC, audio starting 2.43 s in): voice windows from 2.43 s, frames from 0',
+  { skip: skip || skipWithoutShared('videos'), timeout: 240_000 },
+  async () => {
+    const file = sharedPath('videos', 'face_noface.mov');
+    const r = await engine.analyze(file, { fps: 2 });
+    assert.ok(Math.abs(r.media.audio!.startS - 2.430023) < 1e-3, `audio start ${r.media.audio!.startS}`);
+    // The audio (3.99 s of title music) holds one window from its start and the last one right-aligned to its end. The
+    // music is nobody's speech (no participant's windows), so the engine's voice pass over the whole mix is checked.
+    const audioEnd = 2.430023 + 3.99;
+    const mix = await runVoiceTrack(file, ff, engine.voiceModel, { startS: r.media.audio!.startS });
+    assert.ok(mix.length >= 2, `${mix.length} windows`);
+    assert.ok(
+      mix.every((w) => onGrid(w.startS, 2.430023) || Math.abs(w.endS - audioEnd) < 0.05),
+      `windows at ${mix.map((w) => w.startS)}`,
+    );
+    assert.ok(
+      windowsOf(r).every((w) => mix.some((m) => m.startS === w.startS && m.endS === w.endS)),
+      'any participant window is one of the mix',
+    );
+    assert.equal(framesOf(r)[0].timeS, 0);
+    assert.ok(mix[mix.length - 1].endS <= r.media.durationS + 1e-3);
+    assert.equal(r.media.createdAt, '2023-02-03T21:48:14.000Z', 'the container creation time is read');
+  },
+);

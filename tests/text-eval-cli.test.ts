@@ -47,10 +47,17 @@ test('affect eval text --json: report consistent with its predictions CSV; unkno
 
   const pred = parseCsv(readFileSync(predictions, 'utf8'));
   assert.deepEqual(pred[0], ['id', 'predicted', 'confidence']);
-  assert.deepEqual(pred.slice(1).map((p) => p[0]), ['a1', 'a2', 'a3', 'a4', 'a5']);
+  assert.deepEqual(
+    pred.slice(1).map((p) => p[0]),
+    ['a1', 'a2', 'a3', 'a4', 'a5'],
+  );
   assert.equal(pred[5][1], '', 'no label for a text without tokens');
   for (const p of pred.slice(1, 5)) assert.ok(Number(p[2]) > 0 && Number(p[2]) <= 1);
-  const again = classificationReport(r.confusion.labels, rows.slice(0, 5).map((x) => x[2]), pred.slice(1).map((p) => p[1] || null));
+  const again = classificationReport(
+    r.confusion.labels,
+    rows.slice(0, 5).map((x) => x[2]),
+    pred.slice(1).map((p) => p[1] || null),
+  );
   assert.equal(again.accuracy, r.accuracy);
   assert.equal(again.macroF1, r.macroF1);
   assert.equal(again.uar, r.uar);
@@ -70,7 +77,7 @@ test('affect eval text: a missing column or a broken CSV is a clear error naming
   assert.match(b.err(), /eval text needs exactly one <csv>/);
 });
 
-test('affect eval text reproduces the model card\'s dev figures', { skip: skipWithoutShared('goemotions') }, async () => {
+test("affect eval text reproduces the model card's dev figures", { skip: skipWithoutShared('goemotions') }, async () => {
   const metrics = JSON.parse(readFileSync(path.join(REPO_ROOT, 'native-models/text-glove-cnn/train/metrics.json'), 'utf8'));
   const { io, out, err } = captureIO();
   const code = await main(['eval', 'text', sharedPath('goemotions', 'dev.csv'), '--json', '--threads', '1'], io);
@@ -79,7 +86,8 @@ test('affect eval text reproduces the model card\'s dev figures', { skip: skipWi
   assert.equal(r.n, metrics.n);
   assert.equal(r.model.id, 'text-glove-cnn');
   // Float rounding between PyTorch and onnxruntime may flip a near-tie or two out of ~5,000 texts.
-  for (const k of ['accuracy', 'macroF1', 'uar'] as const) assert.ok(Math.abs(r[k] - metrics[k]) <= 0.001, `${k}: eval ${r[k]} vs card ${metrics[k]}`);
+  for (const k of ['accuracy', 'macroF1', 'uar'] as const)
+    assert.ok(Math.abs(r[k] - metrics[k]) <= 0.001, `${k}: eval ${r[k]} vs card ${metrics[k]}`);
   for (const [label, m] of Object.entries(metrics.perClass as Record<string, { recall: number }>))
     assert.ok(Math.abs(r.perClass[label].recall - m.recall) <= 0.01, `${label} recall ${r.perClass[label].recall} vs ${m.recall}`);
   assert.ok(Math.abs(r.abstain.labelled - metrics.abstainCoverage) <= 0.002);
@@ -88,11 +96,19 @@ test('affect eval text reproduces the model card\'s dev figures', { skip: skipWi
 test('affect eval text stops when cancelled and writes no predictions file', async () => {
   const dir = tempDir('eval-text-');
   const csv = path.join(dir, 'texts.csv');
-  writeFileSync(csv, toCsv(['id', 'text', 'emotion'], Array.from({ length: 600 }, (_, i) => [`t${i}`, `text number ${i} is fine`, 'neutral'])));
+  writeFileSync(
+    csv,
+    toCsv(
+      ['id', 'text', 'emotion'],
+      Array.from({ length: 600 }, (_, i) => [`t${i}`, `text number ${i} is fine`, 'neutral']),
+    ),
+  );
   const controller = new AbortController();
   controller.abort();
   const predictions = path.join(dir, 'pred.csv');
-  await assert.rejects(main(['eval', 'text', csv, '--model', TINY, '--predictions', predictions], captureIO(controller.signal).io), { name: 'CancelledError' });
+  await assert.rejects(main(['eval', 'text', csv, '--model', TINY, '--predictions', predictions], captureIO(controller.signal).io), {
+    name: 'CancelledError',
+  });
   assert.equal(existsSync(predictions), false);
   assert.equal(existsSync(predictions + '.partial'), false);
 });

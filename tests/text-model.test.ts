@@ -18,10 +18,15 @@ test('the tiny text model: same token ids and logits through onnxruntime as thro
     for (const r of reference) assert.deepEqual(model.tokenIds(r.text), r.ids, r.text);
     // All texts in one call (several lengths, some equal) give what PyTorch gave for each text alone.
     const logits = await model.logits(reference.map((r) => r.ids));
-    logits.forEach((row, i) => row.forEach((v, c) => assert.ok(Math.abs(v - reference[i].logits[c]) < 1e-4, `${reference[i].text}: ${v} vs ${reference[i].logits[c]}`)));
+    logits.forEach((row, i) =>
+      row.forEach((v, c) => assert.ok(Math.abs(v - reference[i].logits[c]) < 1e-4, `${reference[i].text}: ${v} vs ${reference[i].logits[c]}`)),
+    );
     // Order and neighbours do not matter.
     const reversed = await model.logits([...reference].reverse().map((r) => r.ids));
-    assert.deepEqual(reversed.reverse().map((r) => Array.from(r)), logits.map((r) => Array.from(r)));
+    assert.deepEqual(
+      reversed.reverse().map((r) => Array.from(r)),
+      logits.map((r) => Array.from(r)),
+    );
   } finally {
     await model.release();
   }
@@ -71,7 +76,10 @@ test('the registry lists the text model beside the others, with its role', () =>
   assert.ok(text && !('error' in text), JSON.stringify(text));
   assert.equal(text.task, 'text-emotion');
   assert.ok(models.some((m) => m.id === 'face-cnn' && !('error' in m)));
-  assert.ok(models.every((m) => !('error' in m)), JSON.stringify(models.filter((m) => 'error' in m)));
+  assert.ok(
+    models.every((m) => !('error' in m)),
+    JSON.stringify(models.filter((m) => 'error' in m)),
+  );
 });
 
 test('the asr role has no model, and its card with the measured error is where the registry says', () => {
@@ -90,7 +98,10 @@ test('the service lists the text model in Settings and in app.info (models in us
   try {
     const svc = new AffectService({ db, databasePath: file, engine: () => Promise.reject(new Error('no analysis in this test')) });
     const listed = await svc.call('models.list', {});
-    assert.deepEqual(listed.filter((m) => m.role === 'textEmotion').map((m) => [m.id, m.selected, m.isDefault]), [['text-glove-cnn', true, true]]);
+    assert.deepEqual(
+      listed.filter((m) => m.role === 'textEmotion').map((m) => [m.id, m.selected, m.isDefault]),
+      [['text-glove-cnn', true, true]],
+    );
     const info = await svc.call('app.info', {});
     assert.equal(info.models.find((m) => m.role === 'text-emotion')?.id, 'text-glove-cnn');
     assert.deepEqual(info.models.map((m) => m.role).sort(), ['face-detector', 'face-expression', 'text-emotion', 'voice-emotion']);

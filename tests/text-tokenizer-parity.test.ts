@@ -37,7 +37,9 @@ function devTexts(): Map<string, string> {
   return new Map(rows.map((r) => [r[id], r[text]]));
 }
 
-type Expected = { text: string; label: string; logits?: number[] } & ({ tokens: string[]; ids: number[] } | { tokensSha256: string; idsSha256: string });
+type Expected = { text: string; label: string; logits?: number[] } & (
+  { tokens: string[]; ids: number[] } | { tokensSha256: string; idsSha256: string }
+);
 
 async function checkRows(rows: Expected[]) {
   const model = await TextEmotionModel.load(MODEL_DIR, { threads: 1 });
@@ -69,22 +71,29 @@ async function checkRows(rows: Expected[]) {
 }
 
 test('tokenizer and network parity on written strings: emoji sequences, other scripts, markup, a 500-word text', async () => {
-  assert.ok(fixture.written.some((w) => w.tokens.length === fixture.maxTokens), 'a text longer than maxTokens is among them');
+  assert.ok(
+    fixture.written.some((w) => w.tokens.length === fixture.maxTokens),
+    'a text longer than maxTokens is among them',
+  );
   const compared = await checkRows(fixture.written.map((w) => ({ ...w, label: JSON.stringify(w.text.slice(0, 40)) })));
   assert.ok(compared >= 10);
 });
 
-test('tokenizer and network parity on 300 real GoEmotions dev texts (emoji, non-ASCII, the longest ones)', { skip: skipWithoutShared('goemotions') }, async () => {
-  assert.ok(existsSync(sharedPath('goemotions', 'dev.csv')));
-  const texts = devTexts();
-  const rows = fixture.dev.map((d) => {
-    const text = texts.get(d.id);
-    assert.ok(text !== undefined, `dev id ${d.id} not in dev.csv`);
-    assert.equal(sha256(text!), d.textSha256, `dev text ${d.id} changed`);
-    return { ...d, text, label: `dev ${d.id}` };
-  });
-  assert.equal(rows.length, 300);
-  assert.ok(rows.filter((r) => /[^\p{ASCII}]/u.test(r.text)).length >= 100, 'non-ASCII texts are well represented');
-  const compared = await checkRows(rows);
-  assert.equal(compared, 60);
-});
+test(
+  'tokenizer and network parity on 300 real GoEmotions dev texts (emoji, non-ASCII, the longest ones)',
+  { skip: skipWithoutShared('goemotions') },
+  async () => {
+    assert.ok(existsSync(sharedPath('goemotions', 'dev.csv')));
+    const texts = devTexts();
+    const rows = fixture.dev.map((d) => {
+      const text = texts.get(d.id);
+      assert.ok(text !== undefined, `dev id ${d.id} not in dev.csv`);
+      assert.equal(sha256(text!), d.textSha256, `dev text ${d.id} changed`);
+      return { ...d, text, label: `dev ${d.id}` };
+    });
+    assert.equal(rows.length, 300);
+    assert.ok(rows.filter((r) => /[^\p{ASCII}]/u.test(r.text)).length >= 100, 'non-ASCII texts are well represented');
+    const compared = await checkRows(rows);
+    assert.equal(compared, 60);
+  },
+);

@@ -9,7 +9,13 @@ import { buildConversation, trimSilence, writeWav } from '../electron/analysis/d
 import { readAudio } from '../electron/analysis/media/decode.js';
 import { resolveFfmpeg } from '../electron/analysis/media/ffmpeg-path.js';
 import { parseTranscript } from '../electron/analysis/transcript/read-transcript.js';
-import { mapSpeakersToParticipants, overlapSeconds, unionOf, type MappingCue, type MappingTurn } from '../electron/analysis/transcript/speaker-mapping.js';
+import {
+  mapSpeakersToParticipants,
+  overlapSeconds,
+  unionOf,
+  type MappingCue,
+  type MappingTurn,
+} from '../electron/analysis/transcript/speaker-mapping.js';
 import { SAMPLE } from './helpers/media-fixtures.js';
 import { tempDir } from './helpers/paths.js';
 import { writeVtt, type TestCue } from './helpers/transcripts.js';
@@ -18,8 +24,29 @@ const cue = (startS: number, endS: number, speaker: string | null): MappingCue =
 const turn = (startS: number, endS: number, participant: number): MappingTurn => ({ startS, endS, participant });
 
 test('spans: union and overlap', () => {
-  assert.deepEqual(unionOf([[3, 5], [1, 2], [1.5, 2.5], [5, 6], [7, 7]]), [[1, 2.5], [3, 6]]);
-  assert.equal(overlapSeconds(unionOf([[0, 10]]), unionOf([[2, 3], [9, 12]])), 2);
+  assert.deepEqual(
+    unionOf([
+      [3, 5],
+      [1, 2],
+      [1.5, 2.5],
+      [5, 6],
+      [7, 7],
+    ]),
+    [
+      [1, 2.5],
+      [3, 6],
+    ],
+  );
+  assert.equal(
+    overlapSeconds(
+      unionOf([[0, 10]]),
+      unionOf([
+        [2, 3],
+        [9, 12],
+      ]),
+    ),
+    2,
+  );
   assert.equal(overlapSeconds([], [[0, 1]]), 0);
 });
 
@@ -64,7 +91,14 @@ test('weak evidence leaves a speaker unmapped, saying why', () => {
 
 test('one person under two names (joined from two devices) maps twice to one participant; unnamed cues map one by one', () => {
   const turns = [turn(0, 6, 1), turn(6, 12, 2), turn(12, 20, 1)];
-  const cues = [cue(0, 5.5, 'Ann (laptop)'), cue(6.2, 11.5, 'Ben'), cue(12.2, 19, 'Ann (phone)'), cue(19.2, 19.8, null), cue(7, 8, null), cue(20.5, 22, null)];
+  const cues = [
+    cue(0, 5.5, 'Ann (laptop)'),
+    cue(6.2, 11.5, 'Ben'),
+    cue(12.2, 19, 'Ann (phone)'),
+    cue(19.2, 19.8, null),
+    cue(7, 8, null),
+    cue(20.5, 22, null),
+  ];
   const m = mapSpeakersToParticipants(cues, turns);
   assert.deepEqual(
     m.speakers.map((s) => [s.speaker, s.participant]),
@@ -92,7 +126,7 @@ after(async () => {
   await diarizer?.release();
 });
 
-test('a call tool\'s VTT on a real two-voice recording: both names map to the participants diarization found for them', async () => {
+test("a call tool's VTT on a real two-voice recording: both names map to the participants diarization found for them", async () => {
   const dir = tempDir('mapping-');
   const run = (...args: string[]) => execFileSync(ff.ffmpeg, ['-nostdin', '-v', 'error', '-y', ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
   run('-i', SAMPLE, '-vn', '-ac', '1', '-ar', '16000', path.join(dir, 'a.wav'));
@@ -101,7 +135,9 @@ test('a call tool\'s VTT on a real two-voice recording: both names map to the pa
   const split = async (f: string) => {
     const x = await readAudio(path.join(dir, f), ff);
     const block = Math.round(3.9 * 16000);
-    return Array.from({ length: 5 }, (_, k) => trimSilence(x.subarray(k * block, Math.min(x.length, (k + 1) * block)))).filter((u) => u.length > 8000);
+    return Array.from({ length: 5 }, (_, k) => trimSilence(x.subarray(k * block, Math.min(x.length, (k + 1) * block)))).filter(
+      (u) => u.length > 8000,
+    );
   };
   const call = buildConversation(
     new Map([
@@ -112,7 +148,12 @@ test('a call tool\'s VTT on a real two-voice recording: both names map to the pa
   );
   writeWav(path.join(dir, 'call.wav'), [call.samples], 16000);
   // The call tool's transcript: a cue per utterance, times rounded to 10 ms and padded a little as captioners do.
-  const cues: TestCue[] = call.reference.map((r) => [Math.max(0, Math.round((r.startS - 0.15) * 100) / 100), Math.round((r.endS + 0.2) * 100) / 100, String(r.speaker), 'words']);
+  const cues: TestCue[] = call.reference.map((r) => [
+    Math.max(0, Math.round((r.startS - 0.15) * 100) / 100),
+    Math.round((r.endS + 0.2) * 100) / 100,
+    String(r.speaker),
+    'words',
+  ]);
   const vtt = writeVtt(dir, 'call.vtt', cues);
   const transcript = parseTranscript((await import('node:fs')).readFileSync(vtt), vtt, { durationS: call.samples.length / 16000 });
 

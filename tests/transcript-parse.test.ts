@@ -40,7 +40,7 @@ test('Zoom WebVTT: numbered cues with "Name: text" speakers', () => {
   assert.deepEqual(t.speakers, ['Dr. Amira Haddad', 'Sam Taylor']);
   assert.equal(t.cues.length, 6);
   assert.deepEqual(brief(t)[0], [1.35, 4.62, 'Dr. Amira Haddad', 'Good morning, Sam. Can you hear me all right?']);
-  assert.deepEqual(brief(t)[3], [13.9, 19.45, 'Sam Taylor', 'Honestly, pretty rough. I didn\'t sleep much and work was… a lot.']);
+  assert.deepEqual(brief(t)[3], [13.9, 19.45, 'Sam Taylor', "Honestly, pretty rough. I didn't sleep much and work was… a lot."]);
   assert.equal(t.cues[0].line, 4);
   assert.deepEqual(t.warnings, []);
 });
@@ -62,14 +62,23 @@ test('Google Meet transcript text: header skipped, a bare time heading several s
   assert.equal(t.format, 'timestamped-text');
   assert.deepEqual(t.speakers, ['Amira Haddad', 'Sam Taylor']);
   assert.equal(t.cues.length, 6);
-  assert.deepEqual(t.cues.map((c) => c.speaker), ['Amira Haddad', 'Sam Taylor', 'Amira Haddad', 'Sam Taylor', 'Amira Haddad', 'Sam Taylor']);
+  assert.deepEqual(
+    t.cues.map((c) => c.speaker),
+    ['Amira Haddad', 'Sam Taylor', 'Amira Haddad', 'Sam Taylor', 'Amira Haddad', 'Sam Taylor'],
+  );
   // Three lines share 00:00:00–00:00:20 in proportion to their length, in order.
   assert.equal(t.cues[0].startS, 0);
   assert.ok(t.cues[1].startS > 5 && t.cues[1].startS < t.cues[2].startS && t.cues[2].startS < 20, JSON.stringify(brief(t)));
   assert.equal(t.cues[2].endS, 20);
   assert.equal(t.cues[3].startS, 20);
-  assert.ok(t.warnings.some((w) => /4 lines before the first timestamp/.test(w)), t.warnings.join('; '));
-  assert.ok(t.warnings.some((w) => /estimated from their length/.test(w)), t.warnings.join('; '));
+  assert.ok(
+    t.warnings.some((w) => /4 lines before the first timestamp/.test(w)),
+    t.warnings.join('; '),
+  );
+  assert.ok(
+    t.warnings.some((w) => /estimated from their length/.test(w)),
+    t.warnings.join('; '),
+  );
 });
 
 test('Otter SRT: CRLF, a cue without a name keeps the previous speaker, markup removed', () => {
@@ -133,7 +142,14 @@ test('ELAN: one speaker per tier (PARTICIPANT or tier id), label tiers with a vo
     writeEaf({
       mediaFile: null,
       tiers: [
-        { id: 'T1', participant: 'Therapist', spans: [{ start: 0.5, end: 2, label: 'How are you?' }, { start: 5, end: 6.25, label: 'I see.' }] },
+        {
+          id: 'T1',
+          participant: 'Therapist',
+          spans: [
+            { start: 0.5, end: 2, label: 'How are you?' },
+            { start: 5, end: 6.25, label: 'I see.' },
+          ],
+        },
         { id: 'Client', spans: [{ start: 2.1, end: 4.9, label: 'Not great, to be honest.' }] },
         { id: 'coder-a', vocabulary: { id: 'emotions', labels: ['happy', 'sad'] }, spans: [{ start: 2.1, end: 4.9, label: 'sad' }] },
       ],
@@ -163,7 +179,11 @@ test('ELAN: one speaker per tier (PARTICIPANT or tier id), label tiers with a vo
   );
   assertRefused(twice, null, /tier "A2", 0:02\.000: the cue \(0:02\.000–0:06\.000\) overlaps Ann's previous cue \(tier "A1" at 0:01\.000/);
   const broken = readFileSync(file, 'utf8').replace('</TIER>', '</TEIR>');
-  assertRefused(write(dir, 'broken.eaf', broken), broken.split('\n').findIndex((l) => l.includes('</TEIR>')) + 1, /not well-formed XML: <\/TEIR> closes <TIER>/);
+  assertRefused(
+    write(dir, 'broken.eaf', broken),
+    broken.split('\n').findIndex((l) => l.includes('</TEIR>')) + 1,
+    /not well-formed XML: <\/TEIR> closes <TIER>/,
+  );
 });
 
 test('encodings: UTF-8 with BOM, UTF-16 LE/BE with and without BOM, Latin-1 are decoded correctly', () => {
@@ -187,10 +207,25 @@ test('encodings: UTF-8 with BOM, UTF-16 LE/BE with and without BOM, Latin-1 are 
     assert.deepEqual(brief(t), [[1, 3, 'Zoë Müller', 'Ça va? Très bien — 😊']], name);
   }
   // Latin-1 / Windows-1252 (no emoji there): é, ü, the euro sign and curly quotes.
-  const latin = Buffer.from([...Buffer.from('[00:00:01] Zo'), 0xeb, ...Buffer.from(': caf'), 0xe9, ...Buffer.from(' costs 5'), 0x80, 0x20, 0x93, ...Buffer.from('ok'), 0x94, 0x0a]);
+  const latin = Buffer.from([
+    ...Buffer.from('[00:00:01] Zo'),
+    0xeb,
+    ...Buffer.from(': caf'),
+    0xe9,
+    ...Buffer.from(' costs 5'),
+    0x80,
+    0x20,
+    0x93,
+    ...Buffer.from('ok'),
+    0x94,
+    0x0a,
+  ]);
   const t = readTranscriptFile(write(dir, 'latin1.txt', latin));
   assert.equal(t.encoding, 'windows-1252');
-  assert.deepEqual(t.cues.map((c) => [c.speaker, c.text]), [['Zoë', 'café costs 5€ “ok”']]);
+  assert.deepEqual(
+    t.cues.map((c) => [c.speaker, c.text]),
+    [['Zoë', 'café costs 5€ “ok”']],
+  );
   assert.match(t.warnings[0], /Windows-1252 \(Latin-1\)/);
 });
 
@@ -198,14 +233,30 @@ test('bad input: each case is refused with the file and the line, never a partia
   const dir = tempDir();
   const vtt = (body: string) => `WEBVTT\n\n${body}`;
   // Malformed cue timing (line 7 is the second cue's timing line).
-  assertRefused(write(dir, 'malformed.vtt', vtt('00:00:01.000 --> 00:00:02.000\nfine\n\n00:00:03.000 -> 00:00:04.000\nbroken\n')), 6, /not a cue timing line/);
-  assertRefused(write(dir, 'badtime.srt', '1\n00:00:01,000 --> 00:00:02,000\nA: hi\n\n2\n00:00:03,000 --> 00:00:61,000\nB: hey\n'), 6, /end time "00:00:61,000" is not a time/);
+  assertRefused(
+    write(dir, 'malformed.vtt', vtt('00:00:01.000 --> 00:00:02.000\nfine\n\n00:00:03.000 -> 00:00:04.000\nbroken\n')),
+    6,
+    /not a cue timing line/,
+  );
+  assertRefused(
+    write(dir, 'badtime.srt', '1\n00:00:01,000 --> 00:00:02,000\nA: hi\n\n2\n00:00:03,000 --> 00:00:61,000\nB: hey\n'),
+    6,
+    /end time "00:00:61,000" is not a time/,
+  );
   assertRefused(write(dir, 'no-header.vtt', '00:00:01.000 --> 00:00:02.000\nhello\n'), 1, /must start with "WEBVTT"/);
   assertRefused(write(dir, 'junk-block.vtt', vtt('00:00:01.000 --> 00:00:02.000\nA: one\n\nthis is not a cue\n')), 6, /neither a cue/);
   // Reversed times.
-  assertRefused(write(dir, 'reversed.vtt', vtt('00:00:05.000 --> 00:00:02.000\nA: backwards\n')), 3, /ends \(0:02\.000\) before it starts \(0:05\.000\)/);
+  assertRefused(
+    write(dir, 'reversed.vtt', vtt('00:00:05.000 --> 00:00:02.000\nA: backwards\n')),
+    3,
+    /ends \(0:02\.000\) before it starts \(0:05\.000\)/,
+  );
   // Cues out of order.
-  assertRefused(write(dir, 'order.srt', '1\n00:00:10,000 --> 00:00:12,000\nA: later\n\n2\n00:00:01,000 --> 00:00:02,000\nB: earlier\n'), 6, /before the cue on line 2.*time order/);
+  assertRefused(
+    write(dir, 'order.srt', '1\n00:00:10,000 --> 00:00:12,000\nA: later\n\n2\n00:00:01,000 --> 00:00:02,000\nB: earlier\n'),
+    6,
+    /before the cue on line 2.*time order/,
+  );
   assertRefused(write(dir, 'order.txt', '[00:01:00] A: one\n[00:00:10] B: two\n'), 2, /goes back before the time on line 1/);
   // The same speaker talking over themself by more than a second.
   assertRefused(
@@ -214,7 +265,12 @@ test('bad input: each case is refused with the file and the line, never a partia
     /overlaps Ann's previous cue \(line 3, 0:01\.000–0:06\.000\) by 3\.0 s/,
   );
   // Past the end of the recording.
-  assertRefused(write(dir, 'long.vtt', vtt('00:00:01.000 --> 00:00:02.000\nA: hi\n\n00:10:00.000 --> 00:10:02.000\nA: late\n')), 6, /after the end of the recording \(1:00\.000\)/, { durationS: 60 });
+  assertRefused(
+    write(dir, 'long.vtt', vtt('00:00:01.000 --> 00:00:02.000\nA: hi\n\n00:10:00.000 --> 00:10:02.000\nA: late\n')),
+    6,
+    /after the end of the recording \(1:00\.000\)/,
+    { durationS: 60 },
+  );
   // Empty, white space only, binary, no timestamps.
   assertRefused(write(dir, 'empty.vtt', ''), null, /the file is empty/);
   assertRefused(write(dir, 'blank.txt', '  \n\n\t\n'), null, /only white space/);
@@ -226,7 +282,11 @@ test('bad input: each case is refused with the file and the line, never a partia
 test('tolerated slips are evened out and reported: small same-speaker overlaps, cues running past the end', () => {
   const dir = tempDir();
   const t = readTranscriptFile(
-    write(dir, 'slips.vtt', 'WEBVTT\n\n00:00:01.000 --> 00:00:03.400\nA: one\n\n00:00:03.000 --> 00:00:05.000\nA: two\n\n00:00:04.000 --> 00:00:09.000\nB: three\n'),
+    write(
+      dir,
+      'slips.vtt',
+      'WEBVTT\n\n00:00:01.000 --> 00:00:03.400\nA: one\n\n00:00:03.000 --> 00:00:05.000\nA: two\n\n00:00:04.000 --> 00:00:09.000\nB: three\n',
+    ),
     { durationS: 8 },
   );
   assert.deepEqual(brief(t), [

@@ -3,7 +3,19 @@ import { test } from 'node:test';
 import { pairTranscripts, unpairedMessage } from '../renderer/src/components/transcript/pair-files.js';
 import { cueAt } from '../renderer/src/components/transcript/cue-at.js';
 
-const cue = (id: number, start: number, end: number) => ({ id, start, end, speakerId: null, speaker: null, participant: null, text: `c${id}`, label: null, top: null, confidence: null, line: null });
+const cue = (id: number, start: number, end: number) => ({
+  id,
+  start,
+  end,
+  speakerId: null,
+  speaker: null,
+  participant: null,
+  text: `c${id}`,
+  label: null,
+  top: null,
+  confidence: null,
+  line: null,
+});
 
 test('the line being said: start ≤ t < end; none between lines; the latest-starting one when people talk over each other', () => {
   const cues = [cue(1, 0, 2), cue(2, 3, 8), cue(3, 5, 6), cue(4, 9, 10)];
@@ -21,6 +33,9 @@ test('files added together: each recording with the transcript of the same name;
     { recording: '/a/session 2.mov', transcript: '/c/session 2.txt' },
   ]);
   assert.deepEqual(r.unpaired, ['/a/notes.srt']);
-  assert.match(unpairedMessage(r.unpaired)!, /^notes\.srt: no recording with the same name was added with it; a transcript goes with the recording of the same name/);
+  assert.match(
+    unpairedMessage(r.unpaired)!,
+    /^notes\.srt: no recording with the same name was added with it; a transcript goes with the recording of the same name/,
+  );
   assert.equal(unpairedMessage([]), null);
 });

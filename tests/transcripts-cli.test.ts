@@ -52,9 +52,16 @@ test('affect analyze picks up talk.vtt beside talk.mp4, prints the text line, st
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /\n {2}Text: {2}\S+ in \d+% of \d+ lines with an estimate {2}\(transcript talk\.vtt: 5 lines, 2 speakers; not fused\)/);
   assert.match(r.stderr, /text emotion\s+\d+%/, 'progress while estimating');
-  assert.deepEqual(q(db, 'SELECT t.file_name, count(c.id) AS cues FROM transcripts t JOIN transcript_cues c ON c.transcript_id = t.id GROUP BY t.id'), [{ file_name: 'talk.vtt', cues: 5 }]);
+  assert.deepEqual(
+    q(db, 'SELECT t.file_name, count(c.id) AS cues FROM transcripts t JOIN transcript_cues c ON c.transcript_id = t.id GROUP BY t.id'),
+    [{ file_name: 'talk.vtt', cues: 5 }],
+  );
   assert.deepEqual(q(db, "SELECT action, object_kind, details FROM audit_log WHERE action = 'attach'"), [
-    { action: 'attach', object_kind: 'transcript', details: JSON.stringify({ sessionId: 1, cues: 5, speakers: 2, format: 'webvtt', replace: false }) },
+    {
+      action: 'attach',
+      object_kind: 'transcript',
+      details: JSON.stringify({ sessionId: 1, cues: 5, speakers: 2, format: 'webvtt', replace: false }),
+    },
   ]);
   // --json carries it too; analysing the stored recording again does not attach it twice.
   const again = affect('analyze', talk, '--db', db, '--fps', '1', '--json', '--plain');
@@ -62,24 +69,31 @@ test('affect analyze picks up talk.vtt beside talk.mp4, prints the text line, st
   assert.match(again.stderr, /session 1 has this transcript already/);
 });
 
-test('a transcript that cannot be read: that recording is neither analysed nor stored; --no-transcript analyses it without', { skip, timeout: 240_000 }, () => {
-  const other = path.join(dir, 'other.mp4');
-  copyFileSync(SAMPLE, other);
-  writeFileSync(path.join(dir, 'other.srt'), '1\n00:00:01,000 --> 00:00:02,000\nA: hi\n\n2\n00:00:03,000 --> 00:00:99,000\nB: broken\n');
-  const scratch = path.join(dir, 'scratch.sqlite');
-  const r = affect('analyze', other, '--db', scratch, '--fps', '1', '--plain');
-  assert.equal(r.code, 1);
-  assert.match(r.stderr, /affect: .*other\.mp4: the transcript .*other\.srt, line 6: the end time "00:00:99,000" is not a time .*nothing was analysed or stored for this recording \(correct the transcript, or --no-transcript to analyse without it\)/);
-  assert.equal(r.stdout, '');
-  assert.deepEqual(q(scratch, 'SELECT count(*) AS n FROM sessions'), [{ n: 0 }]);
-  const without = affect('analyze', other, '--db', scratch, '--fps', '1', '--no-transcript', '--plain');
-  assert.equal(without.code, 0, without.stderr);
-  assert.deepEqual(q(scratch, 'SELECT (SELECT count(*) FROM sessions) AS s, (SELECT count(*) FROM transcripts) AS t'), [{ s: 1, t: 0 }]);
-  // --transcript goes with one recording.
-  const two = affect('analyze', other, SAMPLE, '--transcript', path.join(dir, 'talk.vtt'), '--db', scratch);
-  assert.equal(two.code, 2);
-  assert.match(two.stderr, /--transcript goes with one recording \(2 given\)/);
-});
+test(
+  'a transcript that cannot be read: that recording is neither analysed nor stored; --no-transcript analyses it without',
+  { skip, timeout: 240_000 },
+  () => {
+    const other = path.join(dir, 'other.mp4');
+    copyFileSync(SAMPLE, other);
+    writeFileSync(path.join(dir, 'other.srt'), '1\n00:00:01,000 --> 00:00:02,000\nA: hi\n\n2\n00:00:03,000 --> 00:00:99,000\nB: broken\n');
+    const scratch = path.join(dir, 'scratch.sqlite');
+    const r = affect('analyze', other, '--db', scratch, '--fps', '1', '--plain');
+    assert.equal(r.code, 1);
+    assert.match(
+      r.stderr,
+      /affect: .*other\.mp4: the transcript .*other\.srt, line 6: the end time "00:00:99,000" is not a time .*nothing was analysed or stored for this recording \(correct the transcript, or --no-transcript to analyse without it\)/,
+    );
+    assert.equal(r.stdout, '');
+    assert.deepEqual(q(scratch, 'SELECT count(*) AS n FROM sessions'), [{ n: 0 }]);
+    const without = affect('analyze', other, '--db', scratch, '--fps', '1', '--no-transcript', '--plain');
+    assert.equal(without.code, 0, without.stderr);
+    assert.deepEqual(q(scratch, 'SELECT (SELECT count(*) FROM sessions) AS s, (SELECT count(*) FROM transcripts) AS t'), [{ s: 1, t: 0 }]);
+    // --transcript goes with one recording.
+    const two = affect('analyze', other, SAMPLE, '--transcript', path.join(dir, 'talk.vtt'), '--db', scratch);
+    assert.equal(two.code, 2);
+    assert.match(two.stderr, /--transcript goes with one recording \(2 given\)/);
+  },
+);
 
 test('affect transcript show, search, speaker; export --per transcript and a PDF --no-text; erase transcript', { skip, timeout: 240_000 }, () => {
   const show = affect('transcript', 'show', '1', '--db', db);
@@ -87,14 +101,20 @@ test('affect transcript show, search, speaker; export --per transcript and a PDF
   assert.match(show.stdout, /^session 1: talk\.vtt \(webvtt, utf-8\), 5 lines, 2 speakers; text: /);
   // The sample has one voice: the analysis diarized it as participant 1's speech, and the file's speakers overlap it.
   assert.match(show.stdout, /\n {2}Sam Taylor → participant 1 \(by overlap, \d+%\); 3 lines; text: /);
-  assert.match(show.stdout, /\n\s+0:08\.000 {2}Sam Taylor: I was so scared that something bad had happened\. I could not sleep\. {2}\[fearful \d+%\]/);
+  assert.match(
+    show.stdout,
+    /\n\s+0:08\.000 {2}Sam Taylor: I was so scared that something bad had happened\. I could not sleep\. {2}\[fearful \d+%\]/,
+  );
   const json = JSON.parse(affect('transcript', 'show', '1', '--json', '--db', db).stdout);
   assert.equal(json.cues.length, 5);
 
   const found = affect('transcript', 'search', 'client:CLI-1', 'sleep', '--db', db);
   assert.equal(found.code, 0, found.stderr);
   assert.equal(found.stdout.trim().split('\n').length, 2);
-  assert.match(found.stdout, /session 1 \(\d{4}-\d\d-\d\d\) 0:12\.000 {2}Dr\. Amira Haddad: That sounds really frightening\. Tell me about the \[sleeping\]\./);
+  assert.match(
+    found.stdout,
+    /session 1 \(\d{4}-\d\d-\d\d\) 0:12\.000 {2}Dr\. Amira Haddad: That sounds really frightening\. Tell me about the \[sleeping\]\./,
+  );
   assert.match(found.stderr, /2 lines in 1 session/);
   assert.equal(affect('transcript', 'search', 'client:CLI-1', 'zebras', '--db', db).code, 1, 'nothing found: exit 1');
   assert.match(affect('transcript', 'search', 'client:NOPE', 'sleep', '--db', db).stderr, /no client with code "NOPE"/);
@@ -102,7 +122,10 @@ test('affect transcript show, search, speaker; export --per transcript and a PDF
   const sp = affect('transcript', 'speaker', '1', 'Sam Taylor', '--name', 'Sam T.', '--participant', '1', '--db', db);
   assert.equal(sp.code, 0, sp.stderr);
   assert.match(sp.stdout, /Sam T\. \(in the file: Sam Taylor\) → participant 1 \(by hand\)/);
-  assert.match(affect('transcript', 'speaker', '1', 'Nobody', '--name', 'x', '--db', db).stderr, /no transcript speaker "Nobody" \(speakers: Dr\. Amira Haddad, Sam Taylor\)/);
+  assert.match(
+    affect('transcript', 'speaker', '1', 'Nobody', '--name', 'x', '--db', db).stderr,
+    /no transcript speaker "Nobody" \(speakers: Dr\. Amira Haddad, Sam Taylor\)/,
+  );
 
   const csv = path.join(dir, 'out', 'transcript.csv');
   assert.equal(affect('export', '1', '--format', 'csv', '--per', 'transcript', '--out', csv, '--db', db).code, 0);
@@ -120,7 +143,10 @@ test('affect transcript show, search, speaker; export --per transcript and a PDF
   assert.equal(erased.code, 0, erased.stderr);
   assert.match(erased.stdout, /erased the transcript of session 1: 1 transcript/);
   assert.deepEqual(q(db, 'SELECT (SELECT count(*) FROM transcripts) AS t, (SELECT count(*) FROM sessions) AS s'), [{ t: 0, s: 1 }]);
-  assert.match(affect('transcript', 'show', '1', '--db', db).stderr, /session 1 has no transcript \(attach one with `affect transcript attach 1 <file>`\)/);
+  assert.match(
+    affect('transcript', 'show', '1', '--db', db).stderr,
+    /session 1 has no transcript \(attach one with `affect transcript attach 1 <file>`\)/,
+  );
 
   // Attached later, by hand; refused twice without --replace.
   const later = affect('transcript', 'attach', '1', path.join(dir, 'talk.vtt'), '--db', db);

@@ -9,7 +9,16 @@ import { ensureClient } from '../electron/store/clients-repo.js';
 import { openDatabase, type Db } from '../electron/store/db.js';
 import { listMigrations, migrate } from '../electron/store/migrations.js';
 import { openWithPassphrase } from '../electron/store/open-database.js';
-import { ftsQuery, getTranscript, mapSpeaker, remapTranscript, renameSpeaker, saveTranscript, searchTranscripts, TranscriptExistsError } from '../electron/store/transcripts-repo.js';
+import {
+  ftsQuery,
+  getTranscript,
+  mapSpeaker,
+  remapTranscript,
+  renameSpeaker,
+  saveTranscript,
+  searchTranscripts,
+  TranscriptExistsError,
+} from '../electron/store/transcripts-repo.js';
 import { SAMPLE } from './helpers/media-fixtures.js';
 import { REPO_ROOT, tempDir } from './helpers/paths.js';
 import { rawBytes } from './helpers/raw-bytes.js';
@@ -53,12 +62,28 @@ test('the transcripts migration on a real file from before it: tables, the FTS5 
   raw.close();
   const db = openDatabase(file);
   const names = (db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')").all() as Array<{ name: string }>).map((r) => r.name);
-  for (const t of ['transcripts', 'transcript_speakers', 'transcript_cues', 'transcript_search', 'transcript_cues_search_insert', 'transcript_cues_search_delete']) assert.ok(names.includes(t), t);
+  for (const t of [
+    'transcripts',
+    'transcript_speakers',
+    'transcript_cues',
+    'transcript_search',
+    'transcript_cues_search_insert',
+    'transcript_cues_search_delete',
+  ])
+    assert.ok(names.includes(t), t);
   assert.match((db.prepare("SELECT sql FROM sqlite_master WHERE name = 'transcript_search'").get() as { sql: string }).sql, /USING fts5/i);
   assert.deepEqual(db.prepare('SELECT file, transcript FROM import_jobs').get(), { file: '/r/clip.mp4', transcript: null });
   // One transcript per session; times and text checked by the schema.
-  db.prepare("INSERT INTO transcripts (session_id, format, file_name, encoding, sha256) VALUES (1, 'webvtt', 'a.vtt', 'utf-8', ?)").run('0'.repeat(64));
-  assert.throws(() => db.prepare("INSERT INTO transcripts (session_id, format, file_name, encoding, sha256) VALUES (1, 'srt', 'b.srt', 'utf-8', ?)").run('1'.repeat(64)), /UNIQUE/);
+  db.prepare("INSERT INTO transcripts (session_id, format, file_name, encoding, sha256) VALUES (1, 'webvtt', 'a.vtt', 'utf-8', ?)").run(
+    '0'.repeat(64),
+  );
+  assert.throws(
+    () =>
+      db
+        .prepare("INSERT INTO transcripts (session_id, format, file_name, encoding, sha256) VALUES (1, 'srt', 'b.srt', 'utf-8', ?)")
+        .run('1'.repeat(64)),
+    /UNIQUE/,
+  );
   assert.throws(() => db.prepare("INSERT INTO transcript_cues (transcript_id, seq, start_s, end_s, text) VALUES (1, 0, 5, 4, 'x')").run(), /CHECK/);
   assert.throws(() => db.prepare("INSERT INTO transcript_cues (transcript_id, seq, start_s, end_s, text) VALUES (1, 0, 1, 2, '')").run(), /CHECK/);
   // Deleting the session takes the transcript and its index entries along.
@@ -71,7 +96,7 @@ test('the transcripts migration on a real file from before it: tables, the FTS5 
   db.close();
 });
 
-test('a transcript is stored whole with the text model\'s estimate per line; the same one twice is refused unless replaced', async () => {
+test("a transcript is stored whole with the text model's estimate per line; the same one twice is refused unless replaced", async () => {
   const db = openDatabase(path.join(tempDir(), 'store.sqlite'));
   const { sessionId, file } = await sessionWithCall(db);
   await attachTestTranscript(db, sessionId, file, { durationS: SAMPLE_S, model });
@@ -99,11 +124,14 @@ test('a transcript is stored whole with the text model\'s estimate per line; the
   );
   assert.equal(t.cues[2].top, 'fearful');
   const again = await prepareTranscript(file, { durationS: SAMPLE_S, model: null });
-  assert.throws(() => saveTranscript(db, sessionId, again), (e: Error) => e instanceof TranscriptExistsError && /already has a transcript \(call\.vtt\)/.test(e.message));
+  assert.throws(
+    () => saveTranscript(db, sessionId, again),
+    (e: Error) => e instanceof TranscriptExistsError && /already has a transcript \(call\.vtt\)/.test(e.message),
+  );
   db.close();
 });
 
-test('replacing keeps the user\'s speaker names and hand-made mappings; a failure half-way keeps the old transcript whole', async () => {
+test("replacing keeps the user's speaker names and hand-made mappings; a failure half-way keeps the old transcript whole", async () => {
   const db = openDatabase(path.join(tempDir(), 'replace.sqlite'));
   const { sessionId, file } = await sessionWithCall(db);
   await attachTestTranscript(db, sessionId, file, { durationS: SAMPLE_S, model });
@@ -112,11 +140,17 @@ test('replacing keeps the user\'s speaker names and hand-made mappings; a failur
   renameSpeaker(db, sam.id, 'Sam T.');
   mapSpeaker(db, sam.id, 2);
   assert.deepEqual(
-    getTranscript(db, sessionId)!.cues.filter((c) => c.speakerId === sam.id).map((c) => c.participant),
+    getTranscript(db, sessionId)!
+      .cues.filter((c) => c.speakerId === sam.id)
+      .map((c) => c.participant),
     [2, 2, 2],
   );
   // A corrected file (a line fixed, a line added).
-  const fixed = writeVtt(tempDir(), 'call-corrected.vtt', [...CALL.slice(0, 4), [16.0, 17.5, 'Sam Taylor', 'I am glad I came.'], [17.6, 19.0, 'Sam Taylor', 'Thank you.']]);
+  const fixed = writeVtt(tempDir(), 'call-corrected.vtt', [
+    ...CALL.slice(0, 4),
+    [16.0, 17.5, 'Sam Taylor', 'I am glad I came.'],
+    [17.6, 19.0, 'Sam Taylor', 'Thank you.'],
+  ]);
   await attachTestTranscript(db, sessionId, fixed, { durationS: SAMPLE_S, model, replace: true });
   const after = getTranscript(db, sessionId)!;
   assert.equal(after.fileName, 'call-corrected.vtt');
@@ -169,7 +203,7 @@ test('speakers are mapped by overlap with speech turns when given; hand-made map
   db.close();
 });
 
-test('search: prefixes, accents folded, phrases, several words; only the client\'s sessions; matches marked; nothing else searchable as syntax', async () => {
+test("search: prefixes, accents folded, phrases, several words; only the client's sessions; matches marked; nothing else searchable as syntax", async () => {
   const db = openDatabase(path.join(tempDir(), 'search.sqlite'));
   const a = ensureClient(db, 'S-1');
   const b = ensureClient(db, 'S-2');
@@ -204,7 +238,8 @@ test('search: prefixes, accents folded, phrases, several words; only the client\
   assert.equal(searchTranscripts(db, a.id, 'scared sleep').total, 1, 'all the words');
   assert.equal(searchTranscripts(db, b.id, 'sleep').total, 1, "the other client's sessions are searched apart");
   // Words a person types are never FTS5 syntax.
-  for (const q of ['NEAR(sleep', 'sleep*) OR (', 'text:sleep', '"unclosed', '^sleep', 'sleep AND', '-sleep']) assert.doesNotThrow(() => searchTranscripts(db, a.id, q), q);
+  for (const q of ['NEAR(sleep', 'sleep*) OR (', 'text:sleep', '"unclosed', '^sleep', 'sleep AND', '-sleep'])
+    assert.doesNotThrow(() => searchTranscripts(db, a.id, q), q);
   assert.equal(searchTranscripts(db, a.id, 'text:sleep').total, 0, '"text" is looked for as a word');
   assert.equal(ftsQuery('  ?! '), null);
   assert.equal(ftsQuery('I couldn\'t "bad had"'), '"bad had" "I"* "couldn"* "t"*');
@@ -216,12 +251,17 @@ test('in an encrypted database: the search works, and no word of a transcript is
   const file = path.join(tempDir(), 'enc.sqlite');
   const { db } = await openWithPassphrase(file, 'a passphrase for tests', { kdfCost: { N: 2 ** 12, r: 8, p: 1 } });
   const client = ensureClient(db, 'E-1');
-  const { sessionId, file: vtt } = await sessionWithCall(db, [[1, 4, 'Quentin Zyborski', 'Unmistakablewordly confession about the Xanthorrhoea garden']], client.id);
+  const { sessionId, file: vtt } = await sessionWithCall(
+    db,
+    [[1, 4, 'Quentin Zyborski', 'Unmistakablewordly confession about the Xanthorrhoea garden']],
+    client.id,
+  );
   await attachTestTranscript(db, sessionId, vtt, { durationS: SAMPLE_S, model });
   assert.equal(searchTranscripts(db, client.id, 'xanthorr').total, 1);
   for (const phase of ['open', 'closed']) {
     const raw = rawBytes(file);
-    for (const secret of ['Unmistakablewordly', 'unmistakablewordly', 'xanthorrhoea', 'Quentin Zyborski', 'call.vtt']) assert.equal(raw.includes(secret), false, `${phase}: "${secret}"`);
+    for (const secret of ['Unmistakablewordly', 'unmistakablewordly', 'xanthorrhoea', 'Quentin Zyborski', 'call.vtt'])
+      assert.equal(raw.includes(secret), false, `${phase}: "${secret}"`);
     if (phase === 'open') db.close();
   }
 });

@@ -41,7 +41,10 @@ test('first run: setup with a passphrase creates an encrypted database; locked, 
   assert.equal((await svc.call('vault.status', {})).failedAttempts, 2);
   const open = await svc.call('vault.unlock', { passphrase: PASS });
   assert.deepEqual([open.state, open.failedAttempts], ['open', 0]);
-  assert.deepEqual((await svc.call('clients.list', {})).map((c) => c.code), ['VAULT-CODE-1']);
+  assert.deepEqual(
+    (await svc.call('clients.list', {})).map((c) => c.code),
+    ['VAULT-CODE-1'],
+  );
   const actions = allAudit(svc.currentDb()!).map((r) => `${r.action}${r.action === 'unlock-failed' ? ':' + r.details.attempts : ''}`);
   assert.deepEqual(actions, ['setup', 'create', 'lock', 'unlock-failed:2', 'unlock']);
   await svc.close();
@@ -57,7 +60,10 @@ test('a new service on an encrypted database starts locked; AffectService.open u
   const again = new AffectService({ databasePath: file, engine: noEngine });
   assert.equal((await again.call('vault.status', {})).state, 'locked');
   await again.close();
-  await assert.rejects(AffectService.open({ databasePath: file, engine: noEngine, passphrase: 'wrong wrong wrong' }), new RegExp(`^Error: ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: wrong passphrase$`));
+  await assert.rejects(
+    AffectService.open({ databasePath: file, engine: noEngine, passphrase: 'wrong wrong wrong' }),
+    new RegExp(`^Error: ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: wrong passphrase$`),
+  );
   const opened = await AffectService.open({ databasePath: file, engine: noEngine, passphrase: PASS });
   assert.equal((await opened.call('vault.status', {})).state, 'open');
   await opened.close();
@@ -69,14 +75,23 @@ test('a plain database: opens without a passphrase, cannot lock, and "set a pass
   await svc.call('clients.create', { code: 'PLAIN-CODE-2' });
   assert.ok(rawBytes(file).includes('PLAIN-CODE-2'));
   await assert.rejects(svc.call('vault.lock', {}), /not encrypted, so it cannot be locked/);
-  await assert.rejects(AffectService.open({ databasePath: file, engine: noEngine, passphrase: PASS }), /is not encrypted, but a passphrase was given/);
+  await assert.rejects(
+    AffectService.open({ databasePath: file, engine: noEngine, passphrase: PASS }),
+    /is not encrypted, but a passphrase was given/,
+  );
   const st = await svc.call('vault.setup', { passphrase: PASS });
   assert.deepEqual([st.state, st.encrypted], ['open', true]);
-  assert.deepEqual((await svc.call('clients.list', {})).map((c) => c.code), ['PLAIN-CODE-2']);
+  assert.deepEqual(
+    (await svc.call('clients.list', {})).map((c) => c.code),
+    ['PLAIN-CODE-2'],
+  );
   await svc.close();
   assert.equal(rawBytes(file).includes('PLAIN-CODE-2'), false);
   const check = await openWithPassphrase(file, PASS);
-  assert.deepEqual(allAudit(check.db).map((r) => r.action), ['setup', 'create', 'encrypt']);
+  assert.deepEqual(
+    allAudit(check.db).map((r) => r.action),
+    ['setup', 'create', 'encrypt'],
+  );
   check.db.close();
 });
 
@@ -137,9 +152,16 @@ test('DASS-21 correction: rescored, no future dates, none before 1900', async ()
   await assert.rejects(svc.call('dass.save', { clientId: c.id, administeredAt: future, answers: Array(21).fill(1) }), /is in the future/);
   await assert.rejects(svc.call('dass.update', { id: a.id, administeredAt: '1899-12-31', answers: Array(21).fill(1) }), /before 1900/);
   await assert.rejects(svc.call('dass.update', { id: a.id, administeredAt: '2026-02-30', answers: Array(21).fill(1) }), /not a calendar date/);
-  await assert.rejects(svc.call('dass.update', { id: 999, administeredAt: '2026-05-03', answers: Array(21).fill(1) }), /no DASS-21 entry with id 999/);
+  await assert.rejects(
+    svc.call('dass.update', { id: 999, administeredAt: '2026-05-03', answers: Array(21).fill(1) }),
+    /no DASS-21 entry with id 999/,
+  );
   const { administrations } = await svc.call('dass.list', { clientId: c.id });
-  assert.deepEqual(administrations.map((x) => [x.administeredAt, x.depression.score]), [['2026-05-03', 42]], 'the refused edits changed nothing');
+  assert.deepEqual(
+    administrations.map((x) => [x.administeredAt, x.depression.score]),
+    [['2026-05-03', 42]],
+    'the refused edits changed nothing',
+  );
   await svc.close();
 });
 
@@ -165,7 +187,9 @@ test('Electron keychain logic: remember on unlock, unlock at start with the reme
   const safe = fakeSafeStorage();
   const keychain = new Keychain(safe, keyFile);
   const forward = (m: string, i: unknown) => svc.handle(m, i);
-  const st = (await relayVaultCall('vault.setup', { passphrase: PASS, remember: true }, forward, keychain, file)) as { keychain: { remembered: boolean } };
+  const st = (await relayVaultCall('vault.setup', { passphrase: PASS, remember: true }, forward, keychain, file)) as {
+    keychain: { remembered: boolean };
+  };
   assert.deepEqual(st.keychain, { available: true, remembered: true });
   assert.equal(statSync(keyFile).mode & 0o777, 0o600);
   const key = await deriveKey(file, PASS);
@@ -194,7 +218,9 @@ test('Electron keychain logic: remember on unlock, unlock at start with the reme
   // Linux without a keyring: safeStorage would only obfuscate; not offered, nothing stored.
   const plainText = new Keychain(fakeSafeStorage('basic_text'), path.join(tempDir(), 'k.json'));
   assert.equal(plainText.available(), false);
-  const st3 = (await relayVaultCall('vault.unlock', { passphrase: 'changed passphrase', remember: true }, forward, plainText, file)) as { keychain: { available: boolean; remembered: boolean } };
+  const st3 = (await relayVaultCall('vault.unlock', { passphrase: 'changed passphrase', remember: true }, forward, plainText, file)) as {
+    keychain: { available: boolean; remembered: boolean };
+  };
   assert.deepEqual(st3.keychain, { available: false, remembered: false });
   assert.equal(existsSync(path.join(path.dirname(keyFile), 'k.json')), false);
   await svc.close();

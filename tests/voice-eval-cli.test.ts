@@ -10,7 +10,8 @@ import { sharedPath, skipWithoutShared, tempDir } from './helpers/paths.js';
 function captureIO(signal = new AbortController().signal): { io: CliIO; out: () => string; err: () => string } {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
-  let o = '', e = '';
+  let o = '',
+    e = '';
   stdout.on('data', (d) => (o += d));
   stderr.on('data', (d) => (e += d));
   return { io: { stdout, stderr, signal, interactive: false }, out: () => o, err: () => e };
@@ -32,46 +33,53 @@ function makeEvalDir(): string {
   return dir;
 }
 
-test('affect eval voice --json: valid report consistent with its predictions CSV; unknown label skipped', { skip: skipWithoutShared('ravdess-speech') }, async () => {
-  const dir = makeEvalDir();
-  const predictions = path.join(dir, 'pred.csv');
-  const { io, out, err } = captureIO();
-  const code = await runEvalVoice([dir, '--json', '--predictions', predictions, '--threads', '2'], io);
-  assert.equal(code, 0, err());
-  const lines = out().trim().split('\n');
-  assert.equal(lines.length, 1, 'exactly one JSON object on stdout');
-  const r = JSON.parse(lines[0]);
-  assert.equal(r.n, 16);
-  assert.equal(r.skipped, 1);
-  assert.match(err(), /skipped .*contempt/);
-  assert.match(err(), /16\/16 files.*ETA/);
-  assert.ok(r.realTimeFactor > 0 && r.realTimeFactor < 1, `RTF ${r.realTimeFactor}`);
+test(
+  'affect eval voice --json: valid report consistent with its predictions CSV; unknown label skipped',
+  { skip: skipWithoutShared('ravdess-speech') },
+  async () => {
+    const dir = makeEvalDir();
+    const predictions = path.join(dir, 'pred.csv');
+    const { io, out, err } = captureIO();
+    const code = await runEvalVoice([dir, '--json', '--predictions', predictions, '--threads', '2'], io);
+    assert.equal(code, 0, err());
+    const lines = out().trim().split('\n');
+    assert.equal(lines.length, 1, 'exactly one JSON object on stdout');
+    const r = JSON.parse(lines[0]);
+    assert.equal(r.n, 16);
+    assert.equal(r.skipped, 1);
+    assert.match(err(), /skipped .*contempt/);
+    assert.match(err(), /16\/16 files.*ETA/);
+    assert.ok(r.realTimeFactor > 0 && r.realTimeFactor < 1, `RTF ${r.realTimeFactor}`);
 
-  // recompute everything from the predictions CSV and labels.csv
-  const truthRows = parseCsv(readFileSync(path.join(dir, 'labels.csv'), 'utf8')).slice(1, 17);
-  const predRows = parseCsv(readFileSync(predictions, 'utf8'));
-  assert.deepEqual(predRows[0], ['path', 'predicted', 'confidence']);
-  assert.equal(predRows.length, 17);
-  const labels: string[] = r.confusion.labels;
-  const matrix = labels.map(() => labels.map(() => 0));
-  let correct = 0;
-  predRows.slice(1).forEach(([p, predicted, confidence], i) => {
-    assert.equal(p, truthRows[i][0]);
-    assert.ok(labels.includes(predicted), predicted);
-    assert.ok(Number(confidence) > 0 && Number(confidence) <= 1);
-    matrix[labels.indexOf(truthRows[i][1])][labels.indexOf(predicted)]++;
-    if (predicted === truthRows[i][1]) correct++;
-  });
-  assert.deepEqual(r.confusion.matrix, matrix);
-  assert.equal(r.accuracy, correct / 16);
-  const recalls = labels.filter((l) => r.perClass[l].n > 0).map((l) => r.perClass[l].recall);
-  assert.ok(Math.abs(r.uar - recalls.reduce((a: number, b: number) => a + b, 0) / recalls.length) < 1e-12);
-  for (const l of labels) {
-    const i = labels.indexOf(l);
-    assert.equal(r.perClass[l].n, matrix[i].reduce((a, b) => a + b, 0));
-  }
-  for (const k of ['macroF1', 'uar', 'accuracy']) assert.ok(r[k] >= 0 && r[k] <= 1);
-});
+    // recompute everything from the predictions CSV and labels.csv
+    const truthRows = parseCsv(readFileSync(path.join(dir, 'labels.csv'), 'utf8')).slice(1, 17);
+    const predRows = parseCsv(readFileSync(predictions, 'utf8'));
+    assert.deepEqual(predRows[0], ['path', 'predicted', 'confidence']);
+    assert.equal(predRows.length, 17);
+    const labels: string[] = r.confusion.labels;
+    const matrix = labels.map(() => labels.map(() => 0));
+    let correct = 0;
+    predRows.slice(1).forEach(([p, predicted, confidence], i) => {
+      assert.equal(p, truthRows[i][0]);
+      assert.ok(labels.includes(predicted), predicted);
+      assert.ok(Number(confidence) > 0 && Number(confidence) <= 1);
+      matrix[labels.indexOf(truthRows[i][1])][labels.indexOf(predicted)]++;
+      if (predicted === truthRows[i][1]) correct++;
+    });
+    assert.deepEqual(r.confusion.matrix, matrix);
+    assert.equal(r.accuracy, correct / 16);
+    const recalls = labels.filter((l) => r.perClass[l].n > 0).map((l) => r.perClass[l].recall);
+    assert.ok(Math.abs(r.uar - recalls.reduce((a: number, b: number) => a + b, 0) / recalls.length) < 1e-12);
+    for (const l of labels) {
+      const i = labels.indexOf(l);
+      assert.equal(
+        r.perClass[l].n,
+        matrix[i].reduce((a, b) => a + b, 0),
+      );
+    }
+    for (const k of ['macroF1', 'uar', 'accuracy']) assert.ok(r[k] >= 0 && r[k] <= 1);
+  },
+);
 
 test('affect eval voice table output, usage errors and cancellation', { skip: skipWithoutShared('ravdess-speech') }, async () => {
   const dir = makeEvalDir();
@@ -87,31 +95,36 @@ test('affect eval voice table output, usage errors and cancellation', { skip: sk
   await assert.rejects(runEvalVoice([dir, '--model', tiny], captureIO(controller.signal).io), /cancelled/);
 });
 
-test('affect eval voice --labels: scores on merged classes (neutral+calm), skips the rest, agrees with the predictions CSV', { skip: skipWithoutShared('ravdess-speech') }, async () => {
-  const dir = makeEvalDir();
-  const predictions = path.join(dir, 'pred.csv');
-  const { io, out, err } = captureIO();
-  const code = await runEvalVoice([dir, '--json', '--labels', 'angry,happy,neutral+calm,sad', '--predictions', predictions, '--threads', '2'], io);
-  assert.equal(code, 0, err());
-  const r = JSON.parse(out().trim());
-  // 2 actors × (neutral, calm, happy, sad, angry) are in the classes; fearful, disgust, surprised and the unknown label are skipped
-  assert.equal(r.n, 10);
-  assert.equal(r.skipped, 7);
-  assert.deepEqual(r.confusion.labels, ['angry', 'happy', 'neutral+calm', 'sad']);
-  assert.equal(r.perClass['neutral+calm'].n, 4);
-  assert.match(err(), /skipped .*fearful.*classes of --labels/);
-  const truth = parseCsv(readFileSync(path.join(dir, 'labels.csv'), 'utf8'))
-    .slice(1)
-    .filter(([, e]) => ['angry', 'happy', 'neutral', 'calm', 'sad'].includes(e));
-  const rows = parseCsv(readFileSync(predictions, 'utf8')).slice(1);
-  assert.equal(rows.length, 10);
-  let correct = 0;
-  rows.forEach(([p, predicted], i) => {
-    assert.equal(p, truth[i][0]);
-    assert.ok(r.confusion.labels.includes(predicted), predicted);
-    const t = truth[i][1];
-    if (predicted === (t === 'neutral' || t === 'calm' ? 'neutral+calm' : t)) correct++;
-  });
-  assert.equal(r.accuracy, correct / 10);
-  for (const bad of ['angry,nope', 'angry', 'angry,angry+sad']) await assert.rejects(runEvalVoice([dir, '--labels', bad], captureIO().io), /--labels/);
-});
+test(
+  'affect eval voice --labels: scores on merged classes (neutral+calm), skips the rest, agrees with the predictions CSV',
+  { skip: skipWithoutShared('ravdess-speech') },
+  async () => {
+    const dir = makeEvalDir();
+    const predictions = path.join(dir, 'pred.csv');
+    const { io, out, err } = captureIO();
+    const code = await runEvalVoice([dir, '--json', '--labels', 'angry,happy,neutral+calm,sad', '--predictions', predictions, '--threads', '2'], io);
+    assert.equal(code, 0, err());
+    const r = JSON.parse(out().trim());
+    // 2 actors × (neutral, calm, happy, sad, angry) are in the classes; fearful, disgust, surprised and the unknown label are skipped
+    assert.equal(r.n, 10);
+    assert.equal(r.skipped, 7);
+    assert.deepEqual(r.confusion.labels, ['angry', 'happy', 'neutral+calm', 'sad']);
+    assert.equal(r.perClass['neutral+calm'].n, 4);
+    assert.match(err(), /skipped .*fearful.*classes of --labels/);
+    const truth = parseCsv(readFileSync(path.join(dir, 'labels.csv'), 'utf8'))
+      .slice(1)
+      .filter(([, e]) => ['angry', 'happy', 'neutral', 'calm', 'sad'].includes(e));
+    const rows = parseCsv(readFileSync(predictions, 'utf8')).slice(1);
+    assert.equal(rows.length, 10);
+    let correct = 0;
+    rows.forEach(([p, predicted], i) => {
+      assert.equal(p, truth[i][0]);
+      assert.ok(r.confusion.labels.includes(predicted), predicted);
+      const t = truth[i][1];
+      if (predicted === (t === 'neutral' || t === 'calm' ? 'neutral+calm' : t)) correct++;
+    });
+    assert.equal(r.accuracy, correct / 10);
+    for (const bad of ['angry,nope', 'angry', 'angry,angry+sad'])
+      await assert.rejects(runEvalVoice([dir, '--labels', bad], captureIO().io), /--labels/);
+  },
+);

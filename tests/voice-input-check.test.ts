@@ -38,17 +38,18 @@ test('inputDistance: 0 at the mean, 1/sqrt(d) one standard deviation along a com
 });
 
 test('lowBandRipple: second differences across the low bands, over active frames only', () => {
-  const nMels = 30, frames = 4, floor = 1e-6;
+  const nMels = 30,
+    frames = 4,
+    floor = 1e-6;
   const L = new Float32Array(nMels * frames);
-  for (let m = 0; m < nMels; m++)
-    for (let t = 0; t < frames; t++) L[m * frames + t] = t === 3 ? Math.log(floor) : t === 2 ? -30 : m % 2 ? -1 : 1; // frame 3 padding, frame 2 too quiet
+  for (let m = 0; m < nMels; m++) for (let t = 0; t < frames; t++) L[m * frames + t] = t === 3 ? Math.log(floor) : t === 2 ? -30 : m % 2 ? -1 : 1; // frame 3 padding, frame 2 too quiet
   // frames 0 and 1 alternate ±1 across bands: |1 - 2(-1) + 1| = 4 everywhere
   assert.equal(lowBandRipple(L, nMels, frames, floor), 4);
   const flat = new Float32Array(nMels * frames).fill(-3);
   assert.equal(lowBandRipple(flat, nMels, frames, floor), 0);
 });
 
-test('lowBandRipple in TypeScript equals the training code\'s on real windows', { skip: skipWithoutShared('turev-db') }, async () => {
+test("lowBandRipple in TypeScript equals the training code's on real windows", { skip: skipWithoutShared('turev-db') }, async () => {
   // input_check.py writes the ripple it computed (numpy, on the exporter's cached log-mel) of the first window of one
   // file per corpus into input-check-validation.json
   const v = JSON.parse(readFileSync(path.join(REPO_ROOT, 'native-models/voice-spectrogram-cnn/train/input-check-validation.json'), 'utf8'));
@@ -63,31 +64,46 @@ test('lowBandRipple in TypeScript equals the training code\'s on real windows', 
   }
 });
 
-test('shipped model: speech of the training corpora passes the input check, keyboard typing and phone tones do not', { skip: skipWithoutShared('emovo') }, async () => {
-  const model = await VoiceEmotionModel.load(SHIPPED, { threads: 1 });
-  try {
-    const check = model.inputCheck;
-    assert.ok(check, 'the shipped manifest has input-check statistics');
-    const ff = resolveFfmpeg();
-    const speech: number[] = [];
-    for (const f of ['emovo/f2/rab-f2-b1.flac', 'emovo/m3/tri-m3-l2.flac', 'ravdess-speech/Actor_11/03-01-03-02-02-01-11.flac', 'turev-db/6783/6783_mt_acik.flac']) {
-      const audio = await readAudio(sharedPath(f), ff);
-      const windows = windowSignal(audio, model.frontEnd).filter((w) => w.voiced);
-      for (const s of await model.score(windows)) speech.push(s.inputDistance!);
-    }
-    assert.ok(speech.length >= 4);
-    assert.ok(speech.filter((v) => v > 1).length <= 1, `speech windows flagged: ${speech.map((v) => v.toFixed(2))}`);
+test(
+  'shipped model: speech of the training corpora passes the input check, keyboard typing and phone tones do not',
+  { skip: skipWithoutShared('emovo') },
+  async () => {
+    const model = await VoiceEmotionModel.load(SHIPPED, { threads: 1 });
+    try {
+      const check = model.inputCheck;
+      assert.ok(check, 'the shipped manifest has input-check statistics');
+      const ff = resolveFfmpeg();
+      const speech: number[] = [];
+      for (const f of [
+        'emovo/f2/rab-f2-b1.flac',
+        'emovo/m3/tri-m3-l2.flac',
+        'ravdess-speech/Actor_11/03-01-03-02-02-01-11.flac',
+        'turev-db/6783/6783_mt_acik.flac',
+      ]) {
+        const audio = await readAudio(sharedPath(f), ff);
+        const windows = windowSignal(audio, model.frontEnd).filter((w) => w.voiced);
+        for (const s of await model.score(windows)) speech.push(s.inputDistance!);
+      }
+      assert.ok(speech.length >= 4);
+      assert.ok(speech.filter((v) => v > 1).length <= 1, `speech windows flagged: ${speech.map((v) => v.toFixed(2))}`);
 
-    // Sounds of a call that are not speech and pass the energy gate (the validation's probes, 12 s of each): keyboard
-    // typing and phone tones are all unlike the training audio. (Noise bursts are caught only in part, about 20 % of
-    // their windows: see the model card.)
-    for (const [name, make] of [['typing', typing], ['phone tones', phoneTones]] as const) {
-      const m = await classifyAudioChunks(chunksOf(make().subarray(0, 12 * model.frontEnd.sampleRate)), model);
-      const voiced = m.windows.filter((w) => w.voiced);
-      assert.ok(voiced.length >= 5, `${name} passes the energy gate (${voiced.length} windows)`);
-      assert.ok(voiced.every((w) => w.inputDistance !== null && w.inputDistance > 1), `${name} scores ${voiced.map((w) => w.inputDistance?.toFixed(2))}`);
+      // Sounds of a call that are not speech and pass the energy gate (the validation's probes, 12 s of each): keyboard
+      // typing and phone tones are all unlike the training audio. (Noise bursts are caught only in part, about 20 % of
+      // their windows: see the model card.)
+      for (const [name, make] of [
+        ['typing', typing],
+        ['phone tones', phoneTones],
+      ] as const) {
+        const m = await classifyAudioChunks(chunksOf(make().subarray(0, 12 * model.frontEnd.sampleRate)), model);
+        const voiced = m.windows.filter((w) => w.voiced);
+        assert.ok(voiced.length >= 5, `${name} passes the energy gate (${voiced.length} windows)`);
+        assert.ok(
+          voiced.every((w) => w.inputDistance !== null && w.inputDistance > 1),
+          `${name} scores ${voiced.map((w) => w.inputDistance?.toFixed(2))}`,
+        );
+      }
+    } finally {
+      await model.release();
     }
-  } finally {
-    await model.release();
-  }
-});
+  },
+);

@@ -15,11 +15,12 @@ function tone(hz: number, seconds: number, amplitude = 0.3): Float32Array {
 test('real FFT power spectrum matches a direct DFT', () => {
   const lm = new LogMelExtractor(fe);
   let seed = 3;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) - 0.5;
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31 - 0.5;
   const x = Float32Array.from({ length: fe.nFft }, rand);
   const power = lm.powerSpectrum(x, 0);
   for (const k of [0, 1, 17, 100, 200, fe.nFft / 2]) {
-    let re = 0, im = 0;
+    let re = 0,
+      im = 0;
     for (let n = 0; n < fe.nFft; n++) {
       const w = 0.5 - 0.5 * Math.cos((2 * Math.PI * n) / fe.nFft);
       re += x[n] * w * Math.cos((2 * Math.PI * k * n) / fe.nFft);
@@ -52,20 +53,24 @@ test('frame count and silence floor', () => {
   for (const v of data) assert.equal(v, Math.fround(Math.log(fe.logFloor)));
 });
 
-test('log-mel of real RAVDESS speech: shape, finite values, speech louder than the leading silence', { skip: skipWithoutShared('ravdess-speech') }, async () => {
-  const audio = await readAudio(sharedPath('ravdess-speech/Actor_02/03-01-05-02-01-01-02.flac'), resolveFfmpeg());
-  const lm = new LogMelExtractor(fe);
-  const { data, frames, nMels } = lm.compute(audio);
-  assert.equal(nMels, fe.nMels);
-  assert.equal(frames, 1 + Math.floor((audio.length - fe.nFft) / fe.hopLength));
-  assert.equal(data.length, nMels * frames);
-  assert.ok(data.every(Number.isFinite));
-  const frameEnergy = (t: number) => {
-    let s = 0;
-    for (let m = 0; m < nMels; m++) s += data[m * frames + t];
-    return s / nMels;
-  };
-  const first = frameEnergy(5); // RAVDESS takes start with ~0.5-1 s of room silence
-  const loudest = Math.max(...Array.from({ length: frames }, (_, t) => frameEnergy(t)));
-  assert.ok(loudest > first + 5, `loudest frame ${loudest.toFixed(2)} vs first ${first.toFixed(2)} (natural-log units)`);
-});
+test(
+  'log-mel of real RAVDESS speech: shape, finite values, speech louder than the leading silence',
+  { skip: skipWithoutShared('ravdess-speech') },
+  async () => {
+    const audio = await readAudio(sharedPath('ravdess-speech/Actor_02/03-01-05-02-01-01-02.flac'), resolveFfmpeg());
+    const lm = new LogMelExtractor(fe);
+    const { data, frames, nMels } = lm.compute(audio);
+    assert.equal(nMels, fe.nMels);
+    assert.equal(frames, 1 + Math.floor((audio.length - fe.nFft) / fe.hopLength));
+    assert.equal(data.length, nMels * frames);
+    assert.ok(data.every(Number.isFinite));
+    const frameEnergy = (t: number) => {
+      let s = 0;
+      for (let m = 0; m < nMels; m++) s += data[m * frames + t];
+      return s / nMels;
+    };
+    const first = frameEnergy(5); // RAVDESS takes start with ~0.5-1 s of room silence
+    const loudest = Math.max(...Array.from({ length: frames }, (_, t) => frameEnergy(t)));
+    assert.ok(loudest > first + 5, `loudest frame ${loudest.toFixed(2)} vs first ${first.toFixed(2)} (natural-log units)`);
+  },
+);

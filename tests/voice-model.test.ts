@@ -67,29 +67,33 @@ test('classifyAudioChunks skips silence and gives no vote for a silent stream', 
   }
 });
 
-test('shipped model: real RAVDESS files through the engine path (decode → windows → log-mel → ONNX → vote)', { skip: skipWithoutShared('ravdess-speech') }, async () => {
-  const model = await VoiceEmotionModel.load(SHIPPED, { threads: 2 });
-  const ff = resolveFfmpeg();
-  try {
-    assert.equal(model.manifest.tinyRandomWeights, false);
-    // Strong-intensity takes of actor 06 (a training actor of the shipped model: this checks that the engine front end
-    // matches the training features, not generalisation — the CV figures in MODEL_CARD.md are for that).
-    const files = ['happy:03', 'sad:04', 'angry:05', 'fearful:06', 'disgust:07', 'surprised:08', 'calm:02'].map((s) => {
-      const [label, code] = s.split(':');
-      return { label, file: sharedPath(`ravdess-speech/Actor_06/03-01-${code}-02-01-01-06.flac`) };
-    });
-    let correct = 0;
-    for (const { label, file } of files) {
-      const r = await classifyAudioFile(file, ff, model);
-      assert.ok(r.windows.length >= 1 && r.vote.voicedWindows >= 1, `${file}: no voiced window`);
-      assert.ok(r.vote.label !== null && model.labels.includes(r.vote.label));
-      assert.ok(r.vote.confidence > 0 && r.vote.confidence <= 1);
-      if (r.vote.label === label) correct++;
+test(
+  'shipped model: real RAVDESS files through the engine path (decode → windows → log-mel → ONNX → vote)',
+  { skip: skipWithoutShared('ravdess-speech') },
+  async () => {
+    const model = await VoiceEmotionModel.load(SHIPPED, { threads: 2 });
+    const ff = resolveFfmpeg();
+    try {
+      assert.equal(model.manifest.tinyRandomWeights, false);
+      // Strong-intensity takes of actor 06 (a training actor of the shipped model: this checks that the engine front end
+      // matches the training features, not generalisation — the CV figures in MODEL_CARD.md are for that).
+      const files = ['happy:03', 'sad:04', 'angry:05', 'fearful:06', 'disgust:07', 'surprised:08', 'calm:02'].map((s) => {
+        const [label, code] = s.split(':');
+        return { label, file: sharedPath(`ravdess-speech/Actor_06/03-01-${code}-02-01-01-06.flac`) };
+      });
+      let correct = 0;
+      for (const { label, file } of files) {
+        const r = await classifyAudioFile(file, ff, model);
+        assert.ok(r.windows.length >= 1 && r.vote.voicedWindows >= 1, `${file}: no voiced window`);
+        assert.ok(r.vote.label !== null && model.labels.includes(r.vote.label));
+        assert.ok(r.vote.confidence > 0 && r.vote.confidence <= 1);
+        if (r.vote.label === label) correct++;
+      }
+      // The shipped model (several corpora, heavy augmentation, 20 epochs) gets about half of its training crops right; a
+      // front end that differs from training's drops it to chance (1 in 8): 3 of 7 by chance has p ≈ 0.05.
+      assert.ok(correct >= 3, `only ${correct}/7 training-actor files right: front-end mismatch?`);
+    } finally {
+      await model.release();
     }
-    // The shipped model (several corpora, heavy augmentation, 20 epochs) gets about half of its training crops right; a
-    // front end that differs from training's drops it to chance (1 in 8): 3 of 7 by chance has p ≈ 0.05.
-    assert.ok(correct >= 3, `only ${correct}/7 training-actor files right: front-end mismatch?`);
-  } finally {
-    await model.release();
-  }
-});
+  },
+);

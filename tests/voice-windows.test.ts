@@ -25,7 +25,7 @@ function concat(...parts: Float32Array[]): Float32Array {
 function streamInChunks(signal: Float32Array, sizes: () => number): AudioWindow[] {
   const w = new StreamingWindower(fe);
   const out: AudioWindow[] = [];
-  for (let o = 0; o < signal.length; ) {
+  for (let o = 0; o < signal.length;) {
     const n = Math.min(signal.length - o, sizes());
     out.push(...w.push(signal.subarray(o, o + n)));
     o += n;
@@ -61,15 +61,27 @@ test('energy gate: digital silence, low hiss and a steady hum are unvoiced; spee
   const silence = windowSignal(new Float32Array(5 * SR), fe);
   assert.ok(silence.length > 0 && silence.every((w) => !w.voiced && w.activeSeconds === 0));
   const hiss = windowSignal(noise(5, -60), fe);
-  assert.ok(hiss.every((w) => !w.voiced), `hiss: ${hiss.map((w) => w.activeSeconds)}`);
-  const hum = windowSignal(Float32Array.from({ length: 5 * SR }, (_, i) => 0.05 * Math.sin((2 * Math.PI * 50 * i) / SR)), fe);
-  assert.ok(hum.every((w) => !w.voiced), `hum: ${hum.map((w) => w.activeSeconds)}`);
+  assert.ok(
+    hiss.every((w) => !w.voiced),
+    `hiss: ${hiss.map((w) => w.activeSeconds)}`,
+  );
+  const hum = windowSignal(
+    Float32Array.from({ length: 5 * SR }, (_, i) => 0.05 * Math.sin((2 * Math.PI * 50 * i) / SR)),
+    fe,
+  );
+  assert.ok(
+    hum.every((w) => !w.voiced),
+    `hum: ${hum.map((w) => w.activeSeconds)}`,
+  );
   // 1 s bursts of loud noise every 2 s over the hiss: every window holds a burst
   const bursty = noise(6, -60);
   const loud = noise(6, -25, 9);
   for (let i = 0; i < bursty.length; i++) if (Math.floor(i / SR) % 2 === 0) bursty[i] += loud[i];
   const bw = windowSignal(bursty, fe);
-  assert.ok(bw.every((w) => w.voiced), `bursts: ${bw.map((w) => w.activeSeconds)}`);
+  assert.ok(
+    bw.every((w) => w.voiced),
+    `bursts: ${bw.map((w) => w.activeSeconds)}`,
+  );
 });
 
 test('window timing and the tail policy', () => {

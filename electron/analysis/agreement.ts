@@ -64,7 +64,12 @@ export function sliceLabels(spans: readonly LabelledSpan[], durationS: number, s
 }
 
 /** Cohen's kappa, observed and expected agreement of a square confusion matrix of counts. */
-export function kappaFromMatrix(matrix: readonly (readonly number[])[]): { n: number; observed: number | null; expected: number | null; kappa: number | null } {
+export function kappaFromMatrix(matrix: readonly (readonly number[])[]): {
+  n: number;
+  observed: number | null;
+  expected: number | null;
+  kappa: number | null;
+} {
   const k = matrix.length;
   const n = matrix.reduce((s, row) => s + row.reduce((a, b) => a + b, 0), 0);
   if (n === 0) return { n, observed: null, expected: null, kappa: null };
@@ -81,7 +86,12 @@ export function kappaFromMatrix(matrix: readonly (readonly number[])[]): { n: nu
   return { n, observed, expected, kappa };
 }
 
-function fromMatrix(unit: AgreementUnit, labels: string[], matrix: number[][], totals: { slicesTotal: number; slicesOnlyA: number; slicesOnlyB: number }): Agreement {
+function fromMatrix(
+  unit: AgreementUnit,
+  labels: string[],
+  matrix: number[][],
+  totals: { slicesTotal: number; slicesOnlyA: number; slicesOnlyB: number },
+): Agreement {
   const k = kappaFromMatrix(matrix);
   return { unit, ...totals, slicesCompared: k.n, percentAgreement: k.observed, kappa: k.kappa, expectedAgreement: k.expected, labels, matrix };
 }
@@ -124,14 +134,18 @@ export function compareTracks(
 /** Pooled agreement over sessions: the sum of their confusion matrices (same unit required). */
 export function poolAgreements(results: readonly Agreement[], sliceS = results[0]?.unit.sliceS ?? DEFAULT_SLICE_S): Agreement {
   const unit = agreementUnit(sliceS);
-  for (const r of results) if (r.unit.sliceS !== sliceS) throw new Error(`cannot pool agreements over different slice lengths (${r.unit.sliceS} s vs ${sliceS} s)`);
+  for (const r of results)
+    if (r.unit.sliceS !== sliceS) throw new Error(`cannot pool agreements over different slice lengths (${r.unit.sliceS} s vs ${sliceS} s)`);
   const order: string[] = [];
   for (const r of results) for (const l of r.labels) if (!order.includes(l)) order.push(l);
   const matrix = order.map(() => order.map(() => 0));
-  for (const r of results)
-    r.labels.forEach((li, i) => r.labels.forEach((lj, j) => (matrix[order.indexOf(li)][order.indexOf(lj)] += r.matrix[i][j])));
+  for (const r of results) r.labels.forEach((li, i) => r.labels.forEach((lj, j) => (matrix[order.indexOf(li)][order.indexOf(lj)] += r.matrix[i][j])));
   const sum = (f: (r: Agreement) => number) => results.reduce((s, r) => s + f(r), 0);
-  return fromMatrix(unit, order, matrix, { slicesTotal: sum((r) => r.slicesTotal), slicesOnlyA: sum((r) => r.slicesOnlyA), slicesOnlyB: sum((r) => r.slicesOnlyB) });
+  return fromMatrix(unit, order, matrix, {
+    slicesTotal: sum((r) => r.slicesTotal),
+    slicesOnlyA: sum((r) => r.slicesOnlyA),
+    slicesOnlyB: sum((r) => r.slicesOnlyB),
+  });
 }
 
 /** A plain-text confusion matrix (rows = A, columns = B). */

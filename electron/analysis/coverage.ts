@@ -120,5 +120,10 @@ export function coverageRuleFrom(value: unknown): CoverageRule {
     const x = v[k];
     return typeof x === 'number' && Number.isFinite(x) && x >= 0 && x <= max ? x : DEFAULT_COVERAGE_RULE[k];
   };
-  return { minFaceShare: pick('minFaceShare', 1), minFaceFrames: pick('minFaceFrames', 100000), minSpeechShare: pick('minSpeechShare', 1), minSpeechS: pick('minSpeechS', 100000) };
+  return {
+    minFaceShare: pick('minFaceShare', 1),
+    minFaceFrames: pick('minFaceFrames', 100000),
+    minSpeechShare: pick('minSpeechShare', 1),
+    minSpeechS: pick('minSpeechS', 100000),
+  };
 }

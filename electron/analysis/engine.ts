@@ -15,7 +15,15 @@ import { assembleParticipants, describe, participantOutput, type SpeakerVoice } 
 import { DiarizedSpeakerFinder, diarizationModelsPresent } from './people/diarized-speakers.js';
 import { oneSpeakerFromWindows, type FoundSpeakers, type SpeakerFinder } from './people/speakers.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
-import { ESTIMATE_NOTE, type AnalysisResult, type AnalysisSummary, type ModelRef, type ParticipantResult, type SpeechTurn, type WindowResult } from './result.js';
+import {
+  ESTIMATE_NOTE,
+  type AnalysisResult,
+  type AnalysisSummary,
+  type ModelRef,
+  type ParticipantResult,
+  type SpeechTurn,
+  type WindowResult,
+} from './result.js';
 import { VoiceEmotionModel } from './voice/voice-model.js';
 import { runVoiceTrack, voiceBySpeaker } from './voice-track.js';
 
@@ -63,7 +71,7 @@ export interface AnalyzeOptions {
 }
 
 export const FUSION_RULE =
-  'weighted mean of the face and voice tracks\' mean probabilities, weights = each model\'s expected UAR on new data (cross-corpus where its manifest states one), over the tracks with usable input; uncertain voice windows left out';
+  "weighted mean of the face and voice tracks' mean probabilities, weights = each model's expected UAR on new data (cross-corpus where its manifest states one), over the tracks with usable input; uncertain voice windows left out";
 
 function modelRef(role: ModelRef['role'], m: LoadedManifest): ModelRef {
   return { role, id: m.id, version: m.version, sha256: m.sha256, task: m.task, labels: [...m.labels] };
@@ -153,18 +161,38 @@ export class AnalysisEngine {
 
     const [faceTrack, mix, diarized] = await Promise.all([
       media.video
-        ? runFaceTrack(file, media.video, this.ffmpeg, { finder: new FaceFinder({ frame: this.detector, windows: this.windowDetector }, DEFAULT_FINDER), identity: this.identity, expression: this.faceModel }, {
-            fps,
-            maxSide,
-            signal: opts.signal,
-            onTime: (t) => ((reached.face = t), report()),
-          })
+        ? runFaceTrack(
+            file,
+            media.video,
+            this.ffmpeg,
+            {
+              finder: new FaceFinder({ frame: this.detector, windows: this.windowDetector }, DEFAULT_FINDER),
+              identity: this.identity,
+              expression: this.faceModel,
+            },
+            {
+              fps,
+              maxSide,
+              signal: opts.signal,
+              onTime: (t) => ((reached.face = t), report()),
+            },
+          )
         : Promise.resolve(null as FaceTrackResult | null),
       media.audio
-        ? runVoiceTrack(file, this.ffmpeg, this.voiceModel, { startS: audioStartS, signal: opts.signal, onTime: (t) => ((reached.voice = t), report()) })
+        ? runVoiceTrack(file, this.ffmpeg, this.voiceModel, {
+            startS: audioStartS,
+            signal: opts.signal,
+            onTime: (t) => ((reached.voice = t), report()),
+          })
         : Promise.resolve([] as WindowResult[]),
       media.audio && this.speakers
-        ? this.speakers.find(file, this.ffmpeg, { speakers: opts.speakers, startS: audioStartS, durationS: media.durationS - audioStartS, signal: opts.signal, onTime: (t) => ((reached.speakers = t), report()) })
+        ? this.speakers.find(file, this.ffmpeg, {
+            speakers: opts.speakers,
+            startS: audioStartS,
+            durationS: media.durationS - audioStartS,
+            signal: opts.signal,
+            onTime: (t) => ((reached.speakers = t), report()),
+          })
         : Promise.resolve(null as FoundSpeakers | null),
     ]);
     throwIfAborted(opts.signal);
@@ -172,7 +200,15 @@ export class AnalysisEngine {
     // Voices: each speaker's own windows (a second, short pass over windows that several speakers share).
     const found = diarized ?? oneSpeakerFromWindows(mix, opts.speakers);
     progress.update('voices', 0.97, `${found.speakers.length} speaker(s)`, true);
-    const bySpeaker = await voiceBySpeaker(file, this.ffmpeg, this.voiceModel, mix, found.speech, found.speakers.map((s) => s.id), { startS: audioStartS, signal: opts.signal });
+    const bySpeaker = await voiceBySpeaker(
+      file,
+      this.ffmpeg,
+      this.voiceModel,
+      mix,
+      found.speech,
+      found.speakers.map((s) => s.id),
+      { startS: audioStartS, signal: opts.signal },
+    );
     const speakers: SpeakerVoice[] = found.speakers.map((s) => ({
       id: s.id,
       speechS: s.speechS,
@@ -257,7 +293,14 @@ export class AnalysisEngine {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.detector.release(), this.windowDetector.release(), this.identity.release(), this.faceModel.release(), this.voiceModel.release(), this.speakers?.release()]);
+    await Promise.all([
+      this.detector.release(),
+      this.windowDetector.release(),
+      this.identity.release(),
+      this.faceModel.release(),
+      this.voiceModel.release(),
+      this.speakers?.release(),
+    ]);
   }
 }
 
@@ -278,7 +321,8 @@ function peopleWarnings(participants: readonly ParticipantResult[]): string[] {
   const out: string[] = [];
   for (const p of participants) {
     if (p.face?.still) out.push(`participant ${p.id}'s face did not move: most likely a picture (a slide, a shared screen), not a person on camera`);
-    else if (p.face?.small) out.push(`participant ${p.id}'s face is small (a self-view thumbnail or someone far away): its expression estimates are less reliable`);
+    else if (p.face?.small)
+      out.push(`participant ${p.id}'s face is small (a self-view thumbnail or someone far away): its expression estimates are less reliable`);
   }
   const voiceOnly = participants.filter((p) => p.voice && !p.face);
   if (voiceOnly.length > 0 && participants.some((p) => p.face))

@@ -86,7 +86,15 @@ export async function runFaceTrack(
     for (const face of out.faces) {
       const inFrame = { x: face.box.x * toFrame, y: face.box.y * toFrame, width: face.box.width * toFrame, height: face.box.height * toFrame };
       const motion = stillness.measure(frame, frame.index, face.trackId, inFrame);
-      const obs: FaceObservation = { frame: frame.index, trackId: face.trackId, box: face.box, score: face.score, probs: EMPTY, mouth: face.mouthActivity, motion };
+      const obs: FaceObservation = {
+        frame: frame.index,
+        trackId: face.trackId,
+        box: face.box,
+        score: face.score,
+        probs: EMPTY,
+        mouth: face.mouthActivity,
+        motion,
+      };
       observations.push(obs);
       pending.push({ obs, crop: face.crop! });
     }

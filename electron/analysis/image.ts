@@ -112,8 +112,8 @@ function areaResample(src: RgbImage, region: Box, outW: number, outH: number, fi
       let y0 = clampY(ya);
       let y1 = clampY(yb);
       if (fill === 'edge') {
-        if (x1 === x0) (x0 = Math.min(x0, src.width - 1)), (x1 = x0 + 1);
-        if (y1 === y0) (y0 = Math.min(y0, src.height - 1)), (y1 = y0 + 1);
+        if (x1 === x0) ((x0 = Math.min(x0, src.width - 1)), (x1 = x0 + 1));
+        if (y1 === y0) ((y0 = Math.min(y0, src.height - 1)), (y1 = y0 + 1));
       }
       const inside = (x1 - x0) * (y1 - y0);
       const total = fill === 'edge' ? inside : (xb - xa) * (yb - ya);
@@ -124,7 +124,8 @@ function areaResample(src: RgbImage, region: Box, outW: number, outH: number, fi
       const ty0 = y0 - by0;
       const ty1 = y1 - by0;
       for (let c = 0; c < 3; c++) {
-        const sum = inside > 0 ? sat[ty1 * row + tx1 * 3 + c] - sat[ty0 * row + tx1 * 3 + c] - sat[ty1 * row + tx0 * 3 + c] + sat[ty0 * row + tx0 * 3 + c] : 0;
+        const sum =
+          inside > 0 ? sat[ty1 * row + tx1 * 3 + c] - sat[ty0 * row + tx1 * 3 + c] - sat[ty1 * row + tx0 * 3 + c] + sat[ty0 * row + tx0 * 3 + c] : 0;
         const outside = fill === 'edge' ? 0 : (total - inside) * fill;
         out[o + c] = Math.round((sum + outside) / total);
       }

@@ -29,7 +29,11 @@ export interface ClassificationReport {
   abstained: number;
 }
 
-export function confusionMatrix(labels: readonly string[], truth: readonly string[], predicted: readonly (string | null)[]): ConfusionMatrix & { abstainedPerClass: number[] } {
+export function confusionMatrix(
+  labels: readonly string[],
+  truth: readonly string[],
+  predicted: readonly (string | null)[],
+): ConfusionMatrix & { abstainedPerClass: number[] } {
   if (truth.length !== predicted.length) throw new Error(`truth has ${truth.length} items, predictions ${predicted.length}`);
   const at = new Map(labels.map((l, i) => [l, i]));
   if (at.size !== labels.length) throw new Error('labels contain duplicates');
@@ -52,7 +56,11 @@ export function confusionMatrix(labels: readonly string[], truth: readonly strin
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);
 
-export function classificationReport(labels: readonly string[], truth: readonly string[], predicted: readonly (string | null)[]): ClassificationReport {
+export function classificationReport(
+  labels: readonly string[],
+  truth: readonly string[],
+  predicted: readonly (string | null)[],
+): ClassificationReport {
   const { matrix, abstainedPerClass } = confusionMatrix(labels, truth, predicted);
   const perClass: Record<string, ClassMetrics> = {};
   let correct = 0;
@@ -72,7 +80,11 @@ export function classificationReport(labels: readonly string[], truth: readonly 
       f1s.push(f1);
     }
   });
-  const mean = (xs: number[]) => ratio(xs.reduce((a, b) => a + b, 0), xs.length);
+  const mean = (xs: number[]) =>
+    ratio(
+      xs.reduce((a, b) => a + b, 0),
+      xs.length,
+    );
   return {
     n: truth.length,
     accuracy: ratio(correct, truth.length),
@@ -98,11 +110,15 @@ export function formatReport(report: ClassificationReport): string {
     const i = report.confusion.labels.indexOf(label);
     const predictedAs = report.confusion.matrix.reduce((a, row) => a + row[i], 0);
     const cell = (x: number, defined: boolean) => (defined ? `${pct(x)}%` : '-'.padStart(6) + ' ');
-    lines.push(`${label.padEnd(width)}  ${cell(m.precision, predictedAs > 0)}  ${cell(m.recall, m.n > 0)}  ${cell(m.f1, m.n > 0 || predictedAs > 0)}  ${String(m.n).padStart(5)}`);
+    lines.push(
+      `${label.padEnd(width)}  ${cell(m.precision, predictedAs > 0)}  ${cell(m.recall, m.n > 0)}  ${cell(m.f1, m.n > 0 || predictedAs > 0)}  ${String(m.n).padStart(5)}`,
+    );
   }
   lines.push('', 'confusion (rows: true, columns: predicted)');
   const short = report.confusion.labels.map((l) => l.slice(0, 5).padStart(6));
   lines.push(`${''.padEnd(width)} ${short.join('')}`);
-  report.confusion.matrix.forEach((row, i) => lines.push(`${report.confusion.labels[i].padEnd(width)} ${row.map((v) => String(v).padStart(6)).join('')}`));
+  report.confusion.matrix.forEach((row, i) =>
+    lines.push(`${report.confusion.labels[i].padEnd(width)} ${row.map((v) => String(v).padStart(6)).join('')}`),
+  );
   return lines.join('\n');
 }

@@ -138,7 +138,9 @@ export interface ParticipantResult {
         still: boolean;
       })
     | null;
-  voice: (VoiceSummary & { speechS: number; /** The diarizer's speaker index. */ speaker: number; channel: number | null; link: VoiceFaceLink | null }) | null;
+  voice:
+    | (VoiceSummary & { speechS: number; /** The diarizer's speaker index. */ speaker: number; channel: number | null; link: VoiceFaceLink | null })
+    | null;
   fused: { label: string | null; confidence: number | null } | null;
   /** One per analysed frame of the recording while this participant has a face track (face null where not on screen). */
   frames: FrameResult[];

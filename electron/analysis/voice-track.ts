@@ -25,7 +25,11 @@ export async function runVoiceTrack(file: string, ff: ResolvedFfmpeg, model: Voi
   const offset = opts.startS ?? 0;
   const { windows } = await classifyAudioChunks(chunks, model, { signal: opts.signal, onWindow: (w) => opts.onTime?.(offset + w.endS) });
   return windows.map((w) =>
-    labelled(model, { index: w.index, startS: offset + w.startS, endS: offset + w.endS, voiced: w.voiced }, w.probabilities && { probabilities: w.probabilities, inputDistance: w.inputDistance }),
+    labelled(
+      model,
+      { index: w.index, startS: offset + w.startS, endS: offset + w.endS, voiced: w.voiced },
+      w.probabilities && { probabilities: w.probabilities, inputDistance: w.inputDistance },
+    ),
   );
 }
 
@@ -36,7 +40,13 @@ function labelled(model: VoiceEmotionModel, w: Pick<WindowResult, 'index' | 'sta
   const top = probs ? argmax(probs) : -1;
   const confidence = probs ? probs[top] : null;
   const familiar = inputDistance === null || !model.inputCheck || inputDistance <= 1; // distance in units of the model's thresholds
-  return { ...w, label: confidence !== null && confidence >= model.manifest.abstainBelow && familiar ? model.labels[top] : null, confidence, probs, inputDistance };
+  return {
+    ...w,
+    label: confidence !== null && confidence >= model.manifest.abstainBelow && familiar ? model.labels[top] : null,
+    confidence,
+    probs,
+    inputDistance,
+  };
 }
 
 /** A speaker is in a window with at least this much speech … */

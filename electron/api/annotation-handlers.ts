@@ -78,12 +78,14 @@ export function annotationHandlers(db: Db) {
     'annotations.createTrack': (i: { sessionId: number; annotator: string }) => {
       session(i.sessionId);
       if (isModelTrackKind(i.annotator)) throw new ApiError(`"${i.annotator}" is reserved for the model's own estimates`, 'bad-request');
-      if (findTrack(db, i.sessionId, i.annotator)) throw new ApiError(`session ${i.sessionId} already has a track by "${i.annotator}"`, 'bad-request');
+      if (findTrack(db, i.sessionId, i.annotator))
+        throw new ApiError(`session ${i.sessionId} already has a track by "${i.annotator}"`, 'bad-request');
       return present(guard(() => createTrack(db, { sessionId: i.sessionId, annotator: i.annotator })));
     },
     'annotations.add': (i: { trackId: number; start: number; end: number; label: string }) => guard(() => addSegment(db, trackOf(i.trackId).id, i)),
     'annotations.split': (i: { segmentId: number; at: number }) => guard(() => splitSegment(db, segmentOf(i.segmentId).id, i.at)),
-    'annotations.merge': (i: { firstId: number; secondId: number }) => guard(() => mergeSegments(db, segmentOf(i.firstId).id, segmentOf(i.secondId).id)),
+    'annotations.merge': (i: { firstId: number; secondId: number }) =>
+      guard(() => mergeSegments(db, segmentOf(i.firstId).id, segmentOf(i.secondId).id)),
     'annotations.move': (i: { segmentId: number; start?: number; end?: number }) => guard(() => moveSegmentEdges(db, segmentOf(i.segmentId).id, i)),
     'annotations.relabel': (i: { segmentId: number; label: string }) => guard(() => relabelSegment(db, segmentOf(i.segmentId).id, i.label)),
     'annotations.delete': (i: { segmentId: number }) => (guard(() => deleteSegment(db, segmentOf(i.segmentId).id)), { ok: true as const }),

@@ -5,7 +5,17 @@ import { getSetting, setSetting } from '../store/settings-repo.js';
 import { hashPin, isPinHash, verifyPin } from './pin-hash.js';
 
 /** The methods a client may call while the workstation is handed over (each for that client only; vault.status is the app's lock-state poll and shows no one's data). */
-const WHILE_UNLOCKED: ReadonlySet<ApiMethod> = new Set(['vault.status', 'clientMode.status', 'clientMode.lock', 'clientMode.unlock', 'clientMode.exit', 'selfcare.progress', 'selfcare.start', 'selfcare.finish', 'selfcare.rateAfter']);
+const WHILE_UNLOCKED: ReadonlySet<ApiMethod> = new Set([
+  'vault.status',
+  'clientMode.status',
+  'clientMode.lock',
+  'clientMode.unlock',
+  'clientMode.exit',
+  'selfcare.progress',
+  'selfcare.start',
+  'selfcare.finish',
+  'selfcare.rateAfter',
+]);
 /** On the locked screen only the PIN opens anything. */
 const WHILE_LOCKED: ReadonlySet<ApiMethod> = new Set(['vault.status', 'clientMode.status', 'clientMode.unlock', 'clientMode.exit']);
 
@@ -82,10 +92,13 @@ export class ClientMode {
     const allowed = this.locked ? WHILE_LOCKED : WHILE_UNLOCKED;
     if (!allowed.has(method))
       throw new ApiError(
-        this.locked ? `${method}: the workstation is locked; the clinician's PIN opens it` : `${method}: not available in client mode (only this client's exercises are)`,
+        this.locked
+          ? `${method}: the workstation is locked; the clinician's PIN opens it`
+          : `${method}: not available in client mode (only this client's exercises are)`,
         'forbidden',
       );
-    const clientId = typeof input.clientId === 'number' ? input.clientId : typeof input.runId === 'number' ? getRun(this.db, input.runId)?.clientId : undefined;
+    const clientId =
+      typeof input.clientId === 'number' ? input.clientId : typeof input.runId === 'number' ? getRun(this.db, input.runId)?.clientId : undefined;
     if ((input.clientId !== undefined || input.runId !== undefined) && clientId !== this.state.clientId)
       throw new ApiError(`${method}: in client mode only the exercises of the client it was opened for are available`, 'forbidden');
   }

@@ -3,7 +3,14 @@ import { scoreDass21, type Answer } from '../contract/shared/dass-score.js';
 import { evaluateNextSteps, loadNextSteps, type NextStepsTable } from '../analysis/dass/next-steps.js';
 import type { ApiOutput } from '../contract/api.js';
 import { ApiError } from '../contract/api.js';
-import { compareDassAdministrations, getDassAdministration, listDassAdministrations, saveDassAdministration, updateDassAdministration, type DassAdministration } from '../store/dass-repo.js';
+import {
+  compareDassAdministrations,
+  getDassAdministration,
+  listDassAdministrations,
+  saveDassAdministration,
+  updateDassAdministration,
+  type DassAdministration,
+} from '../store/dass-repo.js';
 import type { Db } from '../store/db.js';
 import { listSessions } from '../store/sessions-repo.js';
 import { recordingDateProblem } from './recording-date.js';
@@ -64,7 +71,14 @@ export function dassHandlers(db: Db, requireClient: (id: number) => unknown) {
       const problem = recordingDateProblem(i.administeredAt.slice(0, 10));
       if (problem) throw new ApiError(`date administered: ${problem}`, 'bad-request');
       try {
-        return show(saveDassAdministration(db, { clientId: i.clientId, administeredOn: i.administeredAt.slice(0, 10), answers: i.answers, sessionId: i.sessionId ?? null }));
+        return show(
+          saveDassAdministration(db, {
+            clientId: i.clientId,
+            administeredOn: i.administeredAt.slice(0, 10),
+            answers: i.answers,
+            sessionId: i.sessionId ?? null,
+          }),
+        );
       } catch (err) {
         throw new ApiError((err as Error).message, 'bad-request');
       }

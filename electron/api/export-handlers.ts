@@ -21,7 +21,12 @@ const MIME = { csv: 'text/csv', json: 'application/json', eaf: 'application/xml'
 export function exportFileName(parts: Array<string | null | undefined>, extension: string): string {
   const clean = parts
     .filter((p): p is string => Boolean(p))
-    .map((p) => p.normalize('NFKC').replace(/[^\p{L}\p{N}_-]+/gu, '-').replace(/^-+|-+$/g, ''))
+    .map((p) =>
+      p
+        .normalize('NFKC')
+        .replace(/[^\p{L}\p{N}_-]+/gu, '-')
+        .replace(/^-+|-+$/g, ''),
+    )
     .filter(Boolean);
   return `${clean.join('_') || 'export'}.${extension}`;
 }
@@ -35,7 +40,8 @@ const file = (fileName: string, mime: string, content: string | Buffer): ExportF
 /** Transcripts, one row per cue (CSV) or per session with its speakers and cues (JSON). */
 function transcriptFile(db: Db, ids: number[], stem: Array<string | null>, format: 'csv' | 'json' | 'eaf'): ExportFile {
   const table = transcriptTable(db, ids);
-  if (table.rows.length === 0) throw new ApiError(ids.length === 1 ? `session ${ids[0]} has no transcript to export` : 'none of these sessions has a transcript', 'bad-request');
+  if (table.rows.length === 0)
+    throw new ApiError(ids.length === 1 ? `session ${ids[0]} has no transcript to export` : 'none of these sessions has a transcript', 'bad-request');
   if (format === 'eaf') throw new ApiError('transcripts export as csv or json (the .eaf export carries them as tiers)', 'bad-request');
   return file(exportFileName([...stem, 'transcript'], format), MIME[format], format === 'csv' ? tableToCsv(table) : transcriptJson(db, ids));
 }
@@ -46,19 +52,37 @@ function transcriptFile(db: Db, ids: number[], stem: Array<string | null>, forma
  */
 export function exportHandlers(db: Db) {
   return {
-    'export.session': async (i: { sessionId: number; format: 'csv' | 'json' | 'eaf' | 'pdf'; per?: ExportLevel | 'transcript'; noText?: boolean }): Promise<ExportFile> => {
+    'export.session': async (i: {
+      sessionId: number;
+      format: 'csv' | 'json' | 'eaf' | 'pdf';
+      per?: ExportLevel | 'transcript';
+      noText?: boolean;
+    }): Promise<ExportFile> => {
       const s = getSession(db, i.sessionId);
       if (!s) throw new ApiError(`no session with id ${i.sessionId}`, 'not-found');
       const per = i.per ?? 'frame';
       const stem = [clientCodeOf(db, s.id), `session-${s.id}`, dayOf(s.recordedAt ?? s.analysedAt)];
       if (i.format === 'pdf')
-        return file(exportFileName([...stem, 'report', i.noText ? 'no-text' : null], 'pdf'), MIME.pdf, await pdfToBuffer((out) => renderSessionReportPdf(buildSessionReport(db, s.id, { noText: i.noText }), out)));
+        return file(
+          exportFileName([...stem, 'report', i.noText ? 'no-text' : null], 'pdf'),
+          MIME.pdf,
+          await pdfToBuffer((out) => renderSessionReportPdf(buildSessionReport(db, s.id, { noText: i.noText }), out)),
+        );
       if (i.format === 'eaf') return file(exportFileName(stem, 'eaf'), MIME.eaf, sessionToEaf(db, s.id));
       if (per === 'transcript') return transcriptFile(db, [s.id], stem, i.format);
       const table = exportTable(db, [s.id], per);
-      return file(exportFileName([...stem, `per-${per}`], i.format), MIME[i.format], i.format === 'csv' ? tableToCsv(table) : tableToJson(db, table, per));
+      return file(
+        exportFileName([...stem, `per-${per}`], i.format),
+        MIME[i.format],
+        i.format === 'csv' ? tableToCsv(table) : tableToJson(db, table, per),
+      );
     },
-    'export.client': async (i: { clientId: number; format: 'pdf' | 'csv'; per?: ExportLevel | 'transcript'; noText?: boolean }): Promise<ExportFile> => {
+    'export.client': async (i: {
+      clientId: number;
+      format: 'pdf' | 'csv';
+      per?: ExportLevel | 'transcript';
+      noText?: boolean;
+    }): Promise<ExportFile> => {
       const client = getClient(db, i.clientId);
       if (!client) throw new ApiError(`no client with id ${i.clientId}`, 'not-found');
       if (i.format === 'pdf')

@@ -112,14 +112,25 @@ export class JobQueue {
         this.progress.set(job.id, { fraction: 0, etaS: null, stage: 'checking' });
         const mediaSha256 = await hashFile(job.file, controller.signal);
         const transcript = await this.readTranscript(job, engine, controller.signal);
-        const existing = findAnalysedSessionByKey(this.db, analysisKey(mediaSha256, job.fps, engine.models.map((m) => m.sha256)));
+        const existing = findAnalysedSessionByKey(
+          this.db,
+          analysisKey(
+            mediaSha256,
+            job.fps,
+            engine.models.map((m) => m.sha256),
+          ),
+        );
         if (existing !== null)
           this.db.transaction(() => {
             markJobAlreadyAnalysed(this.db, job!.id, existing);
             const has = transcript ? getTranscript(this.db, existing) : null;
             if (transcript && !has) this.storeTranscript(existing, transcript);
             else if (transcript && has && has.sha256 !== transcript.sha256)
-              setJobNote(this.db, job!.id, `Session ${existing} keeps its transcript ${has.fileName}; to use ${transcript.fileName} instead, replace it from the session's review.`);
+              setJobNote(
+                this.db,
+                job!.id,
+                `Session ${existing} keeps its transcript ${has.fileName}; to use ${transcript.fileName} instead, replace it from the session's review.`,
+              );
           })();
         else {
           const result = await engine.analyze(job.file, {
@@ -136,7 +147,8 @@ export class JobQueue {
         }
       } catch (err) {
         if (err instanceof CancelledError) setJobStatus(this.db, job.id, this.closed ? 'queued' : 'cancelled');
-        else if (err instanceof TranscriptError) setJobStatus(this.db, job.id, 'failed', { error: `The transcript ${err.message}; correct or remove the transcript file, then retry.` });
+        else if (err instanceof TranscriptError)
+          setJobStatus(this.db, job.id, 'failed', { error: `The transcript ${err.message}; correct or remove the transcript file, then retry.` });
         else if (err instanceof MediaInputError)
           setJobStatus(this.db, job.id, 'failed', { error: err.problem, errorDetail: err.detail, retryable: err.retryable });
         else setJobStatus(this.db, job.id, 'failed', { error: (err as Error).message });

@@ -1,6 +1,13 @@
 import { ApiError, type ApiOutput } from '../contract/api.js';
 import type { Db } from '../store/db.js';
-import { describedParticipant, faceSuggestions, listParticipants, ParticipantError, setClientParticipant, setParticipantName } from '../store/participants-repo.js';
+import {
+  describedParticipant,
+  faceSuggestions,
+  listParticipants,
+  ParticipantError,
+  setClientParticipant,
+  setParticipantName,
+} from '../store/participants-repo.js';
 
 type Participants = ApiOutput<'participants.rename'>;
 
@@ -46,7 +53,8 @@ export function participantHandlers(db: Db) {
     try {
       return fn();
     } catch (err) {
-      if (err instanceof ParticipantError) throw new ApiError(err.message, /no session|has no participant/.test(err.message) ? 'not-found' : 'bad-request');
+      if (err instanceof ParticipantError)
+        throw new ApiError(err.message, /no session|has no participant/.test(err.message) ? 'not-found' : 'bad-request');
       throw err;
     }
   };

@@ -33,5 +33,11 @@ export async function verifyPin(pin: string, stored: PinHash): Promise<boolean> 
 
 export function isPinHash(x: unknown): x is PinHash {
   const h = x as PinHash;
-  return !!h && h.algo === 'scrypt' && [h.N, h.r, h.p].every((n) => Number.isInteger(n) && n > 0) && typeof h.salt === 'string' && typeof h.hash === 'string';
+  return (
+    !!h &&
+    h.algo === 'scrypt' &&
+    [h.N, h.r, h.p].every((n) => Number.isInteger(n) && n > 0) &&
+    typeof h.salt === 'string' &&
+    typeof h.hash === 'string'
+  );
 }

@@ -36,14 +36,16 @@ export class PlaybackCopies {
 
   /** The finished copy, whichever target it was made for. */
   existing(sha256: string): { file: string; target: PlaybackTarget } | null {
-    for (const target of ['h264', 'vp9'] as const) if (existsSync(this.fileFor(sha256, target))) return { file: this.fileFor(sha256, target), target };
+    for (const target of ['h264', 'vp9'] as const)
+      if (existsSync(this.fileFor(sha256, target))) return { file: this.fileFor(sha256, target), target };
     return null;
   }
 
   status(sha256: string): Status {
     const ready = this.existing(sha256);
     const job = this.jobs.get(sha256);
-    if (job && !ready) return { state: job.error ? 'failed' : 'running', target: job.target, fraction: job.fraction, etaS: job.etaS, error: job.error };
+    if (job && !ready)
+      return { state: job.error ? 'failed' : 'running', target: job.target, fraction: job.fraction, etaS: job.etaS, error: job.error };
     if (ready) return { state: 'ready', target: ready.target, fraction: 1, etaS: null, error: null };
     return { state: 'none', target: null, fraction: 0, etaS: null, error: null };
   }
@@ -98,7 +100,9 @@ export function playbackHandlers(db: Db, copies: PlaybackCopies) {
   const mediaOf = (sessionId: number) => {
     const s = getSession(db, sessionId);
     if (!s) throw new ApiError(`no session with id ${sessionId}`, 'not-found');
-    const { audio_codec } = db.prepare('SELECT m.audio_codec FROM sessions s JOIN media m ON m.id = s.media_id WHERE s.id = ?').get(sessionId) as { audio_codec: string | null };
+    const { audio_codec } = db.prepare('SELECT m.audio_codec FROM sessions s JOIN media m ON m.id = s.media_id WHERE s.id = ?').get(sessionId) as {
+      audio_codec: string | null;
+    };
     return { ...sessionMedia(db, sessionId)!, durationS: s.durationS, audioCodec: audio_codec };
   };
   return {

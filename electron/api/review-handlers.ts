@@ -46,7 +46,10 @@ export function reviewHandlers(db: Db, modelsRoot?: string) {
       }
       const sha = await hashFile(file);
       if (sha !== media.sha256)
-        throw new ApiError(`${path.basename(file)} is not this session's recording: its content differs from the file that was analysed (${path.basename(media.path)})`, 'bad-request');
+        throw new ApiError(
+          `${path.basename(file)} is not this session's recording: its content differs from the file that was analysed (${path.basename(media.path)})`,
+          'bad-request',
+        );
       setMediaPath(db, media.mediaId, file);
       return presentSession(db, session(i.id));
     },
@@ -55,7 +58,8 @@ export function reviewHandlers(db: Db, modelsRoot?: string) {
       return setCoverageRule(db, i.rule);
     },
     'docs.get': (i: { doc: 'dass-scoring' | 'model-card'; id?: string }): Out<'docs.get'> => {
-      if (i.doc === 'dass-scoring') return { title: 'DASS-21 scoring in Affect Workstation', markdown: readFileSync(path.join(DASS21_DATA_DIR, 'SCORING.md'), 'utf8') };
+      if (i.doc === 'dass-scoring')
+        return { title: 'DASS-21 scoring in Affect Workstation', markdown: readFileSync(path.join(DASS21_DATA_DIR, 'SCORING.md'), 'utf8') };
       if (!i.id || !/^[\w.-]+$/.test(i.id)) throw new ApiError('docs.get: a model card needs the model id', 'bad-request');
       let dir: string;
       try {

@@ -33,7 +33,8 @@ export function selfcareHandlers(db: Db, requireClient: (id: number) => { code: 
         throw new ApiError((err as Error).message, 'bad-request');
       }
       const open = progress(i.clientId).find((p) => p.exercise === exercise.id)!.unlocked;
-      if (i.level > open) throw new ApiError(`${exercise.title} level ${i.level} opens after level ${i.level - 1} is completed (open now: 1–${open})`, 'bad-request');
+      if (i.level > open)
+        throw new ApiError(`${exercise.title} level ${i.level} opens after level ${i.level - 1} is completed (open now: 1–${open})`, 'bad-request');
       return startRun(db, {
         clientId: i.clientId,
         exercise: exercise.id,
@@ -50,10 +51,19 @@ export function selfcareHandlers(db: Db, requireClient: (id: number) => { code: 
       const needed = minimumLengthS(exercise, run.level);
       // A second of slack for timer rounding; a "completed" run shorter than its level is a bug or tampering.
       if (i.outcome === 'completed' && i.lengthS < needed - 1)
-        throw new ApiError(`${exercise.title} level ${run.level} takes at least ${needed} s; a run of ${i.lengthS} s is not completed`, 'bad-request');
-      if (exercise.id !== 'follow-light' && i.score !== undefined && i.score !== null) throw new ApiError(`only the focus game has a score`, 'bad-request');
+        throw new ApiError(
+          `${exercise.title} level ${run.level} takes at least ${needed} s; a run of ${i.lengthS} s is not completed`,
+          'bad-request',
+        );
+      if (exercise.id !== 'follow-light' && i.score !== undefined && i.score !== null)
+        throw new ApiError(`only the focus game has a score`, 'bad-request');
       try {
-        const finished = finishRun(db, i.runId, { outcome: i.outcome, lengthS: i.lengthS, tensionAfter: i.tensionAfter ?? null, score: i.score ?? null });
+        const finished = finishRun(db, i.runId, {
+          outcome: i.outcome,
+          lengthS: i.lengthS,
+          tensionAfter: i.tensionAfter ?? null,
+          score: i.score ?? null,
+        });
         return { run: finished, progress: progress(run.clientId) };
       } catch (err) {
         if (err instanceof RunAlreadyFinishedError) throw new ApiError(err.message, 'bad-request');

@@ -127,12 +127,16 @@ export class AffectService {
     try {
       const state = service.vault.status().state;
       if (pass !== null && state === 'open' && !service.vault.status().encrypted)
-        throw new Error(`${opts.databasePath}: is not encrypted, but a passphrase was given; encrypt it with \`affect db encrypt --db ${opts.databasePath}\``);
+        throw new Error(
+          `${opts.databasePath}: is not encrypted, but a passphrase was given; encrypt it with \`affect db encrypt --db ${opts.databasePath}\``,
+        );
       if (pass !== null && state === 'setup') await service.vault.setup(pass);
       if (pass !== null && state === 'locked') await service.vault.unlock(pass);
     } catch (err) {
       await service.close();
-      throw new Error(err instanceof ApiError && err.message === 'wrong passphrase' ? `${opts.databasePath}: wrong passphrase` : (err as Error).message);
+      throw new Error(
+        err instanceof ApiError && err.message === 'wrong passphrase' ? `${opts.databasePath}: wrong passphrase` : (err as Error).message,
+      );
     }
     return service;
   }
@@ -240,7 +244,7 @@ export class AffectService {
       file: row.file,
       clientId: row.clientId,
       status: row.status,
-      fraction: row.status === 'done' ? 1 : live?.fraction ?? 0,
+      fraction: row.status === 'done' ? 1 : (live?.fraction ?? 0),
       etaS: live?.etaS ?? null,
       stage: live?.stage ?? null,
       error: row.error,
@@ -264,7 +268,10 @@ export class AffectService {
   private cancelJobsOf(db: Db, queue: JobQueue, target: ErasureTarget): void {
     const where = target.kind === 'client' ? 'client_id = ?' : target.kind === 'session' ? 'session_id = ?' : null;
     if (!where) return;
-    for (const { id } of db.prepare(`SELECT id FROM import_jobs WHERE ${where} AND status IN ('queued', 'running')`).all(target.id) as Array<{ id: number }>) queue.cancel(id);
+    for (const { id } of db.prepare(`SELECT id FROM import_jobs WHERE ${where} AND status IN ('queued', 'running')`).all(target.id) as Array<{
+      id: number;
+    }>)
+      queue.cancel(id);
   }
 
   private makeHandlers(db: Db, queue: JobQueue, clientMode: ClientMode): DataHandlers {
@@ -287,7 +294,16 @@ export class AffectService {
         };
         const models = listInstalledModels(db, this.opts.modelsRoot)
           .filter((m) => m.selected)
-          .map(({ role, id, version, sha256, architecture, labels, heldOutUar, metrics }) => ({ role: roleNames[role], id, version, sha256, architecture, labels, heldOutUar, metrics }));
+          .map(({ role, id, version, sha256, architecture, labels, heldOutUar, metrics }) => ({
+            role: roleNames[role],
+            id,
+            version,
+            sha256,
+            architecture,
+            labels,
+            heldOutUar,
+            metrics,
+          }));
         return { appVersion: APP_VERSION, databasePath: this.opts.databasePath, ffmpeg, ffmpegError, models, note: ESTIMATE_NOTE };
       },
       'models.list': () => listInstalledModels(db, this.opts.modelsRoot),
@@ -314,15 +330,26 @@ export class AffectService {
       'sessions.get': (i) => sessionDetail(db, i.id),
       'sessions.assign': (i) => {
         if (i.clientId !== null) this.client(i.clientId);
-        if (db.prepare('UPDATE sessions SET client_id = ? WHERE id = ?').run(i.clientId, i.id).changes !== 1) throw new ApiError(`no session with id ${i.id}`, 'not-found');
+        if (db.prepare('UPDATE sessions SET client_id = ? WHERE id = ?').run(i.clientId, i.id).changes !== 1)
+          throw new ApiError(`no session with id ${i.id}`, 'not-found');
         syncSessionFaces(db, i.id);
         return presentSession(db, getSession(db, i.id)!);
       },
       'jobs.enqueue': (i) => {
         if (i.clientId) this.client(i.clientId);
-        if (i.transcripts && i.transcripts.length !== i.paths.length) throw new ApiError(`jobs.enqueue: ${i.transcripts.length} transcripts for ${i.paths.length} recordings (give one per recording, null for none)`, 'bad-request');
+        if (i.transcripts && i.transcripts.length !== i.paths.length)
+          throw new ApiError(
+            `jobs.enqueue: ${i.transcripts.length} transcripts for ${i.paths.length} recordings (give one per recording, null for none)`,
+            'bad-request',
+          );
         const transcripts = (i.transcripts ?? []).map((t) => (t === null ? null : path.resolve(t)));
-        const rows = addJobs(db, i.paths.map((p) => path.resolve(p)), i.clientId ?? null, i.fps ?? 2, transcripts);
+        const rows = addJobs(
+          db,
+          i.paths.map((p) => path.resolve(p)),
+          i.clientId ?? null,
+          i.fps ?? 2,
+          transcripts,
+        );
         queue.kick();
         return rows.map((r) => this.job(r));
       },
@@ -335,10 +362,19 @@ export class AffectService {
       'jobs.retry': (i) => {
         const row = getJob(db, i.id);
         if (!row) throw new ApiError(`no job ${i.id}`, 'not-found');
-        if (row.status !== 'failed' && row.status !== 'cancelled') throw new ApiError(`job ${i.id} is ${row.status}; only failed or cancelled jobs can be retried`, 'bad-request');
-        if (!row.retryable) throw new ApiError(`${path.basename(row.file)}: ${row.error ?? 'failed'}; analysing the same file again would fail the same way`, 'bad-request');
+        if (row.status !== 'failed' && row.status !== 'cancelled')
+          throw new ApiError(`job ${i.id} is ${row.status}; only failed or cancelled jobs can be retried`, 'bad-request');
+        if (!row.retryable)
+          throw new ApiError(
+            `${path.basename(row.file)}: ${row.error ?? 'failed'}; analysing the same file again would fail the same way`,
+            'bad-request',
+          );
         // Browser-mode uploads are deleted when their job ends: such a file has to be added again.
-        if (!existsSync(row.file)) throw new ApiError(`${path.basename(row.file)} is not there now: put it back and retry, or add the file again (browser uploads are removed when their job ends)`, 'bad-request');
+        if (!existsSync(row.file))
+          throw new ApiError(
+            `${path.basename(row.file)} is not there now: put it back and retry, or add the file again (browser uploads are removed when their job ends)`,
+            'bad-request',
+          );
         setJobStatus(db, i.id, 'queued');
         queue.kick();
         return this.job(getJob(db, i.id)!);

@@ -14,7 +14,9 @@ export function sessionDetail(db: Db, id: number): ApiOutput<'sessions.get'> {
   const session = getSession(db, id);
   if (!session) throw new ApiError(`no session with id ${id}`, 'not-found');
   const models = getSessionModels(db, id);
-  const media = db.prepare('SELECT m.video_codec, m.audio_codec, m.width, m.height, m.format FROM media m JOIN sessions s ON s.media_id = m.id WHERE s.id = ?').get(id) as {
+  const media = db
+    .prepare('SELECT m.video_codec, m.audio_codec, m.width, m.height, m.format FROM media m JOIN sessions s ON s.media_id = m.id WHERE s.id = ?')
+    .get(id) as {
     video_codec: string | null;
     audio_codec: string | null;
     width: number | null;
@@ -34,7 +36,14 @@ export function sessionDetail(db: Db, id: number): ApiOutput<'sessions.get'> {
     },
     faceLabels: models.find((m) => m.role === 'face-expression')?.labels ?? [],
     voiceLabels: models.find((m) => m.role === 'voice-emotion')?.labels ?? [],
-    frames: getFrames(db, id).map((f) => ({ participant: f.participant, t: round(f.timeS, 3), face: f.face !== null, label: f.label, confidence: f.confidence === null ? null : round(f.confidence), probs: probsArray(f.probs) })),
+    frames: getFrames(db, id).map((f) => ({
+      participant: f.participant,
+      t: round(f.timeS, 3),
+      face: f.face !== null,
+      label: f.label,
+      confidence: f.confidence === null ? null : round(f.confidence),
+      probs: probsArray(f.probs),
+    })),
     windows: getWindows(db, id).map((w) => ({
       participant: w.participant,
       start: round(w.startS, 3),

@@ -9,7 +9,16 @@ import { ApiError, type ApiInput, type ApiOutput } from '../contract/api.js';
 import { getClient } from '../store/clients-repo.js';
 import type { Db } from '../store/db.js';
 import { getSession } from '../store/sessions-repo.js';
-import { getTranscript, mapSpeaker, renameSpeaker, saveTranscript, searchTranscripts, sessionOfSpeaker, TranscriptExistsError, TranscriptStoreError } from '../store/transcripts-repo.js';
+import {
+  getTranscript,
+  mapSpeaker,
+  renameSpeaker,
+  saveTranscript,
+  searchTranscripts,
+  sessionOfSpeaker,
+  TranscriptExistsError,
+  TranscriptStoreError,
+} from '../store/transcripts-repo.js';
 import { transcriptOf } from './transcript-view.js';
 
 type Status = ApiOutput<'transcripts.attachStatus'>;
@@ -30,7 +39,9 @@ export function transcriptHandlers(db: Db, deps: TranscriptDeps) {
   const running = new Map<number, { controller: AbortController; progress: Progress | null }>();
   const status = (sessionId: number): Status => {
     const r = running.get(sessionId);
-    return r ? { state: 'running', fraction: r.progress?.fraction ?? 0, etaS: r.progress?.etaS ?? null, stage: r.progress?.stage ?? 'reading' } : { state: 'none', fraction: 0, etaS: null, stage: null };
+    return r
+      ? { state: 'running', fraction: r.progress?.fraction ?? 0, etaS: r.progress?.etaS ?? null, stage: r.progress?.stage ?? 'reading' }
+      : { state: 'none', fraction: 0, etaS: null, stage: null };
   };
   const present = (sessionId: number) => transcriptOf(db, sessionId, deps.speechTurns(sessionId));
   const edited = (speakerId: number, edit: () => void) => {
@@ -53,7 +64,8 @@ export function transcriptHandlers(db: Db, deps: TranscriptDeps) {
     'transcripts.attach': async (i: ApiInput<'transcripts.attach'>): Promise<ApiOutput<'transcripts.attach'>> => {
       const session = getSession(db, i.sessionId);
       if (!session) throw new ApiError(`no session with id ${i.sessionId}`, 'not-found');
-      if (running.has(i.sessionId)) throw new ApiError(`a transcript is being attached to session ${i.sessionId} already; wait for it or cancel it`, 'bad-request');
+      if (running.has(i.sessionId))
+        throw new ApiError(`a transcript is being attached to session ${i.sessionId} already; wait for it or cancel it`, 'bad-request');
       const existing = getTranscript(db, i.sessionId);
       if (existing && !i.replace) throw new ApiError(new TranscriptExistsError(i.sessionId, existing.fileName).message, 'bad-request');
       const entry = { controller: new AbortController(), progress: null as Progress | null };
@@ -84,8 +96,10 @@ export function transcriptHandlers(db: Db, deps: TranscriptDeps) {
       running.get(i.sessionId)?.controller.abort();
       return status(i.sessionId);
     },
-    'transcripts.renameSpeaker': (i: { speakerId: number; name: string | null }): ApiOutput<'transcripts.renameSpeaker'> => edited(i.speakerId, () => renameSpeaker(db, i.speakerId, i.name)),
-    'transcripts.mapSpeaker': (i: { speakerId: number; participant: number | null }): ApiOutput<'transcripts.mapSpeaker'> => edited(i.speakerId, () => mapSpeaker(db, i.speakerId, i.participant)),
+    'transcripts.renameSpeaker': (i: { speakerId: number; name: string | null }): ApiOutput<'transcripts.renameSpeaker'> =>
+      edited(i.speakerId, () => renameSpeaker(db, i.speakerId, i.name)),
+    'transcripts.mapSpeaker': (i: { speakerId: number; participant: number | null }): ApiOutput<'transcripts.mapSpeaker'> =>
+      edited(i.speakerId, () => mapSpeaker(db, i.speakerId, i.participant)),
     'transcripts.search': (i: { clientId: number; query: string; limit?: number }): ApiOutput<'transcripts.search'> => {
       if (!getClient(db, i.clientId)) throw new ApiError(`no client with id ${i.clientId}`, 'not-found');
       const r = searchTranscripts(db, i.clientId, i.query, { limit: i.limit });

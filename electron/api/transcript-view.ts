@@ -58,7 +58,13 @@ export function presentTranscript(t: StoredTranscript, turns: readonly MappingTu
       line: c.line,
     })),
     text: summarizeText(t.cues, labels),
-    byParticipant: participants.map((p) => ({ participant: p, text: summarizeText(t.cues.filter((c) => c.participant === p), labels) })),
+    byParticipant: participants.map((p) => ({
+      participant: p,
+      text: summarizeText(
+        t.cues.filter((c) => c.participant === p),
+        labels,
+      ),
+    })),
   };
 }
 

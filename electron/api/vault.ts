@@ -88,7 +88,10 @@ export class Vault {
   /** The open database, or an ApiError('locked') naming what to do. */
   database(): Db {
     if (this.state === 'open' && this.db) return this.db;
-    throw new ApiError(this.state === 'setup' ? 'no database yet: finish the first-run setup' : 'the database is locked; unlock it with its passphrase', 'locked');
+    throw new ApiError(
+      this.state === 'setup' ? 'no database yet: finish the first-run setup' : 'the database is locked; unlock it with its passphrase',
+      'locked',
+    );
   }
 
   /** The database key while open and encrypted (for files encrypted with keys derived from it). */
@@ -131,7 +134,8 @@ export class Vault {
     const stored = getSetting(db, AUTO_LOCK_SETTING);
     this.autoLock = typeof stored === 'number' ? stored : DEFAULT_AUTO_LOCK_MINUTES;
     if (audit) {
-      if (this.failedAttempts > 0) appendAudit(db, { actor: this.opts.actor, action: 'unlock-failed', objectKind: 'database', details: { attempts: this.failedAttempts } });
+      if (this.failedAttempts > 0)
+        appendAudit(db, { actor: this.opts.actor, action: 'unlock-failed', objectKind: 'database', details: { attempts: this.failedAttempts } });
       appendAudit(db, { actor: this.opts.actor, action: audit.action, objectKind: 'database', details: audit.details });
     }
     this.failedAttempts = 0;
@@ -141,7 +145,8 @@ export class Vault {
   /** First run: create the database, encrypted with this passphrase, or plain with null. On an open plain database: encrypt it. */
   setup(passphrase: string | null): Promise<VaultStatus> {
     return this.serial(async () => {
-      if (passphrase !== null && [...passphrase].length < MIN_PASSPHRASE_LENGTH) throw new ApiError(`the passphrase must have at least ${MIN_PASSPHRASE_LENGTH} characters`, 'bad-request');
+      if (passphrase !== null && [...passphrase].length < MIN_PASSPHRASE_LENGTH)
+        throw new ApiError(`the passphrase must have at least ${MIN_PASSPHRASE_LENGTH} characters`, 'bad-request');
       if (this.state === 'setup') {
         const { db, key } = await openWithPassphrase(this.databasePath, passphrase, { kdfCost: this.opts.kdfCost });
         this.opened(db, key, { action: 'setup', details: { encrypted: key !== null } });
@@ -159,7 +164,10 @@ export class Vault {
         this.opened(db, key, false);
         return this.status();
       }
-      throw new ApiError(this.state === 'open' ? 'the database is already set up' + (this.encrypted ? ' and encrypted' : '') : 'unlock the database first', 'bad-request');
+      throw new ApiError(
+        this.state === 'open' ? 'the database is already set up' + (this.encrypted ? ' and encrypted' : '') : 'unlock the database first',
+        'bad-request',
+      );
     });
   }
 
@@ -219,7 +227,8 @@ export class Vault {
   lock(reason: 'user' | 'idle' = 'user'): Promise<VaultStatus> {
     return this.serial(async () => {
       if (this.state !== 'open') return this.status();
-      if (!this.encrypted || this.opts.db) throw new ApiError('this database is not encrypted, so it cannot be locked; set a passphrase in Settings first', 'bad-request');
+      if (!this.encrypted || this.opts.db)
+        throw new ApiError('this database is not encrypted, so it cannot be locked; set a passphrase in Settings first', 'bad-request');
       const db = this.db!;
       appendAudit(db, { actor: this.opts.actor, action: 'lock', objectKind: 'database', details: { reason: reason === 'idle' ? 'idle' : 'user' } });
       this.state = 'locked';
@@ -247,8 +256,10 @@ export class Vault {
 
   changePassphrase(current: string, next: string): Promise<VaultStatus> {
     return this.serial(async () => {
-      if (this.state !== 'open' || !this.encrypted || this.opts.db) throw new ApiError('only an open, encrypted database can change its passphrase', 'bad-request');
-      if ([...next].length < MIN_PASSPHRASE_LENGTH) throw new ApiError(`the passphrase must have at least ${MIN_PASSPHRASE_LENGTH} characters`, 'bad-request');
+      if (this.state !== 'open' || !this.encrypted || this.opts.db)
+        throw new ApiError('only an open, encrypted database can change its passphrase', 'bad-request');
+      if ([...next].length < MIN_PASSPHRASE_LENGTH)
+        throw new ApiError(`the passphrase must have at least ${MIN_PASSPHRASE_LENGTH} characters`, 'bad-request');
       try {
         await deriveKey(this.databasePath, current);
       } catch (err) {
@@ -280,7 +291,11 @@ export class Vault {
   backup(): { file: string; bytes: number } {
     const db = this.database();
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    const file = path.join(path.dirname(path.resolve(this.databasePath)), 'backups', `${path.basename(this.databasePath, path.extname(this.databasePath))}-${stamp}.sqlite`);
+    const file = path.join(
+      path.dirname(path.resolve(this.databasePath)),
+      'backups',
+      `${path.basename(this.databasePath, path.extname(this.databasePath))}-${stamp}.sqlite`,
+    );
     const { bytes } = backupDatabase(db, this.databasePath, file, { key: this.key, actor: this.opts.actor });
     return { file, bytes };
   }

@@ -79,7 +79,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   try {
-    return await (await load())(rest, io);
+    return await (
+      await load()
+    )(rest, io);
   } catch (err) {
     if (err instanceof UsageError) {
       writeLine(io.stderr, `affect ${name}: ${err.message}\n\n${USAGE}`);

@@ -2,8 +2,29 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 export const MEDIA_EXTENSIONS = new Set([
-  '.mp4', '.m4v', '.mov', '.mkv', '.webm', '.avi', '.wmv', '.mpg', '.mpeg', '.ts', '.mts', '.3gp',
-  '.wav', '.mp3', '.m4a', '.aac', '.flac', '.ogg', '.oga', '.opus', '.wma', '.aiff', '.aif',
+  '.mp4',
+  '.m4v',
+  '.mov',
+  '.mkv',
+  '.webm',
+  '.avi',
+  '.wmv',
+  '.mpg',
+  '.mpeg',
+  '.ts',
+  '.mts',
+  '.3gp',
+  '.wav',
+  '.mp3',
+  '.m4a',
+  '.aac',
+  '.flac',
+  '.ogg',
+  '.oga',
+  '.opus',
+  '.wma',
+  '.aiff',
+  '.aif',
 ]);
 
 /**

@@ -23,6 +23,9 @@ export async function openCliDatabase(dbPath: string, io: CliIO, { mustExist = f
     throw new Error(`${dbPath}: is encrypted; set ${PASSPHRASE_ENV} or run in a terminal to be asked for its passphrase (nothing was changed)`);
   const opened = await openWithPassphrase(dbPath, passphrase);
   if (!opened.key)
-    writeLine(io.stderr, `warning: ${dbPath} is not encrypted; \`affect db encrypt --db ${dbPath}\` encrypts it (set ${PASSPHRASE_ENV} to create new databases encrypted)`);
+    writeLine(
+      io.stderr,
+      `warning: ${dbPath} is not encrypted; \`affect db encrypt --db ${dbPath}\` encrypts it (set ${PASSPHRASE_ENV} to create new databases encrypted)`,
+    );
   return opened;
 }

@@ -48,7 +48,9 @@ export function promptHidden(question: string): Promise<string> {
 
 /** A new passphrase: typed twice on a terminal (must match); null when the terminal answer is empty. */
 export async function promptNewPassphrase(what: string): Promise<string | null> {
-  const first = await promptHidden(`New passphrase for ${what} (at least 8 characters${what.includes('new database') ? '; empty: no encryption' : ''}): `);
+  const first = await promptHidden(
+    `New passphrase for ${what} (at least 8 characters${what.includes('new database') ? '; empty: no encryption' : ''}): `,
+  );
   if (first === '') return null;
   const second = await promptHidden('Type it again: ');
   if (first !== second) throw new Error('the two passphrases differ; nothing was changed');

@@ -28,7 +28,12 @@ export class RecordingTranscripts {
   }
 
   /** Read, check against the recording's length and estimate (throws TranscriptError naming the file and line). */
-  async prepare(recording: string, ffmpeg: ResolvedFfmpeg, signal: AbortSignal | undefined, onProgress: ProgressListener): Promise<PreparedTranscript | null> {
+  async prepare(
+    recording: string,
+    ffmpeg: ResolvedFfmpeg,
+    signal: AbortSignal | undefined,
+    onProgress: ProgressListener,
+  ): Promise<PreparedTranscript | null> {
     const file = this.fileFor(recording);
     if (!file) return null;
     this.model ??= TextEmotionModel.load(resolveModelDir(this.opts.textModel ?? DEFAULT_MODEL_IDS.textEmotion), { threads: 1 });
@@ -71,7 +76,14 @@ export function transcriptSummary(p: PreparedTranscript) {
     p.transcript.cues.map((c, i) => ({ text: c.text, label: p.estimates?.[i].label ?? null, probs: p.estimates?.[i].probabilities ?? null })),
     labels,
   );
-  return { file: path.basename(p.fileName), format: p.transcript.format, lines: p.transcript.cues.length, speakers: p.transcript.speakers, warnings: p.transcript.warnings, text };
+  return {
+    file: path.basename(p.fileName),
+    format: p.transcript.format,
+    lines: p.transcript.cues.length,
+    speakers: p.transcript.speakers,
+    warnings: p.transcript.warnings,
+    text,
+  };
 }
 
 export function transcriptLine(p: PreparedTranscript): string {

@@ -21,7 +21,11 @@ const text = (max: number) => z.string().max(max).regex(NO_CONTROLS, 'must not c
 /** A client code: a pseudonymous identifier, printable, 1–64 characters, no control or formatting characters. */
 export const ClientCode = z.string().trim().min(1).max(64).regex(NO_CONTROLS, 'must be printable: no control or formatting (e.g. bidi) characters');
 /** A file path on this computer (Linux PATH_MAX), no NUL. */
-const filePath = z.string().min(1).max(4096).regex(/^[^\0]*$/, 'must not contain NUL');
+const filePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .regex(/^[^\0]*$/, 'must not contain NUL');
 /** A model id, label or annotator name as the API passes it. */
 const shortName = z.string().min(1).max(100);
 
@@ -90,7 +94,13 @@ export const CoverageRule = z.object({
 
 /** How much of the recording each track saw, and whether that is enough for a label (else `why` says so). */
 export const Coverage = z.object({
-  face: z.object({ framesAnalysed: z.number(), framesWithFace: z.number(), share: z.number().nullable(), enough: z.boolean(), why: z.string().nullable() }),
+  face: z.object({
+    framesAnalysed: z.number(),
+    framesWithFace: z.number(),
+    share: z.number().nullable(),
+    enough: z.boolean(),
+    why: z.string().nullable(),
+  }),
   voice: z.object({ speechS: z.number(), durationS: z.number(), share: z.number().nullable(), enough: z.boolean(), why: z.string().nullable() }),
   fused: z.object({ label: z.string().nullable(), confidence: z.number().nullable(), tracks: z.array(z.enum(['face', 'voice'])) }),
   rule: CoverageRule,
@@ -106,7 +116,12 @@ export const SessionSummary = z.object({
     windowsUnlikeTraining: z.number().optional(),
     inputCheckThreshold: z.number().optional(),
   }),
-  fused: z.object({ label: z.string().nullable(), confidence: z.number().nullable(), rule: z.string(), weights: z.object({ face: z.number(), voice: z.number() }).optional() }),
+  fused: z.object({
+    label: z.string().nullable(),
+    confidence: z.number().nullable(),
+    rule: z.string(),
+    weights: z.object({ face: z.number(), voice: z.number() }).optional(),
+  }),
   models: z.array(z.object({ id: z.string(), version: z.string(), sha256: z.string() })),
   warnings: z.array(z.string()),
   elapsedS: z.number(),
@@ -169,7 +184,9 @@ export const ParticipantView = z.object({
   voice: TrackSummary.extend({
     speechS: z.number(),
     voicedWindows: z.number(),
-    link: z.object({ confidence: z.number(), evidence: z.enum(['mouth-speech', 'one-face-one-voice']), correlation: z.number().nullable() }).nullable(),
+    link: z
+      .object({ confidence: z.number(), evidence: z.enum(['mouth-speech', 'one-face-one-voice']), correlation: z.number().nullable() })
+      .nullable(),
   }).nullable(),
   fused: z.object({ label: z.string().nullable(), confidence: z.number().nullable() }).nullable(),
   /** A small JPEG of the face as a data: URL (null: a voice-only participant). */
@@ -341,7 +358,12 @@ export const SelfCareRun = z.object({
   options: z.record(z.string(), z.unknown()),
 });
 
-export const SelfCareProgress = z.object({ exercise: z.enum(EXERCISE_IDS), levels: z.number().int(), completed: z.number().int(), unlocked: z.number().int() });
+export const SelfCareProgress = z.object({
+  exercise: z.enum(EXERCISE_IDS),
+  levels: z.number().int(),
+  completed: z.number().int(),
+  unlocked: z.number().int(),
+});
 
 export const ClientModeStatus = z.object({
   active: z.boolean(),
@@ -433,7 +455,10 @@ export const TranscriptSpeaker = z.object({
   mapping: z.enum(['auto', 'user']).nullable(),
   mappingScore: z.number().nullable(),
   /** The overlap with each participant's speech turns (best first), and why an automatic mapping was not made. */
-  evidence: z.object({ overlaps: z.array(z.object({ participant: z.number(), overlapS: z.number(), share: z.number() })), why: z.string().nullable() }),
+  evidence: z.object({
+    overlaps: z.array(z.object({ participant: z.number(), overlapS: z.number(), share: z.number() })),
+    why: z.string().nullable(),
+  }),
   speechS: z.number(),
   text: TextSummary,
 });
@@ -455,7 +480,12 @@ export const Transcript = z.object({
 });
 
 /** An attach in progress (reading and estimating a long transcript), for its progress bar and Cancel. */
-export const TranscriptAttachStatus = z.object({ state: z.enum(['none', 'running']), fraction: z.number(), etaS: z.number().nullable(), stage: z.string().nullable() });
+export const TranscriptAttachStatus = z.object({
+  state: z.enum(['none', 'running']),
+  fraction: z.number(),
+  etaS: z.number().nullable(),
+  stage: z.string().nullable(),
+});
 
 export const TranscriptSearchHit = z.object({
   sessionId: id,
@@ -473,7 +503,10 @@ export const TranscriptSearchHit = z.object({
 });
 
 const passphrase = z.string().min(1).max(1024);
-const dassDate = z.string().max(40).regex(/^\d{4}-\d{2}-\d{2}/);
+const dassDate = z
+  .string()
+  .max(40)
+  .regex(/^\d{4}-\d{2}-\d{2}/);
 
 const segmentId = z.object({ segmentId: id });
 const seconds = z.number().min(0);
@@ -492,15 +525,31 @@ export const API = {
   'sessions.get': { input: z.object({ id }), output: SessionDetail },
   'sessions.assign': { input: z.object({ id, clientId: id.nullable() }), output: SessionListItem },
   /** Name a participant (null: no name); in a client's session the face is kept to recognise the person later. */
-  'participants.rename': { input: z.object({ sessionId: id, participant: id, name: z.string().trim().min(1).max(100).nullable() }), output: z.array(ParticipantView) },
+  'participants.rename': {
+    input: z.object({ sessionId: id, participant: id, name: z.string().trim().min(1).max(100).nullable() }),
+    output: z.array(ParticipantView),
+  },
   /** Mark the participant who is the client (null: none): the session summary and the client's trends describe them. */
   'participants.setClient': { input: z.object({ sessionId: id, participant: id.nullable() }), output: z.array(ParticipantView) },
   /** Correct the recording date (YYYY-MM-DD, not in the future; null: unknown). */
-  'sessions.setRecordedAt': { input: z.object({ id, recordedAt: z.string().max(10).regex(/^\d{4}-\d{2}-\d{2}$/).nullable() }), output: SessionListItem },
+  'sessions.setRecordedAt': {
+    input: z.object({
+      id,
+      recordedAt: z
+        .string()
+        .max(10)
+        .regex(/^\d{4}-\d{2}-\d{2}$/)
+        .nullable(),
+    }),
+    output: SessionListItem,
+  },
   /** The recording moved: point the session at `path`, after checking it has the same content (sha256). */
   'sessions.relocate': { input: z.object({ id, path: z.string().min(1).max(4096) }), output: SessionListItem },
   /** Where a session's recording (or its playback copy) is, for the player's media handler. */
-  'media.source': { input: z.object({ sessionId: id, variant: z.enum(['original', 'playback']) }), output: z.object({ file: z.string().nullable() }) },
+  'media.source': {
+    input: z.object({ sessionId: id, variant: z.enum(['original', 'playback']) }),
+    output: z.object({ file: z.string().nullable() }),
+  },
   'playback.status': { input: z.object({ sessionId: id }), output: PlaybackStatus },
   /** Start making a playback copy (once; progress in playback.status). */
   'playback.prepare': { input: z.object({ sessionId: id, target: z.enum(['h264', 'vp9']) }), output: PlaybackStatus },
@@ -508,7 +557,10 @@ export const API = {
   'coverage.rule': { input: z.object({}), output: CoverageRule },
   'coverage.setRule': { input: z.object({ rule: CoverageRule.nullable() }), output: CoverageRule },
   /** In-app documents: the DASS-21 scoring rules, a model's card (markdown). */
-  'docs.get': { input: z.object({ doc: z.enum(['dass-scoring', 'model-card']), id: z.string().max(100).optional() }), output: z.object({ title: z.string(), markdown: z.string() }) },
+  'docs.get': {
+    input: z.object({ doc: z.enum(['dass-scoring', 'model-card']), id: z.string().max(100).optional() }),
+    output: z.object({ title: z.string(), markdown: z.string() }),
+  },
   'jobs.enqueue': {
     input: z.object({
       paths: z.array(filePath).min(1).max(500),
@@ -524,10 +576,21 @@ export const API = {
   'jobs.retry': { input: z.object({ id }), output: Job },
   'dass.items': { input: z.object({}), output: DassItems },
   'dass.save': {
-    input: z.object({ clientId: id, administeredAt: z.string().max(40).regex(/^\d{4}-\d{2}-\d{2}/), answers: z.array(DassAnswer).length(21), sessionId: id.nullable().optional() }),
+    input: z.object({
+      clientId: id,
+      administeredAt: z
+        .string()
+        .max(40)
+        .regex(/^\d{4}-\d{2}-\d{2}/),
+      answers: z.array(DassAnswer).length(21),
+      sessionId: id.nullable().optional(),
+    }),
     output: DassAdministration,
   },
-  'dass.list': { input: z.object({ clientId: id }), output: z.object({ administrations: z.array(DassAdministration), changes: z.array(DassChange) }) },
+  'dass.list': {
+    input: z.object({ clientId: id }),
+    output: z.object({ administrations: z.array(DassAdministration), changes: z.array(DassChange) }),
+  },
   'trends.get': { input: z.object({ clientId: id }), output: z.object({ sessions: z.array(TrendPoint), dass: z.array(DassAdministration) }) },
   'annotations.tracks': {
     input: z.object({ sessionId: id }),
@@ -542,7 +605,10 @@ export const API = {
   'annotations.delete': { input: segmentId, output: z.object({ ok: z.literal(true) }) },
   'annotations.undo': { input: z.object({ trackId: id }), output: AnnotationTrack },
   'annotations.redo': { input: z.object({ trackId: id }), output: AnnotationTrack },
-  'agreement.session': { input: z.object({ sessionId: id, a: shortName, b: shortName, sliceS: z.number().positive().max(60).optional() }), output: Agreement },
+  'agreement.session': {
+    input: z.object({ sessionId: id, a: shortName, b: shortName, sliceS: z.number().positive().max(60).optional() }),
+    output: Agreement,
+  },
   /** An export's content and a suggested file name; the UI saves it where the user chooses. */
   'export.session': {
     input: z.object({
@@ -556,7 +622,12 @@ export const API = {
   },
   /** The client report (PDF: every session, trends, DASS-21 history) or the client's sessions as one table. */
   'export.client': {
-    input: z.object({ clientId: id, format: z.enum(['pdf', 'csv']), per: z.enum(['frame', 'window', 'segment', 'participant', 'summary', 'transcript']).optional(), noText: z.boolean().optional() }),
+    input: z.object({
+      clientId: id,
+      format: z.enum(['pdf', 'csv']),
+      per: z.enum(['frame', 'window', 'segment', 'participant', 'summary', 'transcript']).optional(),
+      noText: z.boolean().optional(),
+    }),
     output: ExportFile,
   },
   'selfcare.progress': { input: z.object({ clientId: id }), output: z.object({ progress: z.array(SelfCareProgress), runs: z.array(SelfCareRun) }) },
@@ -567,14 +638,25 @@ export const API = {
       level: z.number().int().min(1),
       tensionBefore: tension,
       options: z
-        .object({ pattern: z.enum(Object.keys(BREATH_PATTERNS) as [keyof typeof BREATH_PATTERNS]).optional(), voice: z.boolean().optional(), largeText: z.boolean().optional(), reducedMotion: z.boolean().optional() })
+        .object({
+          pattern: z.enum(Object.keys(BREATH_PATTERNS) as [keyof typeof BREATH_PATTERNS]).optional(),
+          voice: z.boolean().optional(),
+          largeText: z.boolean().optional(),
+          reducedMotion: z.boolean().optional(),
+        })
         .strict()
         .optional(),
     }),
     output: SelfCareRun,
   },
   'selfcare.finish': {
-    input: z.object({ runId: id, outcome: z.enum(['completed', 'left']), lengthS: z.number().min(0).max(86_400), tensionAfter: tension.optional(), score: z.number().min(0).max(1).nullable().optional() }),
+    input: z.object({
+      runId: id,
+      outcome: z.enum(['completed', 'left']),
+      lengthS: z.number().min(0).max(86_400),
+      tensionAfter: tension.optional(),
+      score: z.number().min(0).max(1).nullable().optional(),
+    }),
     output: z.object({ run: SelfCareRun, progress: z.array(SelfCareProgress) }),
   },
   /** The rating after, given once the run is finished (the UI finishes a run as soon as the exercise ends). */
@@ -593,14 +675,26 @@ export const API = {
   'vault.unlock': { input: z.object({ passphrase, remember: z.boolean().optional() }), output: VaultStatus },
   'vault.lock': { input: z.object({}), output: VaultStatus },
   'vault.changePassphrase': { input: z.object({ current: passphrase, next: passphrase }), output: VaultStatus },
-  'vault.setAutoLock': { input: z.object({ minutes: z.number().int().min(0).max(24 * 60) }), output: VaultStatus },
+  'vault.setAutoLock': {
+    input: z.object({
+      minutes: z
+        .number()
+        .int()
+        .min(0)
+        .max(24 * 60),
+    }),
+    output: VaultStatus,
+  },
   'vault.forget': { input: z.object({}), output: VaultStatus },
   'vault.backup': { input: z.object({}), output: z.object({ file: z.string(), bytes: z.number() }) },
   'erase.preview': { input: erasureTarget, output: z.object({ counts: ErasureCounts, description: z.string() }) },
   'erase.run': { input: erasureTarget, output: z.object({ counts: ErasureCounts, compacted: z.boolean(), warning: z.string().nullable() }) },
   /** Correct a DASS-21 entry (date, answers): rescored; no future dates, none before 1900. */
   'dass.update': { input: z.object({ id, administeredAt: dassDate, answers: z.array(DassAnswer).length(21) }), output: DassAdministration },
-  'audit.list': { input: z.object({ limit: z.number().int().min(1).max(1000).optional(), offset: z.number().int().min(0).optional() }), output: z.object({ entries: z.array(AuditEntry), total: z.number() }) },
+  'audit.list': {
+    input: z.object({ limit: z.number().int().min(1).max(1000).optional(), offset: z.number().int().min(0).optional() }),
+    output: z.object({ entries: z.array(AuditEntry), total: z.number() }),
+  },
   'audit.verify': { input: z.object({}), output: AuditVerification },
   'audit.export': { input: z.object({ format: z.enum(['csv', 'json']) }), output: ExportFile },
   /** A session's transcript (null: none attached). */
@@ -657,13 +751,18 @@ export function isApiMethod(name: string): name is ApiMethod {
 /** Validate a call's input; throws ApiError('bad-request') with the zod message. */
 export function parseInput<M extends ApiMethod>(method: M, input: unknown): z.output<(typeof API)[M]['input']> {
   const parsed = API[method].input.safeParse(input ?? {});
-  if (!parsed.success) throw new ApiError(`${method}: invalid input: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`, 'bad-request');
+  if (!parsed.success)
+    throw new ApiError(
+      `${method}: invalid input: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`,
+      'bad-request',
+    );
   return parsed.data as z.output<(typeof API)[M]['input']>;
 }
 
 /** Validate a call's output (on both sides of the boundary). */
 export function parseOutput<M extends ApiMethod>(method: M, output: unknown): ApiOutput<M> {
   const parsed = API[method].output.safeParse(output);
-  if (!parsed.success) throw new ApiError(`${method}: invalid output: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new ApiError(`${method}: invalid output: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
   return parsed.data as ApiOutput<M>;
 }

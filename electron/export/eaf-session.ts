@@ -56,7 +56,13 @@ export function sessionToEaf(db: Db, sessionId: number, { includeModel = true, d
   if (includeModel) {
     for (const kind of modelTrackNames(db, sessionId))
       if (!tracks.some((t) => t.annotator === kind))
-        tiers.push({ id: kind, annotator: kind, participant: who(parseModelTrack(kind).participant), vocabulary: { id: eight.name, labels: eight.labels }, spans: modelSpans(db, sessionId, kind) });
+        tiers.push({
+          id: kind,
+          annotator: kind,
+          participant: who(parseModelTrack(kind).participant),
+          vocabulary: { id: eight.name, labels: eight.labels },
+          spans: modelSpans(db, sessionId, kind),
+        });
     const turns = speechTurns(db, sessionId);
     for (const p of people.filter((x) => turns.some((t) => t.participant === x.number)))
       tiers.push({
@@ -150,7 +156,8 @@ export function importEaf(db: Db, sessionId: number, xml: string, opts: ImportOp
     wanted.map((tier) => {
       let annotator = opts.annotatorFor?.(tier) ?? tier.id;
       if (isModelTrackKind(annotator)) annotator = `${annotator} (imported)`;
-      if (findTrack(db, sessionId, annotator)) throw new Error(`session ${sessionId} already has a track by "${annotator}"; rename or delete it first`);
+      if (findTrack(db, sessionId, annotator))
+        throw new Error(`session ${sessionId} already has a track by "${annotator}"; rename or delete it first`);
       const scheme = schemeForTier(db, tier);
       const spans = tier.spans.map((s) => ({ start: exact(s.start), end: exact(s.end), label: s.label }));
       return createTrackWithSegments(db, { sessionId, annotator, scheme: scheme.id, source: 'import' }, spans);

@@ -72,7 +72,8 @@ export function writeEaf(doc: EafDocument): string {
   const annotations = doc.tiers.map((t, ti) => {
     const spans = [...t.spans].sort((a, b) => a.start - b.start);
     return spans.map((s, si) => {
-      if (si > 0 && spans[si - 1].end > s.start) throw new Error(`tier "${t.id}": segments ${spans[si - 1].start}–${spans[si - 1].end} s and ${s.start}–${s.end} s overlap`);
+      if (si > 0 && spans[si - 1].end > s.start)
+        throw new Error(`tier "${t.id}": segments ${spans[si - 1].start}–${spans[si - 1].end} s and ${s.start}–${s.end} s overlap`);
       const a = ms(s.start);
       let b = ms(s.end);
       if (b <= a) b = a + 1; // ELAN needs end > start; only a segment shorter than 1 ms is lengthened
@@ -110,7 +111,8 @@ export function writeEaf(doc: EafDocument): string {
   doc.tiers.forEach((t, ti) => {
     if (t.vocabulary) {
       const known = vocabularies.get(t.vocabulary.id);
-      if (known && JSON.stringify(known) !== JSON.stringify(t.vocabulary.labels)) throw new Error(`vocabulary "${t.vocabulary.id}" given with two label lists`);
+      if (known && JSON.stringify(known) !== JSON.stringify(t.vocabulary.labels))
+        throw new Error(`vocabulary "${t.vocabulary.id}" given with two label lists`);
       vocabularies.set(t.vocabulary.id, t.vocabulary.labels);
     }
     const attrs = [
@@ -127,7 +129,9 @@ export function writeEaf(doc: EafDocument): string {
     for (const a of annotations[ti]) {
       annotationCount++;
       out.push('        <ANNOTATION>');
-      out.push(`            <ALIGNABLE_ANNOTATION ANNOTATION_ID="a${annotationCount}" TIME_SLOT_REF1="${slotId.get(a.k1)}" TIME_SLOT_REF2="${slotId.get(a.k2)}">`);
+      out.push(
+        `            <ALIGNABLE_ANNOTATION ANNOTATION_ID="a${annotationCount}" TIME_SLOT_REF1="${slotId.get(a.k1)}" TIME_SLOT_REF2="${slotId.get(a.k2)}">`,
+      );
       out.push(`                <ANNOTATION_VALUE>${escapeText(a.label)}</ANNOTATION_VALUE>`);
       out.push('            </ALIGNABLE_ANNOTATION>');
       out.push('        </ANNOTATION>');
@@ -196,7 +200,8 @@ function need(el: XmlElement, attr: string): string {
 /** Reads an .eaf file's time-aligned tiers. Strict about structure: malformed XML or references throw. */
 export function readEaf(xml: string): ReadEaf {
   const root = parseXml(xml);
-  if (root.name !== 'ANNOTATION_DOCUMENT') throw new EafFormatError(`not an ELAN file: the root element is <${root.name}>, not <ANNOTATION_DOCUMENT>`);
+  if (root.name !== 'ANNOTATION_DOCUMENT')
+    throw new EafFormatError(`not an ELAN file: the root element is <${root.name}>, not <ANNOTATION_DOCUMENT>`);
   const header = childNamed(root, 'HEADER');
   if (!header) throw new EafFormatError('no <HEADER>');
   const units = header.attrs.TIME_UNITS ?? 'milliseconds';
@@ -243,7 +248,8 @@ export function readEaf(xml: string): ReadEaf {
       }
       const r1 = need(al, 'TIME_SLOT_REF1');
       const r2 = need(al, 'TIME_SLOT_REF2');
-      if (!slots.has(r1) || !slots.has(r2)) throw new EafFormatError(`tier "${id}": annotation ${al.attrs.ANNOTATION_ID ?? '?'} refers to a missing time slot`);
+      if (!slots.has(r1) || !slots.has(r2))
+        throw new EafFormatError(`tier "${id}": annotation ${al.attrs.ANNOTATION_ID ?? '?'} refers to a missing time slot`);
       const a = slots.get(r1)!;
       const b = slots.get(r2)!;
       const value = childNamed(al, 'ANNOTATION_VALUE')?.text ?? '';
@@ -263,12 +269,14 @@ export function readEaf(xml: string): ReadEaf {
       id,
       annotator: tier.attrs.ANNOTATOR ?? null,
       participant: tier.attrs.PARTICIPANT ?? null,
-      vocabulary: cvRef ? vocabularies.get(cvRef) ?? null : null,
+      vocabulary: cvRef ? (vocabularies.get(cvRef) ?? null) : null,
       spans: spans.sort((x, y) => x.start - y.start),
     });
   }
   return {
-    mediaUrls: childrenNamed(header, 'MEDIA_DESCRIPTOR').map((m) => m.attrs.MEDIA_URL ?? '').filter(Boolean),
+    mediaUrls: childrenNamed(header, 'MEDIA_DESCRIPTOR')
+      .map((m) => m.attrs.MEDIA_URL ?? '')
+      .filter(Boolean),
     properties: Object.fromEntries(childrenNamed(header, 'PROPERTY').map((p) => [p.attrs.NAME ?? '', p.text])),
     tiers,
     warnings,

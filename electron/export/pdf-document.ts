@@ -41,7 +41,10 @@ export interface ReportPdf {
 }
 
 /** An A4 report with the embedded fonts, a title line and the disclaimer box, writing to `target`. */
-export function openReportPdf(target: PdfTarget, o: { title: string; heading: string; subject: string; disclaimer: string; compress?: boolean }): ReportPdf {
+export function openReportPdf(
+  target: PdfTarget,
+  o: { title: string; heading: string; subject: string; disclaimer: string; compress?: boolean },
+): ReportPdf {
   const doc = new PDFDocument({
     size: 'A4',
     margins: { top: MARGIN, bottom: MARGIN + 20, left: MARGIN, right: MARGIN },
@@ -75,7 +78,11 @@ export function openReportPdf(target: PdfTarget, o: { title: string; heading: st
   const body = () => doc.font(REGULAR).fontSize(10).fillColor(INK);
 
   doc.font(BOLD).fontSize(18).fillColor(INK).text(o.heading, MARGIN, MARGIN, { width });
-  doc.font(REGULAR).fontSize(9).fillColor(MUTED).text('Affect Workstation', MARGIN, MARGIN + 5, { width, align: 'right' });
+  doc
+    .font(REGULAR)
+    .fontSize(9)
+    .fillColor(MUTED)
+    .text('Affect Workstation', MARGIN, MARGIN + 5, { width, align: 'right' });
   doc.moveDown(0.6);
   const boxY = doc.y;
   doc.font(BOLD).fontSize(10);
@@ -91,9 +98,17 @@ export function openReportPdf(target: PdfTarget, o: { title: string; heading: st
       const bottom = doc.page.margins.bottom;
       doc.page.margins.bottom = 0;
       const y = doc.page.height - MARGIN - 4;
-      doc.moveTo(MARGIN, y - 6).lineTo(MARGIN + width, y - 6).lineWidth(0.5).strokeColor('#bbbbbb').stroke();
+      doc
+        .moveTo(MARGIN, y - 6)
+        .lineTo(MARGIN + width, y - 6)
+        .lineWidth(0.5)
+        .strokeColor('#bbbbbb')
+        .stroke();
       doc.font(REGULAR).fontSize(8).fillColor(MUTED);
-      doc.text(`${footer}, generated ${generatedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC.`, MARGIN, y, { width: width - 70, lineBreak: false });
+      doc.text(`${footer}, generated ${generatedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC.`, MARGIN, y, {
+        width: width - 70,
+        lineBreak: false,
+      });
       doc.text(`Page ${i - range.start + 1} of ${range.count}`, MARGIN, y, { width, align: 'right', lineBreak: false });
       doc.page.margins.bottom = bottom;
     }
@@ -130,7 +145,12 @@ export function pdfTable(pdf: ReportPdf, columns: Array<{ title: string; width: 
     doc.font(BOLD).fontSize(fontSize).fillColor(INK);
     columns.forEach((c, i) => doc.text(c.title, xs[i], y, { width: c.width - 4 }));
     doc.y = y + Math.max(...columns.map((c) => doc.heightOfString(c.title, { width: c.width - 4 }))) + 4;
-    doc.moveTo(MARGIN, doc.y - 2).lineTo(MARGIN + pdf.width, doc.y - 2).lineWidth(0.5).strokeColor('#999999').stroke();
+    doc
+      .moveTo(MARGIN, doc.y - 2)
+      .lineTo(MARGIN + pdf.width, doc.y - 2)
+      .lineWidth(0.5)
+      .strokeColor('#999999')
+      .stroke();
   };
   header();
   for (const cells of rows) {
@@ -145,7 +165,12 @@ export function pdfTable(pdf: ReportPdf, columns: Array<{ title: string; width: 
     doc.fillColor(INK);
     cells.forEach((c, i) => doc.text(c, xs[i], y, { width: columns[i].width - 4 }));
     doc.y = y + h;
-    doc.moveTo(MARGIN, doc.y - 1).lineTo(MARGIN + pdf.width, doc.y - 1).lineWidth(0.3).strokeColor('#dddddd').stroke();
+    doc
+      .moveTo(MARGIN, doc.y - 1)
+      .lineTo(MARGIN + pdf.width, doc.y - 1)
+      .lineWidth(0.3)
+      .strokeColor('#dddddd')
+      .stroke();
   }
   doc.x = MARGIN;
 }

@@ -77,9 +77,16 @@ export interface SessionReport {
   disclaimer: string;
 }
 
-const track = (distribution: Record<string, number>, majority: string | null, counted: number, total: number, coverage: string, reason?: string): ReportTrack => ({
+const track = (
+  distribution: Record<string, number>,
+  majority: string | null,
+  counted: number,
+  total: number,
+  coverage: string,
+  reason?: string,
+): ReportTrack => ({
   majority,
-  majorityShare: majority === null ? null : distribution[majority] ?? null,
+  majorityShare: majority === null ? null : (distribution[majority] ?? null),
   counted,
   total,
   coverage,
@@ -88,7 +95,12 @@ const track = (distribution: Record<string, number>, majority: string | null, co
 
 const share = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)}%`);
 
-function chooseDass(db: Db, clientId: number | null, sessionId: number, date: string): { current: DassAdministration; previous: DassAdministration | null; link: ReportDass['link'] } | null {
+function chooseDass(
+  db: Db,
+  clientId: number | null,
+  sessionId: number,
+  date: string,
+): { current: DassAdministration; previous: DassAdministration | null; link: ReportDass['link'] } | null {
   if (clientId === null) return null;
   const all = listDassAdministrations(db, clientId);
   const linked = all.filter((a) => a.sessionId === sessionId);
@@ -137,8 +149,22 @@ export function buildSessionReport(db: Db, sessionId: number, { noText = false }
     dateIsAnalysisDate: s.recordedAt === null,
     title: s.title,
     recording: { name: path.basename(s.file), path: s.file, durationS: s.durationS },
-    face: track(sum.face.distribution, cov.face.enough ? sum.face.majority : null, sum.face.framesWithFace - sum.face.framesAbstained, sum.face.framesAnalysed, faceLine, cov.face.why ?? sum.face.reason),
-    voice: track(sum.voice.distribution, cov.voice.enough ? sum.voice.majority : null, sum.voice.voicedWindows, sum.voice.windows, voiceLine, cov.voice.why ?? sum.voice.reason),
+    face: track(
+      sum.face.distribution,
+      cov.face.enough ? sum.face.majority : null,
+      sum.face.framesWithFace - sum.face.framesAbstained,
+      sum.face.framesAnalysed,
+      faceLine,
+      cov.face.why ?? sum.face.reason,
+    ),
+    voice: track(
+      sum.voice.distribution,
+      cov.voice.enough ? sum.voice.majority : null,
+      sum.voice.voicedWindows,
+      sum.voice.windows,
+      voiceLine,
+      cov.voice.why ?? sum.voice.reason,
+    ),
     fused: { label: cov.fused.label, confidence: cov.fused.confidence },
     participants: reportParticipants(db, sessionId),
     timeline: {
@@ -165,7 +191,9 @@ function reportParticipants(db: Db, sessionId: number): ReportParticipant[] {
     name: p.name,
     isClient: p.isClient,
     describes: p.number === described,
-    face: p.face ? `${p.face.majority ?? 'uncertain'} (${p.face.framesWithFace} frames${p.face.small ? ', small face' : ''}${p.face.still ? ', did not move: a picture?' : ''})` : 'no face',
+    face: p.face
+      ? `${p.face.majority ?? 'uncertain'} (${p.face.framesWithFace} frames${p.face.small ? ', small face' : ''}${p.face.still ? ', did not move: a picture?' : ''})`
+      : 'no face',
     voice: p.voice
       ? `${p.voice.majority ?? 'uncertain'} (${Math.round(p.voice.speechS)} s${p.voice.link ? `; with the face: ${p.voice.link.evidence === 'mouth-speech' ? 'mouth moves with the speech' : 'only face and voice'}, ${Math.round(p.voice.link.confidence * 100)}%` : ''})`
       : 'no voice',

@@ -27,7 +27,11 @@ function trackLine(t: ReportTrack, unit: string): string {
  * the timeline is drawn from the stored per-frame and per-window results. `compress: false` keeps the
  * text searchable in the file (tests read it).
  */
-export async function renderSessionReportPdf(report: SessionReport, target: PdfTarget, { compress = true, generatedAt = new Date() } = {}): Promise<void> {
+export async function renderSessionReportPdf(
+  report: SessionReport,
+  target: PdfTarget,
+  { compress = true, generatedAt = new Date() } = {},
+): Promise<void> {
   const pdf = openReportPdf(target, {
     title: `Session report${report.clientCode ? ` \u2014 ${report.clientCode}` : ''} \u2014 ${report.date}`,
     heading: 'Session report',
@@ -53,12 +57,22 @@ export async function renderSessionReportPdf(report: SessionReport, target: PdfT
   const estimate = (name: string, label: string | null, line: string) => {
     const y = doc.y;
     doc.rect(MARGIN, y + 1, 9, 9).fill(label ? colorOf(label) : '#dddddd');
-    doc.font(BOLD).fontSize(10).fillColor(INK).text(name, MARGIN + 15, y, { width: 60 });
+    doc
+      .font(BOLD)
+      .fontSize(10)
+      .fillColor(INK)
+      .text(name, MARGIN + 15, y, { width: 60 });
     body().text(line, MARGIN + 75, y, { width: width - 75 });
   };
   estimate('Face', report.face.majority, `majority: ${trackLine(report.face, 'frames')}`);
   estimate('Voice', report.voice.majority, `majority: ${trackLine(report.voice, 'windows')}`);
-  estimate('Fused', report.fused.label, report.fused.label === null ? 'no estimate' : `${report.fused.label} (fused probability ${pct(report.fused.confidence)}; face and voice weighted by each model's expected accuracy on new recordings)`);
+  estimate(
+    'Fused',
+    report.fused.label,
+    report.fused.label === null
+      ? 'no estimate'
+      : `${report.fused.label} (fused probability ${pct(report.fused.confidence)}; face and voice weighted by each model's expected accuracy on new recordings)`,
+  );
 
   // Who is who.
   if (report.participants.length > 1) {
@@ -74,12 +88,28 @@ export async function renderSessionReportPdf(report: SessionReport, target: PdfT
       report.participants.map((p) => [`${whose(p)}${p.describes ? ' \u2014 above' : ''}`, p.face, p.voice, p.fused ?? '\u2014']),
       8.5,
     );
-    doc.font(REGULAR).fontSize(8).fillColor(MUTED).text('A voice is joined to a face only where the recording shows it (the mouth moving with the speech, or the only face with the only voice); otherwise they are listed apart.', MARGIN, doc.y + 2, { width });
+    doc
+      .font(REGULAR)
+      .fontSize(8)
+      .fillColor(MUTED)
+      .text(
+        'A voice is joined to a face only where the recording shows it (the mouth moving with the speech, or the only face with the only voice); otherwise they are listed apart.',
+        MARGIN,
+        doc.y + 2,
+        { width },
+      );
   }
 
   // Timeline.
   heading('Timeline');
-  drawTimeline(doc, { ...report.timeline, text: report.transcript?.spans }, MARGIN, doc.y, width, report.participants.length > 1 ? report.participants.filter((p) => p.turns.length).map((p) => [`P${p.number} speaks`, p.turns]) : []);
+  drawTimeline(
+    doc,
+    { ...report.timeline, text: report.transcript?.spans },
+    MARGIN,
+    doc.y,
+    width,
+    report.participants.length > 1 ? report.participants.filter((p) => p.turns.length).map((p) => [`P${p.number} speaks`, p.turns]) : [],
+  );
   if (report.transcript) drawTranscriptSummary(pdf, report.transcript);
 
   // DASS-21.
@@ -109,23 +139,40 @@ export async function renderSessionReportPdf(report: SessionReport, target: PdfT
         const prev = d.previous?.scores[s];
         const ch = d.changes?.find((c) => c.subscale === s);
         const change = !ch || ch.difference === null ? '—' : `${changeWords(ch.difference, ch.bandChange)}${ch.flagged ? ' \u2691 flagged' : ''}`;
-        return [s[0].toUpperCase() + s.slice(1), cur.score === null ? '—' : String(cur.score), cur.band ?? 'not scored', prev ? `${prev.score ?? '—'} ${prev.band ?? ''}` : '—', change];
+        return [
+          s[0].toUpperCase() + s.slice(1),
+          cur.score === null ? '—' : String(cur.score),
+          cur.band ?? 'not scored',
+          prev ? `${prev.score ?? '—'} ${prev.band ?? ''}` : '—',
+          change,
+        ];
       }),
       10,
     );
-    doc.font(REGULAR).fontSize(8).fillColor(MUTED).text('Scores on the DASS-42 scale (sums ×2); bands: Lovibond & Lovibond (1995). Lower is fewer symptoms ("better"). \u2691 flagged: a change of 5 points or more (a project convention, not a reliable-change cut-off).', MARGIN, doc.y + 2, { width });
+    doc
+      .font(REGULAR)
+      .fontSize(8)
+      .fillColor(MUTED)
+      .text(
+        'Scores on the DASS-42 scale (sums ×2); bands: Lovibond & Lovibond (1995). Lower is fewer symptoms ("better"). \u2691 flagged: a change of 5 points or more (a project convention, not a reliable-change cut-off).',
+        MARGIN,
+        doc.y + 2,
+        { width },
+      );
 
     heading('Items of note');
     body();
     if (d.itemsOfNote.length === 0) doc.text('None endorsed.', MARGIN, doc.y, { width });
-    for (const n of d.itemsOfNote) doc.text(`\u2022 Item ${n.item} (answer ${n.answer}): \u201c${n.text}\u201d \u2014 ${n.message}`, MARGIN, doc.y, { width });
+    for (const n of d.itemsOfNote)
+      doc.text(`\u2022 Item ${n.item} (answer ${n.answer}): \u201c${n.text}\u201d \u2014 ${n.message}`, MARGIN, doc.y, { width });
   }
 
   drawSelfCareSection({ doc, x: MARGIN, width, heading, regular: REGULAR, bold: BOLD, ink: INK, muted: MUTED }, report.selfCare);
 
   heading('Models');
   body();
-  for (const m of report.models) doc.text(`${m.role}: ${m.id} version ${m.version} (sha256 ${m.sha256.slice(0, 12)}\u2026)`, MARGIN, doc.y, { width });
+  for (const m of report.models)
+    doc.text(`${m.role}: ${m.id} version ${m.version} (sha256 ${m.sha256.slice(0, 12)}\u2026)`, MARGIN, doc.y, { width });
   if (report.warnings.length) {
     heading('Warnings');
     body();
@@ -137,7 +184,14 @@ export async function renderSessionReportPdf(report: SessionReport, target: PdfT
 }
 
 /** Three rows (face, voice, fused) of coloured spans over a time axis, a text row with a transcript, then each participant's speaking turns, with a legend. */
-function drawTimeline(doc: PDFKit.PDFDocument, t: SessionReport['timeline'] & { text?: Span[] }, x: number, y: number, width: number, turns: Array<[string, Span[]]> = []): void {
+function drawTimeline(
+  doc: PDFKit.PDFDocument,
+  t: SessionReport['timeline'] & { text?: Span[] },
+  x: number,
+  y: number,
+  width: number,
+  turns: Array<[string, Span[]]> = [],
+): void {
   const labelW = turns.length ? 58 : 45;
   const rowH = 14;
   const gap = 5;
@@ -153,7 +207,11 @@ function drawTimeline(doc: PDFKit.PDFDocument, t: SessionReport['timeline'] & { 
   ];
   rows.forEach(([name, spans], i) => {
     const ry = y + i * (rowH + gap);
-    doc.font(REGULAR).fontSize(9).fillColor(INK).text(name, x, ry + 3, { width: labelW - 4, lineBreak: false });
+    doc
+      .font(REGULAR)
+      .fontSize(9)
+      .fillColor(INK)
+      .text(name, x, ry + 3, { width: labelW - 4, lineBreak: false });
     doc.rect(barX, ry, barW, rowH).fill('#f1f1f1');
     for (const s of spans) {
       const x0 = scale(s.start);
@@ -167,7 +225,12 @@ function drawTimeline(doc: PDFKit.PDFDocument, t: SessionReport['timeline'] & { 
   doc.font(REGULAR).fontSize(7).fillColor(MUTED);
   for (let s = 0; s <= t.durationS + 1e-9; s += step) {
     const tx = scale(s);
-    doc.moveTo(tx, axisY - gap).lineTo(tx, axisY - 2).lineWidth(0.5).strokeColor('#777777').stroke();
+    doc
+      .moveTo(tx, axisY - gap)
+      .lineTo(tx, axisY - 2)
+      .lineWidth(0.5)
+      .strokeColor('#777777')
+      .stroke();
     doc.text(clock(s), tx - 15, axisY, { width: 30, align: 'center', lineBreak: false });
   }
   // Legend: the labels that occur, in vocabulary order, then the blank swatch (no face, unvoiced or uncertain).

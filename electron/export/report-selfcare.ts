@@ -16,7 +16,15 @@ export interface ReportSelfCare {
   ratedRuns: number;
   levels: Array<{ title: string; completed: number; levels: number }>;
   /** The latest runs, oldest first. */
-  latest: Array<{ startedAt: string; exercise: string; level: number; lengthS: number | null; outcome: 'completed' | 'left' | 'unfinished'; before: number | null; after: number | null }>;
+  latest: Array<{
+    startedAt: string;
+    exercise: string;
+    level: number;
+    lengthS: number | null;
+    outcome: 'completed' | 'left' | 'unfinished';
+    before: number | null;
+    after: number | null;
+  }>;
 }
 
 /** The client's self-care exercises up to a day, for the clinician's report; null when the client has none. */
@@ -29,7 +37,9 @@ export function selfCareForReport(db: Db, clientId: number, until: string): Repo
     until,
     totalRuns: runs.length,
     completedRuns: runs.filter((r) => r.outcome === 'completed').length,
-    meanTensionChange: rated.length ? Math.round((rated.reduce((s, r) => s + (r.tensionAfter! - r.tensionBefore!), 0) / rated.length) * 10) / 10 : null,
+    meanTensionChange: rated.length
+      ? Math.round((rated.reduce((s, r) => s + (r.tensionAfter! - r.tensionBefore!), 0) / rated.length) * 10) / 10
+      : null,
     ratedRuns: rated.length,
     levels: EXERCISES.map((e) => ({ title: e.title, completed: progress.find((p) => p.exercise === e.id)!.completed, levels: e.levels.length })),
     latest: runs.slice(-REPORT_RUNS).map((r) => {

@@ -32,7 +32,9 @@ export interface ReportTranscript {
 }
 
 function speakerNames(t: StoredTranscript, noText: boolean): Map<number, string> {
-  return new Map(t.speakers.map((s, i) => [s.id, noText ? (s.participant !== null ? `Participant ${s.participant}` : `Speaker ${i + 1}`) : (s.name ?? s.label)]));
+  return new Map(
+    t.speakers.map((s, i) => [s.id, noText ? (s.participant !== null ? `Participant ${s.participant}` : `Speaker ${i + 1}`) : (s.name ?? s.label)]),
+  );
 }
 
 /** The transcript part of a session report (null: the session has no transcript). */
@@ -54,13 +56,16 @@ export function buildReportTranscript(db: Db, sessionId: number, { noText = fals
         labels,
       ),
     })),
-    lines: noText ? null : t.cues.map((c) => ({ start: c.startS, speaker: c.speakerId === null ? null : names.get(c.speakerId)!, label: c.label, text: c.text })),
+    lines: noText
+      ? null
+      : t.cues.map((c) => ({ start: c.startS, speaker: c.speakerId === null ? null : names.get(c.speakerId)!, label: c.label, text: c.text })),
     spans: t.cues.filter((c) => c.label !== null).map((c) => ({ start: c.startS, end: c.endS, label: c.label! })),
     noText,
   };
 }
 
-const majorityWords = (s: TextSummary) => (s.majority ? `${s.majority} in ${pct(s.distribution[s.majority] ?? null)} of ${s.labelled} lines with an estimate` : `no estimate (${s.reason})`);
+const majorityWords = (s: TextSummary) =>
+  s.majority ? `${s.majority} in ${pct(s.distribution[s.majority] ?? null)} of ${s.labelled} lines with an estimate` : `no estimate (${s.reason})`;
 
 /** "What was said": the text estimates overall and per speaker. */
 export function drawTranscriptSummary(pdf: ReportPdf, t: ReportTranscript): void {
@@ -81,7 +86,12 @@ export function drawTranscriptSummary(pdf: ReportPdf, t: ReportTranscript): void
       { title: 'Text estimate (majority of lines)', width: 180 },
       { title: 'Uncertain lines', width: width - 375 },
     ],
-    t.speakers.map((s) => [`${s.who}${s.participant !== null && !s.who.startsWith('Participant') ? ` (participant ${s.participant})` : ''}`, String(s.summary.lines), majorityWords(s.summary), String(s.summary.uncertain)]),
+    t.speakers.map((s) => [
+      `${s.who}${s.participant !== null && !s.who.startsWith('Participant') ? ` (participant ${s.participant})` : ''}`,
+      String(s.summary.lines),
+      majorityWords(s.summary),
+      String(s.summary.uncertain),
+    ]),
     9,
   );
   doc
@@ -129,7 +139,9 @@ export interface ClientReportTranscriptRow {
 export function buildClientTranscripts(db: Db, clientId: number, { noText = false }: { noText?: boolean } = {}): ClientReportTranscriptRow[] {
   return listSessions(db, { clientId }).flatMap((s) => {
     const t = buildReportTranscript(db, s.id, { noText });
-    return t ? [{ date: (s.recordedAt ?? s.analysedAt).slice(0, 10), sessionId: s.id, lines: t.overall.lines, overall: t.overall, speakers: t.speakers }] : [];
+    return t
+      ? [{ date: (s.recordedAt ?? s.analysedAt).slice(0, 10), sessionId: s.id, lines: t.overall.lines, overall: t.overall, speakers: t.speakers }]
+      : [];
   });
 }
 
@@ -152,7 +164,12 @@ export function drawClientTranscripts(pdf: ReportPdf, rows: ClientReportTranscri
       `#${r.sessionId}`,
       String(r.lines),
       r.overall.majority ? `${r.overall.majority} (${pct(r.overall.distribution[r.overall.majority] ?? null)})` : 'no estimate',
-      r.speakers.map((s) => `${s.who}: ${s.summary.majority ? `${s.summary.majority} (${pct(s.summary.distribution[s.summary.majority] ?? null)} of ${s.summary.labelled})` : 'no estimate'}`).join('\n'),
+      r.speakers
+        .map(
+          (s) =>
+            `${s.who}: ${s.summary.majority ? `${s.summary.majority} (${pct(s.summary.distribution[s.summary.majority] ?? null)} of ${s.summary.labelled})` : 'no estimate'}`,
+        )
+        .join('\n'),
     ]),
     8.5,
   );
@@ -160,6 +177,11 @@ export function drawClientTranscripts(pdf: ReportPdf, rows: ClientReportTranscri
     .font(REGULAR)
     .fontSize(8)
     .fillColor(MUTED)
-    .text(`Majority text estimate of the lines with an estimate (the text model; not fused with face and voice).${noText ? ' Speaker names are left out of this report.' : ''}`, MARGIN, doc.y + 2, { width });
+    .text(
+      `Majority text estimate of the lines with an estimate (the text model; not fused with face and voice).${noText ? ' Speaker names are left out of this report.' : ''}`,
+      MARGIN,
+      doc.y + 2,
+      { width },
+    );
   doc.fillColor(INK);
 }

@@ -31,8 +31,36 @@ function probCells(probs: Float32Array | null, modelLabels: readonly string[]): 
 }
 
 const HEADERS: Record<ExportLevel, string[]> = {
-  frame: ['session_id', 'client_code', 'participant', 'participant_name', 'frame_index', 'time_s', 'face_found', 'box_x', 'box_y', 'box_w', 'box_h', 'face_score', 'label', 'confidence', ...probColumns],
-  window: ['session_id', 'client_code', 'participant', 'participant_name', 'window_index', 'start_s', 'end_s', 'voiced', 'label', 'confidence', ...probColumns],
+  frame: [
+    'session_id',
+    'client_code',
+    'participant',
+    'participant_name',
+    'frame_index',
+    'time_s',
+    'face_found',
+    'box_x',
+    'box_y',
+    'box_w',
+    'box_h',
+    'face_score',
+    'label',
+    'confidence',
+    ...probColumns,
+  ],
+  window: [
+    'session_id',
+    'client_code',
+    'participant',
+    'participant_name',
+    'window_index',
+    'start_s',
+    'end_s',
+    'voiced',
+    'label',
+    'confidence',
+    ...probColumns,
+  ],
   segment: ['session_id', 'client_code', 'track_id', 'annotator', 'source', 'scheme', 'segment_id', 'start_s', 'end_s', 'label'],
   participant: [
     'session_id',
@@ -125,7 +153,19 @@ function sessionRows(db: Db, sessionId: number, level: ExportLevel): Cell[][] {
     }
     case 'window': {
       const labels = labelsOf('voice-emotion');
-      return getWindows(db, sessionId).map((w) => [sessionId, code, w.participant, nameOf.get(w.participant) ?? null, w.index, r6(w.startS), r6(w.endS), w.voiced, w.label, r6(w.confidence), ...probCells(w.probs, labels)]);
+      return getWindows(db, sessionId).map((w) => [
+        sessionId,
+        code,
+        w.participant,
+        nameOf.get(w.participant) ?? null,
+        w.index,
+        r6(w.startS),
+        r6(w.endS),
+        w.voiced,
+        w.label,
+        r6(w.confidence),
+        ...probCells(w.probs, labels),
+      ]);
     }
     case 'segment': {
       const tracks = listTracks(db, sessionId);
@@ -135,7 +175,8 @@ function sessionRows(db: Db, sessionId: number, level: ExportLevel): Cell[][] {
       // The model's own estimates (each participant's, see modelTrackNames), where not materialised as tracks.
       for (const kind of modelTrackNames(db, sessionId))
         if (!tracks.some((t) => t.annotator === kind))
-          for (const s of modelSpans(db, sessionId, kind)) rows.push([sessionId, code, null, kind, 'model', null, null, r6(s.start), r6(s.end), s.label]);
+          for (const s of modelSpans(db, sessionId, kind))
+            rows.push([sessionId, code, null, kind, 'model', null, null, r6(s.start), r6(s.end), s.label]);
       return rows;
     }
     case 'participant': {

@@ -30,6 +30,7 @@ export function resolveSessions(db: Db, target: string): number[] {
 }
 
 export function clientCodeOf(db: Db, sessionId: number): string | null {
-  const row = db.prepare('SELECT c.code FROM sessions s LEFT JOIN clients c ON c.id = s.client_id WHERE s.id = ?').get(sessionId) as { code: string | null } | undefined;
+  const row = db.prepare('SELECT c.code FROM sessions s LEFT JOIN clients c ON c.id = s.client_id WHERE s.id = ?').get(sessionId) as
+    { code: string | null } | undefined;
   return row?.code ?? null;
 }

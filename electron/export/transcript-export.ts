@@ -86,7 +86,15 @@ export function transcriptJson(db: Db, sessionIds: readonly number[]): string {
       {
         sessionId: id,
         clientCode: clientCodeOf(db, id),
-        transcript: { file: t.fileName, format: t.format, encoding: t.encoding, importedAt: t.importedAt, sha256: t.sha256, warnings: t.warnings, textModel: t.model },
+        transcript: {
+          file: t.fileName,
+          format: t.format,
+          encoding: t.encoding,
+          importedAt: t.importedAt,
+          sha256: t.sha256,
+          warnings: t.warnings,
+          textModel: t.model,
+        },
         speakers: t.speakers.map((s) => ({
           inFile: s.label,
           name: s.name ?? s.label,
@@ -116,7 +124,13 @@ export function transcriptJson(db: Db, sessionIds: readonly number[]): string {
       },
     ];
   });
-  return JSON.stringify({ note: ESTIMATE_NOTE, textNote: 'Text estimates are of the words alone; they are not part of the fused estimate.', sessions }, null, 2) + '\n';
+  return (
+    JSON.stringify(
+      { note: ESTIMATE_NOTE, textNote: 'Text estimates are of the words alone; they are not part of the fused estimate.', sessions },
+      null,
+      2,
+    ) + '\n'
+  );
 }
 
 /**

@@ -43,7 +43,8 @@ function parentChannel(): ParentChannel | null {
 
 const databasePath = process.env.AFFECT_DB_PATH;
 const channel = parentChannel();
-if (!databasePath || !channel) throw new Error('engine host: start it from the Electron main process (AFFECT_DB_PATH and a message channel are needed)');
+if (!databasePath || !channel)
+  throw new Error('engine host: start it from the Electron main process (AFFECT_DB_PATH and a message channel are needed)');
 const modelsRoot = process.env.AFFECT_MODELS_DIR || undefined;
 // Starts locked (encrypted database), in first-run setup (none yet) or open (plain); the renderer's unlock screen
 // and the main process's keychain (a `{ vaultKey }` message) unlock it.

@@ -44,10 +44,20 @@ function startEngineHost() {
   const host = (() => {
     if (launch.kind === 'utility-process') {
       const child = utilityProcess.fork(launch.modulePath, [], { env: launch.env, serviceName: 'Affect Workstation engine', stdio: 'inherit' });
-      return { send: (msg: unknown) => child.postMessage(msg), onMessage: (h: (msg: unknown) => void) => child.on('message', h), onExit: (h: (code: number | null) => void) => child.on('exit', h), kill: () => child.kill() };
+      return {
+        send: (msg: unknown) => child.postMessage(msg),
+        onMessage: (h: (msg: unknown) => void) => child.on('message', h),
+        onExit: (h: (code: number | null) => void) => child.on('exit', h),
+        kill: () => child.kill(),
+      };
     }
     const child = fork(launch.modulePath, [], { execPath: launch.execPath, env: launch.env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    return { send: (msg: unknown) => child.send(msg as object), onMessage: (h: (msg: unknown) => void) => child.on('message', h), onExit: (h: (code: number | null) => void) => child.on('exit', h), kill: () => child.kill() };
+    return {
+      send: (msg: unknown) => child.send(msg as object),
+      onMessage: (h: (msg: unknown) => void) => child.on('message', h),
+      onExit: (h: (code: number | null) => void) => child.on('exit', h),
+      kill: () => child.kill(),
+    };
   })();
   const rpc = createRpcClient((msg) => host.send(msg));
   // A remembered key (system keychain) unlocks the engine host by a message of its own, not a contract call.
@@ -108,7 +118,8 @@ app.whenReady().then(() => {
     if (typeof method !== 'string' || !isApiMethod(method)) throw new Error(`unknown method ${String(method)}`);
     const result = await call(method, input);
     // Client mode (self-care hand-over) fills the screen; the renderer's own fullscreen request is denied by policy.
-    if (method === 'clientMode.enter' || method === 'clientMode.exit') BrowserWindow.fromWebContents(event.sender)?.setFullScreen(method === 'clientMode.enter');
+    if (method === 'clientMode.enter' || method === 'clientMode.exit')
+      BrowserWindow.fromWebContents(event.sender)?.setFullScreen(method === 'clientMode.enter');
     return result;
   });
   ipcMain.handle('affect:pick-files', async (event) => {
@@ -116,7 +127,12 @@ app.whenReady().then(() => {
     const r = await dialog.showOpenDialog({
       properties: ['openFile', 'multiSelections'],
       // A transcript picked with its recording (talk.mp4 + talk.vtt) goes with it.
-      filters: [{ name: 'Recordings and transcripts', extensions: ['mp4', 'mov', 'mkv', 'webm', 'avi', 'm4v', 'wav', 'mp3', 'm4a', 'flac', 'ogg', 'opus', 'vtt', 'srt', 'eaf', 'txt'] }],
+      filters: [
+        {
+          name: 'Recordings and transcripts',
+          extensions: ['mp4', 'mov', 'mkv', 'webm', 'avi', 'm4v', 'wav', 'mp3', 'm4a', 'flac', 'ogg', 'opus', 'vtt', 'srt', 'eaf', 'txt'],
+        },
+      ],
     });
     return r.canceled ? [] : r.filePaths;
   });

@@ -6,7 +6,11 @@ import path from 'node:path';
  * Electron's dialog and fs are passed in, so this logic is unit-tested without Electron.
  */
 export interface SaveDialog {
-  showSaveDialog(options: { title: string; defaultPath: string; filters: Array<{ name: string; extensions: string[] }> }): Promise<{ canceled: boolean; filePath?: string }>;
+  showSaveDialog(options: {
+    title: string;
+    defaultPath: string;
+    filters: Array<{ name: string; extensions: string[] }>;
+  }): Promise<{ canceled: boolean; filePath?: string }>;
 }
 
 export interface SaveFileDeps extends SaveDialog {
@@ -32,7 +36,8 @@ export function parseSaveRequest(raw: unknown): SaveRequest & { extension: strin
     throw new Error(`save: "${fileName}" is not a plain file name`);
   const extension = path.extname(fileName).slice(1).toLowerCase();
   if (!KINDS[extension]) throw new Error(`save: .${extension} files are not exports this app writes`);
-  if (r.base64.length > (MAX_SAVE_BYTES * 4) / 3 + 4 || !/^[A-Za-z0-9+/]*={0,2}$/.test(r.base64)) throw new Error('save: the content is not base64 or is too large');
+  if (r.base64.length > (MAX_SAVE_BYTES * 4) / 3 + 4 || !/^[A-Za-z0-9+/]*={0,2}$/.test(r.base64))
+    throw new Error('save: the content is not base64 or is too large');
   return { fileName, base64: r.base64, extension };
 }
 

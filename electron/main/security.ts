@@ -60,7 +60,9 @@ export function isAllowedRequest(rawUrl: string, allowed: AllowedOrigins): boole
       return true;
     case 'http:':
     case 'ws:':
-      return Boolean(allowed.devServerOrigin) && url.origin === new URL(allowed.devServerOrigin!).origin.replace(/^https?/, url.protocol.slice(0, -1));
+      return (
+        Boolean(allowed.devServerOrigin) && url.origin === new URL(allowed.devServerOrigin!).origin.replace(/^https?/, url.protocol.slice(0, -1))
+      );
     default:
       return false;
   }
@@ -104,7 +106,10 @@ export function quietChromiumSwitches(): Array<[name: string, value?: string]> {
     ['no-pings'],
     ['no-proxy-server'],
     ['host-resolver-rules', 'MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1'],
-    ['disable-features', 'AutofillServerCommunication,CertificateTransparencyComponentUpdater,MediaRouter,OptimizationHints,Translate,NetworkTimeServiceQuerying'],
+    [
+      'disable-features',
+      'AutofillServerCommunication,CertificateTransparencyComponentUpdater,MediaRouter,OptimizationHints,Translate,NetworkTimeServiceQuerying',
+    ],
   ];
 }
 

@@ -85,7 +85,10 @@ export type VaultKeyMessage = { vaultKey: string };
 export type VaultKeyReply = { vaultKeyResult: 'ok' } | { vaultKeyResult: 'failed'; error: string };
 
 export const isVaultKeyMessage = (msg: unknown): msg is VaultKeyMessage =>
-  typeof msg === 'object' && msg !== null && typeof (msg as VaultKeyMessage).vaultKey === 'string' && /^[0-9a-f]{64}$/.test((msg as VaultKeyMessage).vaultKey);
+  typeof msg === 'object' &&
+  msg !== null &&
+  typeof (msg as VaultKeyMessage).vaultKey === 'string' &&
+  /^[0-9a-f]{64}$/.test((msg as VaultKeyMessage).vaultKey);
 
 export const isVaultKeyReply = (msg: unknown): msg is VaultKeyReply => typeof msg === 'object' && msg !== null && 'vaultKeyResult' in msg;
 
@@ -100,7 +103,11 @@ export async function unlockWithKeyMessage(service: AffectService, msg: VaultKey
 }
 
 /** Main side, at start: unlock with the remembered key, if any; forget it when it no longer opens the database. */
-export async function unlockFromKeychain(keychain: Keychain, databasePath: string, send: (msg: VaultKeyMessage) => Promise<VaultKeyReply>): Promise<boolean> {
+export async function unlockFromKeychain(
+  keychain: Keychain,
+  databasePath: string,
+  send: (msg: VaultKeyMessage) => Promise<VaultKeyReply>,
+): Promise<boolean> {
   const key = keychain.recall(databasePath);
   if (!key) return false;
   const reply = await send({ vaultKey: key.toString('hex') });
@@ -118,14 +125,25 @@ type Forward = (method: string, input: unknown) => Promise<unknown>;
 export async function relayVaultCall(method: string, input: unknown, forward: Forward, keychain: Keychain, databasePath: string): Promise<unknown> {
   if (!method.startsWith('vault.')) return forward(method, input);
   const i = (input ?? {}) as { passphrase?: string | null; remember?: boolean; next?: string };
-  const withKeychain = (status: unknown) => ({ ...(status as VaultStatus), keychain: { available: keychain.available(), remembered: keychain.remembered(databasePath) } });
+  const withKeychain = (status: unknown) => ({
+    ...(status as VaultStatus),
+    keychain: { available: keychain.available(), remembered: keychain.remembered(databasePath) },
+  });
   if (method === 'vault.forget') {
     keychain.forget(databasePath);
     return withKeychain(await forward('vault.status', {}));
   }
   const status = (await forward(method, input)) as VaultStatus;
-  if ((method === 'vault.unlock' || method === 'vault.setup') && i.remember && typeof i.passphrase === 'string' && status.state === 'open' && status.encrypted && keychain.available())
+  if (
+    (method === 'vault.unlock' || method === 'vault.setup') &&
+    i.remember &&
+    typeof i.passphrase === 'string' &&
+    status.state === 'open' &&
+    status.encrypted &&
+    keychain.available()
+  )
     keychain.remember(databasePath, await deriveKey(databasePath, i.passphrase));
-  if (method === 'vault.changePassphrase' && typeof i.next === 'string' && keychain.remembered(databasePath)) keychain.remember(databasePath, await deriveKey(databasePath, i.next));
+  if (method === 'vault.changePassphrase' && typeof i.next === 'string' && keychain.remembered(databasePath))
+    keychain.remember(databasePath, await deriveKey(databasePath, i.next));
   return method === 'vault.backup' ? status : withKeychain(status);
 }

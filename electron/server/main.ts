@@ -12,7 +12,9 @@ const ROOT = APP_ROOT;
 
 /** `npm run serve [-- --db <path>] [--port <n>] [--max-upload-gb <n>]`: browser mode. First stdout line: the URL with its token. */
 async function main() {
-  const { values } = parseArgs({ options: { db: { type: 'string' }, port: { type: 'string' }, renderer: { type: 'string' }, 'max-upload-gb': { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { db: { type: 'string' }, port: { type: 'string' }, renderer: { type: 'string' }, 'max-upload-gb': { type: 'string' } },
+  });
   const maxUploadGb = values['max-upload-gb'] === undefined ? undefined : Number(values['max-upload-gb']);
   if (maxUploadGb !== undefined && !(maxUploadGb > 0)) {
     console.error(`serve: --max-upload-gb must be a positive number, got "${values['max-upload-gb']}"`);
@@ -42,7 +44,9 @@ async function main() {
   });
   process.stdout.write(url + '\n');
   const { state, encrypted } = service.vault.status();
-  console.error(`serve: database ${databasePath} (${state === 'setup' ? 'new: first-run setup in the browser' : encrypted ? `encrypted, ${state}` : 'NOT encrypted'}); listening on 127.0.0.1 only; Ctrl-C to stop`);
+  console.error(
+    `serve: database ${databasePath} (${state === 'setup' ? 'new: first-run setup in the browser' : encrypted ? `encrypted, ${state}` : 'NOT encrypted'}); listening on 127.0.0.1 only; Ctrl-C to stop`,
+  );
   const stop = async () => {
     server.close();
     await service.close();

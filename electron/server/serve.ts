@@ -50,7 +50,9 @@ const COMMON_HEADERS = {
  * (media-tickets.ts). The app's files (index.html, scripts, styles) hold no data and are served to anyone
  * who reaches the port.
  */
-export async function startBrowserServer(opts: BrowserServerOptions): Promise<{ server: Server; url: string; token: string; port: number; uploads: UploadStore }> {
+export async function startBrowserServer(
+  opts: BrowserServerOptions,
+): Promise<{ server: Server; url: string; token: string; port: number; uploads: UploadStore }> {
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const uploads = new UploadStore(opts.uploadDir, opts.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES);
   const tickets = new MediaTickets();
@@ -77,8 +79,13 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<{ 
   const serveStatic = (res: ServerResponse, pathname: string) => {
     const rel = pathname === '/' ? 'index.html' : pathname.slice(1);
     const file = path.resolve(opts.rendererDir, rel);
-    if (!file.startsWith(path.resolve(opts.rendererDir) + path.sep) || !existsSync(file) || !statSync(file).isFile()) return sendText(res, 404, 'not found');
-    const headers: Record<string, string> = { ...COMMON_HEADERS, 'content-type': MIME[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' };
+    if (!file.startsWith(path.resolve(opts.rendererDir) + path.sep) || !existsSync(file) || !statSync(file).isFile())
+      return sendText(res, 404, 'not found');
+    const headers: Record<string, string> = {
+      ...COMMON_HEADERS,
+      'content-type': MIME[path.extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-store',
+    };
     if (file.endsWith('.html')) headers['content-security-policy'] = contentSecurityPolicy();
     res.writeHead(200, headers);
     createReadStream(file).pipe(res);
@@ -90,7 +97,8 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<{ 
     if (!db) return sendText(res, 423, 'locked');
     if (opts.service.inClientMode()) return sendText(res, 403, 'not available in client mode');
     const sessionId = tickets.redeem(ticket);
-    if (sessionId === null || !getSession(db, sessionId)) return sendText(res, 404, 'no such recording (the link may have expired: open the session again)');
+    if (sessionId === null || !getSession(db, sessionId))
+      return sendText(res, 404, 'no such recording (the link may have expired: open the session again)');
     const { file } = await opts.service.call('media.source', { sessionId, variant });
     if (!file || !existsSync(file)) return sendText(res, 404, 'the recording is no longer on this computer');
     const size = statSync(file).size;
@@ -151,16 +159,18 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<{ 
     const { url, pathname } = parseRequestUrl(req.url, port);
     if (req.method === 'GET' || req.method === 'HEAD') {
       if (pathname.startsWith('/media/')) {
-        if (!sameOriginRequest(req.headers, port)) return refuse(res, 403, 'recordings play only in the app\'s own page');
+        if (!sameOriginRequest(req.headers, port)) return refuse(res, 403, "recordings play only in the app's own page");
         return await serveMedia(req, res, pathname.slice('/media/'.length), url.searchParams.get('variant') === 'playback' ? 'playback' : 'original');
       }
       // A stale or wrong token in the address: say so rather than open a page that cannot work.
-      if (url.searchParams.has('token') && !tokenOk(url.searchParams.get('token'))) return sendText(res, 401, 'wrong token: open the URL `npm run serve` printed this time');
+      if (url.searchParams.has('token') && !tokenOk(url.searchParams.get('token')))
+        return sendText(res, 401, 'wrong token: open the URL `npm run serve` printed this time');
       return serveStatic(res, pathname);
     }
     if (req.method !== 'POST') return refuse(res, 405, 'method not allowed');
     if (!sameOriginRequest(req.headers, port)) return refuse(res, 403, 'cross-origin request refused');
-    if (!tokenOk(req.headers[TOKEN_HEADER] as string | undefined)) return refuse(res, 401, 'missing or wrong token: open the URL printed by `npm run serve`');
+    if (!tokenOk(req.headers[TOKEN_HEADER] as string | undefined))
+      return refuse(res, 401, 'missing or wrong token: open the URL printed by `npm run serve`');
     if (pathname.startsWith('/api/')) return await callApi(req, res, pathname.slice('/api/'.length));
     if (pathname === '/upload') return await upload(req, res, url);
     return refuse(res, 404, 'not found');

@@ -13,7 +13,8 @@ import { BadRequest } from './request-guard.js';
 export const DEFAULT_MAX_UPLOAD_BYTES = 8 * 1024 ** 3;
 
 const MiB = 1024 ** 2;
-const fmt = (bytes: number) => (bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(bytes % 1024 ** 3 ? 1 : 0)} GiB` : `${Math.round(bytes / MiB)} MiB`);
+const fmt = (bytes: number) =>
+  bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(bytes % 1024 ** 3 ? 1 : 0)} GiB` : `${Math.round(bytes / MiB)} MiB`;
 
 export class UploadStore {
   constructor(
@@ -36,7 +37,8 @@ export class UploadStore {
    */
   async receive(req: IncomingMessage, name: string): Promise<string> {
     const declared = req.headers['content-length'] === undefined ? null : Number(req.headers['content-length']);
-    if (declared !== null && declared > this.maxBytes) throw new BadRequest(`${name}: ${fmt(declared)} is over the upload limit of ${fmt(this.maxBytes)}`, 413);
+    if (declared !== null && declared > this.maxBytes)
+      throw new BadRequest(`${name}: ${fmt(declared)} is over the upload limit of ${fmt(this.maxBytes)}`, 413);
     if (declared !== null && declared > this.freeBytes()) throw new BadRequest(`${name}: not enough free disk space for ${fmt(declared)}`, 507);
     const dir = path.join(this.root, randomUUID());
     mkdirSync(dir, { mode: PRIVATE_DIR_MODE });
@@ -56,7 +58,9 @@ export class UploadStore {
         req.on('aborted', () => fail(new BadRequest(`${name}: the upload was interrupted`)));
         req.on('error', fail);
         out.stream.on('error', (err: NodeJS.ErrnoException) => fail(err.code === 'ENOSPC' ? new BadRequest(`${name}: the disk is full`, 507) : err));
-        out.stream.on('finish', () => (declared !== null && size !== declared ? fail(new BadRequest(`${name}: the upload was cut short`)) : resolve()));
+        out.stream.on('finish', () =>
+          declared !== null && size !== declared ? fail(new BadRequest(`${name}: the upload was cut short`)) : resolve(),
+        );
         req.pipe(out.stream);
       });
       out.commit();

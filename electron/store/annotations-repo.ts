@@ -102,16 +102,21 @@ export class AnnotationError extends Error {
 
 // ---------------------------------------------------------------- label schemes
 
-const schemeFromRow = (r: { id: number; name: string; labels: string }): LabelScheme => ({ id: r.id, name: r.name, labels: JSON.parse(r.labels) as string[] });
+const schemeFromRow = (r: { id: number; name: string; labels: string }): LabelScheme => ({
+  id: r.id,
+  name: r.name,
+  labels: JSON.parse(r.labels) as string[],
+});
 
 export function listLabelSchemes(db: Db): LabelScheme[] {
-  return (db.prepare('SELECT id, name, labels FROM label_schemes ORDER BY id').all() as Array<{ id: number; name: string; labels: string }>).map(schemeFromRow);
+  return (db.prepare('SELECT id, name, labels FROM label_schemes ORDER BY id').all() as Array<{ id: number; name: string; labels: string }>).map(
+    schemeFromRow,
+  );
 }
 
 export function getLabelScheme(db: Db, ref: number | string): LabelScheme | undefined {
   const row = db.prepare(`SELECT id, name, labels FROM label_schemes WHERE ${typeof ref === 'number' ? 'id' : 'name'} = ?`).get(ref) as
-    | { id: number; name: string; labels: string }
-    | undefined;
+    { id: number; name: string; labels: string } | undefined;
   return row && schemeFromRow(row);
 }
 
@@ -123,11 +128,13 @@ export function getLabelScheme(db: Db, ref: number | string): LabelScheme | unde
 export function ensureLabelScheme(db: Db, name: string, labels: readonly string[]): LabelScheme {
   if (!name.trim()) throw new AnnotationError('a label scheme needs a name');
   if (labels.length === 0) throw new AnnotationError(`label scheme "${name}" needs at least one label`);
-  for (const l of labels) if (!l || l.trim() !== l) throw new AnnotationError(`label scheme "${name}": label ${JSON.stringify(l)} is empty or has surrounding white space`);
+  for (const l of labels)
+    if (!l || l.trim() !== l) throw new AnnotationError(`label scheme "${name}": label ${JSON.stringify(l)} is empty or has surrounding white space`);
   if (new Set(labels).size !== labels.length) throw new AnnotationError(`label scheme "${name}": labels must be distinct`);
   const existing = getLabelScheme(db, name);
   if (existing) {
-    if (JSON.stringify(existing.labels) !== JSON.stringify(labels)) throw new AnnotationError(`label scheme "${name}" already exists with other labels`);
+    if (JSON.stringify(existing.labels) !== JSON.stringify(labels))
+      throw new AnnotationError(`label scheme "${name}" already exists with other labels`);
     return existing;
   }
   const id = Number(db.prepare('INSERT INTO label_schemes (name, labels) VALUES (?, ?)').run(name, JSON.stringify(labels)).lastInsertRowid);
@@ -141,16 +148,17 @@ export interface StoredFrameTimes extends FrameTimes {
 }
 
 function mediaOf(db: Db, sessionId: number): { mediaId: number; path: string; durationS: number } {
-  const row = db.prepare('SELECT m.id AS mediaId, m.path, m.duration_s AS durationS FROM sessions s JOIN media m ON m.id = s.media_id WHERE s.id = ?').get(sessionId) as
-    | { mediaId: number; path: string; durationS: number }
-    | undefined;
+  const row = db
+    .prepare('SELECT m.id AS mediaId, m.path, m.duration_s AS durationS FROM sessions s JOIN media m ON m.id = s.media_id WHERE s.id = ?')
+    .get(sessionId) as { mediaId: number; path: string; durationS: number } | undefined;
   if (!row) throw new AnnotationError(`no session with id ${sessionId}`);
   return row;
 }
 
 export function getFrameTimes(db: Db, sessionId: number): StoredFrameTimes | null {
   const { mediaId } = mediaOf(db, sessionId);
-  const row = db.prepare('SELECT times, end_s AS endS, method FROM media_frame_times WHERE media_id = ?').get(mediaId) as { times: Buffer; endS: number; method: string } | undefined;
+  const row = db.prepare('SELECT times, end_s AS endS, method FROM media_frame_times WHERE media_id = ?').get(mediaId) as
+    { times: Buffer; endS: number; method: string } | undefined;
   return row ? { mediaId, times: blobToTimes(row.times), endS: row.endS, method: row.method } : null;
 }
 
@@ -166,10 +174,17 @@ export function storeFrameTimes(db: Db, sessionId: number, ft: FrameTimes): void
  * The session's frame times, read from the recording with ffprobe and stored the first time.
  * Null for a recording without video (edges are then not snapped).
  */
-export async function ensureFrameTimes(db: Db, sessionId: number, ff: Pick<ResolvedFfmpeg, 'ffprobe'>, signal?: AbortSignal): Promise<StoredFrameTimes | null> {
+export async function ensureFrameTimes(
+  db: Db,
+  sessionId: number,
+  ff: Pick<ResolvedFfmpeg, 'ffprobe'>,
+  signal?: AbortSignal,
+): Promise<StoredFrameTimes | null> {
   const stored = getFrameTimes(db, sessionId);
   if (stored) return stored;
-  const media = db.prepare('SELECT m.video_codec AS videoCodec FROM sessions s JOIN media m ON m.id = s.media_id WHERE s.id = ?').get(sessionId) as { videoCodec: string | null };
+  const media = db.prepare('SELECT m.video_codec AS videoCodec FROM sessions s JOIN media m ON m.id = s.media_id WHERE s.id = ?').get(sessionId) as {
+    videoCodec: string | null;
+  };
   if (media.videoCodec === null) return null;
   const ft = await readFrameTimes(mediaOf(db, sessionId).path, ff, { signal });
   storeFrameTimes(db, sessionId, ft);
@@ -231,12 +246,15 @@ export function getTrack(db: Db, id: number): AnnotationTrack | undefined {
 }
 
 export function findTrack(db: Db, sessionId: number, annotator: string): AnnotationTrack | undefined {
-  const row = db.prepare('SELECT * FROM annotation_tracks WHERE session_id = ? AND annotator = ?').get(sessionId, annotator.trim()) as TrackRow | undefined;
+  const row = db.prepare('SELECT * FROM annotation_tracks WHERE session_id = ? AND annotator = ?').get(sessionId, annotator.trim()) as
+    TrackRow | undefined;
   return row && trackFromRow(db, row);
 }
 
 export function listTracks(db: Db, sessionId: number): AnnotationTrack[] {
-  return (db.prepare('SELECT * FROM annotation_tracks WHERE session_id = ? ORDER BY id').all(sessionId) as TrackRow[]).map((r) => trackFromRow(db, r));
+  return (db.prepare('SELECT * FROM annotation_tracks WHERE session_id = ? ORDER BY id').all(sessionId) as TrackRow[]).map((r) =>
+    trackFromRow(db, r),
+  );
 }
 
 /** Deletes a track with its segments and edit log. */
@@ -245,11 +263,14 @@ export function deleteTrack(db: Db, id: number): void {
 }
 
 export function listSegments(db: Db, trackId: number): Segment[] {
-  return db.prepare('SELECT id, track_id AS trackId, start_s AS start, end_s AS end, label FROM annotation_segments WHERE track_id = ? ORDER BY start_s').all(trackId) as Segment[];
+  return db
+    .prepare('SELECT id, track_id AS trackId, start_s AS start, end_s AS end, label FROM annotation_segments WHERE track_id = ? ORDER BY start_s')
+    .all(trackId) as Segment[];
 }
 
 export function getSegment(db: Db, id: number): Segment | undefined {
-  return db.prepare('SELECT id, track_id AS trackId, start_s AS start, end_s AS end, label FROM annotation_segments WHERE id = ?').get(id) as Segment | undefined;
+  return db.prepare('SELECT id, track_id AS trackId, start_s AS start, end_s AS end, label FROM annotation_segments WHERE id = ?').get(id) as
+    Segment | undefined;
 }
 
 // ---------------------------------------------------------------- edits
@@ -296,7 +317,8 @@ function assertNoOverlap(db: Db, trackId: number, start: number, end: number, ig
 function removeSegments(db: Db, segs: readonly Segment[]): void {
   const del = db.prepare('DELETE FROM annotation_segments WHERE id = ? AND track_id = ? AND start_s = ? AND end_s = ? AND label = ?');
   for (const s of segs)
-    if (del.run(s.id, s.trackId, s.start, s.end, s.label).changes !== 1) throw new AnnotationError(`segment ${s.id} changed outside the edit history; cannot undo/redo`);
+    if (del.run(s.id, s.trackId, s.start, s.end, s.label).changes !== 1)
+      throw new AnnotationError(`segment ${s.id} changed outside the edit history; cannot undo/redo`);
 }
 
 function insertSegments(db: Db, segs: ReadonlyArray<Omit<Segment, 'id'> & { id?: number }>): Segment[] {
@@ -310,7 +332,12 @@ function commitEdit(db: Db, trackId: number, op: string, before: Segment[], afte
   for (const s of after) assertNoOverlap(db, trackId, s.start, s.end, []);
   const added = insertSegments(db, after);
   db.prepare('DELETE FROM annotation_edits WHERE track_id = ? AND undone = 1').run(trackId);
-  db.prepare('INSERT INTO annotation_edits (track_id, op, before, after) VALUES (?, ?, ?, ?)').run(trackId, op, JSON.stringify(before), JSON.stringify(added));
+  db.prepare('INSERT INTO annotation_edits (track_id, op, before, after) VALUES (?, ?, ?, ?)').run(
+    trackId,
+    op,
+    JSON.stringify(before),
+    JSON.stringify(added),
+  );
   return added;
 }
 
@@ -337,10 +364,16 @@ export function splitSegment(db: Db, segmentId: number, at: number): [Segment, S
     const { seg, ctx } = segmentInEditableTrack(db, segmentId);
     const t = snap(ctx, at, 'split time');
     if (!(t > seg.start && t < seg.end)) throw new AnnotationError(`split time ${t} s is not inside segment ${seg.id} (${seg.start}–${seg.end} s)`);
-    const [a, b] = commitEdit(db, seg.trackId, 'split', [seg], [
-      { trackId: seg.trackId, start: seg.start, end: t, label: seg.label },
-      { trackId: seg.trackId, start: t, end: seg.end, label: seg.label },
-    ]);
+    const [a, b] = commitEdit(
+      db,
+      seg.trackId,
+      'split',
+      [seg],
+      [
+        { trackId: seg.trackId, start: seg.start, end: t, label: seg.label },
+        { trackId: seg.trackId, start: t, end: seg.end, label: seg.label },
+      ],
+    );
     return [a, b];
   })();
 }
@@ -357,11 +390,19 @@ export function mergeSegments(db: Db, firstId: number, secondId: number, label?:
     if (y.trackId !== x.trackId) throw new AnnotationError(`segments ${firstId} and ${secondId} are on different tracks`);
     if (x.id === y.id) throw new AnnotationError('cannot merge a segment with itself');
     const [a, b] = x.start < y.start ? [x, y] : [y, x];
-    const between = db.prepare('SELECT COUNT(*) AS n FROM annotation_segments WHERE track_id = ? AND start_s >= ? AND start_s < ? AND id NOT IN (?, ?)').get(a.trackId, a.end, b.start, a.id, b.id) as {
+    const between = db
+      .prepare('SELECT COUNT(*) AS n FROM annotation_segments WHERE track_id = ? AND start_s >= ? AND start_s < ? AND id NOT IN (?, ?)')
+      .get(a.trackId, a.end, b.start, a.id, b.id) as {
       n: number;
     };
     if (between.n > 0) throw new AnnotationError(`segments ${firstId} and ${secondId} are not adjacent (another segment lies between them)`);
-    return commitEdit(db, a.trackId, 'merge', [a, b], [{ trackId: a.trackId, start: a.start, end: b.end, label: checkLabel(ctx, label ?? a.label) }])[0];
+    return commitEdit(
+      db,
+      a.trackId,
+      'merge',
+      [a, b],
+      [{ trackId: a.trackId, start: a.start, end: b.end, label: checkLabel(ctx, label ?? a.label) }],
+    )[0];
   })();
 }
 
@@ -452,9 +493,11 @@ function replay(db: Db, trackId: number, direction: 'undo' | 'redo'): Annotation
 export function validateSpans(spans: readonly Span[], scheme: LabelScheme): Span[] {
   const sorted = [...spans].sort((a, b) => a.start - b.start || a.end - b.end);
   sorted.forEach((s, i) => {
-    if (!Number.isFinite(s.start) || !Number.isFinite(s.end) || s.start < 0 || !(s.end > s.start)) throw new AnnotationError(`bad segment ${s.start}–${s.end} s`);
+    if (!Number.isFinite(s.start) || !Number.isFinite(s.end) || s.start < 0 || !(s.end > s.start))
+      throw new AnnotationError(`bad segment ${s.start}–${s.end} s`);
     if (!scheme.labels.includes(s.label)) throw new AnnotationError(`label ${JSON.stringify(s.label)} is not in scheme "${scheme.name}"`);
-    if (i > 0 && sorted[i - 1].end > s.start) throw new AnnotationError(`segments ${sorted[i - 1].start}–${sorted[i - 1].end} s and ${s.start}–${s.end} s overlap`);
+    if (i > 0 && sorted[i - 1].end > s.start)
+      throw new AnnotationError(`segments ${sorted[i - 1].start}–${sorted[i - 1].end} s and ${s.start}–${s.end} s overlap`);
   });
   return sorted;
 }
@@ -466,7 +509,10 @@ export function validateSpans(spans: readonly Span[], scheme: LabelScheme): Span
 export function createTrackWithSegments(db: Db, input: CreateTrackInput, spans: readonly Span[]): AnnotationTrack {
   return db.transaction(() => {
     const track = createTrack(db, input);
-    insertSegments(db, validateSpans(spans, track.scheme).map((s) => ({ trackId: track.id, start: s.start, end: s.end, label: s.label })));
+    insertSegments(
+      db,
+      validateSpans(spans, track.scheme).map((s) => ({ trackId: track.id, start: s.start, end: s.end, label: s.label })),
+    );
     return track;
   })();
 }
@@ -493,7 +539,10 @@ export function mergeRuns(items: readonly TimedLabel[]): Span[] {
 
 /** Each sample time holds until the next one; the last holds for the median step (clipped to the end). */
 function holdSpans(times: readonly number[], endS: number): Array<[number, number]> {
-  const steps = times.slice(1).map((t, i) => t - times[i]).sort((a, b) => a - b);
+  const steps = times
+    .slice(1)
+    .map((t, i) => t - times[i])
+    .sort((a, b) => a - b);
   const step = steps.length ? steps[steps.length >> 1] : endS - (times[0] ?? 0);
   return times.map((t, i) => [t, i + 1 < times.length ? times[i + 1] : Math.min(endS, t + step)]);
 }
@@ -501,7 +550,10 @@ function holdSpans(times: readonly number[], endS: number): Array<[number, numbe
 /** Voice windows overlap (3 s, 1 s hop): each window owns the time nearest its centre. */
 function windowSpans(windows: ReadonlyArray<{ startS: number; endS: number }>): Array<[number, number]> {
   const c = windows.map((w) => (w.startS + w.endS) / 2);
-  return windows.map((w, i) => [i === 0 ? w.startS : Math.max(w.startS, (c[i - 1] + c[i]) / 2), i + 1 === windows.length ? w.endS : Math.min(w.endS, (c[i] + c[i + 1]) / 2)]);
+  return windows.map((w, i) => [
+    i === 0 ? w.startS : Math.max(w.startS, (c[i - 1] + c[i]) / 2),
+    i + 1 === windows.length ? w.endS : Math.min(w.endS, (c[i] + c[i + 1]) / 2),
+  ]);
 }
 
 /**
@@ -516,12 +568,16 @@ export function modelSpans(db: Db, sessionId: number, name: ModelTrackKind): Spa
   const { kind, participant: given } = parseModelTrack(name);
   const participant = given ?? describedParticipant(db, sessionId);
   if (participant === null) return [];
-  if (given !== null && !listParticipants(db, sessionId).some((p) => p.number === given)) throw new AnnotationError(`session ${sessionId} has no participant ${given}`);
+  if (given !== null && !listParticipants(db, sessionId).some((p) => p.number === given))
+    throw new AnnotationError(`session ${sessionId} has no participant ${given}`);
   const frames = getFrames(db, sessionId, participant);
   const windows = getWindows(db, sessionId, participant);
   const endS = session.durationS;
   if (kind === 'face') {
-    const spans = holdSpans(frames.map((f) => f.timeS), endS);
+    const spans = holdSpans(
+      frames.map((f) => f.timeS),
+      endS,
+    );
     return mergeRuns(frames.map((f, i) => ({ start: spans[i][0], end: spans[i][1], label: f.label })));
   }
   const wSpans = windowSpans(windows);
@@ -539,7 +595,8 @@ export function modelSpans(db: Db, sessionId: number, name: ModelTrackKind): Spa
       total += wFace;
     }
     const covering = windows.filter((w) => w.probs && w.label !== null && w.startS <= t && t < w.endS); // uncertain windows take no part
-    for (const w of covering) w.probs!.forEach((p, k) => probs.set(voiceLabels[k], (probs.get(voiceLabels[k]) ?? 0) + (p * wVoice) / covering.length));
+    for (const w of covering)
+      w.probs!.forEach((p, k) => probs.set(voiceLabels[k], (probs.get(voiceLabels[k]) ?? 0) + (p * wVoice) / covering.length));
     if (covering.length) total += wVoice;
     if (total === 0) return null;
     let best: string | null = null;
@@ -547,7 +604,10 @@ export function modelSpans(db: Db, sessionId: number, name: ModelTrackKind): Spa
     return best;
   };
   if (frames.length > 0) {
-    const spans = holdSpans(frames.map((f) => f.timeS), endS);
+    const spans = holdSpans(
+      frames.map((f) => f.timeS),
+      endS,
+    );
     return mergeRuns(frames.map((f, i) => ({ start: spans[i][0], end: spans[i][1], label: fusedAt(f.timeS, f.probs) })));
   }
   return mergeRuns(windows.map((w, i) => ({ start: wSpans[i][0], end: wSpans[i][1], label: fusedAt((w.startS + w.endS) / 2, null) })));

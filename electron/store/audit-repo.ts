@@ -69,12 +69,18 @@ function checkDetails(details: AuditDetails): void {
       (typeof v === 'number' && Number.isFinite(v)) ||
       (Array.isArray(v) && v.every((x) => Number.isInteger(x))) ||
       (typeof v === 'string' && WORD_KEYS.has(k) && WORD.test(v));
-    if (!ok) throw new Error(`audit: detail "${k}" must be a number, boolean, list of ids, or a short word under ${[...WORD_KEYS].join('/')} (no names, codes, paths or notes)`);
+    if (!ok)
+      throw new Error(
+        `audit: detail "${k}" must be a number, boolean, list of ids, or a short word under ${[...WORD_KEYS].join('/')} (no names, codes, paths or notes)`,
+      );
   }
 }
 
 /** The exact bytes a row's hash covers: the previous hash and the row's fields, in a fixed order. */
-function rowHash(prevHash: string, r: { id: number; at: string; actor: string; action: string; objectKind: string | null; objectId: number | null; details: string }): string {
+function rowHash(
+  prevHash: string,
+  r: { id: number; at: string; actor: string; action: string; objectKind: string | null; objectId: number | null; details: string },
+): string {
   const canonical = JSON.stringify([prevHash, r.id, r.at, r.actor, r.action, r.objectKind, r.objectId, r.details]);
   return createHash('sha256').update(canonical).digest('hex');
 }
@@ -93,18 +99,18 @@ export function appendAudit(db: Db, event: AuditEvent): number {
     const id = Math.max(last?.id ?? 0, seq?.seq ?? 0) + 1;
     const at = new Date().toISOString();
     const prevHash = last?.hash ?? GENESIS_HASH;
-    const row = { id, at, actor: event.actor, action: event.action, objectKind: event.objectKind ?? null, objectId: event.objectId ?? null, details: detailsJson };
-    db.prepare('INSERT INTO audit_log (id, at, actor, action, object_kind, object_id, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+    const row = {
       id,
       at,
-      row.actor,
-      row.action,
-      row.objectKind,
-      row.objectId,
-      detailsJson,
-      prevHash,
-      rowHash(prevHash, row),
-    );
+      actor: event.actor,
+      action: event.action,
+      objectKind: event.objectKind ?? null,
+      objectId: event.objectId ?? null,
+      details: detailsJson,
+    };
+    db.prepare(
+      'INSERT INTO audit_log (id, at, actor, action, object_kind, object_id, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(id, at, row.actor, row.action, row.objectKind, row.objectId, detailsJson, prevHash, rowHash(prevHash, row));
     return id;
   });
   return db.inTransaction ? write() : write.immediate();
@@ -166,8 +172,21 @@ export function verifyAuditChain(db: Db): AuditVerification {
   let checked = 0;
   for (const r of db.prepare('SELECT * FROM audit_log ORDER BY id').iterate() as IterableIterator<RawRow>) {
     const broken = (reason: string) => ({ ok: false, checked, firstBroken: { id: r.id, reason }, headHash: prev });
-    if (r.prev_hash !== prev) return broken(checked === 0 ? 'the first entry does not start the chain (entries before it were removed?)' : 'does not link to the entry before it (an entry was removed or reordered)');
-    const want = rowHash(prev, { id: r.id, at: r.at, actor: r.actor, action: r.action, objectKind: r.object_kind, objectId: r.object_id, details: r.details });
+    if (r.prev_hash !== prev)
+      return broken(
+        checked === 0
+          ? 'the first entry does not start the chain (entries before it were removed?)'
+          : 'does not link to the entry before it (an entry was removed or reordered)',
+      );
+    const want = rowHash(prev, {
+      id: r.id,
+      at: r.at,
+      actor: r.actor,
+      action: r.action,
+      objectKind: r.object_kind,
+      objectId: r.object_id,
+      details: r.details,
+    });
     if (want !== r.hash) return broken('its fields do not match its hash (the entry was edited)');
     prev = r.hash;
     checked++;

@@ -14,7 +14,9 @@ const SELECT = 'SELECT id, code, display_name AS displayName, created_at AS crea
 function insertClient(db: Db, code: string, displayName?: string | null): { row: ClientRow; created: boolean } {
   const trimmed = code.trim();
   if (!trimmed) throw new Error('client code must not be empty');
-  const created = db.prepare('INSERT INTO clients (code, display_name) VALUES (?, ?) ON CONFLICT (code) DO NOTHING').run(trimmed, displayName ?? null).changes === 1;
+  const created =
+    db.prepare('INSERT INTO clients (code, display_name) VALUES (?, ?) ON CONFLICT (code) DO NOTHING').run(trimmed, displayName ?? null).changes ===
+    1;
   return { row: db.prepare(`${SELECT} WHERE code = ?`).get(trimmed) as ClientRow, created };
 }
 
@@ -43,7 +45,9 @@ export function getClient(db: Db, id: number): ClientRow | undefined {
 export function listClients(db: Db, { search = '', includeArchived = false } = {}): ClientRow[] {
   const like = `%${search.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
   return db
-    .prepare(`${SELECT} WHERE (code LIKE ? ESCAPE '\\' OR display_name LIKE ? ESCAPE '\\') ${includeArchived ? '' : 'AND archived_at IS NULL'} ORDER BY code`)
+    .prepare(
+      `${SELECT} WHERE (code LIKE ? ESCAPE '\\' OR display_name LIKE ? ESCAPE '\\') ${includeArchived ? '' : 'AND archived_at IS NULL'} ORDER BY code`,
+    )
     .all(like, like) as ClientRow[];
 }
 

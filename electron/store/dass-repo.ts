@@ -89,7 +89,18 @@ function scoredColumns(administeredOn: string, rawAnswers: readonly unknown[]): 
   const answers = parseAnswers(rawAnswers);
   const scored: DassScore = scoreDass21(answers);
   return {
-    columns: ['administered_on', ...Q, 'depression', 'anxiety', 'stress', 'depression_band', 'anxiety_band', 'stress_band', 'complete', 'scoring_version'],
+    columns: [
+      'administered_on',
+      ...Q,
+      'depression',
+      'anxiety',
+      'stress',
+      'depression_band',
+      'anxiety_band',
+      'stress_band',
+      'complete',
+      'scoring_version',
+    ],
     values: [
       administeredOn,
       ...answers,
@@ -115,7 +126,8 @@ export function saveDassAdministration(db: Database.Database, input: DassAdminis
   const save = db.transaction((): number => {
     if (!db.prepare('SELECT 1 FROM clients WHERE id = ?').get(input.clientId)) throw new Error(`no client with id ${input.clientId}`);
     if (input.sessionId !== undefined && input.sessionId !== null) {
-      const session = db.prepare('SELECT client_id AS clientId FROM sessions WHERE id = ?').get(input.sessionId) as { clientId: number | null } | undefined;
+      const session = db.prepare('SELECT client_id AS clientId FROM sessions WHERE id = ?').get(input.sessionId) as
+        { clientId: number | null } | undefined;
       if (!session) throw new Error(`no session with id ${input.sessionId}`);
       if (session.clientId !== null && session.clientId !== input.clientId)
         throw new Error(`session ${input.sessionId} belongs to client ${session.clientId}, not ${input.clientId}`);
@@ -133,7 +145,11 @@ export function saveDassAdministration(db: Database.Database, input: DassAdminis
  * Correct an administration's date and answers: validated like a new one, rescored with the current scoring
  * (its scoring_version updated), in one transaction; the client, session link and notes stay. Returns it as stored.
  */
-export function updateDassAdministration(db: Database.Database, id: number, input: { administeredOn: string; answers: readonly unknown[] }): DassAdministration {
+export function updateDassAdministration(
+  db: Database.Database,
+  id: number,
+  input: { administeredOn: string; answers: readonly unknown[] },
+): DassAdministration {
   const { columns, values } = scoredColumns(input.administeredOn, input.answers);
   const changed = db.prepare(`UPDATE dass_administrations SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...values, id).changes;
   if (changed !== 1) throw new Error(`no DASS administration with id ${id}`);

@@ -51,7 +51,9 @@ export class WrongPassphraseError extends Error {
 
 function scrypt(passphrase: string, salt: Buffer, params: { N: number; r: number; p: number }, keyLength: number): Promise<Buffer> {
   const opts: ScryptOptions = { N: params.N, r: params.r, p: params.p, maxmem: 256 * params.N * params.r + 32 * 1024 * 1024 };
-  return new Promise((resolve, reject) => scryptCb(passphrase.normalize('NFC'), salt, keyLength, opts, (err, key) => (err ? reject(err) : resolve(key))));
+  return new Promise((resolve, reject) =>
+    scryptCb(passphrase.normalize('NFC'), salt, keyLength, opts, (err, key) => (err ? reject(err) : resolve(key))),
+  );
 }
 
 function checkValue(key: Buffer): string {
@@ -63,7 +65,10 @@ export function validatePassphrase(passphrase: string): void {
 }
 
 /** New parameters (fresh salt) and the key they give for this passphrase; nothing is written. */
-export async function newKey(passphrase: string, cost: { N: number; r: number; p: number } = DEFAULT_SCRYPT): Promise<{ key: Buffer; params: KdfParams }> {
+export async function newKey(
+  passphrase: string,
+  cost: { N: number; r: number; p: number } = DEFAULT_SCRYPT,
+): Promise<{ key: Buffer; params: KdfParams }> {
   validatePassphrase(passphrase);
   const salt = randomBytes(16);
   const key = await scrypt(passphrase, salt, cost, 32);

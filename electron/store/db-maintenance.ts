@@ -1,4 +1,18 @@
-import { chmodSync, closeSync, copyFileSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  copyFileSync,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { appendAudit, type AuditActor } from './audit-repo.js';
@@ -27,11 +41,14 @@ function requireExclusive(db: Db, file: string): void {
   } catch (err) {
     mode = (err as Error).message;
   }
-  if (mode !== 'delete') throw new Error(`${file}: is in use by another program (the app, or another affect command); close it and try again — nothing was changed`);
+  if (mode !== 'delete')
+    throw new Error(`${file}: is in use by another program (the app, or another affect command); close it and try again — nothing was changed`);
 }
 
 function rowCounts(db: Db): Record<string, number> {
-  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{ name: string }>).map((t) => t.name);
+  const tables = (
+    db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{ name: string }>
+  ).map((t) => t.name);
   return Object.fromEntries(tables.map((t) => [t, (db.prepare(`SELECT count(*) AS n FROM "${t.replace(/"/g, '""')}"`).get() as { n: number }).n]));
 }
 
@@ -77,7 +94,6 @@ function zeroAndClose(fd: number): void {
   }
 }
 
-
 /** Replace `file` by `replacement` atomically; the old file's bytes are zeroed afterwards. */
 function swapIn(replacement: string, file: string): void {
   const old = existsSync(file) ? openSync(file, 'r+') : null;
@@ -95,7 +111,8 @@ function cleanTemps(file: string): void {
   const dir = path.dirname(path.resolve(file));
   const base = path.basename(file);
   for (const name of readdirSync(dir))
-    if (name.startsWith(`${base}.`) && /\.(encrypting|rekeying|restoring)-\d+(-wal|-shm|-journal)?$/.test(name)) rmSync(path.join(dir, name), { force: true });
+    if (name.startsWith(`${base}.`) && /\.(encrypting|rekeying|restoring)-\d+(-wal|-shm|-journal)?$/.test(name))
+      rmSync(path.join(dir, name), { force: true });
 }
 
 /** An empty file with mode 0600 (VACUUM INTO fills an empty file and keeps its mode). */
@@ -132,7 +149,12 @@ export async function encryptDatabase(file: string, passphrase: string, { actor,
     rmSync(tmp, { force: true });
     throw err;
   }
-  recordOn(file, key, { actor, action: 'encrypt', objectKind: 'database', details: { cipher: 'chacha20', method: 'scrypt', N: params.N, r: params.r, p: params.p } });
+  recordOn(file, key, {
+    actor,
+    action: 'encrypt',
+    objectKind: 'database',
+    details: { cipher: 'chacha20', method: 'scrypt', N: params.N, r: params.r, p: params.p },
+  });
 }
 
 /** Append an audit entry to the (swapped-in) database. */
@@ -150,7 +172,12 @@ function recordOn(file: string, key: Buffer, event: Parameters<typeof appendAudi
  * key-derivation record written as `.kdf.json.new` → database swapped in → record renamed into place.
  * An interruption between the last two steps is finished by the next open (open-database.ts).
  */
-export async function changePassphrase(file: string, current: string, next: string, { actor, kdfCost }: { actor: AuditActor; kdfCost?: Cost }): Promise<void> {
+export async function changePassphrase(
+  file: string,
+  current: string,
+  next: string,
+  { actor, kdfCost }: { actor: AuditActor; kdfCost?: Cost },
+): Promise<void> {
   const opened = await openWithPassphrase(file, current, { create: false });
   const src = opened.db;
   const tmp = tempName(file, 'rekeying');
@@ -180,7 +207,12 @@ export async function changePassphrase(file: string, current: string, next: stri
     if (!swapped) rmSync(pendingKdfPath(file), { force: true });
     throw err;
   }
-  recordOn(file, newKeyBytes!, { actor, action: 'rekey', objectKind: 'database', details: { method: 'scrypt', N: newParams!.N, r: newParams!.r, p: newParams!.p } });
+  recordOn(file, newKeyBytes!, {
+    actor,
+    action: 'rekey',
+    objectKind: 'database',
+    details: { method: 'scrypt', N: newParams!.N, r: newParams!.r, p: newParams!.p },
+  });
 }
 
 /**
@@ -216,11 +248,18 @@ const chmodPrivate = (f: string) => chmodSync(f, 0o600);
  * one) and checked first; the database it replaces is kept beside it as `<file>.replaced-<time>` (with its
  * key-derivation file) and named in the result. Refused while the database is open elsewhere (its WAL exists).
  */
-export async function restoreDatabase(file: string, backup: string, passphrase: string | null, { actor }: { actor: AuditActor }): Promise<{ replaced: string | null }> {
+export async function restoreDatabase(
+  file: string,
+  backup: string,
+  passphrase: string | null,
+  { actor }: { actor: AuditActor },
+): Promise<{ replaced: string | null }> {
   if (path.resolve(backup) === path.resolve(file)) throw new Error(`${backup}: is the database itself`);
   if (!existsSync(backup)) throw new Error(`${backup}: no such file`);
   if (existsSync(`${file}-wal`))
-    throw new Error(`${file}: is in use (its -wal file exists): close the app and other affect commands; if none runs, open it once (e.g. affect audit) so SQLite tidies up, then restore — nothing was changed`);
+    throw new Error(
+      `${file}: is in use (its -wal file exists): close the app and other affect commands; if none runs, open it once (e.g. affect audit) so SQLite tidies up, then restore — nothing was changed`,
+    );
   const kind = inspectDatabase(backup);
   if (kind === 'new') throw new Error(`${backup}: is empty`);
   // Check the backup first: right passphrase, intact, not from a newer app version.

@@ -25,7 +25,8 @@ export interface OpenOptions {
 export function openDatabase(file: string, { readonly = false, key = null }: OpenOptions = {}): Db {
   const onDisk = file !== ':memory:';
   const state = databaseFileState(file);
-  if (key && state === 'plain') throw new Error(`${file}: is not encrypted, but a passphrase was given; encrypt it first (affect db encrypt --db ${file})`);
+  if (key && state === 'plain')
+    throw new Error(`${file}: is not encrypted, but a passphrase was given; encrypt it first (affect db encrypt --db ${file})`);
   if (onDisk && !readonly) {
     mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
     // Created here with 0600 so that SQLite's -wal and -shm files (which copy the database file's mode) are private too.

@@ -45,7 +45,8 @@ function nonce(index: number, final: boolean): Buffer {
 
 /** A Transform that encrypts what is written to it. */
 export function createEncryptStream(databaseKey: Buffer, { chunkSize = DEFAULT_CHUNK_SIZE } = {}): Transform {
-  if (!Number.isInteger(chunkSize) || chunkSize < 1 || chunkSize > MAX_CHUNK_SIZE) throw new Error(`encrypted files: chunk size must be 1..${MAX_CHUNK_SIZE}`);
+  if (!Number.isInteger(chunkSize) || chunkSize < 1 || chunkSize > MAX_CHUNK_SIZE)
+    throw new Error(`encrypted files: chunk size must be 1..${MAX_CHUNK_SIZE}`);
   const salt = randomBytes(16);
   const key = fileKey(databaseKey, salt);
   const header = Buffer.alloc(HEADER_LENGTH);
@@ -152,10 +153,17 @@ export function createDecryptStream(databaseKey: Buffer, { name = 'encrypted fil
  * Encrypt `source` into `dest` (written to a temporary file, mode 0600, renamed into place when complete:
  * an interrupted run leaves no partial `dest`).
  */
-export async function encryptFile(source: string, dest: string, databaseKey: Buffer, opts: { chunkSize?: number; signal?: AbortSignal } = {}): Promise<void> {
+export async function encryptFile(
+  source: string,
+  dest: string,
+  databaseKey: Buffer,
+  opts: { chunkSize?: number; signal?: AbortSignal } = {},
+): Promise<void> {
   const tmp = `${dest}.partial-${process.pid}`;
   try {
-    await pipeline(createReadStream(source), createEncryptStream(databaseKey, opts), createWriteStream(tmp, { mode: 0o600 }), { signal: opts.signal });
+    await pipeline(createReadStream(source), createEncryptStream(databaseKey, opts), createWriteStream(tmp, { mode: 0o600 }), {
+      signal: opts.signal,
+    });
     renameSync(tmp, dest);
   } catch (err) {
     rmSync(tmp, { force: true });

@@ -48,7 +48,8 @@ export function erasurePreview(db: Db, target: ErasureTarget): ErasureCounts {
   const none = { clients: 0, sessions: 0, dass: 0, annotationTracks: 0, annotationSegments: 0, importJobs: 0, transcripts: 0, recordings: 0 };
   if (kind === 'transcript') return { ...none, transcripts: 1 };
   if (kind === 'dass') return { ...none, dass: 1 };
-  if (kind === 'annotation-track') return { ...none, annotationTracks: 1, annotationSegments: one(db, 'SELECT count(*) AS n FROM annotation_segments WHERE track_id = ?', id) };
+  if (kind === 'annotation-track')
+    return { ...none, annotationTracks: 1, annotationSegments: one(db, 'SELECT count(*) AS n FROM annotation_segments WHERE track_id = ?', id) };
   // The sessions that go: the client's, or the one.
   const sessions = kind === 'client' ? 'SELECT id FROM sessions WHERE client_id = ?' : 'SELECT id FROM sessions WHERE id = ?';
   return {
@@ -56,7 +57,11 @@ export function erasurePreview(db: Db, target: ErasureTarget): ErasureCounts {
     sessions: one(db, `SELECT count(*) AS n FROM (${sessions})`, id),
     dass: kind === 'client' ? one(db, 'SELECT count(*) AS n FROM dass_administrations WHERE client_id = ?', id) : 0,
     annotationTracks: one(db, `SELECT count(*) AS n FROM annotation_tracks WHERE session_id IN (${sessions})`, id),
-    annotationSegments: one(db, `SELECT count(*) AS n FROM annotation_segments WHERE track_id IN (SELECT id FROM annotation_tracks WHERE session_id IN (${sessions}))`, id),
+    annotationSegments: one(
+      db,
+      `SELECT count(*) AS n FROM annotation_segments WHERE track_id IN (SELECT id FROM annotation_tracks WHERE session_id IN (${sessions}))`,
+      id,
+    ),
     importJobs: one(
       db,
       `SELECT count(*) AS n FROM import_jobs WHERE session_id IN (${sessions})${kind === 'client' ? ' OR client_id = ?' : ''}`,
@@ -78,21 +83,23 @@ export function erasurePreview(db: Db, target: ErasureTarget): ErasureCounts {
  * Returns what went. Call `compactAfterErasure` afterwards (it cannot run inside a transaction).
  */
 export function erase(db: Db, target: ErasureTarget, actor: AuditActor): ErasureCounts {
-  return db.transaction(() => {
-    const counts = erasurePreview(db, target);
-    const { kind, id } = target;
-    if (kind === 'client') {
-      db.prepare('DELETE FROM sessions WHERE client_id = ?').run(id);
-      db.prepare('DELETE FROM clients WHERE id = ?').run(id);
-    } else if (kind === 'session') db.prepare('DELETE FROM sessions WHERE id = ?').run(id);
-    else if (kind === 'dass') db.prepare('DELETE FROM dass_administrations WHERE id = ?').run(id);
-    else if (kind === 'transcript') db.prepare('DELETE FROM transcripts WHERE id = ?').run(id);
-    else db.prepare('DELETE FROM annotation_tracks WHERE id = ?').run(id);
-    // The search index keeps the terms of deleted cues in older segments until it is merged: merge it now.
-    if (counts.transcripts > 0) optimizeTranscriptSearch(db);
-    appendAudit(db, { actor, action: 'erase', objectKind: kind, objectId: id, details: { ...counts } });
-    return counts;
-  }).immediate();
+  return db
+    .transaction(() => {
+      const counts = erasurePreview(db, target);
+      const { kind, id } = target;
+      if (kind === 'client') {
+        db.prepare('DELETE FROM sessions WHERE client_id = ?').run(id);
+        db.prepare('DELETE FROM clients WHERE id = ?').run(id);
+      } else if (kind === 'session') db.prepare('DELETE FROM sessions WHERE id = ?').run(id);
+      else if (kind === 'dass') db.prepare('DELETE FROM dass_administrations WHERE id = ?').run(id);
+      else if (kind === 'transcript') db.prepare('DELETE FROM transcripts WHERE id = ?').run(id);
+      else db.prepare('DELETE FROM annotation_tracks WHERE id = ?').run(id);
+      // The search index keeps the terms of deleted cues in older segments until it is merged: merge it now.
+      if (counts.transcripts > 0) optimizeTranscriptSearch(db);
+      appendAudit(db, { actor, action: 'erase', objectKind: kind, objectId: id, details: { ...counts } });
+      return counts;
+    })
+    .immediate();
 }
 
 /**
@@ -107,7 +114,10 @@ export function compactAfterErasure(db: Db): { ok: true } | { ok: false; warning
     checkpointTruncate(db);
     return { ok: true };
   } catch (err) {
-    return { ok: false, warning: `the erased data is deleted, but the file could not be compacted now (${(err as Error).message}); close other programs using the database and erase again, or run \`affect db compact\`` };
+    return {
+      ok: false,
+      warning: `the erased data is deleted, but the file could not be compacted now (${(err as Error).message}); close other programs using the database and erase again, or run \`affect db compact\``,
+    };
   }
 }
 

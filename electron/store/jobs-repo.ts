@@ -42,7 +42,9 @@ export function getJob(db: Db, id: number): JobRow | undefined {
 /** Recent jobs first: everything still to do, then the last 200 finished. */
 export function listJobs(db: Db): JobRow[] {
   return db
-    .prepare(`${SELECT} WHERE status IN ('queued', 'running') OR id IN (SELECT id FROM import_jobs WHERE status NOT IN ('queued', 'running') ORDER BY id DESC LIMIT 200) ORDER BY id`)
+    .prepare(
+      `${SELECT} WHERE status IN ('queued', 'running') OR id IN (SELECT id FROM import_jobs WHERE status NOT IN ('queued', 'running') ORDER BY id DESC LIMIT 200) ORDER BY id`,
+    )
     .all()
     .map((r) => toJob(r as Row)!);
 }
@@ -65,7 +67,8 @@ export function setJobStatus(
 
 /** After a restart: jobs that were running when the app stopped are queued again (their partial work was never stored). */
 export function requeueInterrupted(db: Db): number {
-  return db.prepare("UPDATE import_jobs SET status = 'queued', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE status = 'running'").run().changes;
+  return db.prepare("UPDATE import_jobs SET status = 'queued', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE status = 'running'").run()
+    .changes;
 }
 
 /** The job ends done, pointing at the session that already holds its recording (same content, fps and models). */
@@ -83,6 +86,10 @@ export function setJobNote(db: Db, id: number, note: string | null): void {
 /** The files (recordings and transcripts given with them) queued or running jobs still need. */
 export function activeJobFiles(db: Db): string[] {
   return (
-    db.prepare("SELECT file FROM import_jobs WHERE status IN ('queued', 'running') UNION SELECT transcript FROM import_jobs WHERE status IN ('queued', 'running') AND transcript IS NOT NULL").all() as Array<{ file: string }>
+    db
+      .prepare(
+        "SELECT file FROM import_jobs WHERE status IN ('queued', 'running') UNION SELECT transcript FROM import_jobs WHERE status IN ('queued', 'running') AND transcript IS NOT NULL",
+      )
+      .all() as Array<{ file: string }>
   ).map((r) => r.file);
 }

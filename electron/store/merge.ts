@@ -32,15 +32,34 @@ export function mergeDatabase(target: Db, sourcePath: string, sourceKey: Buffer 
   target.prepare('ATTACH DATABASE ? AS src KEY ?').run(sourcePath, sourceKey ? `x'${sourceKey.toString('hex')}'` : '');
   try {
     return target.transaction(() => {
-      const report: MergeReport = { source: sourcePath, sessionsAdded: 0, sessionsSkipped: 0, clientsAdded: 0, dassAdded: 0, tracksAdded: 0, selfCareRunsAdded: 0, participantsAdded: 0 };
+      const report: MergeReport = {
+        source: sourcePath,
+        sessionsAdded: 0,
+        sessionsSkipped: 0,
+        clientsAdded: 0,
+        dassAdded: 0,
+        tracksAdded: 0,
+        selfCareRunsAdded: 0,
+        participantsAdded: 0,
+      };
       report.clientsAdded = target
-        .prepare('INSERT INTO main.clients (code, display_name, created_at, archived_at) SELECT code, display_name, created_at, archived_at FROM src.clients WHERE true ON CONFLICT (code) DO NOTHING')
+        .prepare(
+          'INSERT INTO main.clients (code, display_name, created_at, archived_at) SELECT code, display_name, created_at, archived_at FROM src.clients WHERE true ON CONFLICT (code) DO NOTHING',
+        )
         .run().changes;
-      target.prepare('INSERT INTO main.models (model_id, version, sha256, task, labels) SELECT model_id, version, sha256, task, labels FROM src.models WHERE true ON CONFLICT DO NOTHING').run();
+      target
+        .prepare(
+          'INSERT INTO main.models (model_id, version, sha256, task, labels) SELECT model_id, version, sha256, task, labels FROM src.models WHERE true ON CONFLICT DO NOTHING',
+        )
+        .run();
       const clientMap = (srcClientId: number | null): number | null =>
         srcClientId === null
           ? null
-          : ((target.prepare('SELECT c.id FROM main.clients c JOIN src.clients s ON s.code = c.code WHERE s.id = ?').get(srcClientId) as { id: number }).id);
+          : (
+              target.prepare('SELECT c.id FROM main.clients c JOIN src.clients s ON s.code = c.code WHERE s.id = ?').get(srcClientId) as {
+                id: number;
+              }
+            ).id;
 
       const sessionMap = new Map<number, number>();
       const sessions = target
@@ -49,7 +68,9 @@ export function mergeDatabase(target: Db, sourcePath: string, sourceKey: Buffer 
       const mediaCols = columns(target, 'media').filter((c) => c !== 'id');
       for (const s of sessions) {
         const modelShas = (
-          target.prepare('SELECT m.sha256 FROM src.session_models sm JOIN src.models m ON m.id = sm.model_id WHERE sm.session_id = ?').all(s.id) as Array<{ sha256: string }>
+          target
+            .prepare('SELECT m.sha256 FROM src.session_models sm JOIN src.models m ON m.id = sm.model_id WHERE sm.session_id = ?')
+            .all(s.id) as Array<{ sha256: string }>
         ).map((r) => r.sha256);
         const { fps, speakers } = JSON.parse(s.settings) as { fps: number; speakers?: number };
         // The key from the source's own content hash, fps, models and speakers asked for (not its stored key, which it may lack).
@@ -61,7 +82,9 @@ export function mergeDatabase(target: Db, sourcePath: string, sourceKey: Buffer 
           continue;
         }
         const mediaId = Number(
-          target.prepare(`INSERT INTO main.media (${mediaCols.join(', ')}) SELECT ${mediaCols.join(', ')} FROM src.media WHERE id = ?`).run(s.media_id).lastInsertRowid,
+          target
+            .prepare(`INSERT INTO main.media (${mediaCols.join(', ')}) SELECT ${mediaCols.join(', ')} FROM src.media WHERE id = ?`)
+            .run(s.media_id).lastInsertRowid,
         );
         const sessionId = Number(
           target
@@ -83,9 +106,15 @@ export function mergeDatabase(target: Db, sourcePath: string, sourceKey: Buffer 
         // Participants first: frames, windows and speech turns reference them by (session, number).
         const participantCols = columns(target, 'participants').filter((c) => c !== 'id' && c !== 'session_id');
         target
-          .prepare(`INSERT INTO main.participants (session_id, ${participantCols.join(', ')}) SELECT ?, ${participantCols.join(', ')} FROM src.participants WHERE session_id = ? ORDER BY number`)
+          .prepare(
+            `INSERT INTO main.participants (session_id, ${participantCols.join(', ')}) SELECT ?, ${participantCols.join(', ')} FROM src.participants WHERE session_id = ? ORDER BY number`,
+          )
           .run(sessionId, s.id);
-        target.prepare('INSERT INTO main.speech_turns (session_id, participant, start_s, end_s) SELECT ?, participant, start_s, end_s FROM src.speech_turns WHERE session_id = ?').run(sessionId, s.id);
+        target
+          .prepare(
+            'INSERT INTO main.speech_turns (session_id, participant, start_s, end_s) SELECT ?, participant, start_s, end_s FROM src.speech_turns WHERE session_id = ?',
+          )
+          .run(sessionId, s.id);
         // Faces named in the session stay with its client (matched by code) in the target.
         target
           .prepare(
@@ -97,48 +126,80 @@ export function mergeDatabase(target: Db, sourcePath: string, sourceKey: Buffer 
           )
           .run(clientMap(s.client_id), sessionId, s.id, clientMap(s.client_id));
         const frameCols = columns(target, 'frame_results').filter((c) => c !== 'session_id');
-        target.prepare(`INSERT INTO main.frame_results (session_id, ${frameCols.join(', ')}) SELECT ?, ${frameCols.join(', ')} FROM src.frame_results WHERE session_id = ?`).run(sessionId, s.id);
-        const windowCols = columns(target, 'window_results').filter((c) => c !== 'session_id');
-        target.prepare(`INSERT INTO main.window_results (session_id, ${windowCols.join(', ')}) SELECT ?, ${windowCols.join(', ')} FROM src.window_results WHERE session_id = ?`).run(sessionId, s.id);
         target
-          .prepare('INSERT INTO main.media_frame_times (media_id, times, end_s, method, created_at) SELECT ?, times, end_s, method, created_at FROM src.media_frame_times WHERE media_id = ?')
+          .prepare(
+            `INSERT INTO main.frame_results (session_id, ${frameCols.join(', ')}) SELECT ?, ${frameCols.join(', ')} FROM src.frame_results WHERE session_id = ?`,
+          )
+          .run(sessionId, s.id);
+        const windowCols = columns(target, 'window_results').filter((c) => c !== 'session_id');
+        target
+          .prepare(
+            `INSERT INTO main.window_results (session_id, ${windowCols.join(', ')}) SELECT ?, ${windowCols.join(', ')} FROM src.window_results WHERE session_id = ?`,
+          )
+          .run(sessionId, s.id);
+        target
+          .prepare(
+            'INSERT INTO main.media_frame_times (media_id, times, end_s, method, created_at) SELECT ?, times, end_s, method, created_at FROM src.media_frame_times WHERE media_id = ?',
+          )
           .run(mediaId, s.media_id);
         sessionMap.set(s.id, sessionId);
         report.sessionsAdded++;
-        report.participantsAdded += (target.prepare('SELECT COUNT(*) AS n FROM main.participants WHERE session_id = ?').get(sessionId) as { n: number }).n;
+        report.participantsAdded += (
+          target.prepare('SELECT COUNT(*) AS n FROM main.participants WHERE session_id = ?').get(sessionId) as { n: number }
+        ).n;
       }
 
       // Annotation tracks (with their segments) follow their session, unless the target session already has a
       // track by the same annotator. The edit history (undo/redo) stays with the source database.
-      target.prepare('INSERT INTO main.label_schemes (name, labels) SELECT name, labels FROM src.label_schemes WHERE true ON CONFLICT (name) DO NOTHING').run();
+      target
+        .prepare('INSERT INTO main.label_schemes (name, labels) SELECT name, labels FROM src.label_schemes WHERE true ON CONFLICT (name) DO NOTHING')
+        .run();
       const tracks = target
-        .prepare('SELECT t.id, t.session_id, t.annotator, t.source, t.read_only, t.created_at, ls.name AS scheme FROM src.annotation_tracks t JOIN src.label_schemes ls ON ls.id = t.scheme_id ORDER BY t.id')
+        .prepare(
+          'SELECT t.id, t.session_id, t.annotator, t.source, t.read_only, t.created_at, ls.name AS scheme FROM src.annotation_tracks t JOIN src.label_schemes ls ON ls.id = t.scheme_id ORDER BY t.id',
+        )
         .all() as Array<{ id: number; session_id: number; annotator: string; source: string; read_only: number; created_at: string; scheme: string }>;
       for (const t of tracks) {
         const sessionId = sessionMap.get(t.session_id);
-        if (sessionId === undefined || target.prepare('SELECT 1 FROM main.annotation_tracks WHERE session_id = ? AND annotator = ?').get(sessionId, t.annotator)) continue;
+        if (
+          sessionId === undefined ||
+          target.prepare('SELECT 1 FROM main.annotation_tracks WHERE session_id = ? AND annotator = ?').get(sessionId, t.annotator)
+        )
+          continue;
         const trackId = Number(
           target
-            .prepare('INSERT INTO main.annotation_tracks (session_id, annotator, scheme_id, source, read_only, created_at) SELECT ?, ?, id, ?, ?, ? FROM main.label_schemes WHERE name = ?')
+            .prepare(
+              'INSERT INTO main.annotation_tracks (session_id, annotator, scheme_id, source, read_only, created_at) SELECT ?, ?, id, ?, ?, ? FROM main.label_schemes WHERE name = ?',
+            )
             .run(sessionId, t.annotator, t.source, t.read_only, t.created_at, t.scheme).lastInsertRowid,
         );
-        target.prepare('INSERT INTO main.annotation_segments (track_id, start_s, end_s, label) SELECT ?, start_s, end_s, label FROM src.annotation_segments WHERE track_id = ? ORDER BY start_s').run(trackId, t.id);
+        target
+          .prepare(
+            'INSERT INTO main.annotation_segments (track_id, start_s, end_s, label) SELECT ?, start_s, end_s, label FROM src.annotation_segments WHERE track_id = ? ORDER BY start_s',
+          )
+          .run(trackId, t.id);
         report.tracksAdded++;
       }
 
       const dassCols = columns(target, 'dass_administrations').filter((c) => !['id', 'client_id', 'session_id'].includes(c));
       const answerCols = dassCols.filter((c) => /^q\d+$/.test(c));
       const same = answerCols.map((c) => `d.${c} IS a.${c}`).join(' AND ');
-      const dass = target.prepare('SELECT * FROM src.dass_administrations ORDER BY id').all() as Array<Record<string, unknown> & { id: number; client_id: number; session_id: number | null }>;
+      const dass = target.prepare('SELECT * FROM src.dass_administrations ORDER BY id').all() as Array<
+        Record<string, unknown> & { id: number; client_id: number; session_id: number | null }
+      >;
       for (const a of dass) {
         const clientId = clientMap(a.client_id)!;
         const dup = target
-          .prepare(`SELECT 1 FROM main.dass_administrations d, src.dass_administrations a WHERE a.id = ? AND d.client_id = ? AND d.administered_on = a.administered_on AND ${same}`)
+          .prepare(
+            `SELECT 1 FROM main.dass_administrations d, src.dass_administrations a WHERE a.id = ? AND d.client_id = ? AND d.administered_on = a.administered_on AND ${same}`,
+          )
           .get(a.id, clientId);
         if (dup) continue;
         target
-          .prepare(`INSERT INTO main.dass_administrations (client_id, session_id, ${dassCols.join(', ')}) SELECT ?, ?, ${dassCols.join(', ')} FROM src.dass_administrations WHERE id = ?`)
-          .run(clientId, a.session_id === null ? null : sessionMap.get(a.session_id) ?? null, a.id);
+          .prepare(
+            `INSERT INTO main.dass_administrations (client_id, session_id, ${dassCols.join(', ')}) SELECT ?, ?, ${dassCols.join(', ')} FROM src.dass_administrations WHERE id = ?`,
+          )
+          .run(clientId, a.session_id === null ? null : (sessionMap.get(a.session_id) ?? null), a.id);
         report.dassAdded++;
       }
 
@@ -147,10 +208,16 @@ export function mergeDatabase(target: Db, sourcePath: string, sourceKey: Buffer 
       for (const r of target.prepare('SELECT id, client_id FROM src.selfcare_runs ORDER BY id').all() as Array<{ id: number; client_id: number }>) {
         const clientId = clientMap(r.client_id)!;
         const dup = target
-          .prepare('SELECT 1 FROM main.selfcare_runs m, src.selfcare_runs s WHERE s.id = ? AND m.client_id = ? AND m.exercise = s.exercise AND m.level = s.level AND m.started_at = s.started_at')
+          .prepare(
+            'SELECT 1 FROM main.selfcare_runs m, src.selfcare_runs s WHERE s.id = ? AND m.client_id = ? AND m.exercise = s.exercise AND m.level = s.level AND m.started_at = s.started_at',
+          )
           .get(r.id, clientId);
         if (dup) continue;
-        target.prepare(`INSERT INTO main.selfcare_runs (client_id, ${runCols.join(', ')}) SELECT ?, ${runCols.join(', ')} FROM src.selfcare_runs WHERE id = ?`).run(clientId, r.id);
+        target
+          .prepare(
+            `INSERT INTO main.selfcare_runs (client_id, ${runCols.join(', ')}) SELECT ?, ${runCols.join(', ')} FROM src.selfcare_runs WHERE id = ?`,
+          )
+          .run(clientId, r.id);
         report.selfCareRunsAdded++;
       }
       return report;

@@ -40,8 +40,7 @@ export function migrate(db: Database.Database, migrations = listMigrations(), up
   const applied = new Set(appliedVersions(db));
   const newest = Math.max(0, ...applied);
   const known = migrations.length ? migrations[migrations.length - 1].version : 0;
-  if (newest > known)
-    throw new Error(`database schema version ${newest} is newer than this app understands (${known}); update the app`);
+  if (newest > known) throw new Error(`database schema version ${newest} is newer than this app understands (${known}); update the app`);
   const ran: number[] = [];
   for (const m of migrations) {
     if (applied.has(m.version) || m.version > upTo) continue;

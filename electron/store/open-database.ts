@@ -110,7 +110,9 @@ export async function openWithPassphrase(
   }
   if (kind === 'plain') {
     if (passphrase !== null)
-      throw new Error(`${databasePath}: is not encrypted, but a passphrase was given; encrypt it with \`affect db encrypt --db ${databasePath}\` (nothing was changed)`);
+      throw new Error(
+        `${databasePath}: is not encrypted, but a passphrase was given; encrypt it with \`affect db encrypt --db ${databasePath}\` (nothing was changed)`,
+      );
     return { db: openDatabase(databasePath), key: null, kind };
   }
   if (passphrase === null) throw new DatabaseLockedError(databasePath);

@@ -79,7 +79,10 @@ function fromRow(r: Row): StoredParticipant {
     voice: s.voice ?? null,
     fused: s.fused ?? null,
     thumbnail: r.thumbnail && r.thumbnail_mime ? { mime: r.thumbnail_mime, data: r.thumbnail } : null,
-    embedding: r.face_embedding && r.embedding_model ? { vector: blobToProbs(r.face_embedding)!, model: r.embedding_model, count: r.embedding_count ?? 1 } : null,
+    embedding:
+      r.face_embedding && r.embedding_model
+        ? { vector: blobToProbs(r.face_embedding)!, model: r.embedding_model, count: r.embedding_count ?? 1 }
+        : null,
   };
 }
 
@@ -94,17 +97,26 @@ export function getParticipant(db: Db, sessionId: number, number: number): Store
 
 /** The participant the session's summary describes: the one marked as the client, else participant 1 (null: none). */
 export function describedParticipant(db: Db, sessionId: number): number | null {
-  const r = db.prepare('SELECT number FROM participants WHERE session_id = ? ORDER BY is_client DESC, number LIMIT 1').get(sessionId) as { number: number } | undefined;
+  const r = db.prepare('SELECT number FROM participants WHERE session_id = ? ORDER BY is_client DESC, number LIMIT 1').get(sessionId) as
+    { number: number } | undefined;
   return r?.number ?? null;
 }
 
 export function speechTurns(db: Db, sessionId: number): SpeechTurn[] {
-  return db.prepare('SELECT start_s AS startS, end_s AS endS, participant FROM speech_turns WHERE session_id = ? ORDER BY start_s, participant').all(sessionId) as SpeechTurn[];
+  return db
+    .prepare('SELECT start_s AS startS, end_s AS endS, participant FROM speech_turns WHERE session_id = ? ORDER BY start_s, participant')
+    .all(sessionId) as SpeechTurn[];
 }
 
 /** A stored session's summary as `affect analyze --json` prints it: with its participants and speech turns. */
 export function summaryWithPeople(db: Db, sessionId: number, stored: AnalysisSummary): AnalysisSummary {
-  return { ...stored, participants: listParticipants(db, sessionId).map((p) => participantOutput({ id: p.number, name: p.name, face: p.face, voice: p.voice, fused: p.fused })), speech: speechTurns(db, sessionId) };
+  return {
+    ...stored,
+    participants: listParticipants(db, sessionId).map((p) =>
+      participantOutput({ id: p.number, name: p.name, face: p.face, voice: p.voice, fused: p.fused }),
+    ),
+    speech: speechTurns(db, sessionId),
+  };
 }
 
 function requireParticipant(db: Db, sessionId: number, number: number): StoredParticipant {
@@ -155,7 +167,13 @@ export function refreshSessionSummary(db: Db, sessionId: number): void {
   const number = describedParticipant(db, sessionId);
   const p = participants.find((x) => x.number === number);
   const labels = (role: string) =>
-    JSON.parse((db.prepare('SELECT m.labels FROM session_models sm JOIN models m ON m.id = sm.model_id WHERE sm.session_id = ? AND sm.role = ?').get(sessionId, role) as { labels: string } | undefined)?.labels ?? '[]') as string[];
+    JSON.parse(
+      (
+        db
+          .prepare('SELECT m.labels FROM session_models sm JOIN models m ON m.id = sm.model_id WHERE sm.session_id = ? AND sm.role = ?')
+          .get(sessionId, role) as { labels: string } | undefined
+      )?.labels ?? '[]',
+    ) as string[];
   const described = describe(
     p && { id: p.number, face: p.face, voice: p.voice, fused: p.fused },
     {
@@ -226,7 +244,14 @@ export function faceSuggestions(db: Db, sessionId: number): FaceSuggestion[] {
       const distance = descriptorDistance(p.embedding.vector, blobToProbs(k.embedding)!);
       if (distance >= SAME_FACE_BELOW) continue;
       const prev = best.get(k.name);
-      if (!prev || distance < prev.distance) best.set(k.name, { participant: p.number, name: k.name, isClient: k.isClient === 1, distance: Math.round(distance * 1000) / 1000, fromSession: k.sessionId });
+      if (!prev || distance < prev.distance)
+        best.set(k.name, {
+          participant: p.number,
+          name: k.name,
+          isClient: k.isClient === 1,
+          distance: Math.round(distance * 1000) / 1000,
+          fromSession: k.sessionId,
+        });
     }
     candidates.push(...best.values());
   }

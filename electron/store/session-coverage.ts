@@ -20,7 +20,9 @@ export function setCoverageRule(db: Db, rule: CoverageRule | null): CoverageRule
 /** Seconds of the recording inside at least one window with a participant's speech (default: the one the summary describes). */
 export function speechSeconds(db: Db, sessionId: number, participant = describedParticipant(db, sessionId)): number {
   if (participant === null) return 0;
-  const rows = db.prepare('SELECT start_s AS a, end_s AS b FROM window_results WHERE session_id = ? AND participant = ? AND voiced = 1').all(sessionId, participant) as Array<{ a: number; b: number }>;
+  const rows = db
+    .prepare('SELECT start_s AS a, end_s AS b FROM window_results WHERE session_id = ? AND participant = ? AND voiced = 1')
+    .all(sessionId, participant) as Array<{ a: number; b: number }>;
   return unionSeconds(rows.map((r) => [r.a, r.b] as const));
 }
 

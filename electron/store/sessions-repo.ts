@@ -25,7 +25,13 @@ export function upsertModel(db: Db, m: Pick<ModelRef, 'id' | 'version' | 'sha256
 }
 
 /** The analysis key of a result (see analysis-key.ts). */
-export const resultKey = (result: AnalysisResult) => analysisKey(result.mediaSha256, result.settings.fps, result.models.map((m) => m.sha256), result.settings.speakers);
+export const resultKey = (result: AnalysisResult) =>
+  analysisKey(
+    result.mediaSha256,
+    result.settings.fps,
+    result.models.map((m) => m.sha256),
+    result.settings.speakers,
+  );
 
 /**
  * Store a finished analysis in ONE transaction: media, models, session, participants (with their thumbnails and face
@@ -62,17 +68,29 @@ export function saveOrReplaceAnalysis(db: Db, result: AnalysisResult, opts: Save
       db.prepare(
         `UPDATE media SET path = ?, sha256 = ?, size_bytes = ?, format = ?, duration_s = ?, video_codec = ?, width = ?, height = ?, fps = ?, audio_codec = ?, sample_rate = ?, channels = ?
          WHERE id = (SELECT media_id FROM sessions WHERE id = ?)`,
-      ).run(path.resolve(result.file), result.mediaSha256, m.sizeBytes, m.formatName, m.durationS, m.video?.codec ?? null, m.video?.width ?? null, m.video?.height ?? null, m.video?.avgFps ?? null, m.audio?.codec ?? null, m.audio?.sampleRate ?? null, m.audio?.channels ?? null, existing);
-      db.prepare("UPDATE sessions SET settings = ?, summary = ?, elapsed_s = ?, analysed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?").run(
-        JSON.stringify(result.settings),
-        JSON.stringify(result.summary),
-        result.summary.elapsedS,
+      ).run(
+        path.resolve(result.file),
+        result.mediaSha256,
+        m.sizeBytes,
+        m.formatName,
+        m.durationS,
+        m.video?.codec ?? null,
+        m.video?.width ?? null,
+        m.video?.height ?? null,
+        m.video?.avgFps ?? null,
+        m.audio?.codec ?? null,
+        m.audio?.sampleRate ?? null,
+        m.audio?.channels ?? null,
         existing,
       );
+      db.prepare(
+        "UPDATE sessions SET settings = ?, summary = ?, elapsed_s = ?, analysed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+      ).run(JSON.stringify(result.settings), JSON.stringify(result.summary), result.summary.elapsedS, existing);
       // Participants go with their frames, windows, turns and learnt faces; names and the client mark are carried
       // over to the new participant with the same face (participants-repo.ts).
       const named = namedFaces(db, existing);
-      for (const table of ['session_models', 'frame_results', 'window_results', 'speech_turns', 'participants']) db.prepare(`DELETE FROM ${table} WHERE session_id = ?`).run(existing);
+      for (const table of ['session_models', 'frame_results', 'window_results', 'speech_turns', 'participants'])
+        db.prepare(`DELETE FROM ${table} WHERE session_id = ?`).run(existing);
       db.prepare("DELETE FROM annotation_tracks WHERE session_id = ? AND source = 'model'").run(existing);
       writeResults(db, existing, result);
       restoreNames(db, existing, named);
@@ -81,7 +99,8 @@ export function saveOrReplaceAnalysis(db: Db, result: AnalysisResult, opts: Save
     .immediate();
 }
 
-const isKeyConflict = (err: unknown) => (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && /sessions\.analysis_key/.test((err as Error).message);
+const isKeyConflict = (err: unknown) =>
+  (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && /sessions\.analysis_key/.test((err as Error).message);
 
 /** The recording's path is stored absolute, so the review finds it whatever folder the analysis ran from. */
 function insertAnalysis(db: Db, result: AnalysisResult, key: string, opts: SaveOptions): number {
@@ -112,7 +131,9 @@ function insertAnalysis(db: Db, result: AnalysisResult, key: string, opts: SaveO
   );
   const sessionId = Number(
     db
-      .prepare('INSERT INTO sessions (client_id, media_id, title, recorded_at, recorded_at_source, settings, summary, elapsed_s, analysis_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO sessions (client_id, media_id, title, recorded_at, recorded_at_source, settings, summary, elapsed_s, analysis_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      )
       .run(
         opts.clientId ?? null,
         mediaId,
@@ -155,7 +176,8 @@ export function writeResults(db: Db, sessionId: number, result: AnalysisResult):
     'INSERT INTO window_results (session_id, participant, window_index, start_s, end_s, voiced, label, confidence, probs, input_distance) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
   for (const p of result.participants)
-    for (const w of p.windows) win.run(sessionId, p.id, w.index, w.startS, w.endS, w.voiced ? 1 : 0, w.label, w.confidence, probsToBlob(w.probs), w.inputDistance ?? null);
+    for (const w of p.windows)
+      win.run(sessionId, p.id, w.index, w.startS, w.endS, w.voiced ? 1 : 0, w.label, w.confidence, probsToBlob(w.probs), w.inputDistance ?? null);
   // Participants and speech turns live in their own tables (names change after analysis): not in the stored summary.
   const { participants: _p, speech: _s, ...stored } = result.summary;
   const summary: AnalysisSummary = { ...stored, session: { ...result.summary.session, id: sessionId, file: path.resolve(result.file) } };
@@ -205,7 +227,17 @@ export function getFrames(db: Db, sessionId: number, participant?: number): Arra
       `SELECT participant, frame_index, time_s, face_found, box, face_score, label, confidence, probs FROM frame_results
        WHERE session_id = ? AND (? IS NULL OR participant = ?) ORDER BY participant, frame_index`,
     )
-    .all(sessionId, participant ?? null, participant ?? null) as Array<{ participant: number; frame_index: number; time_s: number; face_found: number; box: string | null; face_score: number | null; label: string | null; confidence: number | null; probs: Buffer | null }>;
+    .all(sessionId, participant ?? null, participant ?? null) as Array<{
+    participant: number;
+    frame_index: number;
+    time_s: number;
+    face_found: number;
+    box: string | null;
+    face_score: number | null;
+    label: string | null;
+    confidence: number | null;
+    probs: Buffer | null;
+  }>;
   return rows.map((r) => {
     const box = r.box ? (JSON.parse(r.box) as number[]) : null;
     return {
@@ -262,14 +294,16 @@ export function getSessionModels(db: Db, sessionId: number): ModelRef[] {
 
 /** Correct (or with null, clear) a session's recording date; marked as the user's. */
 export function setRecordedAt(db: Db, id: number, recordedAt: string | null): boolean {
-  return db.prepare('UPDATE sessions SET recorded_at = ?, recorded_at_source = ? WHERE id = ?').run(recordedAt, recordedAt === null ? null : 'user', id).changes === 1;
+  return (
+    db.prepare('UPDATE sessions SET recorded_at = ?, recorded_at_source = ? WHERE id = ?').run(recordedAt, recordedAt === null ? null : 'user', id)
+      .changes === 1
+  );
 }
 
 /** The stored content hash and path of a session's recording. */
 export function sessionMedia(db: Db, sessionId: number): { mediaId: number; path: string; sha256: string } | undefined {
   return db.prepare('SELECT m.id AS mediaId, m.path, m.sha256 FROM sessions s JOIN media m ON m.id = s.media_id WHERE s.id = ?').get(sessionId) as
-    | { mediaId: number; path: string; sha256: string }
-    | undefined;
+    { mediaId: number; path: string; sha256: string } | undefined;
 }
 
 /** Point a recording at its new place (the caller has checked the content hash). Every session of it follows. */

@@ -73,7 +73,8 @@ export class TranscriptStoreError extends Error {
 const sessionExists = (db: Db, sessionId: number) => db.prepare('SELECT 1 FROM sessions WHERE id = ?').get(sessionId) !== undefined;
 
 function transcriptRow(db: Db, sessionId: number) {
-  return db.prepare('SELECT id, file_name AS fileName FROM transcripts WHERE session_id = ?').get(sessionId) as { id: number; fileName: string } | undefined;
+  return db.prepare('SELECT id, file_name AS fileName FROM transcripts WHERE session_id = ?').get(sessionId) as
+    { id: number; fileName: string } | undefined;
 }
 
 /**
@@ -83,14 +84,24 @@ function transcriptRow(db: Db, sessionId: number) {
  * unnamed cues are mapped to participants by overlap with `turns` (the session's diarized speech) where the evidence is
  * strong (speaker-mapping.ts). Called inside a caller's transaction, it joins it.
  */
-export function saveTranscript(db: Db, sessionId: number, p: PreparedTranscript, opts: { replace?: boolean; turns?: readonly MappingTurn[] } = {}): { transcriptId: number; replaced: boolean } {
+export function saveTranscript(
+  db: Db,
+  sessionId: number,
+  p: PreparedTranscript,
+  opts: { replace?: boolean; turns?: readonly MappingTurn[] } = {},
+): { transcriptId: number; replaced: boolean } {
   const write = db.transaction(() => {
     if (!sessionExists(db, sessionId)) throw new TranscriptStoreError(`no session with id ${sessionId}`);
     const existing = transcriptRow(db, sessionId);
     if (existing && !opts.replace) throw new TranscriptExistsError(sessionId, existing.fileName);
     const carried = new Map<string, Pick<StoredSpeaker, 'name' | 'participant' | 'mapping'>>();
     if (existing) {
-      for (const s of speakersOf(db, existing.id)) carried.set(s.label, { name: s.name, participant: s.mapping === 'user' ? s.participant : null, mapping: s.mapping === 'user' ? 'user' : null });
+      for (const s of speakersOf(db, existing.id))
+        carried.set(s.label, {
+          name: s.name,
+          participant: s.mapping === 'user' ? s.participant : null,
+          mapping: s.mapping === 'user' ? 'user' : null,
+        });
       db.prepare('DELETE FROM transcripts WHERE id = ?').run(existing.id);
     }
     const { transcript: t } = p;
@@ -102,7 +113,9 @@ export function saveTranscript(db: Db, sessionId: number, p: PreparedTranscript,
         .run(sessionId, t.format, path.basename(p.fileName), t.encoding, p.sha256, modelId, JSON.stringify(t.warnings)).lastInsertRowid,
     );
     const mapping = mapSpeakersToParticipants(t.cues, opts.turns ?? []);
-    const insertSpeaker = db.prepare('INSERT INTO transcript_speakers (transcript_id, label, name, participant, mapping, mapping_score) VALUES (?, ?, ?, ?, ?, ?)');
+    const insertSpeaker = db.prepare(
+      'INSERT INTO transcript_speakers (transcript_id, label, name, participant, mapping, mapping_score) VALUES (?, ?, ?, ?, ?, ?)',
+    );
     const speakerIds = new Map<string, { id: number; participant: number | null }>();
     for (const label of t.speakers) {
       const kept = carried.get(label);
@@ -110,7 +123,14 @@ export function saveTranscript(db: Db, sessionId: number, p: PreparedTranscript,
       const byUser = kept?.mapping === 'user';
       const participant = byUser ? kept!.participant : (auto?.participant ?? null);
       const id = Number(
-        insertSpeaker.run(transcriptId, label, kept?.name ?? null, participant, byUser ? 'user' : participant !== null ? 'auto' : null, !byUser && participant !== null ? auto!.score : null).lastInsertRowid,
+        insertSpeaker.run(
+          transcriptId,
+          label,
+          kept?.name ?? null,
+          participant,
+          byUser ? 'user' : participant !== null ? 'auto' : null,
+          !byUser && participant !== null ? auto!.score : null,
+        ).lastInsertRowid,
       );
       speakerIds.set(label, { id, participant });
     }
@@ -143,7 +163,9 @@ export function saveTranscript(db: Db, sessionId: number, p: PreparedTranscript,
 
 function speakersOf(db: Db, transcriptId: number): StoredSpeaker[] {
   return db
-    .prepare('SELECT id, label, name, participant, mapping, mapping_score AS mappingScore FROM transcript_speakers WHERE transcript_id = ? ORDER BY id')
+    .prepare(
+      'SELECT id, label, name, participant, mapping, mapping_score AS mappingScore FROM transcript_speakers WHERE transcript_id = ? ORDER BY id',
+    )
     .all(transcriptId) as StoredSpeaker[];
 }
 
@@ -158,7 +180,13 @@ export function getTranscript(db: Db, sessionId: number): StoredTranscript | nul
        FROM transcripts t LEFT JOIN models m ON m.id = t.text_model_id WHERE t.session_id = ?`,
     )
     .get(sessionId) as
-    | (Omit<StoredTranscript, 'warnings' | 'model' | 'speakers' | 'cues'> & { warnings: string; modelId: string | null; modelVersion: string; modelSha256: string; modelLabels: string })
+    | (Omit<StoredTranscript, 'warnings' | 'model' | 'speakers' | 'cues'> & {
+        warnings: string;
+        modelId: string | null;
+        modelVersion: string;
+        modelSha256: string;
+        modelLabels: string;
+      })
     | undefined;
   if (!row) return null;
   const cues = (
@@ -178,7 +206,9 @@ export function getTranscript(db: Db, sessionId: number): StoredTranscript | nul
     sha256: row.sha256,
     importedAt: row.importedAt,
     warnings: JSON.parse(row.warnings) as string[],
-    model: row.modelId ? { id: row.modelId, version: row.modelVersion, sha256: row.modelSha256, labels: JSON.parse(row.modelLabels) as string[] } : null,
+    model: row.modelId
+      ? { id: row.modelId, version: row.modelVersion, sha256: row.modelSha256, labels: JSON.parse(row.modelLabels) as string[] }
+      : null,
     speakers: speakersOf(db, row.id),
     cues,
   };
@@ -186,7 +216,9 @@ export function getTranscript(db: Db, sessionId: number): StoredTranscript | nul
 
 /** The session a transcript speaker belongs to (throws TranscriptStoreError for an unknown speaker). */
 export function sessionOfSpeaker(db: Db, speakerId: number): number {
-  const r = db.prepare('SELECT t.session_id AS sessionId FROM transcript_speakers s JOIN transcripts t ON t.id = s.transcript_id WHERE s.id = ?').get(speakerId) as { sessionId: number } | undefined;
+  const r = db
+    .prepare('SELECT t.session_id AS sessionId FROM transcript_speakers s JOIN transcripts t ON t.id = s.transcript_id WHERE s.id = ?')
+    .get(speakerId) as { sessionId: number } | undefined;
   if (!r) throw new TranscriptStoreError(`no transcript speaker with id ${speakerId}`);
   return r.sessionId;
 }
@@ -216,29 +248,31 @@ export function mapSpeaker(db: Db, speakerId: number, participant: number | null
 export function remapTranscript(db: Db, sessionId: number, turns: readonly MappingTurn[]): number {
   const t = getTranscript(db, sessionId);
   if (!t) return 0;
-  return db.transaction(() => {
-    const label = new Map(t.speakers.map((s) => [s.id, s.label]));
-    const mapping = mapSpeakersToParticipants(
-      t.cues.map((c) => ({ startS: c.startS, endS: c.endS, speaker: c.speakerId === null ? null : label.get(c.speakerId)! })),
-      turns,
-    );
-    const setSpeaker = db.prepare('UPDATE transcript_speakers SET participant = ?, mapping = ?, mapping_score = ? WHERE id = ?');
-    const setCues = db.prepare('UPDATE transcript_cues SET participant = ? WHERE speaker_id = ?');
-    let mapped = 0;
-    for (const s of t.speakers) {
-      if (s.mapping === 'user') {
-        if (s.participant !== null) mapped++;
-        continue;
+  return db
+    .transaction(() => {
+      const label = new Map(t.speakers.map((s) => [s.id, s.label]));
+      const mapping = mapSpeakersToParticipants(
+        t.cues.map((c) => ({ startS: c.startS, endS: c.endS, speaker: c.speakerId === null ? null : label.get(c.speakerId)! })),
+        turns,
+      );
+      const setSpeaker = db.prepare('UPDATE transcript_speakers SET participant = ?, mapping = ?, mapping_score = ? WHERE id = ?');
+      const setCues = db.prepare('UPDATE transcript_cues SET participant = ? WHERE speaker_id = ?');
+      let mapped = 0;
+      for (const s of t.speakers) {
+        if (s.mapping === 'user') {
+          if (s.participant !== null) mapped++;
+          continue;
+        }
+        const m = mapping.speakers.find((x) => x.speaker === s.label)!;
+        setSpeaker.run(m.participant, m.participant === null ? null : 'auto', m.participant === null ? null : m.score, s.id);
+        setCues.run(m.participant, s.id);
+        if (m.participant !== null) mapped++;
       }
-      const m = mapping.speakers.find((x) => x.speaker === s.label)!;
-      setSpeaker.run(m.participant, m.participant === null ? null : 'auto', m.participant === null ? null : m.score, s.id);
-      setCues.run(m.participant, s.id);
-      if (m.participant !== null) mapped++;
-    }
-    const setCue = db.prepare('UPDATE transcript_cues SET participant = ? WHERE id = ?');
-    for (const c of mapping.unnamedCues) setCue.run(c.participant, t.cues[c.cue].id);
-    return mapped;
-  }).immediate();
+      const setCue = db.prepare('UPDATE transcript_cues SET participant = ? WHERE id = ?');
+      for (const c of mapping.unnamedCues) setCue.run(c.participant, t.cues[c.cue].id);
+      return mapped;
+    })
+    .immediate();
 }
 
 /**
@@ -251,14 +285,16 @@ export function optimizeTranscriptSearch(db: Db): void {
 
 /** Remove a session's transcript (its words leave the search index too). Returns how many cues went; 0 without one. */
 export function removeTranscript(db: Db, sessionId: number): number {
-  return db.transaction(() => {
-    const row = transcriptRow(db, sessionId);
-    if (!row) return 0;
-    const n = (db.prepare('SELECT count(*) AS n FROM transcript_cues WHERE transcript_id = ?').get(row.id) as { n: number }).n;
-    db.prepare('DELETE FROM transcripts WHERE id = ?').run(row.id);
-    optimizeTranscriptSearch(db);
-    return n;
-  }).immediate();
+  return db
+    .transaction(() => {
+      const row = transcriptRow(db, sessionId);
+      if (!row) return 0;
+      const n = (db.prepare('SELECT count(*) AS n FROM transcript_cues WHERE transcript_id = ?').get(row.id) as { n: number }).n;
+      db.prepare('DELETE FROM transcripts WHERE id = ?').run(row.id);
+      optimizeTranscriptSearch(db);
+      return n;
+    })
+    .immediate();
 }
 
 /** How many transcripts and cues erasing these sessions removes. */
@@ -353,7 +389,10 @@ export function searchTranscripts(db: Db, clientId: number, input: string, { lim
        ${from} ORDER BY COALESCE(s.recorded_at, s.analysed_at), s.id, c.start_s LIMIT ?`,
     )
     .all(q, clientId, limit) as Array<Omit<SearchHit, 'parts' | 'recording'> & { file: string; snip: string }>;
-  const counts = db.prepare(`SELECT count(*) AS total, count(DISTINCT s.id) AS sessions ${from}`).get(q, clientId) as { total: number; sessions: number };
+  const counts = db.prepare(`SELECT count(*) AS total, count(DISTINCT s.id) AS sessions ${from}`).get(q, clientId) as {
+    total: number;
+    sessions: number;
+  };
   return {
     hits: rows.map(({ file, snip, ...r }) => ({ ...r, recording: path.basename(file), parts: snippetParts(snip) })),
     total: counts.total,

@@ -49,9 +49,13 @@ function Workstation() {
       </header>
       <main>
         {route.page === 'clients' && <ClientsPage />}
-        {route.page === 'client' && route.id !== null && (route.params.get('tab') === 'selfcare' ? <SelfCarePage clientId={route.id} /> : <ClientPage clientId={route.id} />)}
+        {route.page === 'client' &&
+          route.id !== null &&
+          (route.params.get('tab') === 'selfcare' ? <SelfCarePage clientId={route.id} /> : <ClientPage clientId={route.id} />)}
         {route.page === 'import' && <ImportPage clientId={Number(route.params.get('client')) || null} />}
-        {route.page === 'session' && route.id !== null && <SessionPage key={route.id} sessionId={route.id} startAt={route.params.has('t') ? Number(route.params.get('t')) : null} />}
+        {route.page === 'session' && route.id !== null && (
+          <SessionPage key={route.id} sessionId={route.id} startAt={route.params.has('t') ? Number(route.params.get('t')) : null} />
+        )}
         {route.page === 'dass' && <DassEntryPage clientId={Number(route.params.get('client'))} editId={Number(route.params.get('edit')) || null} />}
         {route.page === 'settings' && <SettingsPage />}
         {route.page === 'doc' && <DocPage doc={route.slug} id={route.params.get('id')} section={route.params.get('section')} />}

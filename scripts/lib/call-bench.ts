@@ -17,7 +17,11 @@ export async function benchCall(sharedDatasets: string, cacheDir: string, minute
     return;
   }
   // Every take of two actors, cycled until the turns fill the call (about 2.6 s per turn with the pauses).
-  const takes = (actor: string) => readdirSync(path.join(ravdess, actor)).filter((f) => f.endsWith('.flac')).sort().map((f) => `${actor}/${f}`);
+  const takes = (actor: string) =>
+    readdirSync(path.join(ravdess, actor))
+      .filter((f) => f.endsWith('.flac'))
+      .sort()
+      .map((f) => `${actor}/${f}`);
   const turnsPerVoice = Math.ceil((minutes * 60) / 2.6 / 2);
   const cycle = (xs: string[]) => Array.from({ length: turnsPerVoice }, (_, i) => xs[i % xs.length]);
   const name = `call-${minutes}min-720p`;

@@ -20,8 +20,20 @@ import { buildLayout, gridCells, type Layout, type Rect } from './gallery-layout
 
 /** Two RAVDESS actors taking turns: a woman (sad, strong and normal) for the left tile, a man (angry) for the right one. */
 export const TWO_RAVDESS_VOICES: string[][] = [
-  ['Actor_02/03-01-04-02-01-01-02.flac', 'Actor_02/03-01-04-02-02-01-02.flac', 'Actor_02/03-01-04-01-01-02-02.flac', 'Actor_02/03-01-04-02-01-02-02.flac', 'Actor_02/03-01-04-01-02-01-02.flac'],
-  ['Actor_01/03-01-05-02-01-01-01.flac', 'Actor_01/03-01-05-02-02-01-01.flac', 'Actor_01/03-01-05-01-01-02-01.flac', 'Actor_01/03-01-05-02-01-02-01.flac', 'Actor_01/03-01-05-01-02-01-01.flac'],
+  [
+    'Actor_02/03-01-04-02-01-01-02.flac',
+    'Actor_02/03-01-04-02-02-01-02.flac',
+    'Actor_02/03-01-04-01-01-02-02.flac',
+    'Actor_02/03-01-04-02-01-02-02.flac',
+    'Actor_02/03-01-04-01-02-01-02.flac',
+  ],
+  [
+    'Actor_01/03-01-05-02-01-01-01.flac',
+    'Actor_01/03-01-05-02-02-01-01.flac',
+    'Actor_01/03-01-05-01-01-02-01.flac',
+    'Actor_01/03-01-05-02-01-02-01.flac',
+    'Actor_01/03-01-05-01-02-01-01.flac',
+  ],
 ];
 
 export interface Turn {
@@ -94,7 +106,11 @@ function wav(samples: Float32Array, sr: number): Buffer {
 }
 
 /** The mixed track: voices take turns (round robin), each utterance trimmed to its speech. */
-export async function mixTurns(ravdessDir: string, spec: Pick<CallSpec, 'voices' | 'gapS' | 'leadS'>, out: string): Promise<{ turns: Turn[]; durationS: number }> {
+export async function mixTurns(
+  ravdessDir: string,
+  spec: Pick<CallSpec, 'voices' | 'gapS' | 'leadS'>,
+  out: string,
+): Promise<{ turns: Turn[]; durationS: number }> {
   const ff = resolveFfmpeg();
   const sr = AUDIO_SAMPLE_RATE;
   const clips: Array<{ speaker: number; samples: Float32Array }> = [];
@@ -178,7 +194,26 @@ function talkingLayout(layout: Layout, turns: readonly Turn[], dir: string, name
       const part = path.join(dir, `${name}-t${i}-${k}.mp4`);
       const playing = k % 2 === 1;
       if (playing) {
-        sh(['-stream_loop', '-1', '-ss', source.toFixed(3), '-i', src, '-vf', fit, '-frames:v', String(frames), '-an', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', part]);
+        sh([
+          '-stream_loop',
+          '-1',
+          '-ss',
+          source.toFixed(3),
+          '-i',
+          src,
+          '-vf',
+          fit,
+          '-frames:v',
+          String(frames),
+          '-an',
+          '-c:v',
+          'libx264',
+          '-preset',
+          'veryfast',
+          '-crf',
+          '20',
+          part,
+        ]);
         source += frames / fps;
       } else {
         const still = path.join(dir, `${name}-t${i}-${k}.png`);
@@ -195,10 +230,30 @@ function talkingLayout(layout: Layout, turns: readonly Turn[], dir: string, name
   });
   const [a, b] = layout.tiles.map((t) => t.rect);
   sh([
-    '-f', 'lavfi', '-i', `color=c=0x202124:s=${layout.width}x${layout.height}:r=${fps}:d=${layout.durationS}`,
-    '-i', tileFiles[0], '-i', tileFiles[1],
-    '-filter_complex', `[1:v]setpts=PTS-STARTPTS[a];[2:v]setpts=PTS-STARTPTS[b];[0:v][a]overlay=x=${a.x}:y=${a.y}:eof_action=repeat[o0];[o0][b]overlay=x=${b.x}:y=${b.y}:eof_action=repeat[o1]`,
-    '-map', '[o1]', '-t', String(layout.durationS), '-an', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p', out,
+    '-f',
+    'lavfi',
+    '-i',
+    `color=c=0x202124:s=${layout.width}x${layout.height}:r=${fps}:d=${layout.durationS}`,
+    '-i',
+    tileFiles[0],
+    '-i',
+    tileFiles[1],
+    '-filter_complex',
+    `[1:v]setpts=PTS-STARTPTS[a];[2:v]setpts=PTS-STARTPTS[b];[0:v][a]overlay=x=${a.x}:y=${a.y}:eof_action=repeat[o0];[o0][b]overlay=x=${b.x}:y=${b.y}:eof_action=repeat[o1]`,
+    '-map',
+    '[o1]',
+    '-t',
+    String(layout.durationS),
+    '-an',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-crf',
+    '23',
+    '-pix_fmt',
+    'yuv420p',
+    out,
   ]);
   return out;
 }
@@ -208,7 +263,11 @@ function talkingLayout(layout: Layout, turns: readonly Turn[], dir: string, name
  * the result's speaker is not the truth's, under the best one-to-one mapping of result speakers to true ones
  * (exhaustive over mappings: a few speakers). Also the share of true speech the result missed.
  */
-export function speakerConfusion(truth: readonly Turn[], result: ReadonlyArray<{ startS: number; endS: number; speaker: number }>, stepS = 0.01): { confusion: number; missed: number; speechS: number; mapping: Map<number, number> } {
+export function speakerConfusion(
+  truth: readonly Turn[],
+  result: ReadonlyArray<{ startS: number; endS: number; speaker: number }>,
+  stepS = 0.01,
+): { confusion: number; missed: number; speechS: number; mapping: Map<number, number> } {
   const end = Math.max(...truth.map((t) => t.endS), ...result.map((t) => t.endS), 0);
   const n = Math.ceil(end / stepS);
   const at = (turns: ReadonlyArray<{ startS: number; endS: number; speaker: number }>) => {
@@ -247,5 +306,10 @@ export function speakerConfusion(truth: readonly Turn[], result: ReadonlyArray<{
     if (T[i].length && R[i].length) both++;
     if (T[i].length && !R[i].length) missed++;
   }
-  return { confusion: both ? (both - best.correct) / both : 0, missed: trueSpeech ? missed / trueSpeech : 0, speechS: trueSpeech * stepS, mapping: best.mapping };
+  return {
+    confusion: both ? (both - best.correct) / both : 0,
+    missed: trueSpeech ? missed / trueSpeech : 0,
+    speechS: trueSpeech * stepS,
+    mapping: best.mapping,
+  };
 }

@@ -64,11 +64,19 @@ export function gridCells(width: number, height: number, cols: number, rows: num
   const x0 = Math.round((width - (cols * cellW + (cols - 1) * gap)) / 2);
   const y0 = Math.round((height - (rows * cellH + (rows - 1) * gap)) / 2);
   const out: Rect[] = [];
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out.push({ x: x0 + c * (cellW + gap), y: y0 + r * (cellH + gap), width: cellW, height: cellH });
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < cols; c++) out.push({ x: x0 + c * (cellW + gap), y: y0 + r * (cellH + gap), width: cellW, height: cellH });
   return out;
 }
 
-const face = (file: string, person: string, startS: number, mirror = false, zoom = 1): TileSource => ({ kind: 'face', file, person, startS, mirror, zoom });
+const face = (file: string, person: string, startS: number, mirror = false, zoom = 1): TileSource => ({
+  kind: 'face',
+  file,
+  person,
+  startS,
+  mirror,
+  zoom,
+});
 
 /** The measured layouts at one frame size (1280×720 or 1920×1080). */
 export function standardLayouts(src: Sources, width: number, height: number, durationS = 8): Layout[] {
@@ -84,9 +92,21 @@ export function standardLayouts(src: Sources, width: number, height: number, dur
   const thumbH = Math.round((thumbW * 9) / 16 / 2) * 2;
   return [
     { name: `1x1-${tag}`, width, height, durationS, tiles: [{ rect: one[0], source: face(W, 'woman', 0) }] },
-    { name: `2x1-${tag}`, width, height, durationS, tiles: [{ rect: two[0], source: face(W, 'woman', 2) }, { rect: two[1], source: face(M, 'man', 0) }] },
     {
-      name: `2x2-${tag}`, width, height, durationS,
+      name: `2x1-${tag}`,
+      width,
+      height,
+      durationS,
+      tiles: [
+        { rect: two[0], source: face(W, 'woman', 2) },
+        { rect: two[1], source: face(M, 'man', 0) },
+      ],
+    },
+    {
+      name: `2x2-${tag}`,
+      width,
+      height,
+      durationS,
       tiles: [
         { rect: four[0], source: face(M, 'man', 0) },
         { rect: four[1], source: face(W, 'woman', 4) },
@@ -95,7 +115,10 @@ export function standardLayouts(src: Sources, width: number, height: number, dur
       ],
     },
     {
-      name: `3x3-${tag}`, width, height, durationS,
+      name: `3x3-${tag}`,
+      width,
+      height,
+      durationS,
       tiles: [
         { rect: nine[0], source: face(W, 'woman', 0) },
         { rect: nine[1], source: face(M, 'man', 0) },
@@ -109,7 +132,10 @@ export function standardLayouts(src: Sources, width: number, height: number, dur
       ],
     },
     {
-      name: `speaker-${tag}`, width, height, durationS,
+      name: `speaker-${tag}`,
+      width,
+      height,
+      durationS,
       tiles: [
         { rect: one[0], source: face(W, 'woman', 3) },
         { rect: { x: width - thumbW - 2 * g, y: height - thumbH - 2 * g, width: thumbW, height: thumbH }, source: face(M, 'man', 0, true) },
@@ -125,7 +151,10 @@ export function rearrangedLayout(src: Sources, width: number, height: number, du
   const four = gridCells(width, height, 2, 2, g);
   const h = durationS / 2;
   return {
-    name: `rearranged-${height}p`, width, height, durationS,
+    name: `rearranged-${height}p`,
+    width,
+    height,
+    durationS,
     tiles: [
       // First half: side by side, woman left, man right.
       { rect: two[0], source: face(src.woman, 'woman', 0), shownS: [0, h] },
@@ -144,9 +173,15 @@ export function rearrangedLayout(src: Sources, width: number, height: number, du
 export function nineFacesLayout(src: Sources, width: number, height: number, durationS = 8): Layout {
   const nine = gridCells(width, height, 3, 3, Math.round(height / 90));
   const looks: Array<[string, string, number, boolean, number]> = [
-    [src.woman, 'woman', 0, false, 1], [src.man, 'man', 0, false, 1], [src.woman, 'woman', 6, true, 1],
-    [src.man, 'man', 0.8, true, 1.2], [src.woman, 'woman', 12, false, 1.4], [src.man, 'man', 0.4, false, 0.85],
-    [src.woman, 'woman', 9, true, 0.85], [src.man, 'man', 1.6, false, 1.35], [src.woman, 'woman', 15, false, 1.15],
+    [src.woman, 'woman', 0, false, 1],
+    [src.man, 'man', 0, false, 1],
+    [src.woman, 'woman', 6, true, 1],
+    [src.man, 'man', 0.8, true, 1.2],
+    [src.woman, 'woman', 12, false, 1.4],
+    [src.man, 'man', 0.4, false, 0.85],
+    [src.woman, 'woman', 9, true, 0.85],
+    [src.man, 'man', 1.6, false, 1.35],
+    [src.woman, 'woman', 15, false, 1.15],
   ];
   return { name: `9faces-${height}p`, width, height, durationS, tiles: nine.map((rect, i) => ({ rect, source: face(...looks[i]) })) };
 }
@@ -213,8 +248,28 @@ export function buildLayout(layout: Layout, dir: string, fps = 10): string {
   });
   execFileSync(
     resolveFfmpeg().ffmpeg,
-    ['-v', 'error', '-y', ...inputs, '-filter_complex', filters.join(';'), '-map', last, '-t', String(layout.durationS), '-an',
-      '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p', out],
+    [
+      '-v',
+      'error',
+      '-y',
+      ...inputs,
+      '-filter_complex',
+      filters.join(';'),
+      '-map',
+      last,
+      '-t',
+      String(layout.durationS),
+      '-an',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'veryfast',
+      '-crf',
+      '23',
+      '-pix_fmt',
+      'yuv420p',
+      out,
+    ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   return out;

@@ -33,14 +33,47 @@ export function realisticCall(ff: ResolvedFfmpeg, sample: string, cacheDir: stri
   execFileSync(
     ff.ffmpeg,
     [
-      '-nostdin', '-v', 'error', '-y',
-      '-stream_loop', '-1', '-i', sample, // picture
-      '-stream_loop', '-1', '-i', sample, // sound, looped on its own (the retimed picture loops sooner)
-      '-map', '0:v:0', '-map', '1:a:0', '-t', String(minutes * 60),
-      '-vf', `setpts=N/(${fps}*TB),scale=${width}:${height}:flags=bicubic,format=yuv420p`, '-r', String(fps),
-      '-c:v', 'libx264', '-preset', preset, '-crf', String(crf), '-g', String(gop),
-      '-c:a', 'aac', '-b:a', '64k', '-ar', '48000', '-ac', '1',
-      '-movflags', '+faststart', partial,
+      '-nostdin',
+      '-v',
+      'error',
+      '-y',
+      '-stream_loop',
+      '-1',
+      '-i',
+      sample, // picture
+      '-stream_loop',
+      '-1',
+      '-i',
+      sample, // sound, looped on its own (the retimed picture loops sooner)
+      '-map',
+      '0:v:0',
+      '-map',
+      '1:a:0',
+      '-t',
+      String(minutes * 60),
+      '-vf',
+      `setpts=N/(${fps}*TB),scale=${width}:${height}:flags=bicubic,format=yuv420p`,
+      '-r',
+      String(fps),
+      '-c:v',
+      'libx264',
+      '-preset',
+      preset,
+      '-crf',
+      String(crf),
+      '-g',
+      String(gop),
+      '-c:a',
+      'aac',
+      '-b:a',
+      '64k',
+      '-ar',
+      '48000',
+      '-ac',
+      '1',
+      '-movflags',
+      '+faststart',
+      partial,
     ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
@@ -57,7 +90,12 @@ export function kbitPerS(file: string, durationS: number): number {
  * Wall time (s) of ffmpeg decoding `file` as the engine does (video frames at `fps` scaled to `maxSide`, and the
  * audio at 16 kHz mono), the two decodes running at once with their output drained; and their peak memory.
  */
-export async function decodeFloor(ff: ResolvedFfmpeg, file: string, video: VideoStreamInfo, opts: { fps: number; maxSide: number }): Promise<{ s: number; cpuS: number; peakKiB: number }> {
+export async function decodeFloor(
+  ff: ResolvedFfmpeg,
+  file: string,
+  video: VideoStreamInfo,
+  opts: { fps: number; maxSide: number },
+): Promise<{ s: number; cpuS: number; peakKiB: number }> {
   const memory = new ChildMemory();
   const cpu0 = cpuSeconds();
   const t0 = performance.now();
@@ -129,7 +167,10 @@ export class ChildMemory {
 export function cpuSeconds(): { self: number; children: number } | null {
   try {
     const stat = readFileSync('/proc/self/stat', 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number); // f[0] is field 3 (state)
+    const f = stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number); // f[0] is field 3 (state)
     const tick = 100; // USER_HZ: 100 on Linux
     return { self: (f[11] + f[12]) / tick, children: (f[13] + f[14]) / tick };
   } catch {

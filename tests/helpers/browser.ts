@@ -16,7 +16,10 @@ export function skipWithoutChromium(): string | false {
 let built = false;
 export function buildRenderer(): void {
   if (built) return;
-  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`electron-vite build failed:\n${r.stdout}\n${r.stderr}`);
   built = true;
 }
@@ -116,7 +119,9 @@ export function screenshotPath(name: string): string {
  * Call the browser-mode API from inside the page, as the page's own transport does (the token from this tab's
  * sessionStorage in a header, a JSON body): the HTTP status and the decoded answer.
  */
-export function pageCall(page: Page): (method: string, input: unknown) => Promise<{ status: number; body: { result?: any; error?: string; code?: string } }> {
+export function pageCall(
+  page: Page,
+): (method: string, input: unknown) => Promise<{ status: number; body: { result?: any; error?: string; code?: string } }> {
   return (method, input) =>
     page.evaluate(
       async ([m, i]) => {

@@ -75,7 +75,21 @@ export function badInputFixtures(): BadInputFixtures {
   ffmpeg('-i', SAMPLE, '-vn', '-c:a', 'aac', '-b:a', '64k', f.m4a);
   ffmpeg('-i', SAMPLE, '-vn', f.flac);
   ffmpeg('-f', 'lavfi', '-i', 'anullsrc=r=16000:cl=mono', '-t', '6', f.silentWav);
-  ffmpeg('-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-t', '4', '-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-preset', 'ultrafast', f.noFaceVideo);
+  ffmpeg(
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=640x360:rate=25',
+    '-t',
+    '4',
+    '-pix_fmt',
+    'yuv420p',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    f.noFaceVideo,
+  );
   mkdirSync(path.dirname(f.oddPath), { recursive: true });
   copyFileSync(SAMPLE, f.oddPath);
   ffmpeg('-i', SAMPLE, '-frames:v', '1', f.stillImage);

@@ -18,7 +18,9 @@ export const STRACE = process.env.STRACE_PATH ?? '/usr/bin/strace';
 export function skipWithoutStrace(): string | false {
   if (!existsSync(STRACE)) return `needs strace at ${STRACE} (apt-get install -y strace); .ci/run installs it`;
   const probe = spawnSync(STRACE, ['-f', '-qq', '-e', 'trace=connect', '-o', '/dev/null', '--', 'true']);
-  return probe.status === 0 ? false : `strace cannot trace here (${probe.stderr.toString().trim() || `exit ${probe.status}`}); ptrace may be forbidden in this container`;
+  return probe.status === 0
+    ? false
+    : `strace cannot trace here (${probe.stderr.toString().trim() || `exit ${probe.status}`}); ptrace may be forbidden in this container`;
 }
 
 /** A watch: its own HOME and TMPDIR (so files written there can be seen) and a folder of strace logs. */
@@ -37,7 +39,13 @@ export function newWatch(): Watch {
   const tmp = path.join(dir, 'tmp');
   const logs = path.join(dir, 'strace');
   for (const d of [home, tmp, logs]) mkdirSync(d, { recursive: true });
-  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, TMPDIR: tmp, XDG_CACHE_HOME: path.join(home, '.cache'), XDG_CONFIG_HOME: path.join(home, '.config') };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOME: home,
+    TMPDIR: tmp,
+    XDG_CACHE_HOME: path.join(home, '.cache'),
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+  };
   // The test runner itself runs with telemetry off; the processes under watch must switch it off themselves.
   delete env.ORT_DISABLE_TELEMETRY;
   return { dir, home, tmp, logs, env };
@@ -45,12 +53,32 @@ export function newWatch(): Watch {
 
 /** strace's arguments to run `command args…` with every process it starts traced into `<logs>/<name>.log`. */
 export function straceArgs(watch: Watch, name: string, command: string, args: string[]): string[] {
-  return ['-f', '-qq', '-yy', '-s', '256', '-e', 'trace=connect,openat,sendto,sendmsg,sendmmsg', '-e', 'signal=none', '-o', path.join(watch.logs, `${name}.log`), '--', command, ...args];
+  return [
+    '-f',
+    '-qq',
+    '-yy',
+    '-s',
+    '256',
+    '-e',
+    'trace=connect,openat,sendto,sendmsg,sendmmsg',
+    '-e',
+    'signal=none',
+    '-o',
+    path.join(watch.logs, `${name}.log`),
+    '--',
+    command,
+    ...args,
+  ];
 }
 
 /** Run a command to its end under strace. */
 export function runWatched(watch: Watch, name: string, command: string, args: string[], opts: { cwd: string; timeoutMs?: number }) {
-  return spawnSync(STRACE, straceArgs(watch, name, command, args), { cwd: opts.cwd, env: watch.env, encoding: 'utf8', timeout: opts.timeoutMs ?? 300_000 });
+  return spawnSync(STRACE, straceArgs(watch, name, command, args), {
+    cwd: opts.cwd,
+    env: watch.env,
+    encoding: 'utf8',
+    timeout: opts.timeoutMs ?? 300_000,
+  });
 }
 
 /** Start a long-running command under strace (detached in its own process group). */
@@ -116,7 +144,11 @@ const OPENAT = /^(\d+)\s+openat\((?:AT_FDCWD|\d+)(?:<[^>]*>)?, "((?:[^"\\]|\\.)*
 function sockaddr(text: string): { family: string | null; address: string | null; port: number | null } {
   const family = /sa_family=(AF_\w+)/.exec(text)?.[1] ?? null;
   const port = /sin6?_port=htons\((\d+)\)/.exec(text);
-  const address = /inet_addr\("([^"]+)"\)/.exec(text)?.[1] ?? /inet_pton\(AF_INET6, "([^"]+)"/.exec(text)?.[1] ?? /sun_path=(@?"[^"]*"|@[^,}]*)/.exec(text)?.[1] ?? null;
+  const address =
+    /inet_addr\("([^"]+)"\)/.exec(text)?.[1] ??
+    /inet_pton\(AF_INET6, "([^"]+)"/.exec(text)?.[1] ??
+    /sun_path=(@?"[^"]*"|@[^,}]*)/.exec(text)?.[1] ??
+    null;
   return { family, address, port: port ? Number(port[1]) : null };
 }
 

@@ -2,7 +2,6 @@ import path from 'node:path';
 import { ffmpeg, SAMPLE } from './media-fixtures.js';
 import { tempDir } from './paths.js';
 
-
 export interface OffsetFixtures {
   /** A 12 s face-free test pattern whose audio (the sample's speech) starts about 3 s in (MP4 edit list). */
   audioLater: string;
@@ -30,8 +29,31 @@ export function offsetFixtures(): OffsetFixtures {
     videoOffsetS: 2.5,
     bothLater: path.join(dir, 'both-later.mp4'),
   };
-  ffmpeg('-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=10', '-itsoffset', String(f.audioOffsetS), '-i', SAMPLE, '-map', '0:v', '-map', '1:a', '-t', '12',
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', f.audioLater);
+  ffmpeg(
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=320x180:rate=10',
+    '-itsoffset',
+    String(f.audioOffsetS),
+    '-i',
+    SAMPLE,
+    '-map',
+    '0:v',
+    '-map',
+    '1:a',
+    '-t',
+    '12',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    '-c:a',
+    'aac',
+    f.audioLater,
+  );
   for (const out of [f.videoLater, f.videoLaterMkv])
     ffmpeg('-itsoffset', String(f.videoOffsetS), '-i', SAMPLE, '-i', SAMPLE, '-map', '0:v', '-map', '1:a', '-c', 'copy', out);
   ffmpeg('-itsoffset', '1.5', '-i', SAMPLE, '-c', 'copy', f.bothLater);

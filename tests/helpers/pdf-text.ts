@@ -17,7 +17,7 @@ export function pdfText(pdf: Buffer): string {
   const toUnicode = (fontRef: string): Map<number, string> => {
     const map = new Map<number, string>();
     const cmapRef = /\/ToUnicode (\d+) 0 R/.exec(objects.get(fontRef) ?? '')?.[1];
-    const cmap = cmapRef ? objects.get(cmapRef) ?? '' : '';
+    const cmap = cmapRef ? (objects.get(cmapRef) ?? '') : '';
     for (const r of cmap.matchAll(/<([0-9a-f]+)> <([0-9a-f]+)> \[([^\]]*)\]/gi)) {
       const start = parseInt(r[1], 16);
       [...r[3].matchAll(/<([0-9a-f ]+)>/gi)].forEach((e, i) =>
@@ -54,7 +54,11 @@ export function inflatePdf(pdf: Buffer): Buffer {
     if (!/\/FlateDecode/.test(m[1]) || m.index! < at) continue;
     const start = m.index! + m[0].length;
     const length = Number(m[2]);
-    parts.push(pdf.subarray(at, m.index!), Buffer.from(`<<${m[1].replace(/\/Filter \/FlateDecode/, '')}>>\nstream\n`, 'latin1'), inflateSync(pdf.subarray(start, start + length)));
+    parts.push(
+      pdf.subarray(at, m.index!),
+      Buffer.from(`<<${m[1].replace(/\/Filter \/FlateDecode/, '')}>>\nstream\n`, 'latin1'),
+      inflateSync(pdf.subarray(start, start + length)),
+    );
     at = start + length;
   }
   parts.push(pdf.subarray(at));

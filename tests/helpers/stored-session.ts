@@ -61,7 +61,15 @@ export async function storeScriptedSession(
   const windows: WindowResult[] = [];
   for (let i = 0; i === 0 || i + 3 <= media.durationS; i++) {
     const label = script.voiceAt(i + 1.5);
-    windows.push({ index: i, startS: i, endS: Math.min(i + 3, media.durationS), voiced: label !== null, label, confidence: label ? 0.6 : null, probs: label ? oneHotish(EMOTION_LABELS, label, 0.6) : null });
+    windows.push({
+      index: i,
+      startS: i,
+      endS: Math.min(i + 3, media.durationS),
+      voiced: label !== null,
+      label,
+      confidence: label ? 0.6 : null,
+      probs: label ? oneHotish(EMOTION_LABELS, label, 0.6) : null,
+    });
   }
   const count = (xs: Array<string | null>) => {
     const d: Record<string, number> = {};
@@ -72,17 +80,43 @@ export async function storeScriptedSession(
   };
   const face = count(frames.map((f) => f.label));
   const voice = count(windows.map((w) => w.label));
-  const faceSummary = { framesAnalysed: frames.length, framesWithFace: frames.filter((f) => f.face).length, framesAbstained: 0, majority: face.majority, distribution: face.d };
-  const voiceSummary = { windows: windows.length, voicedWindows: windows.filter((w) => w.voiced).length, majority: voice.majority, distribution: voice.d };
+  const faceSummary = {
+    framesAnalysed: frames.length,
+    framesWithFace: frames.filter((f) => f.face).length,
+    framesAbstained: 0,
+    majority: face.majority,
+    distribution: face.d,
+  };
+  const voiceSummary = {
+    windows: windows.length,
+    voicedWindows: windows.filter((w) => w.voiced).length,
+    majority: voice.majority,
+    distribution: voice.d,
+  };
   const fused = { label: face.majority ?? voice.majority, confidence: 0.5 };
   // One participant, face and voice (as a one-person recording is analysed).
   const participant: ParticipantResult = {
     id: 1,
     name: null,
     face: faceSummary.framesWithFace
-      ? { ...faceSummary, box: { x: 10, y: 20, width: 100, height: 120 }, firstSeenS: frames.find((f) => f.face)!.timeS, lastSeenS: frames.filter((f) => f.face).pop()!.timeS, small: false, still: false }
+      ? {
+          ...faceSummary,
+          box: { x: 10, y: 20, width: 100, height: 120 },
+          firstSeenS: frames.find((f) => f.face)!.timeS,
+          lastSeenS: frames.filter((f) => f.face).pop()!.timeS,
+          small: false,
+          still: false,
+        }
       : null,
-    voice: voiceSummary.voicedWindows ? { ...voiceSummary, speechS: windows.filter((w) => w.voiced).length, speaker: 0, channel: null, link: { confidence: 1, evidence: 'one-face-one-voice', correlation: null } } : null,
+    voice: voiceSummary.voicedWindows
+      ? {
+          ...voiceSummary,
+          speechS: windows.filter((w) => w.voiced).length,
+          speaker: 0,
+          channel: null,
+          link: { confidence: 1, evidence: 'one-face-one-voice', correlation: null },
+        }
+      : null,
     fused,
     frames: faceSummary.framesWithFace ? frames : [],
     windows: voiceSummary.voicedWindows ? windows : [],
@@ -96,8 +130,22 @@ export async function storeScriptedSession(
     mediaSha256: await hashFile(file),
     settings: { fps, maxSide: 640, smoothRadius: 0, engineVersion: 'scripted-test-fixture' },
     models: [
-      { role: 'face-expression', id: 'scripted-face', version: '0.0.0-test', sha256: faceSha, task: 'face-expression', labels: [...FIXTURE_FACE_LABELS] },
-      { role: 'voice-emotion', id: 'scripted-voice', version: '0.0.0-test', sha256: '1'.repeat(64), task: 'voice-emotion', labels: [...EMOTION_LABELS] },
+      {
+        role: 'face-expression',
+        id: 'scripted-face',
+        version: '0.0.0-test',
+        sha256: faceSha,
+        task: 'face-expression',
+        labels: [...FIXTURE_FACE_LABELS],
+      },
+      {
+        role: 'voice-emotion',
+        id: 'scripted-voice',
+        version: '0.0.0-test',
+        sha256: '1'.repeat(64),
+        task: 'voice-emotion',
+        labels: [...EMOTION_LABELS],
+      },
     ],
     frameTimes: frames.map((f) => f.timeS),
     participants,

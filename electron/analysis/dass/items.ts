@@ -12,9 +12,7 @@ const ItemsFileSchema = z.object({
   textsSha256: z.string().regex(/^[0-9a-f]{64}$/),
   instructions: z.string().min(1),
   scale: z.array(z.object({ value: z.number().int().min(0).max(3), label: z.string().min(1) })).length(4),
-  items: z
-    .array(z.object({ number: z.number().int().min(1).max(21), text: z.string().min(1), subscale: z.enum(['D', 'A', 'S']) }))
-    .length(21),
+  items: z.array(z.object({ number: z.number().int().min(1).max(21), text: z.string().min(1), subscale: z.enum(['D', 'A', 'S']) })).length(21),
 });
 export type Dass21Items = z.infer<typeof ItemsFileSchema>;
 

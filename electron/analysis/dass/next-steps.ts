@@ -47,11 +47,23 @@ const RuleSchema = z
   .strict();
 
 const ContactSchema = z
-  .object({ name: z.string().min(1), phone: z.string().optional(), email: z.string().optional(), address: z.string().optional(), notes: z.string().optional() })
+  .object({
+    name: z.string().min(1),
+    phone: z.string().optional(),
+    email: z.string().optional(),
+    address: z.string().optional(),
+    notes: z.string().optional(),
+  })
   .strict();
 
 const HelplineSchema = z
-  .object({ country: z.string().regex(/^[A-Z]{2}$/), name: z.string().min(1), number: z.string().min(1), notes: z.string().optional(), source: z.string().min(1) })
+  .object({
+    country: z.string().regex(/^[A-Z]{2}$/),
+    name: z.string().min(1),
+    number: z.string().min(1),
+    notes: z.string().optional(),
+    source: z.string().min(1),
+  })
   .strict();
 
 export const NextStepsTableSchema = z
@@ -59,7 +71,9 @@ export const NextStepsTableSchema = z
     version: z.literal(1),
     about: z.string(),
     rules: z.array(RuleSchema).min(1),
-    itemsOfNote: z.array(z.object({ item: z.number().int().min(1).max(21), minAnswer: z.number().int().min(0).max(3), message: z.string().min(1) }).strict()),
+    itemsOfNote: z.array(
+      z.object({ item: z.number().int().min(1).max(21), minAnswer: z.number().int().min(0).max(3), message: z.string().min(1) }).strict(),
+    ),
     referralContacts: z.array(ContactSchema),
     helplines: z.array(HelplineSchema),
     helplinesNote: z.string().optional(),
@@ -136,7 +150,8 @@ function holds(when: NextStepsRule['when'], score: DassScore, itemOfNote: boolea
 const SAFETY_REVIEW: NextStep = {
   kind: 'review',
   title: 'Review this result with the client first',
-  detail: 'A subscale is in the moderate range or higher, or item 21 was endorsed. Talk with the client before suggesting anything else; the helplines are listed below.',
+  detail:
+    'A subscale is in the moderate range or higher, or item 21 was endorsed. Talk with the client before suggesting anything else; the helplines are listed below.',
 };
 
 /**

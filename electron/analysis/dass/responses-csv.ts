@@ -69,7 +69,9 @@ export function readResponsesCsv(text: string): ResponsesReadResult {
         answers.push(parseAnswer(value, i + 1, id));
       } catch (err) {
         if (!(err instanceof DassAnswerError)) throw err;
-        errors.push(`row "${id}" (line ${line}), item ${i + 1} (column q${i + 1}): ${JSON.stringify(value)} is not one of 0, 1, 2, 3 (leave the cell empty when not answered)`);
+        errors.push(
+          `row "${id}" (line ${line}), item ${i + 1} (column q${i + 1}): ${JSON.stringify(value)} is not one of 0, 1, 2, 3 (leave the cell empty when not answered)`,
+        );
       }
     });
     if (answers.length === ITEM_COUNT) rows.push({ id, line, answers });

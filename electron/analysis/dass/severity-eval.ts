@@ -80,7 +80,8 @@ export function maskedCases(respondents: readonly Respondent[], target: Subscale
   const out: MaskedCase[] = [];
   for (const r of respondents) {
     const truth = bandIndex(target, fullScore(r.answers, target));
-    for (let m = 0; m < masksPerRespondent; m++) out.push({ respondentId: r.id, target, missing: k, answers: maskAnswers(r.answers, target, k, random), truth });
+    for (let m = 0; m < masksPerRespondent; m++)
+      out.push({ respondentId: r.id, target, missing: k, answers: maskAnswers(r.answers, target, k, random), truth });
   }
   return out;
 }

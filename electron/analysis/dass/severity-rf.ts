@@ -90,7 +90,12 @@ export function estimateSeverity(estimator: SeverityEstimator, answers: readonly
   const missingItems = missingCount(answers, subscale);
   if (missingItems < 2) return { kind: 'none', subscale, missingItems, reason: 'scorable: fewer than two items missing, use the score' };
   if (!estimator.manifest.shippedFor[subscale].includes(missingItems))
-    return { kind: 'none', subscale, missingItems, reason: `no estimate: with ${missingItems} of 7 items missing the model did not beat the simple baselines on held-out respondents` };
+    return {
+      kind: 'none',
+      subscale,
+      missingItems,
+      reason: `no estimate: with ${missingItems} of 7 items missing the model did not beat the simple baselines on held-out respondents`,
+    };
   const { band, voteShare } = predictBandIndex(estimator, answers, subscale);
   return { kind: 'estimate', subscale, missingItems, band: BANDS[band], voteShare };
 }

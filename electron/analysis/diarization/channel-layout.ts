@@ -70,11 +70,12 @@ export class ChannelStats {
     this.sumLR += lr;
     const n = Math.max(1, left.length);
     const [dl, dr] = [db(pl / n), db(pr / n)];
-    if (this.frames === this.levels[0].length) this.levels = this.levels.map((a) => {
-      const b = new Float32Array(a.length * 2);
-      b.set(a);
-      return b;
-    }) as [Float32Array, Float32Array];
+    if (this.frames === this.levels[0].length)
+      this.levels = this.levels.map((a) => {
+        const b = new Float32Array(a.length * 2);
+        b.set(a);
+        return b;
+      }) as [Float32Array, Float32Array];
     this.levels[0][this.frames] = dl;
     this.levels[1][this.frames] = dr;
     this.frames++;
@@ -95,7 +96,10 @@ export class ChannelStats {
   decide(): ChannelLayout {
     const r = this.rules;
     const correlation = this.sumLR / Math.sqrt(this.sumSq[0] * this.sumSq[1] + 1e-20);
-    const levels = this.speechFrames > 0 ? this.speechPower.map((p) => db(p / this.speechFrames)) : this.sumSq.map((p) => db(p / Math.max(1, this.frames * this.frameSamples)));
+    const levels =
+      this.speechFrames > 0
+        ? this.speechPower.map((p) => db(p / this.speechFrames))
+        : this.sumSq.map((p) => db(p / Math.max(1, this.frames * this.frameSamples)));
     const loudest = Math.max(...levels);
     const silent = [0, 1].filter((c) => levels[c] < r.silentDbfs || levels[c] < loudest - r.silentRelativeDb);
     if (silent.length) return { kind: 'one-channel-silent', silent, levelsDbfs: levels };

@@ -139,9 +139,16 @@ export function clusterSpeakers(vectors: Float32Array[], opts: ClusterOptions): 
   const maxAgg = opts.maxAgglomerate ?? 1000;
   const pick = n <= maxAgg ? Array.from({ length: n }, (_, i) => i) : Array.from({ length: maxAgg }, (_, i) => Math.floor((i * n) / maxAgg));
   const clusters = opts.clusters !== undefined ? Math.max(1, Math.min(opts.clusters, pick.length)) : undefined;
-  const sub = agglomerate(pick.map((i) => vectors[i]), { threshold: opts.threshold, clusters });
+  const sub = agglomerate(
+    pick.map((i) => vectors[i]),
+    { threshold: opts.threshold, clusters },
+  );
   let { labels: subLabels, k } = compact(sub);
-  let centroids = centroidsOf(pick.map((i) => vectors[i]), subLabels, k);
+  let centroids = centroidsOf(
+    pick.map((i) => vectors[i]),
+    subLabels,
+    k,
+  );
   let labels: Int32Array = Int32Array.from(vectors, (v) => nearest(v, centroids));
 
   if (clusters === undefined) {
@@ -162,10 +169,11 @@ export function clusterSpeakers(vectors: Float32Array[], opts: ClusterOptions): 
       while (k > 1) {
         let best = -Infinity;
         let pair: [number, number] = [0, 1];
-        for (let a = 0; a < k; a++) for (let b = a + 1; b < k; b++) {
-          const sim = dot(centroids[a], centroids[b]);
-          if (sim > best) [best, pair] = [sim, [a, b]];
-        }
+        for (let a = 0; a < k; a++)
+          for (let b = a + 1; b < k; b++) {
+            const sim = dot(centroids[a], centroids[b]);
+            if (sim > best) [best, pair] = [sim, [a, b]];
+          }
         if (best <= opts.mergeAbove) break;
         labels = labels.map((l) => (l === pair[1] ? pair[0] : l));
         const c = compact(labels);

@@ -104,7 +104,9 @@ export class Diarizer {
     readonly settings: DiarizerSettings,
   ) {}
 
-  static async load(opts: { vadModel?: string; speakerModel?: string; threads?: number; settings?: Partial<DiarizerSettings> } = {}): Promise<Diarizer> {
+  static async load(
+    opts: { vadModel?: string; speakerModel?: string; threads?: number; settings?: Partial<DiarizerSettings> } = {},
+  ): Promise<Diarizer> {
     const [vad, embedder] = await Promise.all([
       VoiceActivityModel.load(opts.vadModel ?? DEFAULT_VAD_MODEL_ID, { threads: opts.threads ?? 1 }),
       SpeakerEmbedder.load(opts.speakerModel ?? DEFAULT_SPEAKER_MODEL_ID, { threads: opts.threads ?? 1 }),
@@ -148,7 +150,8 @@ export class Diarizer {
     for await (const chunk of source.chunks) {
       if (opts.signal?.aborted) throw new CancelledError('diarization');
       await analyser.push(chunk);
-      if (source.durationS) progress.update('diarizing', analyser.seconds / source.durationS, `${analyser.seconds.toFixed(0)}s of ${source.durationS.toFixed(0)}s`);
+      if (source.durationS)
+        progress.update('diarizing', analyser.seconds / source.durationS, `${analyser.seconds.toFixed(0)}s of ${source.durationS.toFixed(0)}s`);
     }
     if (opts.signal?.aborted) throw new CancelledError('diarization');
     const analysis = await analyser.finish();
@@ -165,7 +168,10 @@ export class Diarizer {
   }
 
   /** Speakers and turns from an analysis. `clustering` overrides the model's clustering settings. */
-  assign(analysis: SpeechAnalysis, opts: Pick<DiarizeOptions, 'speakers' | 'ignoreChannels'> & { clustering?: Partial<ClusteringSettings> } = {}): DiarizationResult {
+  assign(
+    analysis: SpeechAnalysis,
+    opts: Pick<DiarizeOptions, 'speakers' | 'ignoreChannels'> & { clustering?: Partial<ClusteringSettings> } = {},
+  ): DiarizationResult {
     checkSpeakers(opts.speakers);
     const { stats, channelTracks, durationS } = analysis;
     const warnings: string[] = [];
@@ -226,7 +232,12 @@ export class Diarizer {
     return renumber(speech, speakers);
   }
 
-  private fromVoices(track: SpeechTrack, speakersWanted: number | undefined, cfg: ClusteringSettings, warnings: string[]): Pick<DiarizationResult, 'speech' | 'speakers'> {
+  private fromVoices(
+    track: SpeechTrack,
+    speakersWanted: number | undefined,
+    cfg: ClusteringSettings,
+    warnings: string[],
+  ): Pick<DiarizationResult, 'speech' | 'speakers'> {
     const { windows, segments } = track;
     if (segments.length === 0) return { speech: [], speakers: [] };
     if (windows.length === 0) {

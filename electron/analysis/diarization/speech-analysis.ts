@@ -40,7 +40,13 @@ export class SpeechAnalyser {
     if (channels !== 1 && channels !== 2) throw new Error(`audio must have 1 or 2 channels, got ${channels}`);
     this.stereo = channels === 2;
     const embed = (logmel: Float32Array, frames: number) => embedder.embed(logmel, frames);
-    const trackOpts = { frontEnd: embedder.frontEnd, vadFrameSeconds: vad.frameSeconds, rules: settings.speech, minEmbedSeconds: settings.minEmbedSeconds, embed };
+    const trackOpts = {
+      frontEnd: embedder.frontEnd,
+      vadFrameSeconds: vad.frameSeconds,
+      rules: settings.speech,
+      minEmbedSeconds: settings.minEmbedSeconds,
+      embed,
+    };
     this.mix = new SpeechTrack(trackOpts);
     this.channelTracks = this.stereo ? [0, 1].map(() => new SpeechTrack({ ...trackOpts, maxWindows: settings.channelProfileWindows })) : [];
     this.vadStream = vad.stream(this.stereo ? 3 : 1);

@@ -19,7 +19,14 @@ export interface SpeechSegmentRules {
   maxSpeechS: number;
 }
 
-export const DEFAULT_SPEECH_RULES: SpeechSegmentRules = { threshold: 0.5, negThreshold: 0.35, minSpeechS: 0.25, minSilenceS: 0.1, padS: 0.03, maxSpeechS: Infinity };
+export const DEFAULT_SPEECH_RULES: SpeechSegmentRules = {
+  threshold: 0.5,
+  negThreshold: 0.35,
+  minSpeechS: 0.25,
+  minSilenceS: 0.1,
+  padS: 0.03,
+  maxSpeechS: Infinity,
+};
 
 export interface TimeSpan {
   startS: number;

@@ -133,7 +133,12 @@ export class SpeechTrack {
       }
       const embedding = await this.opts.embed(data, len);
       const toS = (f: number) => (f * this.hop + this.nFft / 2) / this.sr;
-      this.windows.push({ segment: index, startS: Math.max(seg.startS, toS(s) - this.hop / this.sr / 2), endS: Math.min(seg.endS, toS(s + len) - this.hop / this.sr / 2), embedding });
+      this.windows.push({
+        segment: index,
+        startS: Math.max(seg.startS, toS(s) - this.hop / this.sr / 2),
+        endS: Math.min(seg.endS, toS(s + len) - this.hop / this.sr / 2),
+        embedding,
+      });
     }
   }
 }

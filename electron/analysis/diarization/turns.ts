@@ -52,7 +52,12 @@ export function smoothLabels(windows: readonly WindowRef[], scores: readonly Flo
   return labels;
 }
 
-export function labelSpeech(segments: readonly TimeSpan[], windows: readonly WindowRef[], labels: ArrayLike<number>, opts: { minTurnS?: number } = {}): SpeakerSpan[] {
+export function labelSpeech(
+  segments: readonly TimeSpan[],
+  windows: readonly WindowRef[],
+  labels: ArrayLike<number>,
+  opts: { minTurnS?: number } = {},
+): SpeakerSpan[] {
   if (windows.length === 0) return [];
   const minTurn = opts.minTurnS ?? 0;
   const bySegment = new Map<number, number[]>();
@@ -85,7 +90,7 @@ export function labelSpeech(segments: readonly TimeSpan[], windows: readonly Win
       start = Math.min(seg.endS, end);
     }
     // Pieces shorter than minTurnS join the longer neighbour.
-    for (let changed = true; changed && pieces.length > 1; ) {
+    for (let changed = true; changed && pieces.length > 1;) {
       changed = false;
       for (let p = 0; p < pieces.length; p++) {
         if (pieces[p].endS - pieces[p].startS >= minTurn) continue;

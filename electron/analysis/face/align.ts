@@ -19,16 +19,16 @@ import { cropImage, halveImage } from './face-finder.js';
 
 /** dlib mean face shape, points 17..67, x then y, unit square. */
 const MEAN_X = [
-  0.000213256, 0.0752622, 0.18113, 0.29077, 0.393397, 0.586856, 0.689483, 0.799124, 0.904991, 0.98004, 0.490127, 0.490127, 0.490127,
-  0.490127, 0.36688, 0.426036, 0.490127, 0.554217, 0.613373, 0.121737, 0.187122, 0.265825, 0.334606, 0.260918, 0.182743, 0.645647,
-  0.714428, 0.793132, 0.858516, 0.79751, 0.719335, 0.254149, 0.340985, 0.428858, 0.490127, 0.551395, 0.639268, 0.726104, 0.642159,
-  0.556721, 0.490127, 0.423532, 0.338094, 0.290379, 0.428096, 0.490127, 0.552157, 0.689874, 0.553364, 0.490127, 0.42689,
+  0.000213256, 0.0752622, 0.18113, 0.29077, 0.393397, 0.586856, 0.689483, 0.799124, 0.904991, 0.98004, 0.490127, 0.490127, 0.490127, 0.490127,
+  0.36688, 0.426036, 0.490127, 0.554217, 0.613373, 0.121737, 0.187122, 0.265825, 0.334606, 0.260918, 0.182743, 0.645647, 0.714428, 0.793132, 0.858516,
+  0.79751, 0.719335, 0.254149, 0.340985, 0.428858, 0.490127, 0.551395, 0.639268, 0.726104, 0.642159, 0.556721, 0.490127, 0.423532, 0.338094, 0.290379,
+  0.428096, 0.490127, 0.552157, 0.689874, 0.553364, 0.490127, 0.42689,
 ];
 const MEAN_Y = [
-  0.106454, 0.038915, 0.0187482, 0.0344891, 0.0773906, 0.0773906, 0.0344891, 0.0187482, 0.038915, 0.106454, 0.203352, 0.307009, 0.409805,
-  0.515625, 0.587326, 0.609345, 0.628106, 0.609345, 0.587326, 0.216423, 0.178758, 0.179852, 0.231733, 0.245099, 0.244077, 0.231733,
-  0.179852, 0.178758, 0.216423, 0.244077, 0.245099, 0.780233, 0.745405, 0.727388, 0.742578, 0.727388, 0.745405, 0.780233, 0.864805,
-  0.902192, 0.909281, 0.902192, 0.864805, 0.784792, 0.778746, 0.785343, 0.778746, 0.784792, 0.824182, 0.831803, 0.824182,
+  0.106454, 0.038915, 0.0187482, 0.0344891, 0.0773906, 0.0773906, 0.0344891, 0.0187482, 0.038915, 0.106454, 0.203352, 0.307009, 0.409805, 0.515625,
+  0.587326, 0.609345, 0.628106, 0.609345, 0.587326, 0.216423, 0.178758, 0.179852, 0.231733, 0.245099, 0.244077, 0.231733, 0.179852, 0.178758,
+  0.216423, 0.244077, 0.245099, 0.780233, 0.745405, 0.727388, 0.742578, 0.727388, 0.745405, 0.780233, 0.864805, 0.902192, 0.909281, 0.902192,
+  0.864805, 0.784792, 0.778746, 0.785343, 0.778746, 0.784792, 0.824182, 0.831803, 0.824182,
 ];
 
 interface Point {
@@ -56,12 +56,20 @@ export interface Similarity {
 export function fitSimilarity(from: readonly Point[], to: readonly Point[]): Similarity {
   const n = from.length;
   if (n < 2 || to.length !== n) throw new Error(`fitSimilarity needs two or more point pairs, got ${n} and ${to.length}`);
-  let fx = 0, fy = 0, gx = 0, gy = 0;
-  for (let i = 0; i < n; i++) (fx += from[i].x), (fy += from[i].y), (gx += to[i].x), (gy += to[i].y);
-  (fx /= n), (fy /= n), (gx /= n), (gy /= n);
-  let sxx = 0, sab = 0, sba = 0;
+  let fx = 0,
+    fy = 0,
+    gx = 0,
+    gy = 0;
+  for (let i = 0; i < n; i++) ((fx += from[i].x), (fy += from[i].y), (gx += to[i].x), (gy += to[i].y));
+  ((fx /= n), (fy /= n), (gx /= n), (gy /= n));
+  let sxx = 0,
+    sab = 0,
+    sba = 0;
   for (let i = 0; i < n; i++) {
-    const px = from[i].x - fx, py = from[i].y - fy, qx = to[i].x - gx, qy = to[i].y - gy;
+    const px = from[i].x - fx,
+      py = from[i].y - fy,
+      qx = to[i].x - gx,
+      qy = to[i].y - gy;
     sxx += px * px + py * py;
     sab += px * qx + py * qy;
     sba += px * qy - py * qx;
@@ -112,7 +120,12 @@ export function alignFace(frame: RgbImage, face: Pick<FaceDetection, 'keypoints'
   let t = chipTransform(face, spec);
   // Work on the part of the frame the chip covers (plus a border), so the cost does not grow with the frame.
   const inv0 = invert(t);
-  const corners = [apply(inv0, { x: 0, y: 0 }), apply(inv0, { x: spec.size, y: 0 }), apply(inv0, { x: 0, y: spec.size }), apply(inv0, { x: spec.size, y: spec.size })];
+  const corners = [
+    apply(inv0, { x: 0, y: 0 }),
+    apply(inv0, { x: spec.size, y: 0 }),
+    apply(inv0, { x: 0, y: spec.size }),
+    apply(inv0, { x: spec.size, y: spec.size }),
+  ];
   const x0 = Math.max(0, Math.floor(Math.min(...corners.map((c) => c.x))) - 2);
   const y0 = Math.max(0, Math.floor(Math.min(...corners.map((c) => c.y))) - 2);
   const x1 = Math.min(frame.width, Math.ceil(Math.max(...corners.map((c) => c.x))) + 2);
@@ -138,9 +151,12 @@ function warp(src: RgbImage, inv: Similarity, size: number): RgbImage {
       const p = apply(inv, { x: u + 0.5, y: v + 0.5 });
       const fx = Math.min(w - 1, Math.max(0, p.x - 0.5));
       const fy = Math.min(h - 1, Math.max(0, p.y - 0.5));
-      const x0 = Math.floor(fx), y0 = Math.floor(fy);
-      const x1 = Math.min(w - 1, x0 + 1), y1 = Math.min(h - 1, y0 + 1);
-      const ax = fx - x0, ay = fy - y0;
+      const x0 = Math.floor(fx),
+        y0 = Math.floor(fy);
+      const x1 = Math.min(w - 1, x0 + 1),
+        y1 = Math.min(h - 1, y0 + 1);
+      const ax = fx - x0,
+        ay = fy - y0;
       const o = (v * size + u) * 3;
       for (let c = 0; c < 3; c++) {
         const top = rgb[(y0 * w + x0) * 3 + c] * (1 - ax) + rgb[(y0 * w + x1) * 3 + c] * ax;
@@ -151,5 +167,3 @@ function warp(src: RgbImage, inv: Similarity, size: number): RgbImage {
   }
   return { width: size, height: size, rgb: out };
 }
-
-

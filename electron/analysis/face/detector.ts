@@ -78,7 +78,8 @@ export function blendOverlaps(dets: RawDetection[], iouThreshold: number): RawDe
 /** The region as a plain copy when it is pixel-aligned, inside the image and already the model's size (else null). */
 function exactWindow(image: RgbImage, region: Box, size: number): RgbImage | null {
   const { x, y } = region;
-  if (region.width !== size || !Number.isInteger(x) || !Number.isInteger(y) || x < 0 || y < 0 || x + size > image.width || y + size > image.height) return null;
+  if (region.width !== size || !Number.isInteger(x) || !Number.isInteger(y) || x < 0 || y < 0 || x + size > image.width || y + size > image.height)
+    return null;
   const rgb = new Uint8Array(size * size * 3);
   for (let r = 0; r < size; r++) rgb.set(image.rgb.subarray(((y + r) * image.width + x) * 3, ((y + r) * image.width + x + size) * 3), r * size * 3);
   return { width: size, height: size, rgb };

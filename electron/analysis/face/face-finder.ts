@@ -152,7 +152,8 @@ export class FaceFinder {
     const w = Math.max(1, Math.round(image.width * scale));
     const h = Math.max(1, Math.round(image.height * scale));
     if (Math.max(w, h) <= win) return []; // the whole-frame pass already sees this level
-    const level = w === image.width && h === image.height ? image : resampleRegion(image, { x: 0, y: 0, width: image.width, height: image.height }, w, h, 'edge');
+    const level =
+      w === image.width && h === image.height ? image : resampleRegion(image, { x: 0, y: 0, width: image.width, height: image.height }, w, h, 'edge');
     const out: FoundFace[] = [];
     for (const y of windowStarts(h, win, this.opts.overlap))
       for (const x of windowStarts(w, win, this.opts.overlap)) {

@@ -49,17 +49,44 @@ export function videoDecodeArgs(
   const rotated = Math.abs(source.rotation) % 180 === 90;
   const { width, height } = scaledSize(rotated ? source.height : source.width, rotated ? source.width : source.height, opts.maxSide);
   const args = [
-    '-nostdin', '-v', 'error', '-i', file,
-    '-an', '-sn', '-dn',
-    '-vf', `setpts=PTS-STARTPTS,fps=${opts.fps},scale=${width}:${height}:flags=area`,
-    '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1',
+    '-nostdin',
+    '-v',
+    'error',
+    '-i',
+    file,
+    '-an',
+    '-sn',
+    '-dn',
+    '-vf',
+    `setpts=PTS-STARTPTS,fps=${opts.fps},scale=${width}:${height}:flags=area`,
+    '-pix_fmt',
+    'rgb24',
+    '-f',
+    'rawvideo',
+    'pipe:1',
   ];
   return { args, width, height };
 }
 
 /** ffmpeg's arguments for `streamAudioChannels`: the first audio stream as 16 kHz f32le with `channels` channels on stdout. */
 export function audioDecodeArgs(file: string, channels: number): string[] {
-  return ['-nostdin', '-v', 'error', '-i', file, '-vn', '-sn', '-dn', '-ac', String(channels), '-ar', String(AUDIO_SAMPLE_RATE), '-f', 'f32le', 'pipe:1'];
+  return [
+    '-nostdin',
+    '-v',
+    'error',
+    '-i',
+    file,
+    '-vn',
+    '-sn',
+    '-dn',
+    '-ac',
+    String(channels),
+    '-ar',
+    String(AUDIO_SAMPLE_RATE),
+    '-f',
+    'f32le',
+    'pipe:1',
+  ];
 }
 
 /**

@@ -49,7 +49,7 @@ export async function readFrameTimes(
   const last = times[times.length - 1];
   // The stream's duration counts from its own first frame (a video that starts after the audio ends that much later).
   const streamDuration = num(parsed.streams[0].duration);
-  const duration = streamDuration !== null ? times[0] + streamDuration : num(parsed.format?.duration) ?? last;
+  const duration = streamDuration !== null ? times[0] + streamDuration : (num(parsed.format?.duration) ?? last);
   return { times, endS: Math.max(duration, last), method: `ffprobe ${method === 'packets' ? 'packet' : 'frame'} pts_time` };
 }
 

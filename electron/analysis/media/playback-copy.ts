@@ -37,11 +37,30 @@ export async function makePlaybackCopy(
   const partial = `${dest}.partial`;
   const audio = target === 'h264' && MP4_AUDIO.has(opts.audioCodec ?? '') ? ['-c:a', 'copy'] : AUDIO[target];
   const args = [
-    '-nostdin', '-v', 'error', '-y', '-copyts', '-i', source,
-    '-map', '0:v:0?', '-map', '0:a:0?', '-sn', '-dn', '-vsync', 'passthrough',
-    '-vf', "scale='min(1280,iw)':-2",
-    ...VIDEO[target], ...audio, ...CONTAINER[target],
-    '-progress', 'pipe:1', '-nostats', partial,
+    '-nostdin',
+    '-v',
+    'error',
+    '-y',
+    '-copyts',
+    '-i',
+    source,
+    '-map',
+    '0:v:0?',
+    '-map',
+    '0:a:0?',
+    '-sn',
+    '-dn',
+    '-vsync',
+    'passthrough',
+    '-vf',
+    "scale='min(1280,iw)':-2",
+    ...VIDEO[target],
+    ...audio,
+    ...CONTAINER[target],
+    '-progress',
+    'pipe:1',
+    '-nostats',
+    partial,
   ];
   try {
     await new Promise<void>((resolve, reject) => {
@@ -66,7 +85,11 @@ export async function makePlaybackCopy(
         opts.signal?.removeEventListener('abort', onAbort);
         if (opts.signal?.aborted) reject(new CancelledError('playback copy'));
         else if (code !== 0)
-          reject(new MediaInputError(source, 'could not be converted for playback', { detail: `ffmpeg exit ${code}: ${stderr.trim().split('\n').pop() ?? ''}` }));
+          reject(
+            new MediaInputError(source, 'could not be converted for playback', {
+              detail: `ffmpeg exit ${code}: ${stderr.trim().split('\n').pop() ?? ''}`,
+            }),
+          );
         else resolve();
       });
     });

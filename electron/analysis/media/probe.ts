@@ -82,7 +82,10 @@ export async function probeMedia(file: string, ff: ResolvedFfmpeg, signal?: Abor
     ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '--', file],
     signal,
   );
-  if (code !== 0) throw new MediaInputError(file, 'is not a readable audio or video file (damaged, incomplete, or another kind of file)', { detail: `ffprobe: ${firstLine(stderr)}` });
+  if (code !== 0)
+    throw new MediaInputError(file, 'is not a readable audio or video file (damaged, incomplete, or another kind of file)', {
+      detail: `ffprobe: ${firstLine(stderr)}`,
+    });
   let parsed: { format?: Record<string, unknown>; streams?: Array<Record<string, unknown>> };
   try {
     parsed = JSON.parse(stdout);
@@ -91,7 +94,10 @@ export async function probeMedia(file: string, ff: ResolvedFfmpeg, signal?: Abor
   }
   const streams = parsed.streams ?? [];
   const v = streams.find(
-    (s) => s.codec_type === 'video' && !STILL_IMAGE_CODECS.has(String(s.codec_name)) && !(s.disposition as Record<string, number> | undefined)?.attached_pic,
+    (s) =>
+      s.codec_type === 'video' &&
+      !STILL_IMAGE_CODECS.has(String(s.codec_name)) &&
+      !(s.disposition as Record<string, number> | undefined)?.attached_pic,
   );
   const a = streams.find((s) => s.codec_type === 'audio');
   const formatName = String(parsed.format?.format_name ?? 'unknown');
@@ -101,8 +107,7 @@ export async function probeMedia(file: string, ff: ResolvedFfmpeg, signal?: Abor
   }
   const sideData = (v?.side_data_list as Array<Record<string, unknown>> | undefined) ?? [];
   const rotation = num(sideData.find((d) => d.rotation !== undefined)?.rotation) ?? num((v?.tags as Record<string, string> | undefined)?.rotate) ?? 0;
-  const durationS =
-    num(parsed.format?.duration) ?? Math.max(num(v?.duration) ?? 0, num(a?.duration) ?? 0);
+  const durationS = num(parsed.format?.duration) ?? Math.max(num(v?.duration) ?? 0, num(a?.duration) ?? 0);
   if (!durationS || durationS <= 0) throw new MediaInputError(file, 'has no measurable duration (truncated or damaged?)');
   const timing = streamTiming(parsed.format, v, a);
   return {
@@ -155,7 +160,10 @@ const EARLIEST_PLAUSIBLE = Date.UTC(1990, 0, 1);
 export function parseMetadataDate(value: unknown, now = Date.now()): string | null {
   if (typeof value !== 'string' || !value.trim()) return null;
   // QuickTime writes offsets without a colon (2023-02-03T13:48:14-0800); Date.parse wants +hh:mm.
-  const text = value.trim().replace(/([+-]\d{2})(\d{2})$/, '$1:$2').replace(' ', 'T');
+  const text = value
+    .trim()
+    .replace(/([+-]\d{2})(\d{2})$/, '$1:$2')
+    .replace(' ', 'T');
   const ms = Date.parse(text);
   if (!Number.isFinite(ms) || ms < EARLIEST_PLAUSIBLE || ms > now + 24 * 3600 * 1000) return null;
   return new Date(ms).toISOString();

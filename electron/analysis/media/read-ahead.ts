@@ -15,7 +15,10 @@ export async function* readAhead<T>(source: AsyncIterable<T>, depth: number): As
   const fill = () => {
     while (!done && queue.length < depth) {
       const p = last.then(() => it.next());
-      p.then((r) => (r.done ? (done = true) : undefined), () => (done = true));
+      p.then(
+        (r) => (r.done ? (done = true) : undefined),
+        () => (done = true),
+      );
       p.catch(() => undefined); // handled when the consumer reaches it
       queue.push(p);
       last = p.catch(() => undefined);

@@ -198,7 +198,11 @@ export interface LoadedTextManifest extends TextModelManifest {
   modelPath: string;
 }
 
-function loadManifestWith<S extends z.ZodType<{ file: string; sha256: string }>>(schema: S, dir: string, verifyHash: boolean): z.infer<S> & { dir: string; modelPath: string } {
+function loadManifestWith<S extends z.ZodType<{ file: string; sha256: string }>>(
+  schema: S,
+  dir: string,
+  verifyHash: boolean,
+): z.infer<S> & { dir: string; modelPath: string } {
   const manifestPath = path.join(dir, 'manifest.json');
   if (!existsSync(manifestPath)) throw new ModelManifestError(dir, 'manifest.json is missing');
   let raw: unknown;
@@ -229,7 +233,8 @@ export function loadTextManifest(dir: string, { verifyHash = true } = {}): Loade
   const m = loadManifestWith(TextModelManifestSchema, dir, verifyHash);
   const vocab = path.join(dir, m.tokenizer.vocabFile);
   if (!existsSync(vocab)) throw new ModelManifestError(dir, `${m.tokenizer.vocabFile} is missing`);
-  if (verifyHash && sha256File(vocab) !== m.tokenizer.vocabSha256) throw new ModelManifestError(dir, `${m.tokenizer.vocabFile} sha256 does not match the manifest`);
+  if (verifyHash && sha256File(vocab) !== m.tokenizer.vocabSha256)
+    throw new ModelManifestError(dir, `${m.tokenizer.vocabFile} sha256 does not match the manifest`);
   return m;
 }
 

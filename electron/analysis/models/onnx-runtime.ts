@@ -51,7 +51,10 @@ export async function openOnnxModel(modelPath: string, opts: SessionOptions = {}
     async run(inputs) {
       const feeds: Record<string, Ort.Tensor> = {};
       for (const [name, t] of Object.entries(inputs))
-        feeds[name] = t.data instanceof BigInt64Array ? new ort.Tensor('int64', t.data, t.dims as number[]) : new ort.Tensor('float32', t.data, t.dims as number[]);
+        feeds[name] =
+          t.data instanceof BigInt64Array
+            ? new ort.Tensor('int64', t.data, t.dims as number[])
+            : new ort.Tensor('float32', t.data, t.dims as number[]);
       const out = await session.run(feeds);
       const result: Record<string, { data: Float32Array; dims: readonly number[] }> = {};
       for (const [name, t] of Object.entries(out)) result[name] = { data: t.data as Float32Array, dims: t.dims };

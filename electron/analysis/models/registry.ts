@@ -70,7 +70,12 @@ export function listModels(modelsRoot = defaultModelsRoot()): Array<LoadedManife
   if (!existsSync(modelsRoot)) return [];
   return readdirSync(modelsRoot)
     .sort()
-    .filter((name) => statSync(path.join(modelsRoot, name)).isDirectory() && existsSync(path.join(modelsRoot, name, 'manifest.json')) && existsSync(path.join(modelsRoot, name, 'model.onnx')))
+    .filter(
+      (name) =>
+        statSync(path.join(modelsRoot, name)).isDirectory() &&
+        existsSync(path.join(modelsRoot, name, 'manifest.json')) &&
+        existsSync(path.join(modelsRoot, name, 'model.onnx')),
+    )
     .map((name) => {
       try {
         return loadAnyManifest(path.join(modelsRoot, name));

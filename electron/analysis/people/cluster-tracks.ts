@@ -39,7 +39,7 @@ export function clusterTracks(tracks: readonly TrackPoint[], sameBelow: number):
     for (let i = 0; i < clusters.length; i++)
       for (let j = i + 1; j < clusters.length; j++) {
         const d = descriptorDistance(cents[i], cents[j]);
-        if (d < bestD && !overlaps(clusters[i], clusters[j])) (bestD = d), (best = [i, j]);
+        if (d < bestD && !overlaps(clusters[i], clusters[j])) ((bestD = d), (best = [i, j]));
       }
     if (!best) break;
     const [i, j] = best;

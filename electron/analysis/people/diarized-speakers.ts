@@ -20,7 +20,11 @@ export class DiarizedSpeakerFinder implements SpeakerFinder {
   /** Models from `root`, or from the bundled folder when a custom root lacks them. */
   static async load(root: string | undefined, threads: number | undefined): Promise<DiarizedSpeakerFinder> {
     return new DiarizedSpeakerFinder(
-      await Diarizer.load({ vadModel: resolveShippedModelDir(DIARIZATION_MODEL_IDS.vad, root), speakerModel: resolveShippedModelDir(DIARIZATION_MODEL_IDS.speaker, root), threads: threads ?? 1 }),
+      await Diarizer.load({
+        vadModel: resolveShippedModelDir(DIARIZATION_MODEL_IDS.vad, root),
+        speakerModel: resolveShippedModelDir(DIARIZATION_MODEL_IDS.speaker, root),
+        threads: threads ?? 1,
+      }),
     );
   }
 

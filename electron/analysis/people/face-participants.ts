@@ -58,7 +58,14 @@ export function faceParticipants(track: FaceTrackResult, rules: ExpressionRules)
     for (let i = 0; i < n; i++) {
       const obs = seen.get(i);
       raw.push(obs && obs.probs.length ? obs.probs : null);
-      frames.push({ index: i, timeS: track.frameTimes[i], face: obs ? { box: obs.box, score: obs.score } : null, label: null, confidence: null, probs: null });
+      frames.push({
+        index: i,
+        timeS: track.frameTimes[i],
+        face: obs ? { box: obs.box, score: obs.score } : null,
+        label: null,
+        confidence: null,
+        probs: null,
+      });
       if (obs && obs.mouth !== null) mouth.push({ t: track.frameTimes[i], activity: obs.mouth });
       if (obs && obs.motion !== null) motion.push(obs.motion);
     }
@@ -94,4 +101,9 @@ export function faceParticipants(track: FaceTrackResult, rules: ExpressionRules)
 }
 
 export const roundProbs = (p: Record<string, number>) => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, Math.round(v * 1e6) / 1e6]));
-const roundBox = (b: Box): Box => ({ x: Math.round(b.x * 10) / 10, y: Math.round(b.y * 10) / 10, width: Math.round(b.width * 10) / 10, height: Math.round(b.height * 10) / 10 });
+const roundBox = (b: Box): Box => ({
+  x: Math.round(b.x * 10) / 10,
+  y: Math.round(b.y * 10) / 10,
+  width: Math.round(b.width * 10) / 10,
+  height: Math.round(b.height * 10) / 10,
+});

@@ -40,7 +40,14 @@ export interface LinkRules {
   minOnScreen: number;
 }
 
-export const DEFAULT_LINK_RULES: Omit<LinkRules, 'frameStep'> = { minFrames: 20, minCorrelation: 0.3, maxP: 0.01, fullMargin: 0.2, minConfidence: 0.5, minOnScreen: 0.5 };
+export const DEFAULT_LINK_RULES: Omit<LinkRules, 'frameStep'> = {
+  minFrames: 20,
+  minCorrelation: 0.3,
+  maxP: 0.01,
+  fullMargin: 0.2,
+  minConfidence: 0.5,
+  minOnScreen: 0.5,
+};
 
 export interface LinkMeasure {
   face: number;
@@ -84,7 +91,10 @@ export function linkVoicesToFaces(
     const onScreen = s.speechS > 0 ? f.seenAt.reduce((sum, t) => sum + speechWithin(turns, s.id, t - half, t + half), 0) / s.speechS : 0;
     if (onScreen >= rules.minOnScreen) {
       const measured = measures.find((m) => m.face === f.key && m.speaker === s.id)?.correlation ?? null;
-      links.set(s.id, { face: f.key, link: { confidence: round3(Math.min(1, onScreen)), evidence: 'one-face-one-voice', correlation: measured === null ? null : round3(measured) } });
+      links.set(s.id, {
+        face: f.key,
+        link: { confidence: round3(Math.min(1, onScreen)), evidence: 'one-face-one-voice', correlation: measured === null ? null : round3(measured) },
+      });
     }
   }
   return { links, measures };

@@ -43,7 +43,10 @@ export function assembleParticipants(input: AssembleInput): ParticipantResult[] 
   const voice = (s: SpeakerVoice, link: VoiceFaceLink | null): NonNullable<ParticipantResult['voice']> => {
     // Uncertain windows (low confidence, or input unlike the training audio) keep their probabilities in the track
     // but take no part in the vote, the mean or the fusion.
-    const agg = aggregateTrack(input.voiceLabels, s.windows.map((w) => (w.label === null ? { label: null, probs: null } : w)));
+    const agg = aggregateTrack(
+      input.voiceLabels,
+      s.windows.map((w) => (w.label === null ? { label: null, probs: null } : w)),
+    );
     const uncertain = s.windows.filter((w) => w.voiced && w.label === null).length;
     const unlike = input.voiceInputCheck ? s.windows.filter((w) => w.inputDistance != null && w.inputDistance > 1).length : 0;
     const v: NonNullable<ParticipantResult['voice']> = {
@@ -83,7 +86,18 @@ export function assembleParticipants(input: AssembleInput): ParticipantResult[] 
     });
   }
   for (const s of input.speakers)
-    if (!input.links.has(s.id)) drafts.push({ name: null, face: null, voice: voice(s, null), frames: [], windows: s.windows, thumbnail: null, embedding: null, rank: 1, firstS: s.firstSpeechS });
+    if (!input.links.has(s.id))
+      drafts.push({
+        name: null,
+        face: null,
+        voice: voice(s, null),
+        frames: [],
+        windows: s.windows,
+        thumbnail: null,
+        embedding: null,
+        rank: 1,
+        firstS: s.firstSpeechS,
+      });
   const framesOn = (d: Draft) => d.face?.framesWithFace ?? 0;
   const speech = (d: Draft) => d.voice?.speechS ?? 0;
   drafts.sort((a, b) => a.rank - b.rank || framesOn(b) - framesOn(a) || speech(b) - speech(a) || a.firstS - b.firstS);
@@ -121,11 +135,24 @@ const zeros = (labels: readonly string[]) => Object.fromEntries(labels.map((l) =
  * The top-level face, voice and fused of a session summary: those of participant `p` (the client when one is marked,
  * else participant 1), with the reason in words where it has no face or no voice.
  */
-export function describe(p: Pick<ParticipantResult, 'id' | 'face' | 'voice' | 'fused'> | undefined, facts: SessionFacts, weights: { face: number; voice: number }, rule: string): Pick<AnalysisSummary, 'face' | 'voice' | 'fused'> {
+export function describe(
+  p: Pick<ParticipantResult, 'id' | 'face' | 'voice' | 'fused'> | undefined,
+  facts: SessionFacts,
+  weights: { face: number; voice: number },
+  rule: string,
+): Pick<AnalysisSummary, 'face' | 'voice' | 'fused'> {
   let face: FaceSummary;
   if (p?.face) {
     const { framesAnalysed, framesWithFace, framesAbstained, majority, distribution, meanProbs, reason } = p.face;
-    face = { framesAnalysed, framesWithFace, framesAbstained, majority, distribution, ...(meanProbs ? { meanProbs } : {}), ...(reason ? { reason } : {}) };
+    face = {
+      framesAnalysed,
+      framesWithFace,
+      framesAbstained,
+      majority,
+      distribution,
+      ...(meanProbs ? { meanProbs } : {}),
+      ...(reason ? { reason } : {}),
+    };
   } else {
     face = { framesAnalysed: facts.framesAnalysed, framesWithFace: 0, framesAbstained: 0, majority: null, distribution: zeros(facts.faceLabels) };
     if (!facts.hasVideo) face.reason = 'no video stream';
@@ -135,7 +162,8 @@ export function describe(p: Pick<ParticipantResult, 'id' | 'face' | 'voice' | 'f
   }
   let voice: VoiceSummary;
   if (p?.voice) {
-    const { windows, voicedWindows, windowsUncertain, windowsUnlikeTraining, inputCheckThreshold, majority, distribution, meanProbs, reason } = p.voice;
+    const { windows, voicedWindows, windowsUncertain, windowsUnlikeTraining, inputCheckThreshold, majority, distribution, meanProbs, reason } =
+      p.voice;
     voice = {
       windows,
       voicedWindows,

@@ -138,10 +138,12 @@ export class PeopleTracker {
 
     // Link faces to active tracks, best overlaps first.
     const pairs: Array<{ t: number; f: number; iou: number }> = [];
-    this.active.forEach((t, ti) => faces.forEach((f, fi) => {
-      const iou = boxIou(t.box, f.box);
-      if (iou >= this.opts.linkIou) pairs.push({ t: ti, f: fi, iou });
-    }));
+    this.active.forEach((t, ti) =>
+      faces.forEach((f, fi) => {
+        const iou = boxIou(t.box, f.box);
+        if (iou >= this.opts.linkIou) pairs.push({ t: ti, f: fi, iou });
+      }),
+    );
     pairs.sort((a, b) => b.iou - a.iou);
     const trackOfFace = new Array<ActiveTrack | null>(faces.length).fill(null);
     const usedTracks = new Set<number>();
@@ -265,15 +267,26 @@ export class PeopleTracker {
     let bestD = this.sameBelow;
     for (const [id, p] of this.provisional) {
       if (onScreen.has(id)) continue;
-      const dist = descriptorDistance(Float32Array.from(p.sum, (v) => v / p.weight), d);
-      if (dist < bestD) (bestD = dist), (best = id);
+      const dist = descriptorDistance(
+        Float32Array.from(p.sum, (v) => v / p.weight),
+        d,
+      );
+      if (dist < bestD) ((bestD = dist), (best = id));
     }
     if (!best) {
       best = this.provisional.size + 1;
       this.provisional.set(best, { sum: new Float64Array(d.length), weight: 0 });
     }
     this.addToProvisional(best, d);
-    const t: ActiveTrack = { summary, box: f.box, signature: new Float32Array(0), mouth: null, provisional: best, startFrame: frameIndex, nextEmbed: nextEmbedAfter(0, this.opts.embedAt, this.opts.embedEvery) };
+    const t: ActiveTrack = {
+      summary,
+      box: f.box,
+      signature: new Float32Array(0),
+      mouth: null,
+      provisional: best,
+      startFrame: frameIndex,
+      nextEmbed: nextEmbedAfter(0, this.opts.embedAt, this.opts.embedEvery),
+    };
     this.active.push(t);
     return t;
   }

@@ -52,7 +52,10 @@ export function oneSpeakerFromWindows(windows: readonly WindowResult[], speakers
     if (last && a <= last.endS) last.endS = Math.max(last.endS, b);
     else speech.push({ startS: a, endS: b, speaker: 0 });
   }
-  const warnings = speech.length && speakersWanted !== undefined && speakersWanted > 1 ? [`${speakersWanted} speakers were asked for, but without diarization all speech is one voice`] : [];
+  const warnings =
+    speech.length && speakersWanted !== undefined && speakersWanted > 1
+      ? [`${speakersWanted} speakers were asked for, but without diarization all speech is one voice`]
+      : [];
   return { speech, speakers: speech.length ? [{ id: 0, speechS: unionSeconds(voiced), channel: null }] : [], warnings, method: 'energy' };
 }
 

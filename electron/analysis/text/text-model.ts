@@ -86,7 +86,8 @@ export class TextEmotionModel {
         batch.forEach((i, b) => ids[i].forEach((id, j) => (data[b * len + j] = BigInt(id))));
         const result = await this.session.run({ [this.manifest.input.name]: { data, dims: [batch.length, len] } });
         const y = result[this.manifest.output.name];
-        if (!y || y.data.length !== batch.length * k) throw new Error(`model ${this.manifest.id}: expected ${batch.length}x${k} outputs, got [${y?.dims.join(', ')}]`);
+        if (!y || y.data.length !== batch.length * k)
+          throw new Error(`model ${this.manifest.id}: expected ${batch.length}x${k} outputs, got [${y?.dims.join(', ')}]`);
         batch.forEach((i, b) => (out[i] = y.data.slice(b * k, (b + 1) * k)));
       }
     return out;
@@ -102,7 +103,14 @@ export class TextEmotionModel {
       readable.map((i) => ids[i]),
       signal,
     );
-    const estimates: TextEstimate[] = texts.map((_, i) => ({ probabilities: null, label: null, top: null, confidence: 0, tokens: ids[i].length, truncated: full[i].length > max }));
+    const estimates: TextEstimate[] = texts.map((_, i) => ({
+      probabilities: null,
+      label: null,
+      top: null,
+      confidence: 0,
+      tokens: ids[i].length,
+      truncated: full[i].length > max,
+    }));
     readable.forEach((i, r) => {
       const p = this.manifest.output.kind === 'logits' ? softmax(logits[r], this.manifest.temperature) : Float32Array.from(logits[r]);
       let best = 0;

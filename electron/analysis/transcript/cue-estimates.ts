@@ -9,7 +9,11 @@ const STEP = 256;
  * The text model's estimate for every line of a transcript, in order, in steps of STEP lines with progress (an ETA)
  * between steps; a cancel (the signal) stops it with CancelledError between steps.
  */
-export async function estimateLines(model: TextEmotionModel, texts: readonly string[], opts: { signal?: AbortSignal; onProgress?: ProgressListener } = {}): Promise<TextEstimate[]> {
+export async function estimateLines(
+  model: TextEmotionModel,
+  texts: readonly string[],
+  opts: { signal?: AbortSignal; onProgress?: ProgressListener } = {},
+): Promise<TextEstimate[]> {
   const progress = new ProgressTracker(opts.onProgress);
   const out: TextEstimate[] = [];
   progress.update('text emotion', 0, `0 of ${texts.length} lines`, true);

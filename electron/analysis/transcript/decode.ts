@@ -55,9 +55,9 @@ export function decodeTranscriptBytes(bytes: Uint8Array, file: string): DecodedT
   let encoding: DecodedText['encoding'];
   let start = 0;
   let bom = true;
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) (encoding = 'utf-8'), (start = 3);
-  else if (bytes[0] === 0xff && bytes[1] === 0xfe) (encoding = 'utf-16le'), (start = 2);
-  else if (bytes[0] === 0xfe && bytes[1] === 0xff) (encoding = 'utf-16be'), (start = 2);
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) ((encoding = 'utf-8'), (start = 3));
+  else if (bytes[0] === 0xff && bytes[1] === 0xfe) ((encoding = 'utf-16le'), (start = 2));
+  else if (bytes[0] === 0xfe && bytes[1] === 0xff) ((encoding = 'utf-16be'), (start = 2));
   else {
     bom = false;
     encoding = sniffUtf16(bytes) ?? 'utf-8';

@@ -30,18 +30,23 @@ export function parseEafTranscript(text: string, file: string, opts: EafTranscri
   let tiers = doc.tiers;
   if (opts.tiers) {
     const missing = opts.tiers.filter((id) => !tiers.some((t) => t.id === id));
-    if (missing.length) throw new TranscriptError(file, null, `no tier ${missing.map((m) => `"${m}"`).join(', ')} (tiers: ${tiers.map((t) => t.id).join(', ')})`);
+    if (missing.length)
+      throw new TranscriptError(file, null, `no tier ${missing.map((m) => `"${m}"`).join(', ')} (tiers: ${tiers.map((t) => t.id).join(', ')})`);
     tiers = tiers.filter((t) => opts.tiers!.includes(t.id));
   } else {
     const labelTiers = tiers.filter((t) => t.vocabulary);
-    if (labelTiers.length) warnings.push(`tier${labelTiers.length > 1 ? 's' : ''} ${labelTiers.map((t) => `"${t.id}"`).join(', ')} with a controlled vocabulary (labels, not words) ${labelTiers.length > 1 ? 'were' : 'was'} left out`);
+    if (labelTiers.length)
+      warnings.push(
+        `tier${labelTiers.length > 1 ? 's' : ''} ${labelTiers.map((t) => `"${t.id}"`).join(', ')} with a controlled vocabulary (labels, not words) ${labelTiers.length > 1 ? 'were' : 'was'} left out`,
+      );
     tiers = tiers.filter((t) => !t.vocabulary);
   }
   const cues: TextCue[] = [];
   for (const tier of tiers)
     for (const span of tier.spans) {
       const text = collapseSpace(span.label);
-      if (text) cues.push({ startS: span.start, endS: span.end, speaker: tier.participant?.trim() || tier.id, text, line: null, where: `tier "${tier.id}"` });
+      if (text)
+        cues.push({ startS: span.start, endS: span.end, speaker: tier.participant?.trim() || tier.id, text, line: null, where: `tier "${tier.id}"` });
     }
   return { cues, warnings };
 }

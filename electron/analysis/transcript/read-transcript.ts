@@ -45,7 +45,10 @@ export function parseTranscript(bytes: Uint8Array, file: string, opts: ReadTrans
   const speakers: string[] = [];
   for (const c of timed.cues) if (c.speaker !== null && !speakers.includes(c.speaker)) speakers.push(c.speaker);
   const warnings = [...parsed.warnings, ...timed.warnings];
-  if (decoded.encoding !== 'utf-8') warnings.unshift(`read as ${decoded.encoding === 'windows-1252' ? 'Windows-1252 (Latin-1): the file is not valid UTF-8' : decoded.encoding.toUpperCase()}`);
+  if (decoded.encoding !== 'utf-8')
+    warnings.unshift(
+      `read as ${decoded.encoding === 'windows-1252' ? 'Windows-1252 (Latin-1): the file is not valid UTF-8' : decoded.encoding.toUpperCase()}`,
+    );
   return { format, encoding: decoded.encoding, cues: timed.cues, speakers, warnings };
 }
 

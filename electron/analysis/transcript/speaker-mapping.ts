@@ -113,7 +113,8 @@ function decide(spans: Span[], byParticipant: Map<number, Span[]>, rules: Requir
   if (byParticipant.size === 0) why = 'no diarized speech turns in this session';
   else if (!best) why = 'no participant speaks while this speaker talks';
   else if (speechS < minSpeechS) why = `only ${speechS.toFixed(1)} s of speech (at least ${minSpeechS} s needed)`;
-  else if (best.share < rules.minShare) why = `participant ${best.participant}'s turns cover only ${Math.round(best.share * 100)}% of it (at least ${Math.round(rules.minShare * 100)}% needed)`;
+  else if (best.share < rules.minShare)
+    why = `participant ${best.participant}'s turns cover only ${Math.round(best.share * 100)}% of it (at least ${Math.round(rules.minShare * 100)}% needed)`;
   else if (lead < rules.minLead)
     why = `participants ${best.participant} and ${overlaps[1].participant} overlap it about equally (${Math.round(best.share * 100)}% and ${Math.round(overlaps[1].share * 100)}%)`;
   return { participant: why === null ? best.participant : null, score: best?.share ?? 0, speechS: round(speechS, 3), overlaps, why };

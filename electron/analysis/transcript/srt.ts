@@ -17,7 +17,12 @@ export function parseSrt(text: string, file: string): ParsedCues {
     else if (/^\d+$/.test(first)) {
       if (block.lines.length < 2) throw new TranscriptError(file, block.line, `cue ${first} has no timing line`);
       timingAt = 1;
-    } else throw new TranscriptError(file, block.line, `"${first.slice(0, 60)}" is not an SRT cue (expected a cue number, then "00:00:01,000 --> 00:00:04,000")`);
+    } else
+      throw new TranscriptError(
+        file,
+        block.line,
+        `"${first.slice(0, 60)}" is not an SRT cue (expected a cue number, then "00:00:01,000 --> 00:00:04,000")`,
+      );
     const line = block.line + timingAt;
     const timing = parseTimingLine(block.lines[timingAt]);
     if ('problem' in timing) throw new TranscriptError(file, line, timing.problem);

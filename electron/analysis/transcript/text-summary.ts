@@ -56,7 +56,10 @@ export function summarizeText(lines: readonly TextSummaryLine[], labels: readonl
   let reason: string | null = null;
   if (lines.length === 0) reason = 'no lines';
   else if (labelled < MIN_LABELLED_LINES)
-    reason = labelled === 0 ? 'no line has a clear estimate' : `only ${labelled} line${labelled > 1 ? 's have' : ' has'} a clear estimate (at least ${MIN_LABELLED_LINES} needed)`;
+    reason =
+      labelled === 0
+        ? 'no line has a clear estimate'
+        : `only ${labelled} line${labelled > 1 ? 's have' : ' has'} a clear estimate (at least ${MIN_LABELLED_LINES} needed)`;
   else majority = Object.entries(counts).sort((a, b) => b[1] - a[1] || labels.indexOf(a[0]) - labels.indexOf(b[0]))[0][0];
   return { lines: lines.length, labelled, uncertain, words, majority, distribution, meanProbs, reason };
 }

@@ -43,7 +43,11 @@ export function parseTimestampedText(text: string, file: string): ParsedCues {
 
   const checkOrder = (t: number, line: number) => {
     if (t + 1 < lastTime)
-      throw new TranscriptError(file, line, `the time ${lines[line - 1].trim().slice(0, 40)} goes back before the time on line ${lastTimeLine}: times must not decrease`);
+      throw new TranscriptError(
+        file,
+        line,
+        `the time ${lines[line - 1].trim().slice(0, 40)} goes back before the time on line ${lastTimeLine}: times must not decrease`,
+      );
     lastTime = Math.max(lastTime, t);
     lastTimeLine = line;
     sawTime = true;
@@ -87,21 +91,26 @@ export function parseTimestampedText(text: string, file: string): ParsedCues {
       else if (bareTime) startCue(bareTime.t, line, s, bareTime.group);
     }
   });
-  if (!sawTime) throw new TranscriptError(file, 1, 'no timestamps found: expected lines such as "[00:01:02] Name: text", or a WebVTT, SRT or ELAN file');
-  if (skippedHeader) warnings.push(`${skippedHeader} line${skippedHeader > 1 ? 's' : ''} before the first timestamp (title, date, attendees) ${skippedHeader > 1 ? 'were' : 'was'} skipped`);
+  if (!sawTime)
+    throw new TranscriptError(file, 1, 'no timestamps found: expected lines such as "[00:01:02] Name: text", or a WebVTT, SRT or ELAN file');
+  if (skippedHeader)
+    warnings.push(
+      `${skippedHeader} line${skippedHeader > 1 ? 's' : ''} before the first timestamp (title, date, attendees) ${skippedHeader > 1 ? 'were' : 'was'} skipped`,
+    );
 
   // Google Meet groups: lines sharing one time split the span up to the next time by their length.
   const starts = [...new Set(pending.map((p) => p.startS))].sort((a, b) => a - b);
   const nextTimeAfter = (t: number) => starts.find((x) => x > t);
   let estimatedGroups = 0;
-  for (let k = 0; k < pending.length; ) {
+  for (let k = 0; k < pending.length;) {
     const g = pending[k].group;
     let j = k + 1;
     while (g !== 0 && j < pending.length && pending[j].group === g) j++;
     if (j - k > 1) {
       estimatedGroups++;
       const t0 = pending[k].startS;
-      const t1 = nextTimeAfter(t0) ?? t0 + pending.slice(k, j).reduce((a, p) => a + Math.max(MIN_LAST_CUE_S, p.text.split(' ').length * SECONDS_PER_WORD), 0);
+      const t1 =
+        nextTimeAfter(t0) ?? t0 + pending.slice(k, j).reduce((a, p) => a + Math.max(MIN_LAST_CUE_S, p.text.split(' ').length * SECONDS_PER_WORD), 0);
       const total = pending.slice(k, j).reduce((a, p) => a + p.text.length + 1, 0);
       let acc = 0;
       for (let q = k; q < j; q++) {
@@ -111,7 +120,10 @@ export function parseTimestampedText(text: string, file: string): ParsedCues {
     }
     k = j;
   }
-  if (estimatedGroups) warnings.push(`${estimatedGroups} timestamp${estimatedGroups > 1 ? 's' : ''} head several lines; those lines' times are estimated from their length`);
+  if (estimatedGroups)
+    warnings.push(
+      `${estimatedGroups} timestamp${estimatedGroups > 1 ? 's' : ''} head several lines; those lines' times are estimated from their length`,
+    );
 
   const cues: TextCue[] = [];
   let empty = 0;

@@ -31,7 +31,11 @@ export function checkTiming(file: string, input: readonly TextCue[], rules: Timi
     if (c.endS < c.startS) fail(file, c, `the cue ends (${formatTimestamp(c.endS)}) before it starts (${formatTimestamp(c.startS)})`);
     const prev = input[k - 1];
     if (prev && c.line !== null && prev.line !== null && c.startS + tol < prev.startS)
-      fail(file, c, `the cue starts at ${formatTimestamp(c.startS)}, before the cue on line ${prev.line} (${formatTimestamp(prev.startS)}): cues must be in time order`);
+      fail(
+        file,
+        c,
+        `the cue starts at ${formatTimestamp(c.startS)}, before the cue on line ${prev.line} (${formatTimestamp(prev.startS)}): cues must be in time order`,
+      );
   });
   const cues = input.map((c) => ({ ...c })).sort((a, b) => a.startS - b.startS || a.endS - b.endS);
 
@@ -47,26 +51,41 @@ export function checkTiming(file: string, input: readonly TextCue[], rules: Timi
           `the cue (${formatTimestamp(c.startS)}–${formatTimestamp(c.endS)}) overlaps ${c.speaker ? `${c.speaker}'s` : 'the'} previous cue (${place(prev)}, ${formatTimestamp(prev.startS)}–${formatTimestamp(prev.endS)}) by ${(prev.endS - c.startS).toFixed(1)} s`,
         );
       if (c.startS === prev.startS && prev.endS - c.startS > tol)
-        fail(file, c, `the cue starts at the same time as ${c.speaker ? `${c.speaker}'s` : 'the'} cue on ${place(prev)} (${formatTimestamp(c.startS)})`);
+        fail(
+          file,
+          c,
+          `the cue starts at the same time as ${c.speaker ? `${c.speaker}'s` : 'the'} cue on ${place(prev)} (${formatTimestamp(c.startS)})`,
+        );
       prev.endS = c.startS;
       clipped++;
     }
     lastOf.set(c.speaker, c);
   }
-  if (clipped) warnings.push(`${clipped} cue${clipped > 1 ? 's' : ''} overlapping the same speaker's next cue by up to ${tol} s ${clipped > 1 ? 'were' : 'was'} cut where the next one starts`);
+  if (clipped)
+    warnings.push(
+      `${clipped} cue${clipped > 1 ? 's' : ''} overlapping the same speaker's next cue by up to ${tol} s ${clipped > 1 ? 'were' : 'was'} cut where the next one starts`,
+    );
 
   if (rules.durationS !== undefined) {
     const d = rules.durationS;
     let cut = 0;
     for (const c of cues) {
-      if (c.startS > d + tol) fail(file, c, `the cue starts at ${formatTimestamp(c.startS)}, after the end of the recording (${formatTimestamp(d)}): is this the transcript of another recording?`);
+      if (c.startS > d + tol)
+        fail(
+          file,
+          c,
+          `the cue starts at ${formatTimestamp(c.startS)}, after the end of the recording (${formatTimestamp(d)}): is this the transcript of another recording?`,
+        );
       if (c.endS > d) {
         c.endS = Math.max(c.startS, d);
         if (c.startS > d) c.startS = d;
         cut++;
       }
     }
-    if (cut) warnings.push(`${cut} cue${cut > 1 ? 's' : ''} running past the end of the recording (${formatTimestamp(d)}) ${cut > 1 ? 'were' : 'was'} cut at the end`);
+    if (cut)
+      warnings.push(
+        `${cut} cue${cut > 1 ? 's' : ''} running past the end of the recording (${formatTimestamp(d)}) ${cut > 1 ? 'were' : 'was'} cut at the end`,
+      );
   }
   return {
     cues: cues.map(({ startS, endS, speaker, text, line }) => ({ startS, endS, speaker, text, line })),

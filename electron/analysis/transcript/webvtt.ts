@@ -45,12 +45,18 @@ export function parseWebVtt(text: string, file: string): ParsedCues {
   const warnings: string[] = [];
   let emptyCues = 0;
   // The header block may run straight into the first cue when there is no blank line after it; that is malformed.
-  if (header.lines.some((l) => l.includes('-->'))) throw new TranscriptError(file, header.line + header.lines.findIndex((l) => l.includes('-->')), 'a blank line must separate the WEBVTT header from the first cue');
+  if (header.lines.some((l) => l.includes('-->')))
+    throw new TranscriptError(
+      file,
+      header.line + header.lines.findIndex((l) => l.includes('-->')),
+      'a blank line must separate the WEBVTT header from the first cue',
+    );
   for (const block of blocks.slice(1)) {
     const first = block.lines[0];
     if (/^(NOTE|STYLE|REGION)(?:[ \t]|$)/.test(first)) continue;
     const timingAt = looksLikeTiming(first) ? 0 : looksLikeTiming(block.lines[1] ?? '') ? 1 : -1;
-    if (timingAt < 0) throw new TranscriptError(file, block.line, `"${first.trim().slice(0, 60)}" is neither a cue (no "-->" timing line) nor a NOTE`);
+    if (timingAt < 0)
+      throw new TranscriptError(file, block.line, `"${first.trim().slice(0, 60)}" is neither a cue (no "-->" timing line) nor a NOTE`);
     const timing = parseTimingLine(block.lines[timingAt]);
     const line = block.line + timingAt;
     if ('problem' in timing) throw new TranscriptError(file, line, timing.problem);

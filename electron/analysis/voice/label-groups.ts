@@ -15,7 +15,10 @@ export class LabelGroupsError extends Error {}
 
 /** Parse "a,b,c+d" against the model's labels. */
 export function parseLabelGroups(spec: string, modelLabels: readonly string[]): LabelGroups {
-  const names = spec.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (names.length < 2) throw new LabelGroupsError(`--labels needs at least two classes, got "${spec}"`);
   const seen = new Set<string>();
   const members = names.map((name) =>

@@ -87,8 +87,12 @@ class ComplexFft {
     for (let i = 0; i < n; i++) {
       const j = rev[i];
       if (j > i) {
-        let t = re[i]; re[i] = re[j]; re[j] = t;
-        t = im[i]; im[i] = im[j]; im[j] = t;
+        let t = re[i];
+        re[i] = re[j];
+        re[j] = t;
+        t = im[i];
+        im[i] = im[j];
+        im[j] = t;
       }
     }
     for (let size = 2; size <= n; size <<= 1) {
@@ -102,8 +106,10 @@ class ComplexFft {
           const wi = sin[tw];
           const xr = re[b] * wr - im[b] * wi;
           const xi = re[b] * wi + im[b] * wr;
-          re[b] = re[a] - xr; im[b] = im[a] - xi;
-          re[a] += xr; im[a] += xi;
+          re[b] = re[a] - xr;
+          im[b] = im[a] - xi;
+          re[a] += xr;
+          im[a] += xi;
         }
       }
     }
@@ -156,11 +162,16 @@ export class LogMelExtractor {
     power[0] = (re[0] + im[0]) ** 2;
     power[half] = (re[0] - im[0]) ** 2;
     for (let k = 1; k < half; k++) {
-      const zr = re[k], zi = im[k];
-      const cr = re[half - k], ci = -im[half - k];
-      const er = 0.5 * (zr + cr), ei = 0.5 * (zi + ci);
-      const or = 0.5 * (zi - ci), oi = -0.5 * (zr - cr);
-      const wr = twCos[k], wi = twSin[k];
+      const zr = re[k],
+        zi = im[k];
+      const cr = re[half - k],
+        ci = -im[half - k];
+      const er = 0.5 * (zr + cr),
+        ei = 0.5 * (zi + ci);
+      const or = 0.5 * (zi - ci),
+        oi = -0.5 * (zr - cr);
+      const wr = twCos[k],
+        wi = twSin[k];
       const xr = er + wr * or - wi * oi;
       const xi = ei + wr * oi + wi * or;
       power[k] = xr * xr + xi * xi;

@@ -49,7 +49,10 @@ export interface FileVote {
 export function voteWindows(windowProbabilities: readonly (Float32Array | null)[], labels: readonly string[]): FileVote {
   for (const p of windowProbabilities)
     if (p && p.length !== labels.length) throw new Error(`window has ${p.length} probabilities for ${labels.length} labels`);
-  const agg = aggregateTrack(labels, windowProbabilities.map((p) => ({ label: p ? labels[argmax(p)] : null, probs: p })));
+  const agg = aggregateTrack(
+    labels,
+    windowProbabilities.map((p) => ({ label: p ? labels[argmax(p)] : null, probs: p })),
+  );
   const votes = labels.map((l) => Math.round(agg.distribution[l] * agg.votes));
   if (agg.majority === null) return { label: null, labelIndex: -1, votes, confidence: 0, voicedWindows: 0 };
   return { label: agg.majority, labelIndex: labels.indexOf(agg.majority), votes, confidence: agg.meanProbs[agg.majority], voicedWindows: agg.votes };
@@ -123,7 +126,9 @@ export class VoiceEmotionModel {
         if (w.samples.length !== need) throw new Error(`window has ${w.samples.length} samples, the model needs ${need}`);
         return this.features(w.samples, input, b * size);
       });
-      const out = await this.onnx.run({ [this.manifest.input.name]: { data: input, dims: [batch.length, 1, this.frontEnd.nMels, this.framesPerWindow] } });
+      const out = await this.onnx.run({
+        [this.manifest.input.name]: { data: input, dims: [batch.length, 1, this.frontEnd.nMels, this.framesPerWindow] },
+      });
       const t = out[this.manifest.output.name] ?? Object.values(out)[0];
       const k = this.labels.length;
       if (t.data.length !== batch.length * k) throw new Error(`model returned ${t.data.length} values for ${batch.length} windows x ${k} labels`);
@@ -131,7 +136,8 @@ export class VoiceEmotionModel {
       const emb = check ? out[check.output] : undefined;
       if (check && !emb) throw new Error(`model ${this.manifest.id} has no output "${check.output}" for its input check`);
       const dims = check?.mean.length ?? 0;
-      if (emb && emb.data.length !== batch.length * dims) throw new Error(`output ${check!.output} has ${emb.data.length} values for ${batch.length} windows x ${dims}`);
+      if (emb && emb.data.length !== batch.length * dims)
+        throw new Error(`output ${check!.output} has ${emb.data.length} values for ${batch.length} windows x ${dims}`);
       for (let b = 0; b < batch.length; b++) {
         const row = t.data.subarray(b * k, (b + 1) * k);
         const probabilities = this.manifest.output.kind === 'logits' ? softmax(row, this.manifest.temperature) : Float32Array.from(row);
@@ -170,7 +176,14 @@ export async function classifyAudioChunks(
     let v = 0;
     for (const w of pending) {
       const sc = w.voiced ? scores[v++] : null;
-      const p: WindowPrediction = { index: w.index, startS: w.startS, endS: w.endS, voiced: w.voiced, probabilities: sc?.probabilities ?? null, inputDistance: sc?.inputDistance ?? null };
+      const p: WindowPrediction = {
+        index: w.index,
+        startS: w.startS,
+        endS: w.endS,
+        voiced: w.voiced,
+        probabilities: sc?.probabilities ?? null,
+        inputDistance: sc?.inputDistance ?? null,
+      };
       predictions.push(p);
       opts.onWindow?.(p);
     }
@@ -186,7 +199,10 @@ export async function classifyAudioChunks(
   await drain();
   return {
     windows: predictions,
-    vote: voteWindows(predictions.map((p) => p.probabilities), model.labels),
+    vote: voteWindows(
+      predictions.map((p) => p.probabilities),
+      model.labels,
+    ),
     audioSeconds: windower.totalSamples / model.frontEnd.sampleRate,
   };
 }

@@ -19,19 +19,24 @@ function describe(r: Agreement): string {
  * Cohen's kappa, percent agreement and the confusion matrix over time slices both tracks label.
  */
 export async function runAgreement(argv: string[], io: CliIO): Promise<number> {
-  const { values } = parseCommandArgs(argv, {
-    db: { type: 'string' },
-    session: { type: 'string' },
-    all: { type: 'boolean', default: false },
-    a: { type: 'string' },
-    b: { type: 'string' },
-    slice: { type: 'string' },
-    json: { type: 'boolean', default: false },
-  }, false);
+  const { values } = parseCommandArgs(
+    argv,
+    {
+      db: { type: 'string' },
+      session: { type: 'string' },
+      all: { type: 'boolean', default: false },
+      a: { type: 'string' },
+      b: { type: 'string' },
+      slice: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+    false,
+  );
   if (!values.a || !values.b) throw new UsageError('agreement needs --a <annotator> and --b <annotator|model-face|model-voice|model-fused>');
   if (values.all === (values.session !== undefined)) throw new UsageError('agreement needs exactly one of --session <id> or --all');
   const sliceS = values.slice === undefined ? DEFAULT_SLICE_S : Number(values.slice);
-  if (!(Number.isFinite(sliceS) && sliceS > 0 && sliceS <= 60)) throw new UsageError(`--slice must be a number of seconds in (0, 60], got "${values.slice}"`);
+  if (!(Number.isFinite(sliceS) && sliceS > 0 && sliceS <= 60))
+    throw new UsageError(`--slice must be a number of seconds in (0, 60], got "${values.slice}"`);
   const [a, b] = [values.a, values.b];
   const dbPath = values.db ?? defaultDatabasePath();
   if (!existsSync(dbPath)) {
@@ -55,7 +60,9 @@ export async function runAgreement(argv: string[], io: CliIO): Promise<number> {
         }
       ids = [id];
     } else {
-      ids = listSessions(db).map((s) => s.id).filter((id) => has(id, a) && has(id, b));
+      ids = listSessions(db)
+        .map((s) => s.id)
+        .filter((id) => has(id, a) && has(id, b));
       if (ids.length === 0) {
         writeLine(io.stderr, `affect agreement: no session has tracks by both "${a}" and "${b}"`);
         return 1;

@@ -57,11 +57,14 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
   const fps = values.fps === undefined ? 2 : Number(values.fps);
   if (!(fps > 0 && fps <= 60)) throw new UsageError(`--fps must be a number in (0, 60], got "${values.fps}"`);
   const speakers = values.speakers === undefined ? undefined : Number(values.speakers);
-  if (speakers !== undefined && !(Number.isInteger(speakers) && speakers >= 1 && speakers <= 31)) throw new UsageError(`--speakers must be a whole number from 1 to 31, got "${values.speakers}"`);
+  if (speakers !== undefined && !(Number.isInteger(speakers) && speakers >= 1 && speakers <= 31))
+    throw new UsageError(`--speakers must be a whole number from 1 to 31, got "${values.speakers}"`);
   const threads = values.threads === undefined ? undefined : Number(values.threads);
   if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) throw new UsageError(`--threads must be a positive integer`);
   if (values.client !== undefined && !ClientCode.safeParse(values.client).success)
-    throw new UsageError(`--client "${values.client.replace(/[\p{Cc}\p{Cf}]/gu, '?')}" is not a client code: 1–64 printable characters, no control or formatting characters`);
+    throw new UsageError(
+      `--client "${values.client.replace(/[\p{Cc}\p{Cf}]/gu, '?')}" is not a client code: 1–64 printable characters, no control or formatting characters`,
+    );
   let shard;
   try {
     shard = values.shard === undefined ? null : parseShard(values.shard);
@@ -72,19 +75,34 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
   if (values.transcript !== undefined && values['no-transcript']) throw new UsageError('give --transcript or --no-transcript, not both');
   const expanded = expandInputs(positionals);
   if (values.transcript !== undefined && expanded.files.length !== 1)
-    throw new UsageError(`--transcript goes with one recording (${expanded.files.length} given); for several, put each transcript beside its recording with the same name (talk.mp4, talk.vtt)`);
-  const transcripts = new RecordingTranscripts({ explicit: values.transcript ?? null, sidecars: !values['no-transcript'], textModel: values['text-model'] });
+    throw new UsageError(
+      `--transcript goes with one recording (${expanded.files.length} given); for several, put each transcript beside its recording with the same name (talk.mp4, talk.vtt)`,
+    );
+  const transcripts = new RecordingTranscripts({
+    explicit: values.transcript ?? null,
+    sidecars: !values['no-transcript'],
+    textModel: values['text-model'],
+  });
   for (const dir of expanded.emptyDirs) writeLine(io.stderr, `affect: ${dir}: is a directory with no audio or video files in it`);
   const files = shard ? expanded.files.filter((f) => shardOf(f.path, f.root, shard.count) === shard.index) : expanded.files;
   if (files.length === 0) {
-    if (shard && expanded.files.length > 0) writeLine(io.stderr, `affect: shard ${shard.index}/${shard.count} has no files (of ${expanded.files.length})`);
+    if (shard && expanded.files.length > 0)
+      writeLine(io.stderr, `affect: shard ${shard.index}/${shard.count} has no files (of ${expanded.files.length})`);
     return expanded.files.length > 0 ? 0 : 1;
   }
   const dbPath = values.db ?? defaultDatabasePath();
   const db = values['no-store'] ? null : (await openCliDatabase(dbPath, io, { plain: values.plain })).db;
-  const engine = await AnalysisEngine.create({ threads, faceExpression: values['face-model'], voiceEmotion: values['voice-model'], faceDetector: values.detector });
+  const engine = await AnalysisEngine.create({
+    threads,
+    faceExpression: values['face-model'],
+    voiceEmotion: values['voice-model'],
+    faceDetector: values.detector,
+  });
   if (!values.json)
-    writeLine(io.stderr, `ffmpeg: ${engine.ffmpeg.ffmpeg} (${engine.ffmpeg.source})${db ? `; database: ${dbPath}` : ''}${shard ? `; shard ${shard.index}/${shard.count}: ${files.length} of ${expanded.files.length} files` : ''}`);
+    writeLine(
+      io.stderr,
+      `ffmpeg: ${engine.ffmpeg.ffmpeg} (${engine.ffmpeg.source})${db ? `; database: ${dbPath}` : ''}${shard ? `; shard ${shard.index}/${shard.count}: ${files.length} of ${expanded.files.length} files` : ''}`,
+    );
   const modelShas = engine.models.map((m) => m.sha256);
   // Overall progress for a batch is weighted by file size (durations are unknown until each file is probed).
   const sizes = files.map((f) => {
@@ -112,7 +130,10 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
         const existing = db && !values.force ? findAnalysedSession(db, mediaSha256, fps, modelShas, speakers) : null;
         if (existing !== null) {
           skipped++;
-          writeLine(io.stderr, `${label}: already analysed as session ${existing} (same content, fps and models); not analysed again — the stored summary follows; use --force to analyse again`);
+          writeLine(
+            io.stderr,
+            `${label}: already analysed as session ${existing} (same content, fps and models); not analysed again — the stored summary follows; use --force to analyse again`,
+          );
           if (transcript) writeLine(io.stderr, `${label}: ${attachToStored(db!, existing, transcript)}`);
           const stored = summaryWithPeople(db!, existing, getSession(db!, existing)!.summary);
           writeLine(io.stdout, values.json ? JSON.stringify(stored) : formatSummary(stored));
@@ -128,7 +149,12 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
             const overall = (doneBytes + p.fraction * sizes[i]) / totalBytes;
             const elapsed = (performance.now() - batchStart) / 1000;
             // In a batch the percentage and ETA are the whole batch's; the detail says where this file is.
-            progress.print({ ...p, fraction: overall, etaS: overall > 0.01 ? (elapsed / overall) * (1 - overall) : null, detail: `(batch; this file ${Math.floor(p.fraction * 100)}%)` });
+            progress.print({
+              ...p,
+              fraction: overall,
+              etaS: overall > 0.01 ? (elapsed / overall) * (1 - overall) : null,
+              detail: `(batch; this file ${Math.floor(p.fraction * 100)}%)`,
+            });
           },
         });
         progress.end();
@@ -152,14 +178,18 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
           writeLine(io.stdout, values.json ? JSON.stringify(stored) : formatSummary(stored));
           continue;
         }
-        if (values.json) writeLine(io.stdout, JSON.stringify(transcript ? { ...result.summary, transcript: transcriptSummary(transcript) } : result.summary));
+        if (values.json)
+          writeLine(io.stdout, JSON.stringify(transcript ? { ...result.summary, transcript: transcriptSummary(transcript) } : result.summary));
         else writeLine(io.stdout, formatSummary(result.summary) + (transcript ? `\n${transcriptLine(transcript)}` : ''));
       } catch (err) {
         progress.end();
         if (err instanceof CancelledError) throw err;
         if (err instanceof TranscriptError) {
           failures++;
-          writeLine(io.stderr, `affect: ${label}: the transcript ${err.message}; nothing was analysed or stored for this recording (correct the transcript, or --no-transcript to analyse without it)`);
+          writeLine(
+            io.stderr,
+            `affect: ${label}: the transcript ${err.message}; nothing was analysed or stored for this recording (correct the transcript, or --no-transcript to analyse without it)`,
+          );
           continue;
         }
         if (!(err instanceof MediaInputError)) throw err;

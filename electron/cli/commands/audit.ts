@@ -9,7 +9,8 @@ import { openCliDatabase } from '../open-db.js';
  */
 export async function runAudit(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { db: { type: 'string' }, json: { type: 'boolean', default: false } });
-  if (positionals.length > 1 || (positionals[0] !== undefined && positionals[0] !== 'verify')) throw new UsageError('audit takes no argument, or "verify"');
+  if (positionals.length > 1 || (positionals[0] !== undefined && positionals[0] !== 'verify'))
+    throw new UsageError('audit takes no argument, or "verify"');
   const dbPath = values.db ?? defaultDatabasePath();
   const { db } = await openCliDatabase(dbPath, io, { mustExist: true });
   try {
@@ -17,7 +18,8 @@ export async function runAudit(argv: string[], io: CliIO): Promise<number> {
       const v = verifyAuditChain(db);
       if (values.json) writeLine(io.stdout, JSON.stringify(v));
       else if (v.ok) writeLine(io.stdout, `audit log intact: ${v.checked} entries, head ${v.headHash}`);
-      else writeLine(io.stdout, `audit log BROKEN at entry ${v.firstBroken!.id}: ${v.firstBroken!.reason} (${v.checked} entries before it check out)`);
+      else
+        writeLine(io.stdout, `audit log BROKEN at entry ${v.firstBroken!.id}: ${v.firstBroken!.reason} (${v.checked} entries before it check out)`);
       return v.ok ? 0 : 1;
     }
     const rows = allAudit(db);
@@ -26,7 +28,10 @@ export async function runAudit(argv: string[], io: CliIO): Promise<number> {
       return 0;
     }
     for (const r of rows)
-      writeLine(io.stdout, `${r.id}\t${r.at}\t${r.actor}\t${r.action}\t${r.objectKind ? `${r.objectKind}${r.objectId !== null ? ` ${r.objectId}` : ''}` : '-'}\t${Object.keys(r.details).length ? JSON.stringify(r.details) : ''}`);
+      writeLine(
+        io.stdout,
+        `${r.id}\t${r.at}\t${r.actor}\t${r.action}\t${r.objectKind ? `${r.objectKind}${r.objectId !== null ? ` ${r.objectId}` : ''}` : '-'}\t${Object.keys(r.details).length ? JSON.stringify(r.details) : ''}`,
+      );
     if (rows.length === 0) writeLine(io.stderr, 'affect audit: no entries yet');
     return 0;
   } finally {

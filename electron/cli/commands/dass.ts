@@ -21,7 +21,8 @@ export const ESTIMATE_LABEL = 'ESTIMATE (random forest; not a DASS score)';
  */
 export async function runDass(argv: string[], io: CliIO): Promise<number> {
   const [sub, ...rest] = argv;
-  if (sub !== 'score' && sub !== 'estimate') throw new UsageError(sub ? `unknown dass subcommand "${sub}" (score | estimate)` : 'missing subcommand (score | estimate)');
+  if (sub !== 'score' && sub !== 'estimate')
+    throw new UsageError(sub ? `unknown dass subcommand "${sub}" (score | estimate)` : 'missing subcommand (score | estimate)');
   const { values, positionals } = parseCommandArgs(rest, { csv: { type: 'string' }, out: { type: 'string' } }, false);
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
   if (!values.csv) throw new UsageError('--csv <in.csv> is required');
@@ -74,7 +75,8 @@ function scoreCsv(rows: readonly ResponseRow[], io: CliIO): string {
   });
   writeLine(io.stderr, `affect dass: scored ${rows.length} row(s). DASS-21 scores (x2) for a clinician to interpret; not a diagnosis.`);
   if (prorated.length > 0) writeLine(io.stderr, `affect dass: prorated (one item missing, x7/6): ${prorated.join('; ')}`);
-  if (incomplete.length > 0) writeLine(io.stderr, `affect dass: no score (two or more items missing): ${incomplete.join('; ')}. See \`affect dass estimate\`.`);
+  if (incomplete.length > 0)
+    writeLine(io.stderr, `affect dass: no score (two or more items missing): ${incomplete.join('; ')}. See \`affect dass estimate\`.`);
   return toCsv(SCORE_COLUMNS, lines);
 }
 

@@ -17,7 +17,8 @@ async function newPassphrase(env: string, what: string): Promise<string> {
 
 async function currentPassphrase(dbPath: string): Promise<string> {
   const given = passphraseFromEnv() ?? (canPrompt() ? await promptHidden(`Current passphrase for ${dbPath}: `) : null);
-  if (given === null) throw new Error(`${dbPath}: is encrypted; set ${PASSPHRASE_ENV} or run in a terminal to be asked for its passphrase (nothing was changed)`);
+  if (given === null)
+    throw new Error(`${dbPath}: is encrypted; set ${PASSPHRASE_ENV} or run in a terminal to be asked for its passphrase (nothing was changed)`);
   return given;
 }
 
@@ -30,16 +31,21 @@ async function currentPassphrase(dbPath: string): Promise<string> {
  */
 export async function runDb(argv: string[], io: CliIO): Promise<number> {
   const [sub, ...rest] = argv;
-  if (!SUBCOMMANDS.includes(sub as (typeof SUBCOMMANDS)[number])) throw new UsageError(sub ? `unknown db subcommand "${sub}" (${SUBCOMMANDS.join(' | ')})` : `missing subcommand (${SUBCOMMANDS.join(' | ')})`);
+  if (!SUBCOMMANDS.includes(sub as (typeof SUBCOMMANDS)[number]))
+    throw new UsageError(sub ? `unknown db subcommand "${sub}" (${SUBCOMMANDS.join(' | ')})` : `missing subcommand (${SUBCOMMANDS.join(' | ')})`);
   const { values, positionals } = parseCommandArgs(rest, { db: { type: 'string' }, out: { type: 'string' } });
   const dbPath = values.db ?? defaultDatabasePath();
   if (sub === 'restore') {
     if (positionals.length !== 1) throw new UsageError('db restore needs the backup file');
     const backup = positionals[0];
     const kind = existsSync(backup) ? inspectDatabase(backup) : 'new';
-    const pass = kind === 'encrypted' ? passphraseFromEnv() ?? (canPrompt() ? await promptHidden(`Passphrase of the backup ${backup}: `) : null) : null;
+    const pass =
+      kind === 'encrypted' ? (passphraseFromEnv() ?? (canPrompt() ? await promptHidden(`Passphrase of the backup ${backup}: `) : null)) : null;
     const { replaced } = await restoreDatabase(dbPath, backup, pass, { actor: 'cli' });
-    writeLine(io.stderr, `affect db: restored ${dbPath} from ${backup}${replaced ? `; the database it replaced is kept as ${replaced} (delete it once you no longer need it)` : ''}`);
+    writeLine(
+      io.stderr,
+      `affect db: restored ${dbPath} from ${backup}${replaced ? `; the database it replaced is kept as ${replaced} (delete it once you no longer need it)` : ''}`,
+    );
     return 0;
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
@@ -63,7 +69,10 @@ export async function runDb(argv: string[], io: CliIO): Promise<number> {
       if (!values.out) throw new UsageError('db backup needs --out <file>');
       const { bytes } = backupDatabase(db, dbPath, values.out, { key, actor: 'cli' });
       writeLine(io.stdout, values.out);
-      writeLine(io.stderr, `affect db: backup of ${dbPath} written (${(bytes / 1048576).toFixed(1)} MiB, ${key ? `encrypted; keep ${values.out}.kdf.json with it` : 'NOT encrypted'})`);
+      writeLine(
+        io.stderr,
+        `affect db: backup of ${dbPath} written (${(bytes / 1048576).toFixed(1)} MiB, ${key ? `encrypted; keep ${values.out}.kdf.json with it` : 'NOT encrypted'})`,
+      );
       return 0;
     }
     const r = compactAfterErasure(db);

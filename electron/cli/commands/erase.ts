@@ -15,7 +15,8 @@ import { canPrompt, confirmOnTty } from '../passphrase.js';
 export async function runErase(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { db: { type: 'string' }, yes: { type: 'boolean', default: false } });
   const [kind, ref, ...extra] = positionals;
-  if ((kind !== 'client' && kind !== 'session' && kind !== 'transcript') || !ref || extra.length) throw new UsageError('erase needs: client <code> | session <id> | transcript <session-id>');
+  if ((kind !== 'client' && kind !== 'session' && kind !== 'transcript') || !ref || extra.length)
+    throw new UsageError('erase needs: client <code> | session <id> | transcript <session-id>');
   const dbPath = values.db ?? defaultDatabasePath();
   const { db } = await openCliDatabase(dbPath, io, { mustExist: true });
   try {

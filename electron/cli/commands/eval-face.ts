@@ -124,7 +124,11 @@ export async function runEvalFace(argv: string[], io: CliIO): Promise<number> {
     }
     const seconds = (performance.now() - start) / 1000;
     const imagesPerSecond = items.length / Math.max(seconds, 1e-9);
-    const report = classificationReport(FER2013_CLASSES, items.map((i) => i.truth), predicted);
+    const report = classificationReport(
+      FER2013_CLASSES,
+      items.map((i) => i.truth),
+      predicted,
+    );
 
     if (values.predictions) {
       const out = path.resolve(values.predictions);
@@ -149,8 +153,13 @@ export async function runEvalFace(argv: string[], io: CliIO): Promise<number> {
       );
     } else {
       if (model.manifest.tinyRandomWeights) writeLine(io.stdout, 'WARNING: this model has random weights (test fixture); its figures mean nothing.');
-      writeLine(io.stdout, `model ${model.manifest.id} ${model.manifest.version}; ${items.length} images from ${dir}` + (values.cropped ? ' (already cropped)' : ` (faces found by ${detector!.manifest.id})`));
-      if (noFace.length) writeLine(io.stdout, `no face detected in ${noFace.length} images: the whole image was classified (e.g. ${noFace.slice(0, 3).join(', ')})`);
+      writeLine(
+        io.stdout,
+        `model ${model.manifest.id} ${model.manifest.version}; ${items.length} images from ${dir}` +
+          (values.cropped ? ' (already cropped)' : ` (faces found by ${detector!.manifest.id})`),
+      );
+      if (noFace.length)
+        writeLine(io.stdout, `no face detected in ${noFace.length} images: the whole image was classified (e.g. ${noFace.slice(0, 3).join(', ')})`);
       writeLine(io.stdout, formatReport(report));
       writeLine(io.stdout, `\n${imagesPerSecond.toFixed(1)} images/s (${seconds.toFixed(1)} s); forced choice, no abstaining`);
       writeLine(io.stdout, 'Labels are expression estimates, not diagnoses.');

@@ -30,7 +30,8 @@ function readLabelledTexts(file: string): LabelledText[] {
   const [head, ...rows] = table;
   const cols = (head ?? []).map((c) => c.trim());
   const at = (name: string) => cols.indexOf(name);
-  if (at('id') < 0 || at('text') < 0 || at('emotion') < 0) throw new MediaInputError(file, `needs the columns id,text,emotion; has ${cols.join(',') || 'none'}`);
+  if (at('id') < 0 || at('text') < 0 || at('emotion') < 0)
+    throw new MediaInputError(file, `needs the columns id,text,emotion; has ${cols.join(',') || 'none'}`);
   return rows.map((r) => ({ id: (r[at('id')] ?? '').trim(), text: r[at('text')] ?? '', emotion: (r[at('emotion')] ?? '').trim() }));
 }
 
@@ -53,7 +54,11 @@ export async function runEvalText(argv: string[], io: CliIO): Promise<number> {
     const known = new Set(model.labels);
     const usable = rows.filter((r) => known.has(r.emotion));
     const skipped = rows.length - usable.length;
-    if (skipped) writeLine(io.stderr, `skipped ${skipped} row${skipped > 1 ? 's' : ''} whose emotion is not one of the model's labels (${model.labels.join(', ')})`);
+    if (skipped)
+      writeLine(
+        io.stderr,
+        `skipped ${skipped} row${skipped > 1 ? 's' : ''} whose emotion is not one of the model's labels (${model.labels.join(', ')})`,
+      );
     if (usable.length === 0) throw new MediaInputError(file, 'no rows with a label the model knows');
 
     const estimates: TextEstimate[] = [];
@@ -62,8 +67,18 @@ export async function runEvalText(argv: string[], io: CliIO): Promise<number> {
     const start = performance.now();
     for (let s = 0; s < usable.length; s += CHUNK) {
       throwIfAborted(io.signal, 'evaluation');
-      estimates.push(...(await model.classify(usable.slice(s, s + CHUNK).map((r) => r.text), io.signal)));
-      tracker.update('classifying', estimates.length / usable.length, `${estimates.length}/${usable.length} texts`, estimates.length === usable.length);
+      estimates.push(
+        ...(await model.classify(
+          usable.slice(s, s + CHUNK).map((r) => r.text),
+          io.signal,
+        )),
+      );
+      tracker.update(
+        'classifying',
+        estimates.length / usable.length,
+        `${estimates.length}/${usable.length} texts`,
+        estimates.length === usable.length,
+      );
     }
     progress.end();
     const seconds = (performance.now() - start) / 1000;
@@ -81,7 +96,13 @@ export async function runEvalText(argv: string[], io: CliIO): Promise<number> {
 
     if (values.predictions) {
       const out = path.resolve(values.predictions);
-      writeFileSync(out + '.partial', toCsv(['id', 'predicted', 'confidence'], usable.map((r, i) => [r.id, estimates[i].top ?? '', estimates[i].confidence.toFixed(4)])));
+      writeFileSync(
+        out + '.partial',
+        toCsv(
+          ['id', 'predicted', 'confidence'],
+          usable.map((r, i) => [r.id, estimates[i].top ?? '', estimates[i].confidence.toFixed(4)]),
+        ),
+      );
       renameSync(out + '.partial', out);
     }
     const { abstained, ...metrics } = report;
@@ -100,14 +121,21 @@ export async function runEvalText(argv: string[], io: CliIO): Promise<number> {
       );
     } else {
       if (model.manifest.tinyRandomWeights) writeLine(io.stdout, 'WARNING: this model has random weights (test fixture); its figures mean nothing.');
-      writeLine(io.stdout, `model ${model.manifest.id} ${model.manifest.version}; ${usable.length} texts from ${file}` + (skipped ? ` (${skipped} skipped)` : ''));
+      writeLine(
+        io.stdout,
+        `model ${model.manifest.id} ${model.manifest.version}; ${usable.length} texts from ${file}` + (skipped ? ` (${skipped} skipped)` : ''),
+      );
       writeLine(io.stdout, formatReport(report));
       writeLine(
         io.stdout,
         `\nforced choice above (every text gets its top label${abstained ? `; ${abstained} without any token count as wrong` : ''}). ` +
           `With abstaining below ${abstain.abstainBelow}: ${(100 * abstain.labelled).toFixed(1)}% labelled, ${(100 * abstain.accuracyOfLabelled).toFixed(1)}% of those right.`,
       );
-      if (truncated) writeLine(io.stdout, `${truncated} text${truncated > 1 ? 's were' : ' was'} longer than ${model.manifest.tokenizer.maxTokens} tokens and read from the start only.`);
+      if (truncated)
+        writeLine(
+          io.stdout,
+          `${truncated} text${truncated > 1 ? 's were' : ' was'} longer than ${model.manifest.tokenizer.maxTokens} tokens and read from the start only.`,
+        );
       writeLine(io.stdout, `${seconds.toFixed(1)} s (${((1000 * seconds) / usable.length).toFixed(2)} ms a text)`);
       writeLine(io.stdout, 'Labels are expression estimates, not diagnoses.');
     }

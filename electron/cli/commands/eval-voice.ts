@@ -18,17 +18,17 @@ export function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      if (c === '"' && text[i + 1] === '"') ((field += '"'), i++);
       else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
+    else if (c === ',') (row.push(field), (field = ''));
     else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field), rows.push(row), (row = []), (field = '');
+      (row.push(field), rows.push(row), (row = []), (field = ''));
     } else field += c;
   }
-  if (field !== '' || row.length) row.push(field), rows.push(row);
+  if (field !== '' || row.length) (row.push(field), rows.push(row));
   return rows.filter((r) => r.some((f) => f.trim() !== ''));
 }
 
@@ -84,7 +84,10 @@ export async function runEvalVoice(argv: string[], io: CliIO): Promise<number> {
     const usable: LabelledFile[] = [];
     for (const row of rows) {
       if (classOf(row.emotion) === null) {
-        writeLine(io.stderr, `skipped ${row.path}: emotion "${row.emotion}" is not one of the ${groups ? 'classes of --labels' : "model's labels"} (${classes.join(', ')})`);
+        writeLine(
+          io.stderr,
+          `skipped ${row.path}: emotion "${row.emotion}" is not one of the ${groups ? 'classes of --labels' : "model's labels"} (${classes.join(', ')})`,
+        );
         continue;
       }
       const file = path.resolve(dir, row.path);
@@ -102,7 +105,12 @@ export async function runEvalVoice(argv: string[], io: CliIO): Promise<number> {
     for (let i = 0; i < usable.length; i++) {
       throwIfAborted(io.signal, 'evaluation');
       const result = await classifyAudioFile(path.resolve(dir, usable[i].path), ff, model, io.signal);
-      const vote = groups ? voteWindows(result.windows.map((w) => groupProbabilities(w.probabilities, groups)), groups.names) : result.vote;
+      const vote = groups
+        ? voteWindows(
+            result.windows.map((w) => groupProbabilities(w.probabilities, groups)),
+            groups.names,
+          )
+        : result.vote;
       truth.push(classOf(usable[i].emotion)!);
       predicted.push(vote.label);
       confidences.push(vote.confidence);
@@ -122,7 +130,10 @@ export async function runEvalVoice(argv: string[], io: CliIO): Promise<number> {
 
     if (values.predictions) {
       const out = path.resolve(values.predictions);
-      const lines = ['path,predicted,confidence', ...usable.map((r, i) => [csvField(r.path), csvField(predicted[i] ?? ''), confidences[i].toFixed(4)].join(','))];
+      const lines = [
+        'path,predicted,confidence',
+        ...usable.map((r, i) => [csvField(r.path), csvField(predicted[i] ?? ''), confidences[i].toFixed(4)].join(',')),
+      ];
       writeFileSync(out + '.partial', lines.join('\n') + '\n');
       renameSync(out + '.partial', out);
     }
@@ -141,9 +152,16 @@ export async function runEvalVoice(argv: string[], io: CliIO): Promise<number> {
       );
     } else {
       if (model.manifest.tinyRandomWeights) writeLine(io.stdout, 'WARNING: this model has random weights (test fixture); its figures mean nothing.');
-      writeLine(io.stdout, `model ${model.manifest.id} ${model.manifest.version}; ${usable.length} files from ${dir}` + (rows.length > usable.length ? ` (${rows.length - usable.length} skipped)` : ''));
+      writeLine(
+        io.stdout,
+        `model ${model.manifest.id} ${model.manifest.version}; ${usable.length} files from ${dir}` +
+          (rows.length > usable.length ? ` (${rows.length - usable.length} skipped)` : ''),
+      );
       writeLine(io.stdout, formatReport(report));
-      writeLine(io.stdout, `\nreal-time factor ${realTimeFactor.toFixed(4)} (${processingSeconds.toFixed(1)} s for ${audioSeconds.toFixed(1)} s of audio)`);
+      writeLine(
+        io.stdout,
+        `\nreal-time factor ${realTimeFactor.toFixed(4)} (${processingSeconds.toFixed(1)} s for ${audioSeconds.toFixed(1)} s of audio)`,
+      );
       writeLine(io.stdout, 'Labels are expression estimates, not diagnoses.');
     }
     return 0;

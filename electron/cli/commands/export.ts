@@ -48,10 +48,12 @@ export async function runExport(argv: string[], io: CliIO): Promise<number> {
   if (!format || !FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
   if (!values.out) throw new UsageError('export needs --out <path>');
   if (values.per !== undefined && (format === 'eaf' || format === 'pdf')) throw new UsageError(`--per applies to csv and json only`);
-  if (values['no-text'] && format !== 'pdf') throw new UsageError('--no-text applies to the pdf report only (csv, json and eaf exports of a transcript are its words)');
+  if (values['no-text'] && format !== 'pdf')
+    throw new UsageError('--no-text applies to the pdf report only (csv, json and eaf exports of a transcript are its words)');
   if (values.per === 'selfcare') return exportSelfCare(positionals[0], format, values.out, values.db, io);
   const per = (values.per ?? 'summary') as ExportLevel | 'transcript';
-  if (per !== 'transcript' && !EXPORT_LEVELS.includes(per)) throw new UsageError(`--per must be one of ${EXPORT_LEVELS.join(', ')}, transcript, selfcare`);
+  if (per !== 'transcript' && !EXPORT_LEVELS.includes(per))
+    throw new UsageError(`--per must be one of ${EXPORT_LEVELS.join(', ')}, transcript, selfcare`);
   const db = await openExisting(values.db ?? defaultDatabasePath(), io, 'export');
   if (!db) return 1;
   try {
@@ -67,7 +69,10 @@ export async function runExport(argv: string[], io: CliIO): Promise<number> {
     if (per === 'transcript') {
       const table = transcriptTable(db, ids);
       if (table.rows.length === 0) {
-        writeLine(io.stderr, `affect export: ${ids.length === 1 ? `session ${ids[0]} has no transcript` : 'none of these sessions has a transcript'}`);
+        writeLine(
+          io.stderr,
+          `affect export: ${ids.length === 1 ? `session ${ids[0]} has no transcript` : 'none of these sessions has a transcript'}`,
+        );
         return 1;
       }
       makeDirsPrivately(path.dirname(out));
@@ -90,7 +95,13 @@ export async function runExport(argv: string[], io: CliIO): Promise<number> {
       const file = isDir ? path.join(out, `session-${id}.${format}`) : out;
       if (format === 'eaf') writePrivateFile(file, sessionToEaf(db, id));
       else await renderSessionReportPdf(buildSessionReport(db, id, { noText: values['no-text'] }), file);
-      appendAudit(db, { actor: 'cli', action: 'export', objectKind: 'session', objectId: id, details: { format, ...(values['no-text'] ? { noText: true } : {}) } });
+      appendAudit(db, {
+        actor: 'cli',
+        action: 'export',
+        objectKind: 'session',
+        objectId: id,
+        details: { format, ...(values['no-text'] ? { noText: true } : {}) },
+      });
       writeLine(io.stdout, file);
     }
     return 0;
@@ -142,7 +153,10 @@ export async function runImportEaf(argv: string[], io: CliIO): Promise<number> {
   try {
     xml = readFileSync(positionals[0], 'utf8');
   } catch (err) {
-    writeLine(io.stderr, `affect import-eaf: ${positionals[0]}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    writeLine(
+      io.stderr,
+      `affect import-eaf: ${positionals[0]}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+    );
     return 1;
   }
   const db = await openExisting(values.db ?? defaultDatabasePath(), io, 'import-eaf');

@@ -31,7 +31,11 @@ export async function runMerge(argv: string[], io: CliIO): Promise<number> {
         src.db.close();
         const r = mergeDatabase(target, source, src.key);
         reports.push(r);
-        if (!values.json) writeLine(io.stderr, `${source}: ${r.sessionsAdded} sessions (${r.participantsAdded} participants) added, ${r.sessionsSkipped} already there, ${r.clientsAdded} clients, ${r.dassAdded} DASS-21 administrations and ${r.selfCareRunsAdded} self-care runs added`);
+        if (!values.json)
+          writeLine(
+            io.stderr,
+            `${source}: ${r.sessionsAdded} sessions (${r.participantsAdded} participants) added, ${r.sessionsSkipped} already there, ${r.clientsAdded} clients, ${r.dassAdded} DASS-21 administrations and ${r.selfCareRunsAdded} self-care runs added`,
+          );
       } catch (err) {
         failures++;
         writeLine(io.stderr, `affect: ${source}: ${(err as Error).message}; nothing from it was merged`);

@@ -9,7 +9,16 @@ export async function runModels(argv: string[], io: CliIO): Promise<number> {
   const models = listModels().map((m) =>
     'error' in m
       ? m
-      : { id: m.id, version: m.version, task: m.task, architecture: m.architecture, labels: m.labels, sha256: m.sha256, default: defaults.has(m.id), tinyRandomWeights: m.tinyRandomWeights },
+      : {
+          id: m.id,
+          version: m.version,
+          task: m.task,
+          architecture: m.architecture,
+          labels: m.labels,
+          sha256: m.sha256,
+          default: defaults.has(m.id),
+          tinyRandomWeights: m.tinyRandomWeights,
+        },
   );
   let ffmpeg: ReturnType<typeof resolveFfmpeg> | { error: string };
   try {

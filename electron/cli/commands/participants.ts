@@ -56,15 +56,33 @@ export async function runParticipants(argv: string[], io: CliIO): Promise<number
       // The audit log records which participant changed, never the name.
       for (const n of names) {
         setParticipantName(db, sessionId, n.number, n.name);
-        appendAudit(db, { actor: 'cli', action: 'edit', objectKind: 'session', objectId: sessionId, details: { participant: n.number, fields: 'name' } });
+        appendAudit(db, {
+          actor: 'cli',
+          action: 'edit',
+          objectKind: 'session',
+          objectId: sessionId,
+          details: { participant: n.number, fields: 'name' },
+        });
       }
       for (const n of unnamed) {
         setParticipantName(db, sessionId, n, null);
-        appendAudit(db, { actor: 'cli', action: 'edit', objectKind: 'session', objectId: sessionId, details: { participant: n, fields: 'name-removed' } });
+        appendAudit(db, {
+          actor: 'cli',
+          action: 'edit',
+          objectKind: 'session',
+          objectId: sessionId,
+          details: { participant: n, fields: 'name-removed' },
+        });
       }
       if (client !== undefined) {
         setClientParticipant(db, sessionId, client);
-        appendAudit(db, { actor: 'cli', action: 'edit', objectKind: 'session', objectId: sessionId, details: { participant: client, fields: 'client' } });
+        appendAudit(db, {
+          actor: 'cli',
+          action: 'edit',
+          objectKind: 'session',
+          objectId: sessionId,
+          details: { participant: client, fields: 'client' },
+        });
       }
     } catch (err) {
       if (!(err instanceof ParticipantError)) throw err;
@@ -84,7 +102,13 @@ export async function runParticipants(argv: string[], io: CliIO): Promise<number
             id: p.number,
             name: p.name,
             client: p.isClient,
-            face: p.face && { framesWithFace: p.face.framesWithFace, majority: p.face.majority, box: p.face.box, small: p.face.small, still: p.face.still },
+            face: p.face && {
+              framesWithFace: p.face.framesWithFace,
+              majority: p.face.majority,
+              box: p.face.box,
+              small: p.face.small,
+              still: p.face.still,
+            },
             voice: p.voice && { speechS: p.voice.speechS, majority: p.voice.majority, link: p.voice.link },
             fused: p.fused,
             suggestion: suggestions.find((s) => s.participant === p.number) ?? null,
@@ -94,7 +118,14 @@ export async function runParticipants(argv: string[], io: CliIO): Promise<number
     } else {
       if (people.length === 0) writeLine(io.stdout, `Session ${sessionId}: no participants (no face and no speech was found)`);
       else writeLine(io.stdout, `Session ${sessionId}: ${people.length} participant(s); the summary describes participant ${described}`);
-      for (const p of people) writeLine(io.stdout, describeParticipant(p, suggestions.find((s) => s.participant === p.number)));
+      for (const p of people)
+        writeLine(
+          io.stdout,
+          describeParticipant(
+            p,
+            suggestions.find((s) => s.participant === p.number),
+          ),
+        );
     }
     return 0;
   } finally {
@@ -111,6 +142,8 @@ function describeParticipant(p: StoredParticipant, suggestion?: { name: string; 
     ? `voice ${p.voice.majority ?? '—'} (${p.voice.speechS.toFixed(1)} s of speech${p.voice.link ? `; linked to the face: ${p.voice.link.evidence === 'mouth-speech' ? 'mouth moves with the speech' : 'the only face and the only voice'}, ${Math.round(p.voice.link.confidence * 100)}%` : ''})`
     : 'no voice';
   const fused = p.fused?.label ? `fused ${p.fused.label}` : 'no fused estimate';
-  const looks = suggestion ? `; looks like "${suggestion.name}" from session ${suggestion.fromSession} (distance ${suggestion.distance.toFixed(2)})` : '';
+  const looks = suggestion
+    ? `; looks like "${suggestion.name}" from session ${suggestion.fromSession} (distance ${suggestion.distance.toFixed(2)})`
+    : '';
   return `  ${p.number}: ${who} — ${face}; ${voice}; ${fused}${looks}`;
 }

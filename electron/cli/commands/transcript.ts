@@ -55,8 +55,10 @@ export async function runTranscript(argv: string[], io: CliIO): Promise<number> 
     participant: { type: 'string' },
     unmap: { type: 'boolean', default: false },
   });
-  if (sub !== 'attach' && sub !== 'show' && sub !== 'search' && sub !== 'speaker') throw new UsageError('transcript needs: attach | show | search | speaker');
-  if (values.format !== undefined && !FORMATS.includes(values.format as TranscriptFormat)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
+  if (sub !== 'attach' && sub !== 'show' && sub !== 'search' && sub !== 'speaker')
+    throw new UsageError('transcript needs: attach | show | search | speaker');
+  if (values.format !== undefined && !FORMATS.includes(values.format as TranscriptFormat))
+    throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
   const dbPath = values.db ?? defaultDatabasePath();
 
   if (sub === 'attach') {
@@ -87,7 +89,13 @@ export async function runTranscript(argv: string[], io: CliIO): Promise<number> 
           action: 'attach',
           objectKind: 'transcript',
           objectId: saved.transcriptId,
-          details: { sessionId, cues: prepared.transcript.cues.length, speakers: prepared.transcript.speakers.length, format: prepared.transcript.format, replace: saved.replaced },
+          details: {
+            sessionId,
+            cues: prepared.transcript.cues.length,
+            speakers: prepared.transcript.speakers.length,
+            format: prepared.transcript.format,
+            replace: saved.replaced,
+          },
         });
         return saved;
       })();
@@ -121,7 +129,10 @@ export async function runTranscript(argv: string[], io: CliIO): Promise<number> 
       if (!needSession(db, sessionId, io)) return 1;
       const t = getTranscript(db, sessionId);
       if (!t) {
-        writeLine(io.stderr, `affect transcript: session ${sessionId} has no transcript (attach one with \`affect transcript attach ${sessionId} <file>\`)`);
+        writeLine(
+          io.stderr,
+          `affect transcript: session ${sessionId} has no transcript (attach one with \`affect transcript attach ${sessionId} <file>\`)`,
+        );
         return 1;
       }
       const shown = presentTranscript(t, speechTurns(db, sessionId));
@@ -131,7 +142,8 @@ export async function runTranscript(argv: string[], io: CliIO): Promise<number> 
     }
     if (sub === 'search') {
       const [target, ...words] = positionals;
-      if (!target?.startsWith('client:') || words.length === 0) throw new UsageError('transcript search needs client:<code> and the words to look for');
+      if (!target?.startsWith('client:') || words.length === 0)
+        throw new UsageError('transcript search needs client:<code> and the words to look for');
       const code = target.slice('client:'.length).trim();
       const client = db.prepare('SELECT id FROM clients WHERE code = ?').get(code) as { id: number } | undefined;
       if (!client) {
@@ -140,12 +152,24 @@ export async function runTranscript(argv: string[], io: CliIO): Promise<number> 
       }
       const limit = values.limit === undefined ? 200 : idArg(values.limit, '--limit');
       const r = searchTranscripts(db, client.id, words.join(' '), { limit });
-      appendAudit(db, { actor: 'cli', action: 'search', objectKind: 'client', objectId: client.id, details: { hits: r.total, sessions: r.sessions } });
+      appendAudit(db, {
+        actor: 'cli',
+        action: 'search',
+        objectKind: 'client',
+        objectId: client.id,
+        details: { hits: r.total, sessions: r.sessions },
+      });
       if (values.json) writeLine(io.stdout, JSON.stringify(r));
       else {
         for (const h of r.hits)
-          writeLine(io.stdout, `session ${h.sessionId} (${h.date.slice(0, 10)}) ${formatTimestamp(h.startS)}  ${h.speaker ?? '—'}: ${h.parts.map((p) => (p.match ? `[${p.text}]` : p.text)).join('')}`);
-        writeLine(io.stderr, `${r.total} line${r.total === 1 ? '' : 's'} in ${r.sessions} session${r.sessions === 1 ? '' : 's'}${r.total > r.hits.length ? ` (first ${r.hits.length} shown; --limit)` : ''}`);
+          writeLine(
+            io.stdout,
+            `session ${h.sessionId} (${h.date.slice(0, 10)}) ${formatTimestamp(h.startS)}  ${h.speaker ?? '—'}: ${h.parts.map((p) => (p.match ? `[${p.text}]` : p.text)).join('')}`,
+          );
+        writeLine(
+          io.stderr,
+          `${r.total} line${r.total === 1 ? '' : 's'} in ${r.sessions} session${r.sessions === 1 ? '' : 's'}${r.total > r.hits.length ? ` (first ${r.hits.length} shown; --limit)` : ''}`,
+        );
       }
       return r.total > 0 ? 0 : 1;
     }
@@ -158,7 +182,10 @@ export async function runTranscript(argv: string[], io: CliIO): Promise<number> 
     const t = getTranscript(db, sessionId);
     const speaker = t?.speakers.find((s) => s.label === positionals[1] || s.name === positionals[1]);
     if (!t || !speaker) {
-      writeLine(io.stderr, `affect transcript: session ${sessionId} has no transcript speaker "${positionals[1]}"${t ? ` (speakers: ${t.speakers.map((s) => s.label).join(', ')})` : ''}`);
+      writeLine(
+        io.stderr,
+        `affect transcript: session ${sessionId} has no transcript speaker "${positionals[1]}"${t ? ` (speakers: ${t.speakers.map((s) => s.label).join(', ')})` : ''}`,
+      );
       return 1;
     }
     const fields: string[] = [];
@@ -172,7 +199,13 @@ export async function runTranscript(argv: string[], io: CliIO): Promise<number> 
         fields.push('speaker-participant');
       }
       if (!fields.length) throw new UsageError('transcript speaker needs --name, --clear-name, --participant or --unmap');
-      appendAudit(db, { actor: 'cli', action: 'edit', objectKind: 'transcript', objectId: t.id, details: { sessionId, speakerId: speaker.id, fields: fields.join(',') } });
+      appendAudit(db, {
+        actor: 'cli',
+        action: 'edit',
+        objectKind: 'transcript',
+        objectId: t.id,
+        details: { sessionId, speakerId: speaker.id, fields: fields.join(',') },
+      });
     })();
     printTranscript(io, presentTranscript(getTranscript(db, sessionId)!, speechTurns(db, sessionId)), { speakersOnly: true });
     return 0;
@@ -190,10 +223,20 @@ function describe(t: Shown): string {
 function printTranscript(io: CliIO, t: Shown, { speakersOnly = false } = {}): void {
   writeLine(io.stdout, `session ${t.sessionId}: ${describe(t)}${t.model ? `; text model ${t.model.id} ${t.model.version}` : ''}`);
   for (const s of t.speakers) {
-    const mapped = s.participant !== null ? `participant ${s.participant} (${s.mapping === 'user' ? 'by hand' : `by overlap, ${pct(s.mappingScore)}`})` : `not mapped${s.mapping === 'user' ? ' (by hand)' : s.evidence.why ? ` (${s.evidence.why})` : ''}`;
-    writeLine(io.stdout, `  ${s.name ?? s.label}${s.name ? ` (in the file: ${s.label})` : ''} → ${mapped}; ${s.text.lines} lines; text: ${s.text.majority ?? `no estimate (${s.text.reason})`}`);
+    const mapped =
+      s.participant !== null
+        ? `participant ${s.participant} (${s.mapping === 'user' ? 'by hand' : `by overlap, ${pct(s.mappingScore)}`})`
+        : `not mapped${s.mapping === 'user' ? ' (by hand)' : s.evidence.why ? ` (${s.evidence.why})` : ''}`;
+    writeLine(
+      io.stdout,
+      `  ${s.name ?? s.label}${s.name ? ` (in the file: ${s.label})` : ''} → ${mapped}; ${s.text.lines} lines; text: ${s.text.majority ?? `no estimate (${s.text.reason})`}`,
+    );
   }
   if (speakersOnly) return;
-  for (const c of t.cues) writeLine(io.stdout, `  ${formatTimestamp(c.start).padStart(9)}  ${c.speaker ?? '—'}: ${c.text}  [${c.label ?? 'uncertain'}${c.confidence !== null ? ` ${pct(c.confidence)}` : ''}]`);
+  for (const c of t.cues)
+    writeLine(
+      io.stdout,
+      `  ${formatTimestamp(c.start).padStart(9)}  ${c.speaker ?? '—'}: ${c.text}  [${c.label ?? 'uncertain'}${c.confidence !== null ? ` ${pct(c.confidence)}` : ''}]`,
+    );
   writeLine(io.stdout, 'Text estimates are of the words alone: expression estimates, not a diagnosis.');
 }

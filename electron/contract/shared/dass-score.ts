@@ -61,7 +61,9 @@ export class DassAnswerError extends Error {
     readonly value: unknown,
     readonly rowId?: string,
   ) {
-    super(`${rowId !== undefined ? `row "${rowId}", ` : ''}item ${item}: answer ${JSON.stringify(value)} is not one of 0, 1, 2, 3 (leave it empty when not answered)`);
+    super(
+      `${rowId !== undefined ? `row "${rowId}", ` : ''}item ${item}: answer ${JSON.stringify(value)} is not one of 0, 1, 2, 3 (leave it empty when not answered)`,
+    );
     this.name = 'DassAnswerError';
   }
 }
@@ -90,7 +92,8 @@ export function parseAnswer(value: unknown, item: number, rowId?: string): Answe
 
 /** Severity band of a ×2 subscale score. */
 export function bandFor(subscale: Subscale, score: number): Band {
-  if (!Number.isInteger(score) || score < 0 || score > MAX_SUBSCALE_SCORE) throw new RangeError(`${subscale} score ${score} is outside 0..${MAX_SUBSCALE_SCORE}`);
+  if (!Number.isInteger(score) || score < 0 || score > MAX_SUBSCALE_SCORE)
+    throw new RangeError(`${subscale} score ${score} is outside 0..${MAX_SUBSCALE_SCORE}`);
   const bounds = BAND_LOWER_BOUNDS[subscale];
   let band = 0;
   while (band < bounds.length && score >= bounds[band]) band++;

@@ -2,16 +2,7 @@
  * The one label vocabulary used everywhere: engine, store, CLI, UI.
  * Every label is an *expression estimate*, never a diagnosis.
  */
-export const EMOTION_LABELS = [
-  'neutral',
-  'calm',
-  'happy',
-  'sad',
-  'angry',
-  'fearful',
-  'disgust',
-  'surprised',
-] as const;
+export const EMOTION_LABELS = ['neutral', 'calm', 'happy', 'sad', 'angry', 'fearful', 'disgust', 'surprised'] as const;
 
 export type EmotionLabel = (typeof EMOTION_LABELS)[number];
 

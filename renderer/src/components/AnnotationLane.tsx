@@ -22,7 +22,9 @@ export function annotationLane(editor: AnnotationEditor, onSeek: (t: number) => 
     description: `Annotation segments of ${track.annotator}. Click a segment to select it; keys: ${ANNOTATION_KEYS_HELP}`,
     render: ({ view, width }) => (
       <div className="segments">
-        {track.segments.length === 0 && <span className="empty-lane">No segments yet: press I at the start and O at the end of a stretch to mark it, then 1–8 to label it.</span>}
+        {track.segments.length === 0 && (
+          <span className="empty-lane">No segments yet: press I at the start and O at the end of a stretch to mark it, then 1–8 to label it.</span>
+        )}
         {track.segments
           .filter((s) => s.end > view.start && s.start < view.end)
           .map((s) => {
@@ -48,7 +50,9 @@ export function annotationLane(editor: AnnotationEditor, onSeek: (t: number) => 
               </button>
             );
           })}
-        {editor.markIn !== null && editor.markIn >= view.start && editor.markIn <= view.end && <i className="mark-in" style={{ left: xOf(editor.markIn, view, width) }} />}
+        {editor.markIn !== null && editor.markIn >= view.start && editor.markIn <= view.end && (
+          <i className="mark-in" style={{ left: xOf(editor.markIn, view, width) }} />
+        )}
       </div>
     ),
     hover: (t) => {
@@ -59,7 +63,15 @@ export function annotationLane(editor: AnnotationEditor, onSeek: (t: number) => 
 }
 
 /** The keys, edit errors, and agreement of the chosen track with the model's estimates (the track is chosen above the lanes). */
-export function AnnotationTools({ sessionId, editor, participants = [] }: { sessionId: number; editor: AnnotationEditor; participants?: Participant[] }) {
+export function AnnotationTools({
+  sessionId,
+  editor,
+  participants = [],
+}: {
+  sessionId: number;
+  editor: AnnotationEditor;
+  participants?: Participant[];
+}) {
   const [agreements, setAgreements] = useState<Record<string, Agreement | string>>({});
   // With several participants, the annotation is compared with one participant's model estimates (the described one by default).
   const [against, setAgainst] = useState<number | null>(null);
@@ -83,7 +95,9 @@ export function AnnotationTools({ sessionId, editor, participants = [] }: { sess
 
   return (
     <div className="annotation-tools" data-testid="annotations">
-      {!track && <p className="muted small">Choose or create an annotation track above the lanes (“New track…”); its segments then show as a lane.</p>}
+      {!track && (
+        <p className="muted small">Choose or create an annotation track above the lanes (“New track…”); its segments then show as a lane.</p>
+      )}
       {track && (
         <p className="muted small">
           Labels: {track.labels.map((l, i) => `${i + 1} ${l}`).join(' · ')}. Keys: {ANNOTATION_KEYS_HELP}
@@ -97,7 +111,11 @@ export function AnnotationTools({ sessionId, editor, participants = [] }: { sess
       {track && participants.length > 1 && (
         <label className="small">
           Compare with{' '}
-          <select aria-label="Participant whose estimates the annotation is compared with" value={against ?? ''} onChange={(e) => setAgainst(e.target.value ? Number(e.target.value) : null)}>
+          <select
+            aria-label="Participant whose estimates the annotation is compared with"
+            value={against ?? ''}
+            onChange={(e) => setAgainst(e.target.value ? Number(e.target.value) : null)}
+          >
             <option value="">the participant in the summary</option>
             {participants.map((p) => (
               <option key={p.id} value={p.id}>

@@ -43,14 +43,28 @@ export function CoverageSummary({ session: s }: { session: Session }) {
     <dl className="summary-list">
       <dt>Face</dt>
       <dd data-testid="face-majority">
-        <Estimate label={c.face.enough ? face.majority : null} why={c.face.why} extra={c.face.enough && face.majority ? `(${pct(face.distribution[face.majority])} of labelled frames)` : undefined} />
-        <CoverageBar share={c.face.share} label={`a face in ${c.face.framesWithFace} of ${c.face.framesAnalysed} frames (${pct(c.face.share)})${face.framesAbstained ? `, ${face.framesAbstained} uncertain` : ''}`} />
+        <Estimate
+          label={c.face.enough ? face.majority : null}
+          why={c.face.why}
+          extra={c.face.enough && face.majority ? `(${pct(face.distribution[face.majority])} of labelled frames)` : undefined}
+        />
+        <CoverageBar
+          share={c.face.share}
+          label={`a face in ${c.face.framesWithFace} of ${c.face.framesAnalysed} frames (${pct(c.face.share)})${face.framesAbstained ? `, ${face.framesAbstained} uncertain` : ''}`}
+        />
         {!c.face.enough && c.face.why && c.face.why !== shortWhy(c.face.why) && <span className="small muted why">{c.face.why}</span>}
       </dd>
       <dt>Voice</dt>
       <dd data-testid="voice-majority">
-        <Estimate label={c.voice.enough ? voice.majority : null} why={c.voice.why} extra={c.voice.enough && voice.majority ? `(${pct(voice.distribution[voice.majority])} of windows with speech)` : undefined} />
-        <CoverageBar share={c.voice.share} label={`speech in ${Math.round(c.voice.speechS)} s of ${Math.round(c.voice.durationS)} s (${pct(c.voice.share)})`} />
+        <Estimate
+          label={c.voice.enough ? voice.majority : null}
+          why={c.voice.why}
+          extra={c.voice.enough && voice.majority ? `(${pct(voice.distribution[voice.majority])} of windows with speech)` : undefined}
+        />
+        <CoverageBar
+          share={c.voice.share}
+          label={`speech in ${Math.round(c.voice.speechS)} s of ${Math.round(c.voice.durationS)} s (${pct(c.voice.share)})`}
+        />
         {!c.voice.enough && c.voice.why && c.voice.why !== shortWhy(c.voice.why) && <span className="small muted why">{c.voice.why}</span>}
       </dd>
       <dt>Fused</dt>
@@ -58,7 +72,11 @@ export function CoverageSummary({ session: s }: { session: Session }) {
         <Estimate
           label={c.fused.label}
           why="too little data in both tracks"
-          extra={c.fused.label ? `${c.fused.confidence !== null ? `(${pct(c.fused.confidence)}) ` : ''}${c.fused.tracks.length === 1 ? `from the ${c.fused.tracks[0]} only` : 'face + voice'}` : undefined}
+          extra={
+            c.fused.label
+              ? `${c.fused.confidence !== null ? `(${pct(c.fused.confidence)}) ` : ''}${c.fused.tracks.length === 1 ? `from the ${c.fused.tracks[0]} only` : 'face + voice'}`
+              : undefined
+          }
         />
       </dd>
     </dl>

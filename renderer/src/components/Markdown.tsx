@@ -29,7 +29,14 @@ export function Markdown({ text }: { text: string }) {
       i++;
     } else if (/^\s*\|/.test(line)) {
       const rows: string[][] = [];
-      for (; i < lines.length && /^\s*\|/.test(lines[i]); i++) rows.push(lines[i].trim().replace(/^\||\|$/g, '').split('|').map((c) => c.trim()));
+      for (; i < lines.length && /^\s*\|/.test(lines[i]); i++)
+        rows.push(
+          lines[i]
+            .trim()
+            .replace(/^\||\|$/g, '')
+            .split('|')
+            .map((c) => c.trim()),
+        );
       const body = rows.filter((r) => !r.every((c) => /^:?-{2,}:?$/.test(c)));
       out.push(
         <table key={key()} className="list small">
@@ -106,5 +113,8 @@ function inline(text: string): ReactNode[] {
 
 /** A heading's anchor: lower case, words joined by hyphens ("Comparing two administrations" → comparing-two-administrations). */
 export function slug(title: string): string {
-  return title.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '');
+  return title
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/^-|-$/g, '');
 }

@@ -15,7 +15,8 @@ const ROLE_TITLES: Record<Installed[number]['role'], string> = {
 export function figureLine(m: Installed[number]): string {
   const parts: string[] = [];
   if (typeof m.metrics?.accuracy === 'number') parts.push(`accuracy ${(m.metrics.accuracy as number).toFixed(3)}`);
-  if (m.heldOutUar != null) parts.push(`UAR ${m.heldOutUar.toFixed(3)}${m.metrics?.crossCorpus ? ' on corpora it never heard (leave-one-corpus-out)' : ''}`);
+  if (m.heldOutUar != null)
+    parts.push(`UAR ${m.heldOutUar.toFixed(3)}${m.metrics?.crossCorpus ? ' on corpora it never heard (leave-one-corpus-out)' : ''}`);
   if (typeof m.metrics?.split === 'string') parts.push(`on ${m.metrics.split as string}`);
   return parts.join(' · ') || 'no held-out figures in its manifest';
 }

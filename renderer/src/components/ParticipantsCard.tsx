@@ -20,7 +20,10 @@ export function ParticipantsCard({ sessionId, participants, onChanged }: { sessi
   return (
     <div className="card participants-card" data-testid="participants">
       <h2>
-        Participants <span className="muted small">{participants.length === 0 ? 'no face and no speech was found' : `${participants.length}; the summary describes the one marked`}</span>
+        Participants{' '}
+        <span className="muted small">
+          {participants.length === 0 ? 'no face and no speech was found' : `${participants.length}; the summary describes the one marked`}
+        </span>
       </h2>
       {error && (
         <p className="error" role="alert">
@@ -57,7 +60,11 @@ function ParticipantItem({ p, sessionId, run }: { p: Participant; sessionId: num
           <span>
             Face:{' '}
             {p.face ? (
-              <Estimate label={p.face.majority} why={p.face.reason ?? 'uncertain'} extra={p.face.majority ? `(${pct(p.face.distribution[p.face.majority])} of ${p.face.framesWithFace} frames)` : undefined} />
+              <Estimate
+                label={p.face.majority}
+                why={p.face.reason ?? 'uncertain'}
+                extra={p.face.majority ? `(${pct(p.face.distribution[p.face.majority])} of ${p.face.framesWithFace} frames)` : undefined}
+              />
             ) : (
               <span className="no-estimate">no face</span>
             )}
@@ -65,20 +72,26 @@ function ParticipantItem({ p, sessionId, run }: { p: Participant; sessionId: num
           <span>
             Voice:{' '}
             {p.voice ? (
-              <Estimate label={p.voice.majority} why={p.voice.reason ?? 'uncertain'} extra={`(${Math.round(p.voice.speechS)} s of speech${p.voice.link ? `, linked ${pct(p.voice.link.confidence)}` : ''})`} />
+              <Estimate
+                label={p.voice.majority}
+                why={p.voice.reason ?? 'uncertain'}
+                extra={`(${Math.round(p.voice.speechS)} s of speech${p.voice.link ? `, linked ${pct(p.voice.link.confidence)}` : ''})`}
+              />
             ) : (
               <span className="no-estimate">no voice</span>
             )}
           </span>
           <span>
-            Fused: <Estimate label={p.fused?.label ?? null} why="—" extra={p.fused?.confidence != null ? `(${pct(p.fused.confidence)})` : undefined} />
+            Fused:{' '}
+            <Estimate label={p.fused?.label ?? null} why="—" extra={p.fused?.confidence != null ? `(${pct(p.fused.confidence)})` : undefined} />
           </span>
         </div>
       </div>
       {p.suggestion && !p.name && (
         <div className="suggestion" data-testid={`suggestion-${p.id}`}>
           Looks like <strong>{p.suggestion.name}</strong>
-          {p.suggestion.isClient ? ' (the client)' : ''}, named in session {p.suggestion.fromSession} (face distance {p.suggestion.distance.toFixed(2)}).{' '}
+          {p.suggestion.isClient ? ' (the client)' : ''}, named in session {p.suggestion.fromSession} (face distance{' '}
+          {p.suggestion.distance.toFixed(2)}).{' '}
           <button
             type="button"
             className="secondary"
@@ -102,7 +115,13 @@ function ParticipantItem({ p, sessionId, run }: { p: Participant; sessionId: num
           run(api.call('participants.rename', { sessionId, participant: p.id, name: name.trim() ? name.trim() : null }));
         }}
       >
-        <input aria-label={`Name of ${label}`} placeholder="Name (e.g. client, clinician)" value={name} maxLength={100} onChange={(e) => setName(e.target.value)} />
+        <input
+          aria-label={`Name of ${label}`}
+          placeholder="Name (e.g. client, clinician)"
+          value={name}
+          maxLength={100}
+          onChange={(e) => setName(e.target.value)}
+        />
         <button type="submit" className="secondary">
           Save name
         </button>

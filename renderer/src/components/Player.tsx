@@ -49,7 +49,9 @@ export const Player = forwardRef<HTMLVideoElement & HTMLAudioElement, Props>(fun
 
   const makeCopy = useCallback(() => {
     setNeedsCopy(true);
-    void api.call('playback.prepare', { sessionId: d.id, target: playbackTarget() }).then(watch, (e: Error) => setCopy({ state: 'failed', target: null, fraction: 0, etaS: null, error: e.message }));
+    void api
+      .call('playback.prepare', { sessionId: d.id, target: playbackTarget() })
+      .then(watch, (e: Error) => setCopy({ state: 'failed', target: null, fraction: 0, etaS: null, error: e.message }));
   }, [d.id, watch]);
 
   // Decide once per session: play the file, or use (or make) a playback copy.
@@ -97,7 +99,8 @@ export const Player = forwardRef<HTMLVideoElement & HTMLAudioElement, Props>(fun
                 This window cannot play the recording's format ({codec}), so a playback copy is being made once. It stays on this computer, beside the
                 database. The analysis is not affected.
               </p>
-              <progress value={copy?.fraction ?? 0} max={1} aria-label="Making the playback copy" /> {pct(copy?.fraction ?? 0)} · {formatEta(copy?.etaS ?? null)}{' '}
+              <progress value={copy?.fraction ?? 0} max={1} aria-label="Making the playback copy" /> {pct(copy?.fraction ?? 0)} ·{' '}
+              {formatEta(copy?.etaS ?? null)}{' '}
               <button type="button" onClick={() => void api.call('playback.cancel', { sessionId: d.id }).then(setCopy)}>
                 Cancel
               </button>
@@ -155,8 +158,8 @@ function MissingRecording({ detail: d, onChanged }: { detail: Detail; onChanged:
   return (
     <div className="video-placeholder missing" role="alert" data-testid="missing-recording">
       <p>
-        <strong>The recording is not where it was analysed from:</strong> <code>{d.file}</code>. It may have been moved, renamed or deleted. The analysis
-        below is intact; to watch the recording, locate the file.
+        <strong>The recording is not where it was analysed from:</strong> <code>{d.file}</code>. It may have been moved, renamed or deleted. The
+        analysis below is intact; to watch the recording, locate the file.
       </p>
       <button type="button" onClick={() => void pick()} disabled={busy}>
         {busy ? 'Checking the file…' : 'Locate the recording…'}

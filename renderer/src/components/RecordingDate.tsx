@@ -45,7 +45,15 @@ export function RecordingDate({ session: s, onChanged }: { session: Session; onC
             void save(value || null);
           }}
         >
-          <input type="date" aria-label="Recording date" value={value} max={today()} min="1900-01-01" required onChange={(e) => setValue(e.target.value)} />
+          <input
+            type="date"
+            aria-label="Recording date"
+            value={value}
+            max={today()}
+            min="1900-01-01"
+            required
+            onChange={(e) => setValue(e.target.value)}
+          />
           <button type="submit">Save date</button>
           <button type="button" className="secondary" onClick={() => (setEditing(false), setError(null))}>
             Cancel

@@ -35,7 +35,8 @@ function DateAxis({ domain, x, y, width }: { domain: [number, number]; x: (ms: n
   );
 }
 
-const scaleX = (domain: [number, number], width: number) => (ms: number) => LEFT + ((ms - domain[0]) / (domain[1] - domain[0])) * (width - LEFT - RIGHT);
+const scaleX = (domain: [number, number], width: number) => (ms: number) =>
+  LEFT + ((ms - domain[0]) / (domain[1] - domain[0])) * (width - LEFT - RIGHT);
 
 /**
  * Expression shares per session as stacked bars at each session's recording date (a time-proportional axis; sessions
@@ -48,14 +49,20 @@ export function EmotionTrend({ trends, track, domain }: { trends: Trends; track:
   const top = 8;
   const barW = 16;
   const x = scaleX(domain, width);
-  const xs = spreadPositions(trends.sessions.map((s) => x(dateMs(s.date))), barW + 3);
+  const xs = spreadPositions(
+    trends.sessions.map((s) => x(dateMs(s.date))),
+    barW + 3,
+  );
   const labels = ALL_LABELS.filter((l) => trends.sessions.some((s) => (s[track][l] ?? 0) > 0));
   const Y = (v: number) => top + H - v * H;
   const what = track === 'face' ? 'face seen' : 'speech';
   return (
     <div className="chart" data-testid={`trend-${track}`} ref={ref}>
       <h3>{track === 'face' ? 'Facial' : 'Vocal'} expression estimates per session</h3>
-      <p className="muted small">Bars: share of labelled {track === 'face' ? 'frames' : 'windows'}. Strip below: share of the recording with {track === 'face' ? 'a face' : 'speech'}.</p>
+      <p className="muted small">
+        Bars: share of labelled {track === 'face' ? 'frames' : 'windows'}. Strip below: share of the recording with{' '}
+        {track === 'face' ? 'a face' : 'speech'}.
+      </p>
       {trends.sessions.length === 0 ? (
         <p className="muted">No analysed sessions yet.</p>
       ) : (
@@ -82,7 +89,17 @@ export function EmotionTrend({ trends, track, domain }: { trends: Trends; track:
                     const h = (s[track][l] ?? 0) * H;
                     y -= h;
                     return (
-                      <rect key={l} className={`trend-segment label-${l}`} x={bx} y={y} width={barW} height={h} fill={LABEL_COLORS[l]} stroke="#333" strokeWidth={0.5}>
+                      <rect
+                        key={l}
+                        className={`trend-segment label-${l}`}
+                        x={bx}
+                        y={y}
+                        width={barW}
+                        height={h}
+                        fill={LABEL_COLORS[l]}
+                        stroke="#333"
+                        strokeWidth={0.5}
+                      >
                         <title>{`${l} ${pct(s[track][l])} of labelled ${track === 'face' ? 'frames' : 'windows'} · ${where} · ${seen}`}</title>
                       </rect>
                     );
@@ -110,7 +127,8 @@ export function EmotionTrend({ trends, track, domain }: { trends: Trends; track:
       )}
       {trends.sessions.some((s) => !s.coverage[track].enough) && (
         <p className="small muted">
-          <i className="swatch hatched" aria-hidden="true" /> too little data for a label in that session ({track === 'face' ? 'too few frames with a face' : 'too little speech'})
+          <i className="swatch hatched" aria-hidden="true" /> too little data for a label in that session (
+          {track === 'face' ? 'too few frames with a face' : 'too little speech'})
         </p>
       )}
       {labels.length > 0 && (
@@ -155,7 +173,12 @@ function DassChart({ trends, sub, domain }: { trends: Trends; sub: Subscale; dom
   return (
     <div className="chart" ref={ref}>
       <h4>{sub}</h4>
-      <svg width={width} height={H + top + 30} role="img" aria-label={`${sub} scores over time: ${points.map((p) => `${p.a.administeredAt} ${p.a[sub].score}`).join(', ')}`}>
+      <svg
+        width={width}
+        height={H + top + 30}
+        role="img"
+        aria-label={`${sub} scores over time: ${points.map((p) => `${p.a.administeredAt} ${p.a[sub].score}`).join(', ')}`}
+      >
         {BANDS.map((band, i) => (
           <g key={band} className="dass-band">
             <rect x={LEFT} width={width - LEFT - RIGHT} y={Y(bounds[i + 1])} height={Y(bounds[i]) - Y(bounds[i + 1])} fill={BAND_FILL[i]} />
@@ -169,7 +192,13 @@ function DassChart({ trends, sub, domain }: { trends: Trends; sub: Subscale; dom
             {v}
           </text>
         ))}
-        <polyline className="dass-line" points={points.map((p) => `${p.x},${p.y}`).join(' ')} fill="none" stroke={SUBSCALE_COLORS[sub]} strokeWidth={2} />
+        <polyline
+          className="dass-line"
+          points={points.map((p) => `${p.x},${p.y}`).join(' ')}
+          fill="none"
+          stroke={SUBSCALE_COLORS[sub]}
+          strokeWidth={2}
+        />
         {points.map((p) => (
           <circle key={p.a.id} cx={p.x} cy={p.y} r={4} fill={SUBSCALE_COLORS[sub]} stroke="#fff">
             <title>{`${formatDate(p.a.administeredAt)}: ${sub} ${p.a[sub].score} (${p.a[sub].band})`}</title>

@@ -1,7 +1,17 @@
 import { useEffect, useRef } from 'react';
 
 /** A peak waveform of the recording's audio, decoded locally with Web Audio (audio-only sessions). */
-export function Waveform({ url, currentTime, duration, onSeek }: { url: string; currentTime: number; duration: number; onSeek: (t: number) => void }) {
+export function Waveform({
+  url,
+  currentTime,
+  duration,
+  onSeek,
+}: {
+  url: string;
+  currentTime: number;
+  duration: number;
+  onSeek: (t: number) => void;
+}) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const peaks = useRef<Float32Array | null>(null);
 

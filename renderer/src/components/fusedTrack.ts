@@ -16,8 +16,8 @@ export interface FusedPoint {
  */
 export function fusedTrack(d: Detail): FusedPoint[] {
   const use = new Set(d.coverage.fused.tracks);
-  const wFace = use.has('face') ? d.summary.fused.weights?.face ?? 1 : 0;
-  const wVoice = use.has('voice') ? d.summary.fused.weights?.voice ?? 1 : 0;
+  const wFace = use.has('face') ? (d.summary.fused.weights?.face ?? 1) : 0;
+  const wVoice = use.has('voice') ? (d.summary.fused.weights?.voice ?? 1) : 0;
   // Windows are sorted by start; the ones covering t start within the longest window's length before it.
   const withProbs = d.windows.filter((w) => w.probs);
   const longest = withProbs.reduce((m, w) => Math.max(m, w.end - w.start), 0);
@@ -44,7 +44,9 @@ export function fusedTrack(d: Detail): FusedPoint[] {
     }
     const covering = windowsAt(t).filter((w) => w.label !== null); // uncertain windows take no part
     if (covering.length > 0 && wVoice > 0) {
-      covering.forEach((w) => w.probs!.forEach((p, k) => probs.set(d.voiceLabels[k], (probs.get(d.voiceLabels[k]) ?? 0) + (p * wVoice) / covering.length)));
+      covering.forEach((w) =>
+        w.probs!.forEach((p, k) => probs.set(d.voiceLabels[k], (probs.get(d.voiceLabels[k]) ?? 0) + (p * wVoice) / covering.length)),
+      );
       total += wVoice;
     }
     if (total === 0) return { t, label: null, confidence: null };

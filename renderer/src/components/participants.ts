@@ -20,7 +20,8 @@ export function participantName(p: Pick<Participant, 'id' | 'name' | 'isClient'>
 
 /** What a participant is, in a few words. */
 export function participantKind(p: Participant): string {
-  if (p.face && p.voice) return p.voice.link?.evidence === 'mouth-speech' ? 'face + voice (mouth moves with the speech)' : 'face + voice (the only face and voice)';
+  if (p.face && p.voice)
+    return p.voice.link?.evidence === 'mouth-speech' ? 'face + voice (mouth moves with the speech)' : 'face + voice (the only face and voice)';
   if (p.face) return p.face.still ? 'face only; did not move (a picture?)' : p.face.small ? 'face only; small (self-view?)' : 'face only';
   if (p.voice) return 'voice only';
   return 'nothing usable';

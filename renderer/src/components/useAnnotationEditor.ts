@@ -47,7 +47,7 @@ export function useAnnotationEditor(sessionId: number, onSeek: (t: number) => vo
     const r = await api.call('annotations.tracks', { sessionId });
     const editable = r.tracks.filter((t) => !t.readOnly);
     setTracks(editable);
-    setTrackId((cur) => (cur !== null && editable.some((t) => t.id === cur) ? cur : editable[0]?.id ?? null));
+    setTrackId((cur) => (cur !== null && editable.some((t) => t.id === cur) ? cur : (editable[0]?.id ?? null)));
     return editable;
   }, [sessionId]);
   useEffect(() => {
@@ -82,7 +82,7 @@ export function useAnnotationEditor(sessionId: number, onSeek: (t: number) => vo
       const sel = segs.find((s) => s.id === selId) ?? null;
       const k = e.key.toLowerCase();
       const t = Math.round(time * 1000) / 1000;
-      const keepSel = (s: Segment[]) => (s.some((x) => x.id === selId) ? selId : segmentNear(s, t)?.id ?? null);
+      const keepSel = (s: Segment[]) => (s.some((x) => x.id === selId) ? selId : (segmentNear(s, t)?.id ?? null));
       if ((e.ctrlKey || e.metaKey) && (k === 'z' || k === 'y')) {
         const redo = k === 'y' || e.shiftKey;
         void act(() => api.call(redo ? 'annotations.redo' : 'annotations.undo', { trackId: tr.id }), keepSel);
@@ -103,34 +103,52 @@ export function useAnnotationEditor(sessionId: number, onSeek: (t: number) => vo
         return true;
       }
       if (/^[1-9]$/.test(k) && sel && tr.labels[Number(k) - 1]) {
-        void act(() => api.call('annotations.relabel', { segmentId: sel.id, label: tr.labels[Number(k) - 1] }), () => sel.id);
+        void act(
+          () => api.call('annotations.relabel', { segmentId: sel.id, label: tr.labels[Number(k) - 1] }),
+          () => sel.id,
+        );
         return true;
       }
       if (k === 's' && sel) {
         // The part from the cursor on stays selected: one usually splits to label what follows.
-        void act(() => api.call('annotations.split', { segmentId: sel.id, at: t }), (_s, r) => (r as Segment[])[1]?.id ?? sel.id);
+        void act(
+          () => api.call('annotations.split', { segmentId: sel.id, at: t }),
+          (_s, r) => (r as Segment[])[1]?.id ?? sel.id,
+        );
         return true;
       }
       if (k === 'g' && sel) {
         const next = [...segs].sort((a, b) => a.start - b.start).find((s) => s.start >= sel.end - 1e-6 && s.id !== sel.id);
         if (!next) return false;
-        void act(() => api.call('annotations.merge', { firstId: sel.id, secondId: next.id }), (_s, r) => (r as Segment).id);
+        void act(
+          () => api.call('annotations.merge', { firstId: sel.id, secondId: next.id }),
+          (_s, r) => (r as Segment).id,
+        );
         return true;
       }
       if ((k === ',' || k === '.') && sel) {
-        void act(() => api.call('annotations.move', k === ',' ? { segmentId: sel.id, start: t } : { segmentId: sel.id, end: t }), () => sel.id);
+        void act(
+          () => api.call('annotations.move', k === ',' ? { segmentId: sel.id, start: t } : { segmentId: sel.id, end: t }),
+          () => sel.id,
+        );
         return true;
       }
       if ((k === 'delete' || k === 'backspace') && sel) {
         const sorted = [...segs].sort((a, b) => a.start - b.start);
         const i = sorted.findIndex((s) => s.id === sel.id);
         const neighbour = sorted[i + 1] ?? sorted[i - 1] ?? null;
-        void act(() => api.call('annotations.delete', { segmentId: sel.id }), () => neighbour?.id ?? null);
+        void act(
+          () => api.call('annotations.delete', { segmentId: sel.id }),
+          () => neighbour?.id ?? null,
+        );
         return true;
       }
       if (k === 'n' || k === 'p') {
         const sorted = [...segs].sort((a, b) => a.start - b.start);
-        const target = k === 'n' ? sorted.find((s) => s.start > (sel?.start ?? -1) + 1e-6) : [...sorted].reverse().find((s) => s.start < (sel?.start ?? Infinity) - 1e-6);
+        const target =
+          k === 'n'
+            ? sorted.find((s) => s.start > (sel?.start ?? -1) + 1e-6)
+            : [...sorted].reverse().find((s) => s.start < (sel?.start ?? Infinity) - 1e-6);
         if (!target) return false;
         setSelected(target.id);
         onSeek(target.start);

@@ -31,13 +31,18 @@ export function ClientPage({ clientId }: { clientId: number }) {
     clients.reload();
   };
   // One date axis for every chart on the page, so a session and a DASS-21 of the same day line up.
-  const domain = dateDomain([...(trends.data?.sessions.map((s) => dateMs(s.date)) ?? []), ...(trends.data?.dass.map((a) => dateMs(a.administeredAt)) ?? [])].filter(Number.isFinite));
+  const domain = dateDomain(
+    [...(trends.data?.sessions.map((s) => dateMs(s.date)) ?? []), ...(trends.data?.dass.map((a) => dateMs(a.administeredAt)) ?? [])].filter(
+      Number.isFinite,
+    ),
+  );
   const hasSessions = (sessions.data?.length ?? 0) > 0;
 
   return (
     <section>
       <h1>
-        Client {client.code} {client.displayName && <span className="muted">— {client.displayName}</span>} {client.archivedAt && <span className="badge">archived</span>}
+        Client {client.code} {client.displayName && <span className="muted">— {client.displayName}</span>}{' '}
+        {client.archivedAt && <span className="badge">archived</span>}
       </h1>
       <ClientTabs clientId={clientId} active="overview" />
       <div className="row">
@@ -57,10 +62,20 @@ export function ClientPage({ clientId }: { clientId: number }) {
             Rename
           </button>
         )}
-        <button type="button" className="secondary" onClick={() => void api.call('clients.archive', { id: clientId, archived: !client.archivedAt }).then(clients.reload)}>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => void api.call('clients.archive', { id: clientId, archived: !client.archivedAt }).then(clients.reload)}
+        >
           {client.archivedAt ? 'Unarchive' : 'Archive'}
         </button>
-        <EraseButton target={{ kind: 'client', id: clientId }} name={`client ${client.code}`} typeToConfirm={client.code} label="Erase client…" onErased={() => navigate('/clients')} />
+        <EraseButton
+          target={{ kind: 'client', id: clientId }}
+          name={`client ${client.code}`}
+          typeToConfirm={client.code}
+          label="Erase client…"
+          onErased={() => navigate('/clients')}
+        />
       </div>
       <ExportMenu
         title="Export for this client"
@@ -78,7 +93,10 @@ export function ClientPage({ clientId }: { clientId: number }) {
       />
       <div className="card">
         <h2>Trends</h2>
-        <p className="muted small">Expression estimates from the models, not diagnoses. DASS-21 results are for the clinician's interpretation. Dates on a time-proportional axis.</p>
+        <p className="muted small">
+          Expression estimates from the models, not diagnoses. DASS-21 results are for the clinician's interpretation. Dates on a time-proportional
+          axis.
+        </p>
         {trends.error && <p className="error">{trends.error}</p>}
         {trends.data && (
           <>
@@ -126,7 +144,12 @@ export function ClientPage({ clientId }: { clientId: number }) {
                 </td>
                 <td>{s.coverage.fused.label ?? <span className="muted">too little data</span>}</td>
                 <td>
-                  <EraseButton target={{ kind: 'session', id: s.id }} name={`session ${s.id}`} label="Erase…" onErased={() => (sessions.reload(), trends.reload(), dass.reload())} />
+                  <EraseButton
+                    target={{ kind: 'session', id: s.id }}
+                    name={`session ${s.id}`}
+                    label="Erase…"
+                    onErased={() => (sessions.reload(), trends.reload(), dass.reload())}
+                  />
                 </td>
               </tr>
             ))}
@@ -171,13 +194,20 @@ export function ClientPage({ clientId }: { clientId: number }) {
                     <td>{cell(a.depression)}</td>
                     <td>{cell(a.anxiety)}</td>
                     <td>{cell(a.stress)}</td>
-                    <td className="changes">{i === 0 || !change ? <span className="muted">first</span> : change.subscales.map((c) => <DassChange key={c.subscale} c={c} />)}</td>
+                    <td className="changes">
+                      {i === 0 || !change ? <span className="muted">first</span> : change.subscales.map((c) => <DassChange key={c.subscale} c={c} />)}
+                    </td>
                     <td>
                       <div className="row">
                         <a className="button secondary" href={`#/dass?client=${clientId}&edit=${a.id}`}>
                           Correct…
                         </a>
-                        <EraseButton target={{ kind: 'dass', id: a.id }} name={`the DASS-21 of ${formatDate(a.administeredAt)}`} label="Erase…" onErased={() => (dass.reload(), trends.reload())} />
+                        <EraseButton
+                          target={{ kind: 'dass', id: a.id }}
+                          name={`the DASS-21 of ${formatDate(a.administeredAt)}`}
+                          label="Erase…"
+                          onErased={() => (dass.reload(), trends.reload())}
+                        />
                       </div>
                     </td>
                   </tr>

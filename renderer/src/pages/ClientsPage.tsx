@@ -67,7 +67,13 @@ export function ClientsPage() {
       <form className="card" onSubmit={create} aria-label="New client">
         <h2>New client</h2>
         <div className="row">
-          <input aria-label="Client code" placeholder="Code (pseudonym), e.g. C-014" value={code} onChange={(e) => setCode(e.target.value)} required />
+          <input
+            aria-label="Client code"
+            placeholder="Code (pseudonym), e.g. C-014"
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+            required
+          />
           <input aria-label="Display name" placeholder="Display name (optional)" value={name} onChange={(e) => setName(e.target.value)} />
           <button type="submit">Create client</button>
         </div>

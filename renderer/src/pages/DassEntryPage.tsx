@@ -42,7 +42,13 @@ export function DassEntryPage({ clientId, editId = null }: { clientId: number; e
   const d = items.data;
   const client = clients.data?.find((c) => c.id === clientId);
   const who = client ? `${client.code}${client.displayName ? ` — ${client.displayName}` : ''}` : `client ${clientId}`;
-  const dateProblem = !/^\d{4}-\d{2}-\d{2}$/.test(date) ? 'Enter the date it was filled in.' : date > today() ? `${formatDate(date)} is in the future.` : date < '1900-01-01' ? 'The date is before 1900.' : null;
+  const dateProblem = !/^\d{4}-\d{2}-\d{2}$/.test(date)
+    ? 'Enter the date it was filled in.'
+    : date > today()
+      ? `${formatDate(date)} is in the future.`
+      : date < '1900-01-01'
+        ? 'The date is before 1900.'
+        : null;
 
   const setAnswer = (i: number, v: Answer) => setAnswers((a) => a.map((x, k) => (k === i ? v : x)));
   const onKey = (i: number) => (e: React.KeyboardEvent) => {
@@ -61,7 +67,11 @@ export function DassEntryPage({ clientId, editId = null }: { clientId: number; e
   const save = async () => {
     if (dateProblem) return setError(`Date administered: ${dateProblem}`);
     try {
-      setResult(editId ? await api.call('dass.update', { id: editId, administeredAt: date, answers }) : await api.call('dass.save', { clientId, administeredAt: date, answers }));
+      setResult(
+        editId
+          ? await api.call('dass.update', { id: editId, administeredAt: date, answers })
+          : await api.call('dass.save', { clientId, administeredAt: date, answers }),
+      );
       history.reload();
       setError(null);
     } catch (err) {
@@ -74,9 +84,7 @@ export function DassEntryPage({ clientId, editId = null }: { clientId: number; e
     return (
       <section>
         <h1>DASS-21 result for {who}</h1>
-        <p className="muted">
-          Filled in {formatDate(result.administeredAt)}. For the clinician's interpretation; not a diagnosis.
-        </p>
+        <p className="muted">Filled in {formatDate(result.administeredAt)}. For the clinician's interpretation; not a diagnosis.</p>
         <table className="list" data-testid="dass-result">
           <thead>
             <tr>
@@ -89,7 +97,10 @@ export function DassEntryPage({ clientId, editId = null }: { clientId: number; e
             {(['depression', 'anxiety', 'stress'] as const).map((s) => (
               <tr key={s}>
                 <td>{s}</td>
-                <td>{result[s].score ?? 'no score (2+ items missing)'}{result[s].prorated ? ' (prorated: 1 item missing)' : ''}</td>
+                <td>
+                  {result[s].score ?? 'no score (2+ items missing)'}
+                  {result[s].prorated ? ' (prorated: 1 item missing)' : ''}
+                </td>
                 <td>{result[s].band ?? '—'}</td>
               </tr>
             ))}
@@ -143,10 +154,22 @@ export function DassEntryPage({ clientId, editId = null }: { clientId: number; e
   return (
     <section className="dass-entry">
       <h1>{editId ? `Correct the DASS-21 of ${who} from ${editing ?? '…'}` : `DASS-21 for ${who}`}</h1>
-      {editId !== null && <p className="muted">Change the date or answers as they were on paper; the entry is rescored when saved, and the correction is logged.</p>}
+      {editId !== null && (
+        <p className="muted">Change the date or answers as they were on paper; the entry is rescored when saved, and the correction is logged.</p>
+      )}
       <label>
         Date administered{' '}
-        <input type="date" value={date} max={today()} min="1900-01-01" required onChange={(e) => setDate(e.target.value)} aria-label="Date administered" aria-invalid={dateProblem !== null} aria-describedby="dass-date-problem" />
+        <input
+          type="date"
+          value={date}
+          max={today()}
+          min="1900-01-01"
+          required
+          onChange={(e) => setDate(e.target.value)}
+          aria-label="Date administered"
+          aria-invalid={dateProblem !== null}
+          aria-describedby="dass-date-problem"
+        />
       </label>{' '}
       <span id="dass-date-problem" className="error" role={dateProblem ? 'alert' : undefined}>
         {dateProblem}
@@ -187,7 +210,9 @@ export function DassEntryPage({ clientId, editId = null }: { clientId: number; e
           </div>
         ))}
       </div>
-      <p className="muted">{missing ? `${missing} item${missing > 1 ? 's' : ''} unanswered (a subscale with 2 or more missing gets no score).` : 'All items answered.'}</p>
+      <p className="muted">
+        {missing ? `${missing} item${missing > 1 ? 's' : ''} unanswered (a subscale with 2 or more missing gets no score).` : 'All items answered.'}
+      </p>
       <button id="dass-save" type="button" onClick={() => void save()}>
         {editId ? 'Save correction and rescore' : 'Save and score'}
       </button>

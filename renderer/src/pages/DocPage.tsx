@@ -6,7 +6,13 @@ import { useApi } from '../components/useApi';
 /** The app's own reference documents, shown in the app (offline): DASS-21 scoring rules, model cards. */
 export function DocPage({ doc, id, section }: { doc: string | null; id: string | null; section: string | null }) {
   const known = doc === 'dass-scoring' || doc === 'model-card';
-  const text = useApi(() => (known ? api.call('docs.get', { doc: doc as 'dass-scoring' | 'model-card', id: id ?? undefined }) : Promise.reject(new Error(`no document "${doc}"`))), [doc, id]);
+  const text = useApi(
+    () =>
+      known
+        ? api.call('docs.get', { doc: doc as 'dass-scoring' | 'model-card', id: id ?? undefined })
+        : Promise.reject(new Error(`no document "${doc}"`)),
+    [doc, id],
+  );
   useEffect(() => {
     if (text.data && section) document.getElementById(section)?.scrollIntoView();
   }, [text.data, section]);

@@ -64,7 +64,11 @@ export function ImportPage({ clientId }: { clientId: number | null }) {
       <div className="row">
         <label>
           Client:{' '}
-          <select aria-label="Client for imported recordings" value={client ?? ''} onChange={(e) => setClient(e.target.value ? Number(e.target.value) : null)}>
+          <select
+            aria-label="Client for imported recordings"
+            value={client ?? ''}
+            onChange={(e) => setClient(e.target.value ? Number(e.target.value) : null)}
+          >
             <option value="">(none — assign later)</option>
             {clients.data?.map((c) => (
               <option key={c.id} value={c.id}>
@@ -88,7 +92,10 @@ export function ImportPage({ clientId }: { clientId: number | null }) {
           void addFiles([...e.dataTransfer.files]);
         }}
       >
-        <p>Drop video or audio recordings here (several at once; a transcript with the same name, such as talk.vtt for talk.mp4, goes with its recording), or</p>
+        <p>
+          Drop video or audio recordings here (several at once; a transcript with the same name, such as talk.vtt for talk.mp4, goes with its
+          recording), or
+        </p>
         <button type="button" onClick={() => void pick()}>
           Choose files…
         </button>
@@ -131,12 +138,20 @@ export function ImportPage({ clientId }: { clientId: number | null }) {
                   {j.transcript && <div className="small muted">with the transcript {j.transcript}</div>}
                 </td>
                 <td>
-                  {j.alreadyAnalysed ? <span title="Same content, frame rate and models as a stored session: not analysed again">already analysed</span> : STATUS_WORDS[j.status]}
+                  {j.alreadyAnalysed ? (
+                    <span title="Same content, frame rate and models as a stored session: not analysed again">already analysed</span>
+                  ) : (
+                    STATUS_WORDS[j.status]
+                  )}
                   {j.note && <div className="small warning-text">{j.note}</div>}
                   {j.error && (
                     <div className="small">
                       <span className="error">{sentence(j.error)}</span>
-                      {!j.retryable && <div className="muted">Analysing this file again would fail the same way: check the file, or import another copy of the recording.</div>}
+                      {!j.retryable && (
+                        <div className="muted">
+                          Analysing this file again would fail the same way: check the file, or import another copy of the recording.
+                        </div>
+                      )}
                       {j.errorDetail && (
                         <details>
                           <summary>Technical detail</summary>
@@ -149,10 +164,13 @@ export function ImportPage({ clientId }: { clientId: number | null }) {
                 <td>
                   {(j.status === 'running' || j.status === 'queued') && (
                     <>
-                      <progress value={j.fraction} max={1} aria-label={`Progress of ${j.file}`} /> {pct(j.fraction)} · {j.status === 'running' ? formatEta(j.etaS) : 'waiting'}
+                      <progress value={j.fraction} max={1} aria-label={`Progress of ${j.file}`} /> {pct(j.fraction)} ·{' '}
+                      {j.status === 'running' ? formatEta(j.etaS) : 'waiting'}
                     </>
                   )}
-                  {j.status === 'done' && j.sessionId && <a href={`#/session/${j.sessionId}`}>{j.alreadyAnalysed ? `Review session ${j.sessionId}` : 'Review session'}</a>}
+                  {j.status === 'done' && j.sessionId && (
+                    <a href={`#/session/${j.sessionId}`}>{j.alreadyAnalysed ? `Review session ${j.sessionId}` : 'Review session'}</a>
+                  )}
                 </td>
                 <td>
                   {(j.status === 'running' || j.status === 'queued') && (
@@ -194,7 +212,10 @@ function batchStatus(jobs: ApiOutput<'jobs.list'>, ids: number[]): string {
   const n = (s: string) => mine.filter((j) => j.status === s).length;
   const files = `${mine.length} file${mine.length > 1 ? 's' : ''}`;
   const active = n('queued') + n('running');
-  const parts = [n('done') && `${n('done')} done`, n('failed') && `${n('failed')} failed`, n('cancelled') && `${n('cancelled')} cancelled`].filter(Boolean).join(', ');
-  if (active) return `Analysing ${files}: ${[parts, n('running') && `${n('running')} running`, n('queued') && `${n('queued')} waiting`].filter(Boolean).join(', ')}.`;
+  const parts = [n('done') && `${n('done')} done`, n('failed') && `${n('failed')} failed`, n('cancelled') && `${n('cancelled')} cancelled`]
+    .filter(Boolean)
+    .join(', ');
+  if (active)
+    return `Analysing ${files}: ${[parts, n('running') && `${n('running')} running`, n('queued') && `${n('queued')} waiting`].filter(Boolean).join(', ')}.`;
   return `Finished ${files}: ${parts}.`;
 }

@@ -30,8 +30,9 @@ export function SelfCarePage({ clientId }: { clientId: number }) {
       </h1>
       <ClientTabs clientId={clientId} active="selfcare" />
       <p className="muted small">
-        Relaxation and focus exercises to do together in the room or to hand over on this workstation. Suggested by the DASS-21 next steps for results in the normal range; not a treatment, and never
-        instead of a review when a result needs one. Level design and sources: data/selfcare/LEVELS.md.
+        Relaxation and focus exercises to do together in the room or to hand over on this workstation. Suggested by the DASS-21 next steps for results
+        in the normal range; not a treatment, and never instead of a review when a result needs one. Level design and sources:
+        data/selfcare/LEVELS.md.
       </p>
       <HandOver clientId={clientId} />
       <div className="card">
@@ -138,12 +139,22 @@ function HandOver({ clientId }: { clientId: number }) {
     <div className="card" data-testid="hand-over">
       <h2>Hand over to the client (client mode)</h2>
       <p className="muted small">
-        Full screen with only this client's exercises: no other client, recording or score can be reached, and the service refuses everything else while it is on. It locks after the idle time you
-        choose (never in the middle of an exercise), and only your PIN or passphrase unlocks it or ends it.
+        Full screen with only this client's exercises: no other client, recording or score can be reached, and the service refuses everything else
+        while it is on. It locks after the idle time you choose (never in the middle of an exercise), and only your PIN or passphrase unlocks it or
+        ends it.
       </p>
       {!status.pinSet ? (
         first === null ? (
-          <PinForm label="Choose a PIN or passphrase (at least 4 characters)" autoFocus={false} actions={[{ label: 'Next', run: async (pin) => (pin.trim().length < 4 ? Promise.reject(new Error('at least 4 characters, please')) : setFirst(pin)) }]} />
+          <PinForm
+            label="Choose a PIN or passphrase (at least 4 characters)"
+            autoFocus={false}
+            actions={[
+              {
+                label: 'Next',
+                run: async (pin) => (pin.trim().length < 4 ? Promise.reject(new Error('at least 4 characters, please')) : setFirst(pin)),
+              },
+            ]}
+          />
         ) : (
           <PinForm
             label="Type it again to confirm"

@@ -23,7 +23,8 @@ import { TextShares, TranscriptSpeakers } from '../components/transcript/Transcr
 import { cueAt } from '../components/transcript/cue-at';
 import { useTranscript } from '../components/transcript/useTranscript';
 
-const REVIEW_KEYS = '←/→ 1 s (Shift 10 s) · Space play/pause · [ / ] previous/next change of face estimate · + / − zoom, 0 whole recording · wheel zooms, Shift+wheel scrolls · click a lane to seek';
+const REVIEW_KEYS =
+  '←/→ 1 s (Shift 10 s) · Space play/pause · [ / ] previous/next change of face estimate · + / − zoom, 0 whole recording · wheel zooms, Shift+wheel scrolls · click a lane to seek';
 
 /** `startAt`: seconds to open the recording at (a search hit's `#/session/<id>?t=<seconds>`). */
 export function SessionPage({ sessionId, startAt = null }: { sessionId: number; startAt?: number | null }) {
@@ -61,10 +62,13 @@ export function SessionPage({ sessionId, startAt = null }: { sessionId: number; 
   }, [d?.id, startAt]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // Follow playback: when the cursor leaves the visible window, the window moves with it.
-  const onTime = useCallback((t: number) => {
-    setTime(t);
-    setView((v) => revealTime(v, t, duration));
-  }, [duration]);
+  const onTime = useCallback(
+    (t: number) => {
+      setTime(t);
+      setView((v) => revealTime(v, t, duration));
+    },
+    [duration],
+  );
 
   const lanes = useMemo<Lane[]>(() => {
     if (!d || !main) return [];
@@ -132,7 +136,8 @@ export function SessionPage({ sessionId, startAt = null }: { sessionId: number; 
       } else if ((e.key === '+' || e.key === '=') && !e.ctrlKey && !e.metaKey) setView((v) => zoomView(v, 0.5, k.time, k.duration));
       else if (e.key === '-' && !e.ctrlKey && !e.metaKey) setView((v) => zoomView(v, 2, k.time, k.duration));
       else if (e.key === '0' && !e.ctrlKey && !e.metaKey) setView(fullView(k.duration));
-      else if (e.key === 'PageDown' || e.key === 'PageUp') setView((v) => scrollView(v, (e.key === 'PageDown' ? 0.9 : -0.9) * (v.end - v.start), k.duration));
+      else if (e.key === 'PageDown' || e.key === 'PageUp')
+        setView((v) => scrollView(v, (e.key === 'PageDown' ? 0.9 : -0.9) * (v.end - v.start), k.duration));
       else handled = k.editor.handleKey(e, k.time);
       if (handled) {
         e.preventDefault();
@@ -162,7 +167,9 @@ export function SessionPage({ sessionId, startAt = null }: { sessionId: number; 
             <select
               aria-label="Client of this session"
               value={d.clientId ?? ''}
-              onChange={(e) => void api.call('sessions.assign', { id: d.id, clientId: e.target.value ? Number(e.target.value) : null }).then(detail.reload)}
+              onChange={(e) =>
+                void api.call('sessions.assign', { id: d.id, clientId: e.target.value ? Number(e.target.value) : null }).then(detail.reload)
+              }
             >
               <option value="">(none)</option>
               {clients.data?.map((c) => (
@@ -197,7 +204,8 @@ export function SessionPage({ sessionId, startAt = null }: { sessionId: number; 
           </h2>
           {d.participants.length > 1 && describedParticipant(d) && (
             <p className="small" data-testid="summary-describes">
-              Of {participantName(describedParticipant(d)!)}{describedParticipant(d)!.isClient ? '' : ' (the main participant; mark the client below)'}
+              Of {participantName(describedParticipant(d)!)}
+              {describedParticipant(d)!.isClient ? '' : ' (the main participant; mark the client below)'}
             </p>
           )}
           <CoverageSummary session={d} />
@@ -240,7 +248,11 @@ export function SessionPage({ sessionId, startAt = null }: { sessionId: number; 
           <span className="spacer" />
           <label className="small">
             Annotation{' '}
-            <select aria-label="Annotation track" value={editor.track?.id ?? ''} onChange={(e) => editor.setTrackId(e.target.value ? Number(e.target.value) : null)}>
+            <select
+              aria-label="Annotation track"
+              value={editor.track?.id ?? ''}
+              onChange={(e) => editor.setTrackId(e.target.value ? Number(e.target.value) : null)}
+            >
               <option value="">(none)</option>
               {editor.tracks.map((t) => (
                 <option key={t.id} value={t.id}>
@@ -269,7 +281,14 @@ export function SessionPage({ sessionId, startAt = null }: { sessionId: number; 
                 void editor.createTrack(newTrack).then(() => setNewTrack(null));
               }}
             >
-              <input aria-label="Annotator name" placeholder="Annotator name" value={newTrack} autoFocus onChange={(e) => setNewTrack(e.target.value)} required />
+              <input
+                aria-label="Annotator name"
+                placeholder="Annotator name"
+                value={newTrack}
+                autoFocus
+                onChange={(e) => setNewTrack(e.target.value)}
+                required
+              />
               <button type="submit">Create</button>
               <button type="button" className="secondary" onClick={() => setNewTrack(null)}>
                 Cancel
@@ -305,7 +324,8 @@ export function SessionPage({ sessionId, startAt = null }: { sessionId: number; 
           <ExportMenu choices={sessionExports(d.id, { transcript: Boolean(t), noText })}>
             {t && (
               <label className="small">
-                <input type="checkbox" checked={noText} onChange={(e) => setNoText(e.target.checked)} /> Leave the transcript's words out of the PDF report
+                <input type="checkbox" checked={noText} onChange={(e) => setNoText(e.target.checked)} /> Leave the transcript's words out of the PDF
+                report
               </label>
             )}
           </ExportMenu>

@@ -139,15 +139,11 @@ function CoverageSettings() {
         frames with a face, or a false detection in a cartoon, never become “face: sad”.
       </p>
       <div className="row">
-        <label>
-          Face: a face in at least {num('minFaceShare', 100)} % of the analysed frames
-        </label>
+        <label>Face: a face in at least {num('minFaceShare', 100)} % of the analysed frames</label>
         <label>and at least {num('minFaceFrames')} frames</label>
       </div>
       <div className="row">
-        <label>
-          Voice: speech in at least {num('minSpeechShare', 100)} % of the recording
-        </label>
+        <label>Voice: speech in at least {num('minSpeechShare', 100)} % of the recording</label>
         <label>and at least {num('minSpeechS')} seconds</label>
       </div>
       <div className="row">

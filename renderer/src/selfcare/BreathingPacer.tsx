@@ -49,7 +49,8 @@ export function BreathingPacer({
         {!reducedMotion && <span className="sc-breath-count"> … {p.count}</span>}
       </p>
       <p className="sc-muted">
-        Breath {p.breath} · {clock(p.secondsLeft)} left · {seconds(breathTimes(breathsPerMin, pattern).inS)} in, {seconds(breathTimes(breathsPerMin, pattern).outS)} out
+        Breath {p.breath} · {clock(p.secondsLeft)} left · {seconds(breathTimes(breathsPerMin, pattern).inS)} in,{' '}
+        {seconds(breathTimes(breathsPerMin, pattern).outS)} out
       </p>
       <button type="button" className="sc-stop" onClick={() => onEnd(elapsed, false)}>
         Stop here

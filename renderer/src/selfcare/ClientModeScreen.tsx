@@ -75,7 +75,8 @@ export function ClientModeScreen({ status }: { status: ClientModeStatus }) {
         ) : (
           <>
             <p className="sc-intro">
-              These exercises are here for you, at your own pace. Each one says what it is for. You can stop at any moment, and nothing you have done is lost.
+              These exercises are here for you, at your own pace. Each one says what it is for. You can stop at any moment, and nothing you have done
+              is lost.
             </p>
             <SelfCareExercises clientId={status.client.id} largeText={largeText} onBusy={setBusy} />
           </>

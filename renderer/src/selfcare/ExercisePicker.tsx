@@ -51,12 +51,15 @@ export function ExercisePicker({
             {e.id === 'pmr' &&
               (hasVoice ? (
                 <label className="sc-option">
-                  <input type="checkbox" checked={prefs.voice} onChange={(ev) => onPrefs({ ...prefs, voice: ev.target.checked })} /> Speak the steps aloud
+                  <input type="checkbox" checked={prefs.voice} onChange={(ev) => onPrefs({ ...prefs, voice: ev.target.checked })} /> Speak the steps
+                  aloud
                 </label>
               ) : (
                 <p className="sc-option sc-muted">The steps are shown as words (this computer has no voice to read them aloud).</p>
               ))}
-            {e.id === 'follow-light' && reducedMotion && <p className="sc-option sc-muted">This game uses a moving light; the other exercises have no movement.</p>}
+            {e.id === 'follow-light' && reducedMotion && (
+              <p className="sc-option sc-muted">This game uses a moving light; the other exercises have no movement.</p>
+            )}
             <ul className="sc-levels" aria-label={`${e.title} levels`}>
               {e.levels.map((l) => {
                 const state = l.level <= p.completed ? 'done' : l.level <= p.unlocked ? 'open' : 'closed';

@@ -61,7 +61,12 @@ export function ExerciseRunner({
         exercise: choice.exercise,
         level: choice.level,
         tensionBefore: before,
-        options: { ...(choice.exercise === 'breathing' ? { pattern: choice.pattern } : {}), ...(choice.exercise === 'pmr' ? { voice: choice.voice } : {}), largeText: choice.largeText, reducedMotion: choice.reducedMotion },
+        options: {
+          ...(choice.exercise === 'breathing' ? { pattern: choice.pattern } : {}),
+          ...(choice.exercise === 'pmr' ? { voice: choice.voice } : {}),
+          largeText: choice.largeText,
+          reducedMotion: choice.reducedMotion,
+        },
       });
       setPhase({ step: 'running', runId: run.id });
     } catch (err) {
@@ -100,7 +105,10 @@ export function ExerciseRunner({
     <section className="sc-runner" aria-label={`${exercise.title}, level ${choice.level}`}>
       <header className="sc-runner-head">
         <h2>
-          {exercise.title} <span className="sc-muted">· level {choice.level}: {level.title}</span>
+          {exercise.title}{' '}
+          <span className="sc-muted">
+            · level {choice.level}: {level.title}
+          </span>
         </h2>
       </header>
       {error && (
@@ -120,22 +128,40 @@ export function ExerciseRunner({
         </>
       )}
       {phase.step === 'running' && exercise.id === 'breathing' && (
-        <BreathingPacer breathsPerMin={levelOf(exercise, choice.level).breathsPerMin} lengthS={levelOf(exercise, choice.level).lengthS} pattern={choice.pattern} reducedMotion={choice.reducedMotion} onEnd={(s, c) => void ended(s, c)} />
+        <BreathingPacer
+          breathsPerMin={levelOf(exercise, choice.level).breathsPerMin}
+          lengthS={levelOf(exercise, choice.level).lengthS}
+          pattern={choice.pattern}
+          reducedMotion={choice.reducedMotion}
+          onEnd={(s, c) => void ended(s, c)}
+        />
       )}
-      {phase.step === 'running' && exercise.id === 'pmr' && <PmrGuide level={levelOf(exercise, choice.level)} voice={choice.voice} onEnd={(s, c) => void ended(s, c)} />}
-      {phase.step === 'running' && exercise.id === 'grounding' && <Grounding level={levelOf(exercise, choice.level)} reducedMotion={choice.reducedMotion} onEnd={(s, c) => void ended(s, c)} />}
-      {phase.step === 'running' && exercise.id === 'follow-light' && <FollowLight level={levelOf(exercise, choice.level)} onEnd={(s, c, score) => void ended(s, c, score)} />}
+      {phase.step === 'running' && exercise.id === 'pmr' && (
+        <PmrGuide level={levelOf(exercise, choice.level)} voice={choice.voice} onEnd={(s, c) => void ended(s, c)} />
+      )}
+      {phase.step === 'running' && exercise.id === 'grounding' && (
+        <Grounding level={levelOf(exercise, choice.level)} reducedMotion={choice.reducedMotion} onEnd={(s, c) => void ended(s, c)} />
+      )}
+      {phase.step === 'running' && exercise.id === 'follow-light' && (
+        <FollowLight level={levelOf(exercise, choice.level)} onEnd={(s, c, score) => void ended(s, c, score)} />
+      )}
       {phase.step === 'after' && (
         <>
           <p className="sc-done-words">
-            {phase.result.run.outcome === 'completed' ? 'Well done — that is the whole level.' : `You stopped after ${clock(phase.result.run.lengthS ?? 0)}. That is completely fine; stopping is always all right.`}
+            {phase.result.run.outcome === 'completed'
+              ? 'Well done — that is the whole level.'
+              : `You stopped after ${clock(phase.result.run.lengthS ?? 0)}. That is completely fine; stopping is always all right.`}
           </p>
           <TensionRating when="after" onDone={(v) => void rated(v)} />
         </>
       )}
       {phase.step === 'summary' && (
         <div className="sc-summary" data-testid="run-summary" role="status">
-          <p className="sc-done-words">{phase.result.run.outcome === 'completed' ? `You completed level ${choice.level}.` : 'Saved. You can come back to this level whenever you like.'}</p>
+          <p className="sc-done-words">
+            {phase.result.run.outcome === 'completed'
+              ? `You completed level ${choice.level}.`
+              : 'Saved. You can come back to this level whenever you like.'}
+          </p>
           {phase.openedLevel !== null && <p className="sc-unlocked">Level {phase.openedLevel} is now open.</p>}
           {phase.result.run.tensionBefore !== null && phase.result.run.tensionAfter !== null && (
             <p className="sc-muted">

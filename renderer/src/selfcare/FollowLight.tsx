@@ -90,7 +90,14 @@ export function FollowLight({ level, onEnd }: { level: FollowLightLevel; onEnd: 
   const fill = Math.min(1, frame.onS / level.goalS);
   return (
     <div className="sc-exercise sc-game" data-testid="follow-light">
-      <div className="sc-meter" role="progressbar" aria-label="Meter: time on the light" aria-valuemin={0} aria-valuemax={level.goalS} aria-valuenow={Math.floor(frame.onS)}>
+      <div
+        className="sc-meter"
+        role="progressbar"
+        aria-label="Meter: time on the light"
+        aria-valuemin={0}
+        aria-valuemax={level.goalS}
+        aria-valuenow={Math.floor(frame.onS)}
+      >
         <div className="sc-meter-fill" style={{ width: `${fill * 100}%` }} />
         <span>
           {Math.floor(frame.onS)} of {level.goalS} s on the light

@@ -7,7 +7,15 @@ import { useElapsed } from './hooks';
  * 5-4-3-2-1 grounding: for each sense, the client ticks (level 1) or names (levels 2–3) each thing noticed; level 3
  * closes with a minute of slow breathing. What is typed stays here: it is never sent or stored.
  */
-export function Grounding({ level, reducedMotion, onEnd }: { level: GroundingLevel; reducedMotion: boolean; onEnd: (lengthS: number, completed: boolean) => void }) {
+export function Grounding({
+  level,
+  reducedMotion,
+  onEnd,
+}: {
+  level: GroundingLevel;
+  reducedMotion: boolean;
+  onEnd: (lengthS: number, completed: boolean) => void;
+}) {
   const [items, setItems] = useState<Record<string, boolean[] | string[]>>(() =>
     Object.fromEntries(GROUNDING_SENSES.map((s) => [s.sense, Array(s.count).fill(level.entry === 'tick' ? false : '')])),
   );
@@ -16,14 +24,21 @@ export function Grounding({ level, reducedMotion, onEnd }: { level: GroundingLev
   const filled = (v: boolean | string) => (typeof v === 'string' ? v.trim().length > 0 : v);
   const done = GROUNDING_SENSES.every((s) => (items[s.sense] as Array<boolean | string>).every(filled));
   const count = GROUNDING_SENSES.reduce((n, s) => n + (items[s.sense] as Array<boolean | string>).filter(filled).length, 0);
-  const set = (sense: string, i: number, v: boolean | string) => setItems((x) => ({ ...x, [sense]: (x[sense] as Array<boolean | string>).map((old, k) => (k === i ? v : old)) as boolean[] | string[] }));
+  const set = (sense: string, i: number, v: boolean | string) =>
+    setItems((x) => ({ ...x, [sense]: (x[sense] as Array<boolean | string>).map((old, k) => (k === i ? v : old)) as boolean[] | string[] }));
   const finish = () => (level.closingBreathS > 0 ? setBreathing(true) : onEnd(elapsed, true));
 
   if (breathing)
     return (
       <div>
         <p className="sc-muted">To close: one minute of slow breathing.</p>
-        <BreathingPacer breathsPerMin={6} pattern="even" lengthS={level.closingBreathS} reducedMotion={reducedMotion} onEnd={(_, completed) => onEnd(elapsed, completed)} />
+        <BreathingPacer
+          breathsPerMin={6}
+          pattern="even"
+          lengthS={level.closingBreathS}
+          reducedMotion={reducedMotion}
+          onEnd={(_, completed) => onEnd(elapsed, completed)}
+        />
       </div>
     );
   return (
@@ -50,7 +65,16 @@ export function Grounding({ level, reducedMotion, onEnd }: { level: GroundingLev
                   {v ? '✓' : i + 1}
                 </button>
               ) : (
-                <input key={i} type="text" className="sc-sense-input" aria-label={`${s.sense} ${i + 1}`} value={v as string} maxLength={80} autoComplete="off" onChange={(e) => set(s.sense, i, e.target.value)} />
+                <input
+                  key={i}
+                  type="text"
+                  className="sc-sense-input"
+                  aria-label={`${s.sense} ${i + 1}`}
+                  value={v as string}
+                  maxLength={80}
+                  autoComplete="off"
+                  onChange={(e) => set(s.sense, i, e.target.value)}
+                />
               ),
             )}
           </div>

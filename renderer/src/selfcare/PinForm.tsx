@@ -39,7 +39,13 @@ export function PinForm({ label, actions, autoFocus = true }: { label: string; a
       </label>
       <div className="sc-row">
         {actions.map((a, i) => (
-          <button key={a.label} type={i === 0 ? 'submit' : 'button'} className={i === 0 ? 'sc-primary' : 'sc-secondary'} disabled={busy || pin.length === 0} onClick={i === 0 ? undefined : () => void go(a)}>
+          <button
+            key={a.label}
+            type={i === 0 ? 'submit' : 'button'}
+            className={i === 0 ? 'sc-primary' : 'sc-secondary'}
+            disabled={busy || pin.length === 0}
+            onClick={i === 0 ? undefined : () => void go(a)}
+          >
             {a.label}
           </button>
         ))}

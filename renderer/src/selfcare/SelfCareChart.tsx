@@ -15,7 +15,13 @@ export const runTime = (iso: string) => {
 export function SelfCareChart({ runs }: { runs: Run[] }) {
   const data = runs
     .filter((r) => r.tensionBefore !== null || r.tensionAfter !== null)
-    .map((r, i) => ({ key: i, name: runTime(r.startedAt), exercise: `${exerciseById(r.exercise).title}, level ${r.level}`, before: r.tensionBefore, after: r.tensionAfter }));
+    .map((r, i) => ({
+      key: i,
+      name: runTime(r.startedAt),
+      exercise: `${exerciseById(r.exercise).title}, level ${r.level}`,
+      before: r.tensionBefore,
+      after: r.tensionAfter,
+    }));
   return (
     <div className="chart" data-testid="selfcare-chart">
       <h3>Tension before and after each exercise (the client's own rating, 0–10)</h3>
@@ -29,8 +35,26 @@ export function SelfCareChart({ runs }: { runs: Run[] }) {
             <YAxis domain={[0, 10]} ticks={[0, 2, 4, 6, 8, 10]} width={30} />
             <Tooltip labelFormatter={(_, payload) => `${payload?.[0]?.payload?.name ?? ''} — ${payload?.[0]?.payload?.exercise ?? ''}`} />
             <Legend itemSorter={null} />
-            <Line type="linear" dataKey="before" name="Before" stroke="#e68310" strokeWidth={2} dot={{ r: 5 }} connectNulls={false} isAnimationActive={false} />
-            <Line type="linear" dataKey="after" name="After" stroke="#3969ac" strokeWidth={2} dot={{ r: 5 }} connectNulls={false} isAnimationActive={false} />
+            <Line
+              type="linear"
+              dataKey="before"
+              name="Before"
+              stroke="#e68310"
+              strokeWidth={2}
+              dot={{ r: 5 }}
+              connectNulls={false}
+              isAnimationActive={false}
+            />
+            <Line
+              type="linear"
+              dataKey="after"
+              name="After"
+              stroke="#3969ac"
+              strokeWidth={2}
+              dot={{ r: 5 }}
+              connectNulls={false}
+              isAnimationActive={false}
+            />
           </LineChart>
         </ResponsiveContainer>
       )}

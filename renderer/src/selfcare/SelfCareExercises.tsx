@@ -13,7 +13,17 @@ import { useHasVoice } from './speech';
  * room) and by client mode (handed over); `onBusy` tells the caller while an exercise is under way (client mode's idle
  * lock waits for it; the ratings before and after do not hold it off).
  */
-export function SelfCareExercises({ clientId, largeText, onBusy, onRunFinished }: { clientId: number; largeText: boolean; onBusy?: (busy: boolean) => void; onRunFinished?: () => void }) {
+export function SelfCareExercises({
+  clientId,
+  largeText,
+  onBusy,
+  onRunFinished,
+}: {
+  clientId: number;
+  largeText: boolean;
+  onBusy?: (busy: boolean) => void;
+  onRunFinished?: () => void;
+}) {
   const progress = useApi(() => api.call('selfcare.progress', { clientId }), [clientId]);
   const [prefs, setPrefs] = useStoredPreference<PickerPrefs>('affect.selfcare.prefs', { pattern: 'longer-out', voice: false });
   const [choice, setChoice] = useState<RunChoice | null>(null);
@@ -42,5 +52,14 @@ export function SelfCareExercises({ clientId, largeText, onBusy, onRunFinished }
   const start = (exercise: ExerciseId, level: number) => {
     setChoice({ exercise, level, pattern: prefs.pattern, voice: prefs.voice && hasVoice, largeText, reducedMotion });
   };
-  return <ExercisePicker progress={progress.data.progress} prefs={prefs} onPrefs={setPrefs} hasVoice={hasVoice} reducedMotion={reducedMotion} onStart={start} />;
+  return (
+    <ExercisePicker
+      progress={progress.data.progress}
+      prefs={prefs}
+      onPrefs={setPrefs}
+      hasVoice={hasVoice}
+      reducedMotion={reducedMotion}
+      onStart={start}
+    />
+  );
 }

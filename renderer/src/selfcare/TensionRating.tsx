@@ -29,11 +29,20 @@ export function TensionRating({ when, onDone }: { when: 'before' | 'after'; onDo
   }, [onDone]);
   return (
     <div className="sc-rating" data-testid={`rating-${when}`}>
-      <h2 id={`rating-${when}-label`}>{when === 'before' ? 'Before you start: how tense do you feel right now?' : 'And now: how tense do you feel?'}</h2>
+      <h2 id={`rating-${when}-label`}>
+        {when === 'before' ? 'Before you start: how tense do you feel right now?' : 'And now: how tense do you feel?'}
+      </h2>
       <p className="sc-muted">0 is not tense at all, 10 is the most tense you can imagine. There is no right answer, and you can skip this.</p>
       <div className="sc-scale" role="group" aria-labelledby={`rating-${when}-label`}>
         {Array.from({ length: 11 }, (_, v) => (
-          <button key={v} type="button" ref={v === 0 ? first : undefined} className="sc-scale-button" onClick={() => onDone(v)} aria-label={`${v} out of 10`}>
+          <button
+            key={v}
+            type="button"
+            ref={v === 0 ? first : undefined}
+            className="sc-scale-button"
+            onClick={() => onDone(v)}
+            aria-label={`${v} out of 10`}
+          >
             {v}
           </button>
         ))}

@@ -8,7 +8,19 @@ type Target = ApiInput<'erase.preview'>;
  * "Erase …" with a confirmation that names what goes ("Erase client C-7: 4 sessions, 3 DASS-21 entries, 2
  * annotation tracks"). Erasing a client also asks for its code to be typed. The recordings themselves stay.
  */
-export function EraseButton({ target, name, typeToConfirm, label = 'Erase…', onErased }: { target: Target; name: string; typeToConfirm?: string; label?: string; onErased: () => void }) {
+export function EraseButton({
+  target,
+  name,
+  typeToConfirm,
+  label = 'Erase…',
+  onErased,
+}: {
+  target: Target;
+  name: string;
+  typeToConfirm?: string;
+  label?: string;
+  onErased: () => void;
+}) {
   const [preview, setPreview] = useState<string | null>(null);
   const [typed, setTyped] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -48,8 +60,8 @@ export function EraseButton({ target, name, typeToConfirm, label = 'Erase…', o
     <div className="card erase-confirm" role="alertdialog" aria-label={`Erase ${name}`} data-testid="erase-confirm">
       <strong>{preview}.</strong>
       <p className="small">
-        This deletes it from the database for good, including the deleted bytes in the file (it is compacted). Backups made earlier keep their copy. The
-        recording files themselves stay where they are.
+        This deletes it from the database for good, including the deleted bytes in the file (it is compacted). Backups made earlier keep their copy.
+        The recording files themselves stay where they are.
       </p>
       {typeToConfirm && (
         <label className="field">
@@ -58,7 +70,12 @@ export function EraseButton({ target, name, typeToConfirm, label = 'Erase…', o
         </label>
       )}
       <div className="row">
-        <button type="button" className="danger" disabled={busy || (typeToConfirm !== undefined && typed.trim() !== typeToConfirm)} onClick={() => void run()}>
+        <button
+          type="button"
+          className="danger"
+          disabled={busy || (typeToConfirm !== undefined && typed.trim() !== typeToConfirm)}
+          onClick={() => void run()}
+        >
           {busy ? 'Erasing…' : 'Erase permanently'}
         </button>
         <button type="button" className="secondary" disabled={busy} onClick={() => (setPreview(null), setTyped(''))}>

@@ -60,18 +60,27 @@ export function PrivacySettings() {
           <>
             <dt>System keychain</dt>
             <dd>
-              {!s.keychain.available
-                ? 'not available on this computer'
-                : s.keychain.remembered
-                  ? (
-                    <>
-                      the key is remembered for this user account{' '}
-                      <button type="button" className="secondary" onClick={() => void act(() => api.call('vault.forget', {}), () => 'Forgotten: the passphrase is asked at the next start.')}>
-                        Forget it
-                      </button>
-                    </>
-                  )
-                  : 'not used (tick "Remember on this computer" when unlocking)'}
+              {!s.keychain.available ? (
+                'not available on this computer'
+              ) : s.keychain.remembered ? (
+                <>
+                  the key is remembered for this user account{' '}
+                  <button
+                    type="button"
+                    className="secondary"
+                    onClick={() =>
+                      void act(
+                        () => api.call('vault.forget', {}),
+                        () => 'Forgotten: the passphrase is asked at the next start.',
+                      )
+                    }
+                  >
+                    Forget it
+                  </button>
+                </>
+              ) : (
+                'not used (tick "Remember on this computer" when unlocking)'
+              )}
             </dd>
           </>
         )}
@@ -82,7 +91,16 @@ export function PrivacySettings() {
             Lock now
           </button>
         )}
-        <button type="button" className="secondary" onClick={() => void act(() => api.call('vault.backup', {}), (r) => `Backup written: ${(r as { file: string }).file}${s.encrypted ? ' (encrypted; keep its .kdf.json file with it)' : ''}`)}>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() =>
+            void act(
+              () => api.call('vault.backup', {}),
+              (r) => `Backup written: ${(r as { file: string }).file}${s.encrypted ? ' (encrypted; keep its .kdf.json file with it)' : ''}`,
+            )
+          }
+        >
           Back up now
         </button>
       </div>
@@ -97,7 +115,9 @@ export function PrivacySettings() {
         }}
       >
         <strong>{s.encrypted ? 'Change the passphrase' : 'Encrypt this database'}</strong>
-        {s.encrypted && <input type="password" aria-label="Current passphrase" placeholder="current" value={current} onChange={(e) => setCurrent(e.target.value)} />}
+        {s.encrypted && (
+          <input type="password" aria-label="Current passphrase" placeholder="current" value={current} onChange={(e) => setCurrent(e.target.value)} />
+        )}
         <input type="password" aria-label="New passphrase" placeholder="new (8+ characters)" value={next} onChange={(e) => setNext(e.target.value)} />
         <input type="password" aria-label="Repeat new passphrase" placeholder="again" value={again} onChange={(e) => setAgain(e.target.value)} />
         <button type="submit" disabled={next.length < 8 || next !== again || (s.encrypted && current === '')}>
@@ -132,17 +152,35 @@ export function AuditLogCard() {
     <div className="card" data-testid="audit-log">
       <h2>Audit log</h2>
       <p className="muted small">
-        Every import, view of a session, export, edit, erasure, settings change and unlock, oldest chained to newest by hashes. Entries carry ids and counts,
-        never client codes, names, file paths or notes.
+        Every import, view of a session, export, edit, erasure, settings change and unlock, oldest chained to newest by hashes. Entries carry ids and
+        counts, never client codes, names, file paths or notes.
       </p>
       <div className="row">
         <button type="button" onClick={() => void run(() => api.call('audit.verify', {}), setVerification)}>
           Verify the chain
         </button>
-        <button type="button" className="secondary" onClick={() => void run(() => api.call('audit.export', { format: 'csv' }), (r) => (setExported(r.fileName), void api.saveExport(r), log.reload()))}>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() =>
+            void run(
+              () => api.call('audit.export', { format: 'csv' }),
+              (r) => (setExported(r.fileName), void api.saveExport(r), log.reload()),
+            )
+          }
+        >
           Export CSV
         </button>
-        <button type="button" className="secondary" onClick={() => void run(() => api.call('audit.export', { format: 'json' }), (r) => (setExported(r.fileName), void api.saveExport(r), log.reload()))}>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() =>
+            void run(
+              () => api.call('audit.export', { format: 'json' }),
+              (r) => (setExported(r.fileName), void api.saveExport(r), log.reload()),
+            )
+          }
+        >
           Export JSON
         </button>
         {verification &&
@@ -182,13 +220,21 @@ export function AuditLogCard() {
                 <td>{e.actor}</td>
                 <td>{e.action}</td>
                 <td>{e.objectKind ? `${e.objectKind}${e.objectId !== null ? ` ${e.objectId}` : ''}` : '—'}</td>
-                <td>{Object.entries(e.details).map(([k, v]) => `${k} ${Array.isArray(v) ? v.join(',') : String(v)}`).join(' · ')}</td>
+                <td>
+                  {Object.entries(e.details)
+                    .map(([k, v]) => `${k} ${Array.isArray(v) ? v.join(',') : String(v)}`)
+                    .join(' · ')}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      {log.data && <p className="muted small">Showing the {log.data.entries.length} most recent of {log.data.total}.</p>}
+      {log.data && (
+        <p className="muted small">
+          Showing the {log.data.entries.length} most recent of {log.data.total}.
+        </p>
+      )}
     </div>
   );
 }

@@ -8,8 +8,8 @@ function RememberBox({ status, remember, setRemember }: { status: Status; rememb
   if (!status.keychain?.available) return null;
   return (
     <label className="row small">
-      <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} /> Remember on this computer (system keychain): unlocks by
-      itself when the app starts for this user account
+      <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} /> Remember on this computer (system keychain):
+      unlocks by itself when the app starts for this user account
     </label>
   );
 }
@@ -61,7 +61,15 @@ export function UnlockScreen({ status, onDone }: { status: Status; onDone: (s: S
         </p>
         <label className="field">
           Passphrase
-          <input ref={input} type="password" aria-label="Passphrase" autoComplete="current-password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} disabled={busy} />
+          <input
+            ref={input}
+            type="password"
+            aria-label="Passphrase"
+            autoComplete="current-password"
+            value={passphrase}
+            onChange={(e) => setPassphrase(e.target.value)}
+            disabled={busy}
+          />
         </label>
         <RememberBox status={status} remember={remember} setRemember={setRemember} />
         <div className="row">
@@ -111,11 +119,24 @@ export function SetupScreen({ status, onDone }: { status: Status; onDone: (s: St
         </p>
         <label className="field">
           Passphrase (at least 8 characters)
-          <input type="password" aria-label="New passphrase" autoComplete="new-password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} autoFocus />
+          <input
+            type="password"
+            aria-label="New passphrase"
+            autoComplete="new-password"
+            value={passphrase}
+            onChange={(e) => setPassphrase(e.target.value)}
+            autoFocus
+          />
         </label>
         <label className="field">
           The same again
-          <input type="password" aria-label="Repeat passphrase" autoComplete="new-password" value={again} onChange={(e) => setAgain(e.target.value)} />
+          <input
+            type="password"
+            aria-label="Repeat passphrase"
+            autoComplete="new-password"
+            value={again}
+            onChange={(e) => setAgain(e.target.value)}
+          />
         </label>
         {mismatch && <p className="error">The two passphrases differ.</p>}
         <RememberBox status={status} remember={remember} setRemember={setRemember} />

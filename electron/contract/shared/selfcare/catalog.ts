@@ -137,7 +137,8 @@ const GROUPS_4: readonly MuscleGroup[] = [
 export const PMR: PmrExercise = {
   id: 'pmr',
   title: 'Muscle relaxation',
-  purpose: 'For noticing tension in the body and letting it go. Tightening a group of muscles and then releasing it makes the difference easier to feel.',
+  purpose:
+    'For noticing tension in the body and letting it go. Tightening a group of muscles and then releasing it makes the difference easier to feel.',
   how: 'Follow the words on the screen: gently tighten the muscles named, hold, then let go all at once and notice how they feel as they loosen.',
   care: `Tighten only gently, never to the point of pain, and skip any part that is injured or sore. ${STOP_ANY_TIME}`,
   levels: [

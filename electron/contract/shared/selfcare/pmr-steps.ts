@@ -20,14 +20,30 @@ export function pmrSchedule(level: PmrLevel): PmrStep[] {
   for (const group of level.groups) {
     if (level.tenseS > 0) {
       const instruction = `${group.tense} Hold it gently…`;
-      steps.push({ index: steps.length, group, kind: 'tense', startS: t, endS: t + level.tenseS, instruction, text: `${group.name}. ${instruction}` });
+      steps.push({
+        index: steps.length,
+        group,
+        kind: 'tense',
+        startS: t,
+        endS: t + level.tenseS,
+        instruction,
+        text: `${group.name}. ${instruction}`,
+      });
       t += level.tenseS;
     }
     const instruction =
       level.tenseS > 0
         ? 'And let go. Let these muscles go loose, and notice the difference as the tension drains away.'
         : 'Bring your attention here, remember how these muscles felt after letting go, and let any tension drain away.';
-    steps.push({ index: steps.length, group, kind: 'release', startS: t, endS: t + level.releaseS, instruction, text: `${group.name}. ${instruction}` });
+    steps.push({
+      index: steps.length,
+      group,
+      kind: 'release',
+      startS: t,
+      endS: t + level.releaseS,
+      instruction,
+      text: `${group.name}. ${instruction}`,
+    });
     t += level.releaseS;
   }
   return steps;

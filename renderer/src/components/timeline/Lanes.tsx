@@ -79,10 +79,13 @@ export function Lanes({ lanes, durationS, view, onView, currentTime, onSeek }: P
     return () => el.removeEventListener('wheel', onWheel);
   }, [width, durationS, onView]);
 
-  const timeFromEvent = useCallback((e: React.MouseEvent<HTMLElement>) => {
-    const r = e.currentTarget.getBoundingClientRect();
-    return Math.min(durationS, Math.max(0, timeAt(e.clientX - r.left, viewRef.current, r.width)));
-  }, [durationS]);
+  const timeFromEvent = useCallback(
+    (e: React.MouseEvent<HTMLElement>) => {
+      const r = e.currentTarget.getBoundingClientRect();
+      return Math.min(durationS, Math.max(0, timeAt(e.clientX - r.left, viewRef.current, r.width)));
+    },
+    [durationS],
+  );
 
   const { step, times } = ticks(view, width);
   const cursorX = xOf(currentTime, view, width);
@@ -161,7 +164,19 @@ export function Lanes({ lanes, durationS, view, onView, currentTime, onSeek }: P
 }
 
 /** The whole recording in one strip, with the visible window: click or drag to move the window. */
-export function Overview({ durationS, view, onView, currentTime, controls }: { durationS: number; view: TimeView; onView: (v: TimeView) => void; currentTime: number; controls: string }) {
+export function Overview({
+  durationS,
+  view,
+  onView,
+  currentTime,
+  controls,
+}: {
+  durationS: number;
+  view: TimeView;
+  onView: (v: TimeView) => void;
+  currentTime: number;
+  controls: string;
+}) {
   const span = view.end - view.start;
   const moveTo = (e: React.PointerEvent<HTMLDivElement>) => {
     const r = e.currentTarget.getBoundingClientRect();

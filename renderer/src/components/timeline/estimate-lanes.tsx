@@ -26,7 +26,7 @@ export function BarRects({ marks, inner, bottom, cls }: { marks: Mark[]; inner: 
             width={Math.max(1, m.width - (m.width > 3 ? 1 : 0))}
             y={bottom - h}
             height={h}
-            fill={m.label ? LABEL_COLORS[m.label] ?? '#000' : 'url(#hatch-uncertain)'}
+            fill={m.label ? (LABEL_COLORS[m.label] ?? '#000') : 'url(#hatch-uncertain)'}
             stroke={m.width > 3 ? '#33333380' : 'none'}
             strokeWidth={0.5}
           />
@@ -51,7 +51,15 @@ function describe(kind: string, items: Interval[], t: number, within: number, sp
 }
 
 /** A lane of confidence bars coloured by label (face, voice, fused, text). */
-export function estimateLane(o: { id: string; title: string; detail?: string; height: number; items: Interval[]; description: string; hover: (t: number) => string | null }): Lane {
+export function estimateLane(o: {
+  id: string;
+  title: string;
+  detail?: string;
+  height: number;
+  items: Interval[];
+  description: string;
+  hover: (t: number) => string | null;
+}): Lane {
   return {
     id: o.id,
     title: o.title,
@@ -67,21 +75,30 @@ export function estimateLane(o: { id: string; title: string; detail?: string; he
 /** Seconds between analysed frames (from the frame times; 0.5 at the default 2 fps). */
 export function frameStep(d: Detail): number {
   if (d.frames.length < 2) return 0.5;
-  const diffs = d.frames.slice(1, 50).map((f, i) => f.t - d.frames[i].t).sort((a, b) => a - b);
+  const diffs = d.frames
+    .slice(1, 50)
+    .map((f, i) => f.t - d.frames[i].t)
+    .sort((a, b) => a - b);
   return diffs[Math.floor(diffs.length / 2)] || 0.5;
 }
 
 /** Seconds between voice windows' starts (their hop). */
 export function windowHop(d: Detail): number {
   if (d.windows.length < 2) return d.windows[0] ? d.windows[0].end - d.windows[0].start : 1;
-  const diffs = d.windows.slice(1, 50).map((w, i) => w.start - d.windows[i].start).filter((x) => x > 0).sort((a, b) => a - b);
+  const diffs = d.windows
+    .slice(1, 50)
+    .map((w, i) => w.start - d.windows[i].start)
+    .filter((x) => x > 0)
+    .sort((a, b) => a - b);
   return diffs[Math.floor(diffs.length / 2)] || 1;
 }
 
 /** One interval per analysed frame with a face, centred on the frame's time. */
 export function faceIntervals(d: Detail): Interval[] {
   const step = frameStep(d);
-  return d.frames.filter((f) => f.face && f.confidence !== null).map((f) => ({ start: f.t - step / 2, end: f.t + step / 2, label: f.label, confidence: f.confidence! }));
+  return d.frames
+    .filter((f) => f.face && f.confidence !== null)
+    .map((f) => ({ start: f.t - step / 2, end: f.t + step / 2, label: f.label, confidence: f.confidence! }));
 }
 
 /**

@@ -33,7 +33,7 @@ export interface Mark {
 export function layoutMarks(items: readonly Interval[], view: TimeView, widthPx: number, minPx = 2): Mark[] {
   const visible = items.filter((i) => i.end > view.start && i.start < view.end);
   const px = (i: Interval) => ({ x0: xOf(i.start, view, widthPx), x1: xOf(i.end, view, widthPx) });
-  const typical = visible.length ? (visible.reduce((a, i) => a + (px(i).x1 - px(i).x0), 0) / visible.length) : Infinity;
+  const typical = visible.length ? visible.reduce((a, i) => a + (px(i).x1 - px(i).x0), 0) / visible.length : Infinity;
   if (typical >= minPx)
     return visible.map((i) => {
       const { x0, x1 } = px(i);

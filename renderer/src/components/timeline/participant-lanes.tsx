@@ -46,7 +46,17 @@ export function participantLane(d: Detail, p: Participant): Lane {
             .map((t, i) => {
               const x0 = Math.max(0, xOf(t.start, view, width));
               const x1 = Math.min(width, xOf(t.end, view, width));
-              return <rect key={`t${i}`} className="speaking-turn" x={x0} width={Math.max(1, x1 - x0)} y={height - TURNS_PX} height={TURNS_PX} fill="#27323d" />;
+              return (
+                <rect
+                  key={`t${i}`}
+                  className="speaking-turn"
+                  x={x0}
+                  width={Math.max(1, x1 - x0)}
+                  y={height - TURNS_PX}
+                  height={TURNS_PX}
+                  fill="#27323d"
+                />
+              );
             })}
         </svg>
       );

@@ -18,8 +18,8 @@ export function AttachTranscript({ state, replace, compact = false }: { state: T
   if (a)
     return (
       <span className="attach-progress small" role="status" data-testid="attach-progress">
-        Reading {a.name}… <progress value={a.status?.fraction ?? 0} max={1} aria-label={`Reading ${a.name}`} /> {pct(a.status?.fraction ?? 0)} · {a.status?.stage ?? 'uploading'} ·{' '}
-        {formatEta(a.status?.etaS ?? null)}{' '}
+        Reading {a.name}… <progress value={a.status?.fraction ?? 0} max={1} aria-label={`Reading ${a.name}`} /> {pct(a.status?.fraction ?? 0)} ·{' '}
+        {a.status?.stage ?? 'uploading'} · {formatEta(a.status?.etaS ?? null)}{' '}
         <button type="button" className="secondary" onClick={state.cancel}>
           Cancel
         </button>

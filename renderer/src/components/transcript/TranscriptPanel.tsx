@@ -12,7 +12,11 @@ export function TextEstimate({ cue }: { cue: Pick<TranscriptCue, 'label' | 'conf
   if (cue.confidence === null) return <span className="cue-estimate none">no words to read</span>;
   return (
     <span className={`cue-estimate${cue.label ? '' : ' uncertain'}`}>
-      <i className={`swatch${cue.label ? '' : ' uncertain'}`} style={cue.label ? { background: LABEL_COLORS[cue.label] ?? '#8a8a8a' } : undefined} aria-hidden="true" />
+      <i
+        className={`swatch${cue.label ? '' : ' uncertain'}`}
+        style={cue.label ? { background: LABEL_COLORS[cue.label] ?? '#8a8a8a' } : undefined}
+        aria-hidden="true"
+      />
       {cue.label ?? `uncertain (${cue.top}?)`} {pct(cue.confidence)}
     </span>
   );
@@ -20,7 +24,12 @@ export function TextEstimate({ cue }: { cue: Pick<TranscriptCue, 'label' | 'conf
 
 const Line = memo(function Line({ cue, current, onSeek }: { cue: TranscriptCue; current: boolean; onSeek: (t: number) => void }) {
   return (
-    <li className={current ? 'cue current' : 'cue'} data-cue={cue.id} aria-current={current ? 'true' : undefined} style={cue.label ? { borderLeftColor: LABEL_COLORS[cue.label] } : undefined}>
+    <li
+      className={current ? 'cue current' : 'cue'}
+      data-cue={cue.id}
+      aria-current={current ? 'true' : undefined}
+      style={cue.label ? { borderLeftColor: LABEL_COLORS[cue.label] } : undefined}
+    >
       <button type="button" className="cue-button" onClick={() => onSeek(cue.start)}>
         <span className="cue-head">
           <span className="cue-time">{clockLabel(cue.start, 1)}</span>
@@ -50,7 +59,8 @@ export function TranscriptPanel({ state, time, onSeek }: { state: TranscriptStat
     const el = box.querySelector<HTMLElement>(`[data-cue="${currentId}"]`);
     if (!el) return;
     const top = el.offsetTop - box.offsetTop;
-    if (top < box.scrollTop || top + el.offsetHeight > box.scrollTop + box.clientHeight) box.scrollTo({ top: Math.max(0, top - box.clientHeight / 3) });
+    if (top < box.scrollTop || top + el.offsetHeight > box.scrollTop + box.clientHeight)
+      box.scrollTo({ top: Math.max(0, top - box.clientHeight / 3) });
   }, [currentId]);
 
   if (!t) return null;
@@ -85,8 +95,8 @@ export function NoTranscript({ state }: { state: TranscriptState }) {
   return (
     <div className="no-transcript" data-testid="no-transcript">
       <p className="small muted">
-        <strong>No transcript.</strong> A WebVTT or SRT file from Zoom, Teams or Meet, a text file with times, or an ELAN file: its lines show beside the
-        video in step with it, each with the text model&apos;s estimate, and become searchable on the client&apos;s page.
+        <strong>No transcript.</strong> A WebVTT or SRT file from Zoom, Teams or Meet, a text file with times, or an ELAN file: its lines show beside
+        the video in step with it, each with the text model&apos;s estimate, and become searchable on the client&apos;s page.
       </p>
       <AttachTranscript state={state} replace={false} />
     </div>

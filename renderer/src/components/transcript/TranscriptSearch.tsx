@@ -41,7 +41,13 @@ export function TranscriptSearch({ clientId }: { clientId: number }) {
     <div className="card" role="search" aria-label="Search the transcripts">
       <h2>What was said</h2>
       <form className="row" onSubmit={(e) => void search(e)}>
-        <input aria-label="Words to look for in this client's transcripts" placeholder="Words, or a &quot;phrase&quot;" value={query} maxLength={200} onChange={(e) => setQuery(e.target.value)} />
+        <input
+          aria-label="Words to look for in this client's transcripts"
+          placeholder='Words, or a "phrase"'
+          value={query}
+          maxLength={200}
+          onChange={(e) => setQuery(e.target.value)}
+        />
         <button type="submit" disabled={busy || !query.trim()}>
           Search transcripts
         </button>
@@ -61,7 +67,8 @@ export function TranscriptSearch({ clientId }: { clientId: number }) {
       {bySession.map(([sessionId, hits]) => (
         <section key={sessionId} aria-label={`Session ${sessionId}`}>
           <h3 className="search-session">
-            <a href={`#/session/${sessionId}`}>{hits[0].sessionTitle ?? hits[0].recording}</a> <span className="muted small">{formatDate(hits[0].date)}</span>
+            <a href={`#/session/${sessionId}`}>{hits[0].sessionTitle ?? hits[0].recording}</a>{' '}
+            <span className="muted small">{formatDate(hits[0].date)}</span>
           </h3>
           <ul className="search-hits" data-testid={`search-hits-${sessionId}`}>
             {hits.map((h) => (
@@ -70,9 +77,7 @@ export function TranscriptSearch({ clientId }: { clientId: number }) {
                   {clockLabel(h.start, 1)}
                 </a>
                 <span className="cue-speaker">{h.speaker ?? ''}</span>
-                <span>
-                  {h.parts.map((p, i) => (p.match ? <mark key={i}>{p.text}</mark> : <span key={i}>{p.text}</span>))}
-                </span>
+                <span>{h.parts.map((p, i) => (p.match ? <mark key={i}>{p.text}</mark> : <span key={i}>{p.text}</span>))}</span>
               </li>
             ))}
           </ul>

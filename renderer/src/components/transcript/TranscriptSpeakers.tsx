@@ -97,7 +97,9 @@ export function TranscriptSpeakers({ state, participants }: { state: TranscriptS
                       {p.name}
                     </option>
                   ))}
-                  {s.participant !== null && !participants.some((p) => p.id === s.participant) && <option value={s.participant}>participant {s.participant}</option>}
+                  {s.participant !== null && !participants.some((p) => p.id === s.participant) && (
+                    <option value={s.participant}>participant {s.participant}</option>
+                  )}
                 </select>
                 <div className="small muted">{mappingWords(s)}</div>
               </td>

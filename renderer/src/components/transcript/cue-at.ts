@@ -13,7 +13,7 @@ export function cueAt<T extends Timed>(cues: readonly T[], t: number): T | null 
   // talk over each other: the latest-starting one wins; a few dozen lines back is far enough for any real transcript).
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    if (cues[mid].start <= t) (last = mid), (lo = mid + 1);
+    if (cues[mid].start <= t) ((last = mid), (lo = mid + 1));
     else hi = mid - 1;
   }
   for (let i = last; i >= 0 && i > last - 50; i--) if (t < cues[i].end) return cues[i];

@@ -2,7 +2,10 @@
 const TRANSCRIPT = /\.(vtt|srt|eaf|txt)$/i;
 
 const baseName = (name: string) => name.split(/[\\/]/).pop()!;
-const stem = (name: string) => baseName(name).replace(/\.[^.]*$/, '').toLowerCase();
+const stem = (name: string) =>
+  baseName(name)
+    .replace(/\.[^.]*$/, '')
+    .toLowerCase();
 
 export interface PairedFiles<T> {
   recordings: Array<{ recording: T; transcript: T | null }>;

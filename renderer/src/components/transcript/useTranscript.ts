@@ -58,8 +58,14 @@ export function useTranscript(sessionId: number) {
       setError((e as Error).message);
     }
   }, []);
-  const rename = useCallback((speakerId: number, name: string | null) => edit(() => api.call('transcripts.renameSpeaker', { speakerId, name })), [edit]);
-  const map = useCallback((speakerId: number, participant: number | null) => edit(() => api.call('transcripts.mapSpeaker', { speakerId, participant })), [edit]);
+  const rename = useCallback(
+    (speakerId: number, name: string | null) => edit(() => api.call('transcripts.renameSpeaker', { speakerId, name })),
+    [edit],
+  );
+  const map = useCallback(
+    (speakerId: number, participant: number | null) => edit(() => api.call('transcripts.mapSpeaker', { speakerId, participant })),
+    [edit],
+  );
 
   return { transcript, error, attaching, attach, cancel, rename, map, reload, clearError: () => setError(null) };
 }
