@@ -27,7 +27,8 @@ import {
 import { VoiceEmotionModel } from './voice/voice-model.js';
 import { runVoiceTrack, voiceBySpeaker } from './voice-track.js';
 
-export const ENGINE_VERSION = '0.2.0';
+/** 0.3.0: a sampled frame is the last one at or before its time (was up to half a frame interval later). */
+export const ENGINE_VERSION = '0.3.0';
 
 /** See scripts/face-stability.ts for the flicker measurements behind this default. */
 export const DEFAULT_SMOOTH_RADIUS = 1;
@@ -113,7 +114,8 @@ export class AnalysisEngine {
       FaceDetector.load(resolveModelDir(opts.faceDetector ?? DEFAULT_MODEL_IDS.faceDetector, root), { threads }),
       FaceDetector.load(resolveShippedModelDir(PEOPLE_MODEL_IDS.faceWindows, root), { threads }),
       FaceIdentityModel.load(resolveShippedModelDir(PEOPLE_MODEL_IDS.faceIdentity, root), { threads }),
-      FaceExpressionModel.load(resolveModelDir(opts.faceExpression ?? DEFAULT_MODEL_IDS.faceExpression, root), { threads }),
+      // The largest model per frame: it classifies one batch of faces on its own thread while this one finds the next.
+      FaceExpressionModel.load(resolveModelDir(opts.faceExpression ?? DEFAULT_MODEL_IDS.faceExpression, root), { threads, offThread: true }),
       VoiceEmotionModel.load(resolveModelDir(opts.voiceEmotion ?? DEFAULT_MODEL_IDS.voiceEmotion, root), { threads }),
       opts.speakers === undefined ? defaultSpeakerFinder(root, threads) : Promise.resolve(opts.speakers),
     ]);
