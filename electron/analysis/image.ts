@@ -96,37 +96,42 @@ function areaResample(src: RgbImage, region: Box, outW: number, outH: number, fi
   const by1 = Math.max(clampY(Math.ceil(region.y + region.height) + 1), by0 + 1);
   const sat = summedAreaTable(src, bx0, by0, bx1, by1);
   const row = (bx1 - bx0 + 1) * 3;
-  const sx = region.width / outW;
-  const sy = region.height / outH;
+  const edge = fill === 'edge';
+  const fillValue = edge ? 0 : fill;
+  // Each output column's and row's footprint in whole source pixels, [a, b): the part inside the image, in table
+  // offsets, and the whole footprint's size. With 'edge' a footprint's value is the average of what is inside (the
+  // nearest pixels when it lies wholly outside); with a fill value the outside counts as that value.
+  const footprints = (n: number, start: number, step: number, clamp: (v: number) => number, size: number, base: number) => {
+    const lo = new Int32Array(n);
+    const hi = new Int32Array(n);
+    const span = new Int32Array(n);
+    for (let k = 0; k < n; k++) {
+      const a = Math.round(start + k * step);
+      const b = Math.max(a + 1, Math.round(start + (k + 1) * step));
+      let v0 = clamp(a);
+      let v1 = clamp(b);
+      if (edge && v1 === v0) ((v0 = Math.min(v0, size - 1)), (v1 = v0 + 1));
+      lo[k] = v0 - base;
+      hi[k] = v1 - base;
+      span[k] = b - a;
+    }
+    return { lo, hi, span };
+  };
+  const cols = footprints(outW, region.x, region.width / outW, clampX, src.width, bx0);
+  const rows = footprints(outH, region.y, region.height / outH, clampY, src.height, by0);
   for (let oy = 0; oy < outH; oy++) {
-    // The footprint in whole source pixels, [ya, yb).
-    const ya = Math.round(region.y + oy * sy);
-    const yb = Math.max(ya + 1, Math.round(region.y + (oy + 1) * sy));
-    for (let ox = 0; ox < outW; ox++) {
-      const xa = Math.round(region.x + ox * sx);
-      const xb = Math.max(xa + 1, Math.round(region.x + (ox + 1) * sx));
-      // Inside part of the footprint; with 'edge' it is the average of what is inside (the nearest pixels when
-      // the footprint lies wholly outside), with a fill value the outside counts as that value.
-      let x0 = clampX(xa);
-      let x1 = clampX(xb);
-      let y0 = clampY(ya);
-      let y1 = clampY(yb);
-      if (fill === 'edge') {
-        if (x1 === x0) ((x0 = Math.min(x0, src.width - 1)), (x1 = x0 + 1));
-        if (y1 === y0) ((y0 = Math.min(y0, src.height - 1)), (y1 = y0 + 1));
-      }
-      const inside = (x1 - x0) * (y1 - y0);
-      const total = fill === 'edge' ? inside : (xb - xa) * (yb - ya);
-      const o = (oy * outW + ox) * 3;
-      // Table coordinates of the footprint (the table starts at (bx0, by0)).
-      const tx0 = x0 - bx0;
-      const tx1 = x1 - bx0;
-      const ty0 = y0 - by0;
-      const ty1 = y1 - by0;
+    const r0 = rows.lo[oy] * row;
+    const r1 = rows.hi[oy] * row;
+    const insideY = rows.hi[oy] - rows.lo[oy];
+    let o = oy * outW * 3;
+    for (let ox = 0; ox < outW; ox++, o += 3) {
+      const c0 = cols.lo[ox] * 3;
+      const c1 = cols.hi[ox] * 3;
+      const inside = (cols.hi[ox] - cols.lo[ox]) * insideY;
+      const total = edge ? inside : cols.span[ox] * rows.span[oy];
+      const outside = edge ? 0 : (total - inside) * fillValue;
       for (let c = 0; c < 3; c++) {
-        const sum =
-          inside > 0 ? sat[ty1 * row + tx1 * 3 + c] - sat[ty0 * row + tx1 * 3 + c] - sat[ty1 * row + tx0 * 3 + c] + sat[ty0 * row + tx0 * 3 + c] : 0;
-        const outside = fill === 'edge' ? 0 : (total - inside) * fill;
+        const sum = inside > 0 ? sat[r1 + c1 + c] - sat[r0 + c1 + c] - sat[r1 + c0 + c] + sat[r0 + c0 + c] : 0;
         out[o + c] = Math.round((sum + outside) / total);
       }
     }
