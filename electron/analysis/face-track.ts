@@ -47,7 +47,7 @@ export interface FaceTrackResult {
 /**
  * The face track of a recording: decode frames at `fps`, find EVERY face and follow it (people/people-tracker.ts:
  * tracks, identity, participants), cut each face's crop as the expression model was trained and classify the crops
- * in small batches. Memory: one decoded frame plus BATCH crops; per face and frame only its box, probabilities and
+ * in small batches, one batch classified while the next is found. Memory: one decoded frame plus 2 × BATCH crops; per face and frame only its box, probabilities and
  * mouth activity are kept (no pixels), so memory grows with faces × frames at ~60 bytes each, not with the video.
  */
 export async function runFaceTrack(
@@ -69,11 +69,19 @@ export async function runFaceTrack(
   let decoded: FaceTrackResult['decoded'] = null;
   const stillness = new StillnessMeter();
 
+  // One batch is classified (on the model's own thread) while the next one is gathered: at most two in memory.
+  let inFlight: Promise<void> = Promise.resolve();
+  let failure: unknown = null;
   const classifyPending = async () => {
+    await inFlight;
+    if (failure) throw failure;
     if (pending.length === 0) return;
-    const probs = await model.classify(pending.map((p) => p.crop));
-    pending.forEach((p, i) => (p.obs.probs = probs[i]));
+    const batch = pending;
     pending = [];
+    inFlight = model.classify(batch.map((p) => p.crop)).then(
+      (probs) => batch.forEach((p, i) => (p.obs.probs = probs[i])),
+      (e: unknown) => void (failure = e),
+    );
   };
 
   for await (const frame of streamVideoFrames(file, ff, video, { fps: opts.fps, maxSide: opts.maxSide, signal: opts.signal })) {
@@ -103,6 +111,8 @@ export async function runFaceTrack(
     opts.onTime?.(frame.timeS);
   }
   await classifyPending();
+  await inFlight;
+  if (failure) throw failure;
   const result = tracker ? tracker.finish() : { participants: [], participantOfTrack: new Map<number, number>(), embeddings: 0 };
   // Frames the decoder skipped (none in practice) keep their place: fill their times from the frame rate.
   for (let i = 0; i < frameTimes.length; i++) frameTimes[i] ??= (frameTimes[i - 1] ?? 0) + 1 / opts.fps;

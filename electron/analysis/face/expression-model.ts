@@ -8,6 +8,8 @@ export interface FaceExpressionLoadOptions {
   threads?: number;
   /** Largest batch sent to onnxruntime in one run (default 64). */
   maxBatch?: number;
+  /** Classify on a worker thread (models/onnx-runtime.ts `offThread`), so the caller can find the next faces meanwhile. */
+  offThread?: boolean;
 }
 
 /**
@@ -25,7 +27,7 @@ export class FaceExpressionModel {
     const manifest = loadManifest(dir);
     if (manifest.task !== 'face-expression') throw new Error(`model ${dir} is a ${manifest.task} model, not face-expression`);
     inputGeometry(manifest); // validates the input shape now rather than on the first frame
-    const session = await openOnnxModel(manifest.modelPath, { threads: opts.threads });
+    const session = await openOnnxModel(manifest.modelPath, { threads: opts.threads, offThread: opts.offThread });
     if (!session.inputNames.includes(manifest.input.name))
       throw new Error(`model ${dir}: input "${manifest.input.name}" not in the ONNX graph (${session.inputNames.join(', ')})`);
     if (!session.outputNames.includes(manifest.output.name))

@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import type * as Ort from 'onnxruntime-node';
 import { assertSilentEnv } from '../../privacy/network-silence.js';
 
@@ -19,6 +21,12 @@ function loadRuntime(): Promise<typeof Ort> {
 export interface SessionOptions {
   /** Intra-op threads; default: onnxruntime's choice. */
   threads?: number;
+  /**
+   * Run the session on its own worker thread: `run` then leaves the caller's thread free (onnxruntime-node runs
+   * inference synchronously on the thread that calls it), so the caller can prepare the next input meanwhile. Worth it
+   * for runs of milliseconds or more; each run costs a message and a copy of its tensors.
+   */
+  offThread?: boolean;
 }
 
 /** An input tensor: float32, or int64 for integer inputs such as Silero VAD's sample rate. */
@@ -34,9 +42,8 @@ export interface OnnxModel {
   release(): Promise<void>;
 }
 
-export async function openOnnxModel(modelPath: string, opts: SessionOptions = {}): Promise<OnnxModel> {
-  const ort = await loadRuntime();
-  const session = await ort.InferenceSession.create(modelPath, {
+function sessionOptions(opts: SessionOptions): Ort.InferenceSession.SessionOptions {
+  return {
     executionProviders: ['cpu'],
     graphOptimizationLevel: 'all',
     logSeverityLevel: 3,
@@ -44,7 +51,13 @@ export async function openOnnxModel(modelPath: string, opts: SessionOptions = {}
     // Idle pool threads sleep instead of spinning: the engine runs several sessions at once beside ffmpeg, and on a
     // few cores spinning threads took about half the analysis's CPU time (README "Speed and memory").
     extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
-  });
+  };
+}
+
+export async function openOnnxModel(modelPath: string, opts: SessionOptions = {}): Promise<OnnxModel> {
+  if (opts.offThread) return openOnThread(modelPath, sessionOptions(opts));
+  const ort = await loadRuntime();
+  const session = await ort.InferenceSession.create(modelPath, sessionOptions(opts));
   return {
     inputNames: session.inputNames,
     outputNames: session.outputNames,
@@ -61,6 +74,98 @@ export async function openOnnxModel(modelPath: string, opts: SessionOptions = {}
       return result;
     },
     release: () => session.release(),
+  };
+}
+
+/**
+ * The worker thread behind an `offThread` session: the same onnxruntime-node module (resolved here, so the worker loads
+ * exactly what the main thread would), one session, requests answered in order by id.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const ortModule = require(workerData.runtimePath);
+const ort = ortModule.default || ortModule;
+let session = null;
+parentPort.on('message', async (msg) => {
+  try {
+    if (msg.type === 'open') {
+      session = await ort.InferenceSession.create(msg.path, msg.options);
+      parentPort.postMessage({ id: msg.id, inputNames: session.inputNames, outputNames: session.outputNames });
+    } else if (msg.type === 'run') {
+      const feeds = {};
+      for (const [name, t] of Object.entries(msg.inputs)) feeds[name] = new ort.Tensor(t.type, t.data, t.dims);
+      const out = await session.run(feeds);
+      const result = {};
+      for (const [name, t] of Object.entries(out)) result[name] = { data: Float32Array.from(t.data), dims: t.dims };
+      parentPort.postMessage({ id: msg.id, result }, Object.values(result).map((t) => t.data.buffer));
+    } else if (msg.type === 'release') {
+      if (session) await session.release();
+      session = null;
+      parentPort.postMessage({ id: msg.id });
+    }
+  } catch (e) {
+    parentPort.postMessage({ id: msg.id, error: String((e && e.message) || e) });
+  }
+});
+`;
+
+interface WorkerReply {
+  id: number;
+  error?: string;
+  inputNames?: string[];
+  outputNames?: string[];
+  result?: Record<string, { data: Float32Array; dims: readonly number[] }>;
+}
+
+async function openOnThread(modelPath: string, options: Ort.InferenceSession.SessionOptions): Promise<OnnxModel> {
+  assertSilentEnv(); // the worker shares this process's environment: telemetry stays off there too
+  const runtimePath = createRequire(import.meta.url).resolve('onnxruntime-node');
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { runtimePath } });
+  const waiting = new Map<number, { resolve: (r: WorkerReply) => void; reject: (e: Error) => void }>();
+  let nextId = 0;
+  let dead: Error | null = null;
+  // The thread keeps the process alive only while a request is waiting for it.
+  const settle = () => (waiting.size > 0 ? worker.ref() : worker.unref());
+  worker.on('message', (reply: WorkerReply) => {
+    const w = waiting.get(reply.id);
+    waiting.delete(reply.id);
+    settle();
+    if (reply.error) w?.reject(new Error(`${modelPath}: ${reply.error}`));
+    else w?.resolve(reply);
+  });
+  const fail = (e: Error) => {
+    dead = e;
+    for (const w of waiting.values()) w.reject(e);
+    waiting.clear();
+    settle();
+  };
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new Error(`${modelPath}: the inference thread exited (code ${code})`)));
+  const request = (msg: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<WorkerReply> => {
+    if (dead) return Promise.reject(dead);
+    const id = nextId++;
+    const reply = new Promise<WorkerReply>((resolve, reject) => waiting.set(id, { resolve, reject }));
+    settle();
+    worker.postMessage({ ...msg, id }, transfer);
+    return reply;
+  };
+  const opened = await request({ type: 'open', path: modelPath, options }).catch(async (e: Error) => {
+    await worker.terminate();
+    throw e;
+  });
+  return {
+    inputNames: opened.inputNames ?? [],
+    outputNames: opened.outputNames ?? [],
+    async run(inputs) {
+      const sent: Record<string, { type: string; data: Float32Array | BigInt64Array; dims: readonly number[] }> = {};
+      for (const [name, t] of Object.entries(inputs))
+        sent[name] = { type: t.data instanceof BigInt64Array ? 'int64' : 'float32', data: t.data, dims: t.dims };
+      return (await request({ type: 'run', inputs: sent })).result ?? {};
+    },
+    async release() {
+      if (!dead) await request({ type: 'release' }).catch(() => undefined);
+      await worker.terminate();
+    },
   };
 }
 
