@@ -47,8 +47,9 @@ export interface FaceTrackResult {
 /**
  * The face track of a recording: decode frames at `fps`, find EVERY face and follow it (people/people-tracker.ts:
  * tracks, identity, participants), cut each face's crop as the expression model was trained and classify the crops
- * in small batches, one batch classified while the next is found. Memory: one decoded frame plus 2 × BATCH crops; per face and frame only its box, probabilities and
- * mouth activity are kept (no pixels), so memory grows with faces × frames at ~60 bytes each, not with the video.
+ * in small batches, one batch classified while the next is found. Memory: one decoded frame plus 2 × BATCH crops; per
+ * face and frame only its box, probabilities and mouth activity are kept (no pixels), so memory grows with faces ×
+ * frames at ~60 bytes each, not with the video.
  */
 export async function runFaceTrack(
   file: string,

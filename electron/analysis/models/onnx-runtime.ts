@@ -141,12 +141,13 @@ async function openOnThread(modelPath: string, options: Ort.InferenceSession.Ses
   };
   worker.on('error', fail);
   worker.on('exit', (code) => fail(new Error(`${modelPath}: the inference thread exited (code ${code})`)));
-  const request = (msg: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<WorkerReply> => {
+  // Inputs are copied to the worker (the caller may reuse its buffers); outputs come back transferred.
+  const request = (msg: Record<string, unknown>): Promise<WorkerReply> => {
     if (dead) return Promise.reject(dead);
     const id = nextId++;
     const reply = new Promise<WorkerReply>((resolve, reject) => waiting.set(id, { resolve, reject }));
     settle();
-    worker.postMessage({ ...msg, id }, transfer);
+    worker.postMessage({ ...msg, id });
     return reply;
   };
   const opened = await request({ type: 'open', path: modelPath, options }).catch(async (e: Error) => {
