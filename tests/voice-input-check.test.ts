@@ -65,7 +65,7 @@ test("lowBandRipple in TypeScript equals the training code's on real windows", {
 });
 
 test(
-  'shipped model: speech of the training corpora passes the input check, keyboard typing and phone tones do not',
+  'shipped model: speech of the training corpora passes the input check, keyboard typing does not, phone tones mostly not',
   { skip: skipWithoutShared('emovo') },
   async () => {
     const model = await VoiceEmotionModel.load(SHIPPED, { threads: 1 });
@@ -88,19 +88,18 @@ test(
       assert.ok(speech.filter((v) => v > 1).length <= 1, `speech windows flagged: ${speech.map((v) => v.toFixed(2))}`);
 
       // Sounds of a call that are not speech and pass the energy gate (the validation's probes, 12 s of each): keyboard
-      // typing and phone tones are all unlike the training audio. (Noise bursts are caught only in part, about 20 % of
-      // their windows: see the model card.)
-      for (const [name, make] of [
-        ['typing', typing],
-        ['phone tones', phoneTones],
+      // typing is unlike the training audio in every window, phone tones in most (86 % in the validation). Music and
+      // noise bursts mostly pass this check (see the model card): what keeps them out of every person's voice windows is
+      // the diarizer's speech detection (voice-uncertain-windows.test.ts).
+      for (const [name, make, share] of [
+        ['typing', typing, 1],
+        ['phone tones', phoneTones, 0.75],
       ] as const) {
         const m = await classifyAudioChunks(chunksOf(make().subarray(0, 12 * model.frontEnd.sampleRate)), model);
         const voiced = m.windows.filter((w) => w.voiced);
         assert.ok(voiced.length >= 5, `${name} passes the energy gate (${voiced.length} windows)`);
-        assert.ok(
-          voiced.every((w) => w.inputDistance !== null && w.inputDistance > 1),
-          `${name} scores ${voiced.map((w) => w.inputDistance?.toFixed(2))}`,
-        );
+        const flagged = voiced.filter((w) => w.inputDistance !== null && w.inputDistance > 1);
+        assert.ok(flagged.length >= share * voiced.length, `${name} scores ${voiced.map((w) => w.inputDistance?.toFixed(2))}`);
       }
     } finally {
       await model.release();

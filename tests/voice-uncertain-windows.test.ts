@@ -12,7 +12,7 @@ import { modelSpans } from '../electron/store/annotations-repo.js';
 import { openDatabase } from '../electron/store/db.js';
 import { getWindows, saveAnalysis } from '../electron/store/sessions-repo.js';
 import { sharedPath, skipWithoutShared, tempDir } from './helpers/paths.js';
-import { typing } from '../native-models/voice-spectrogram-cnn/train/probe-signals.js';
+import { PROBES, typing } from '../native-models/voice-spectrogram-cnn/train/probe-signals.js';
 
 const SR = 16000;
 
@@ -107,6 +107,53 @@ test(
       } finally {
         db.close();
       }
+    } finally {
+      await engine.close();
+    }
+  },
+);
+
+test(
+  'a call with piano music and phone tones after the speech: no person gets a voice window over them (the diarizer finds no speech there)',
+  { skip: skipWithoutShared('ravdess-speech'), timeout: 300_000 },
+  async () => {
+    const ff = resolveFfmpeg();
+    const speech = await Promise.all(
+      ['Actor_14/03-01-05-02-01-01-14.flac', 'Actor_14/03-01-05-02-02-01-14.flac', 'Actor_14/03-01-05-02-01-02-14.flac'].map((f) =>
+        readAudio(sharedPath('ravdess-speech', f), ff),
+      ),
+    );
+    const parts = [...speech, PROBES['music-piano']().subarray(0, 12 * SR), PROBES['phone-tones']().subarray(0, 12 * SR)];
+    const audio = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
+    let at = 0;
+    for (const p of parts) (audio.set(p, at), (at += p.length));
+    const speechEndS = (at - 24 * SR) / SR;
+    const dir = tempDir('voice-music-');
+    const raw = path.join(dir, 'call.f32');
+    writeFileSync(raw, Buffer.from(audio.buffer));
+    const file = path.join(dir, 'call.wav');
+    const enc = spawnSync(ff.ffmpeg, ['-v', 'error', '-f', 'f32le', '-ar', String(SR), '-ac', '1', '-i', raw, '-c:a', 'pcm_s16le', file]);
+    assert.equal(enc.status, 0, String(enc.stderr));
+    const engine = await AnalysisEngine.create({ threads: 1 });
+    try {
+      // The music and the tones pass the energy gate: the whole mix has windows there.
+      const mix = await runVoiceTrack(file, ff, engine.voiceModel, {});
+      assert.ok(mix.filter((w) => w.voiced && w.startS >= speechEndS).length >= 15, 'music and tones are loud enough to be windows');
+      const r = await engine.analyze(file);
+      const windows = r.participants.flatMap((p) => p.windows);
+      assert.ok(
+        windows.some((w) => w.label !== null && w.endS <= speechEndS + 1),
+        'the speech is estimated',
+      );
+      assert.deepEqual(
+        windows.filter((w) => w.startS >= speechEndS + 1).map((w) => [w.startS, w.label]),
+        [],
+        'no voice window over the music or the tones',
+      );
+      assert.ok(
+        r.speech.every((t) => t.startS < speechEndS + 1),
+        `speech turns: ${JSON.stringify(r.speech)}`,
+      );
     } finally {
       await engine.close();
     }

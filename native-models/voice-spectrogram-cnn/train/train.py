@@ -36,7 +36,7 @@ def build_parser():
     p.add_argument('mode', choices=['loco', 'cv', 'final', 'export', 'epoch-time'])
     p.add_argument('--run', required=True)
     p.add_argument('--seed', type=int, default=7)
-    p.add_argument('--epochs', type=int, default=20)
+    p.add_argument('--epochs', type=int, default=100)
     p.add_argument('--batch', type=int, default=32)
     p.add_argument('--lr', type=float, default=3e-3)
     p.add_argument('--width', type=int, default=16, help='channels of the first conv block (x1, x2, x4, x8, x8 over 5 blocks)')

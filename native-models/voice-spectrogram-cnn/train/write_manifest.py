@@ -24,7 +24,7 @@ def main():
     p.add_argument('--run', required=True)
     p.add_argument('--loco-run', required=True)
     p.add_argument('--cv-run', required=True)
-    p.add_argument('--version', default='2.0.0')
+    p.add_argument('--version', default='2.1.0')
     p.add_argument('--quantile', type=float, default=QUANTILE, help='input-check threshold: this quantile of the training crops\' distances')
     a = p.parse_args()
 
