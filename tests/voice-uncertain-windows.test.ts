@@ -16,27 +16,34 @@ import { PROBES, typing } from '../native-models/voice-spectrogram-cnn/train/pro
 
 const SR = 16000;
 
+/** A WAV of three RAVDESS takes of one actor followed by `after` (16 kHz mono), and when the speech ends (s). */
+async function speechThen(after: Float32Array[], prefix: string): Promise<{ file: string; speechEndS: number }> {
+  const ff = resolveFfmpeg();
+  const speech = await Promise.all(
+    ['Actor_14/03-01-05-02-01-01-14.flac', 'Actor_14/03-01-05-02-02-01-14.flac', 'Actor_14/03-01-05-02-01-02-14.flac'].map((f) =>
+      readAudio(sharedPath('ravdess-speech', f), ff),
+    ),
+  );
+  const parts = [...speech, ...after];
+  const audio = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
+  let at = 0;
+  for (const p of parts) (audio.set(p, at), (at += p.length));
+  const speechEndS = speech.reduce((s, p) => s + p.length, 0) / SR;
+  const dir = tempDir(prefix);
+  const raw = path.join(dir, 'call.f32');
+  writeFileSync(raw, Buffer.from(audio.buffer));
+  const file = path.join(dir, 'call.wav');
+  const enc = spawnSync(ff.ffmpeg, ['-v', 'error', '-f', 'f32le', '-ar', String(SR), '-ac', '1', '-i', raw, '-c:a', 'pcm_s16le', file]);
+  assert.equal(enc.status, 0, String(enc.stderr));
+  return { file, speechEndS };
+}
+
 test(
   'a call with keyboard typing: windows unlike the training audio are uncertain, stored with their distance, and left out of vote and fusion',
   { skip: skipWithoutShared('ravdess-speech'), timeout: 300_000 },
   async () => {
     const ff = resolveFfmpeg();
-    const speech = await Promise.all(
-      ['Actor_14/03-01-05-02-01-01-14.flac', 'Actor_14/03-01-05-02-02-01-14.flac', 'Actor_14/03-01-05-02-01-02-14.flac'].map((f) =>
-        readAudio(sharedPath('ravdess-speech', f), ff),
-      ),
-    );
-    const parts = [...speech, typing().subarray(0, 14 * SR)];
-    const audio = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
-    let at = 0;
-    for (const p of parts) (audio.set(p, at), (at += p.length));
-    const speechEndS = (at - 14 * SR) / SR;
-    const dir = tempDir('voice-uncertain-');
-    const raw = path.join(dir, 'call.f32');
-    writeFileSync(raw, Buffer.from(audio.buffer));
-    const file = path.join(dir, 'call.wav');
-    const enc = spawnSync(ff.ffmpeg, ['-v', 'error', '-f', 'f32le', '-ar', String(SR), '-ac', '1', '-i', raw, '-c:a', 'pcm_s16le', file]);
-    assert.equal(enc.status, 0, String(enc.stderr));
+    const { file, speechEndS } = await speechThen([typing().subarray(0, 14 * SR)], 'voice-uncertain-');
 
     const engine = await AnalysisEngine.create({ threads: 1 });
     try {
@@ -83,7 +90,7 @@ test(
       assert.ok(r.summary.fused.weights.voice < 0.5, `voice fusion weight ${r.summary.fused.weights.voice} is the cross-corpus figure`);
 
       // stored with the distance; the fused timeline ignores the uncertain windows (audio only: voice alone decides)
-      const db = openDatabase(path.join(dir, 'affect.sqlite'));
+      const db = openDatabase(path.join(path.dirname(file), 'affect.sqlite'));
       try {
         const id = saveAnalysis(db, r);
         const stored = getWindows(db, id, r.participants[0].id);
@@ -118,22 +125,10 @@ test(
   { skip: skipWithoutShared('ravdess-speech'), timeout: 300_000 },
   async () => {
     const ff = resolveFfmpeg();
-    const speech = await Promise.all(
-      ['Actor_14/03-01-05-02-01-01-14.flac', 'Actor_14/03-01-05-02-02-01-14.flac', 'Actor_14/03-01-05-02-01-02-14.flac'].map((f) =>
-        readAudio(sharedPath('ravdess-speech', f), ff),
-      ),
+    const { file, speechEndS } = await speechThen(
+      [PROBES['music-piano']().subarray(0, 12 * SR), PROBES['phone-tones']().subarray(0, 12 * SR)],
+      'voice-music-',
     );
-    const parts = [...speech, PROBES['music-piano']().subarray(0, 12 * SR), PROBES['phone-tones']().subarray(0, 12 * SR)];
-    const audio = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
-    let at = 0;
-    for (const p of parts) (audio.set(p, at), (at += p.length));
-    const speechEndS = (at - 24 * SR) / SR;
-    const dir = tempDir('voice-music-');
-    const raw = path.join(dir, 'call.f32');
-    writeFileSync(raw, Buffer.from(audio.buffer));
-    const file = path.join(dir, 'call.wav');
-    const enc = spawnSync(ff.ffmpeg, ['-v', 'error', '-f', 'f32le', '-ar', String(SR), '-ac', '1', '-i', raw, '-c:a', 'pcm_s16le', file]);
-    assert.equal(enc.status, 0, String(enc.stderr));
     const engine = await AnalysisEngine.create({ threads: 1 });
     try {
       // The music and the tones pass the energy gate: the whole mix has windows there.
