@@ -64,23 +64,8 @@ export function saveOrReplaceAnalysis(db: Db, result: AnalysisResult, opts: Save
     .transaction(() => {
       const existing = findAnalysedSessionByKey(db, key);
       if (existing === null) return { sessionId: insertAnalysis(db, result, key, opts), replaced: false };
-      const m = result.media;
-      db.prepare(
-        `UPDATE media SET path = ?, sha256 = ?, size_bytes = ?, format = ?, duration_s = ?, video_codec = ?, width = ?, height = ?, fps = ?, audio_codec = ?, sample_rate = ?, channels = ?
-         WHERE id = (SELECT media_id FROM sessions WHERE id = ?)`,
-      ).run(
-        path.resolve(result.file),
-        result.mediaSha256,
-        m.sizeBytes,
-        m.formatName,
-        m.durationS,
-        m.video?.codec ?? null,
-        m.video?.width ?? null,
-        m.video?.height ?? null,
-        m.video?.avgFps ?? null,
-        m.audio?.codec ?? null,
-        m.audio?.sampleRate ?? null,
-        m.audio?.channels ?? null,
+      db.prepare(`UPDATE media SET ${MEDIA_COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE id = (SELECT media_id FROM sessions WHERE id = ?)`).run(
+        ...mediaValues(result),
         existing,
       );
       db.prepare(
@@ -99,6 +84,40 @@ export function saveOrReplaceAnalysis(db: Db, result: AnalysisResult, opts: Save
     .immediate();
 }
 
+/** The media row's columns that every analysis writes (created_at only when it is first stored), and their values. */
+const MEDIA_COLUMNS = [
+  'path',
+  'sha256',
+  'size_bytes',
+  'format',
+  'duration_s',
+  'video_codec',
+  'width',
+  'height',
+  'fps',
+  'audio_codec',
+  'sample_rate',
+  'channels',
+] as const;
+
+function mediaValues(result: AnalysisResult): Array<string | number | null> {
+  const m = result.media;
+  return [
+    path.resolve(result.file),
+    result.mediaSha256,
+    m.sizeBytes,
+    m.formatName,
+    m.durationS,
+    m.video?.codec ?? null,
+    m.video?.width ?? null,
+    m.video?.height ?? null,
+    m.video?.avgFps ?? null,
+    m.audio?.codec ?? null,
+    m.audio?.sampleRate ?? null,
+    m.audio?.channels ?? null,
+  ];
+}
+
 const isKeyConflict = (err: unknown) =>
   (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && /sessions\.analysis_key/.test((err as Error).message);
 
@@ -109,25 +128,8 @@ function insertAnalysis(db: Db, result: AnalysisResult, key: string, opts: SaveO
   const recordedAtSource = opts.recordedAt ? 'user' : m.createdAt ? 'container' : null;
   const mediaId = Number(
     db
-      .prepare(
-        `INSERT INTO media (path, sha256, size_bytes, format, duration_s, video_codec, width, height, fps, audio_codec, sample_rate, channels, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        path.resolve(result.file),
-        result.mediaSha256,
-        m.sizeBytes,
-        m.formatName,
-        m.durationS,
-        m.video?.codec ?? null,
-        m.video?.width ?? null,
-        m.video?.height ?? null,
-        m.video?.avgFps ?? null,
-        m.audio?.codec ?? null,
-        m.audio?.sampleRate ?? null,
-        m.audio?.channels ?? null,
-        m.createdAt ?? null,
-      ).lastInsertRowid,
+      .prepare(`INSERT INTO media (${MEDIA_COLUMNS.join(', ')}, created_at) VALUES (${MEDIA_COLUMNS.map(() => '?').join(', ')}, ?)`)
+      .run(...mediaValues(result), m.createdAt ?? null).lastInsertRowid,
   );
   const sessionId = Number(
     db
