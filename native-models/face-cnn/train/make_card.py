@@ -1,5 +1,6 @@
-"""Write ../MODEL_CARD.md from metrics.json (export.py), faceapi_metrics.json (measure_faceapi.py) and
-eval_ts.json (the `affect eval face --json` output on the validation split, see the card). Numbers are never typed by hand.
+"""Write ../MODEL_CARD.md from metrics.json (export.py), faceapi_metrics.json (measure_faceapi.py),
+eval_ts*.json (the `affect eval face --json` output on the validation split, see the card) and quantization.json
+(quantize.sh). Numbers are never typed by hand.
 
   /usr/bin/python3 make_card.py
 """
@@ -14,6 +15,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 M = json.load(open(os.path.join(HERE, 'metrics.json')))
 FA = json.load(open(os.path.join(HERE, 'faceapi_metrics.json'))) if os.path.exists(os.path.join(HERE, 'faceapi_metrics.json')) else None
 TS = json.load(open(os.path.join(HERE, 'eval_ts.json'))) if os.path.exists(os.path.join(HERE, 'eval_ts.json')) else None
+TS_FLOAT = json.load(open(os.path.join(HERE, 'eval_ts_float.json'))) if os.path.exists(os.path.join(HERE, 'eval_ts_float.json')) else None
+Q = json.load(open(os.path.join(HERE, 'quantization.json'))) if os.path.exists(os.path.join(HERE, 'quantization.json')) else None
 SPLIT = json.load(open(os.path.join(HERE, 'split.json')))
 MAN = json.load(open(os.path.join(HERE, '..', 'manifest.json')))
 CM = json.load(open(os.path.join(HERE, 'crop_measurement.json')))
@@ -128,8 +131,52 @@ gain_md = (f"The mean of {len(MEMBERS)} beats member A alone (flip-averaged) by 
 after_members_md = '\n\n'.join(x for x in (subset_md, gain_md, choice_md()) if x)
 
 
-ts_line = (f'| same model through the engine (onnxruntime-node, jpeg-js decode, TS preprocessing), `affect eval face --cropped` | '
-           f'{pct(TS["accuracy"])} | {pct(TS["macroF1"])} | {pct(TS["uar"])} | our validation split ({TS["n"]}); {TS["imagesPerSecond"]:.0f} images/s including JPEG decoding, on the shared 2 cores |') if TS else ''
+ts_line = (f'| same networks through the engine, **int8 as shipped** (onnxruntime-node, jpeg-js decode, TS preprocessing), `affect eval face --cropped` | '
+           f'{pct(TS["accuracy"])} | {pct(TS["macroF1"])} | {pct(TS["uar"])} | our validation split ({TS["n"]}); {TS["imagesPerSecond"]:.0f} images/s including JPEG decoding, 1 thread on the shared 2 cores |') if TS else ''
+if TS_FLOAT:
+    ts_line = (f'| same networks through the engine, float (face-cnn 2.0.0), `affect eval face --cropped` | '
+               f'{pct(TS_FLOAT["accuracy"])} | {pct(TS_FLOAT["macroF1"])} | {pct(TS_FLOAT["uar"])} | our validation split ({TS_FLOAT["n"]}); '
+               f'{TS_FLOAT["imagesPerSecond"]:.0f} images/s, same conditions |\n') + ts_line
+
+
+def int8_section():
+    if not Q:
+        return ''
+    f, q = Q['float'], Q['int8']
+    rows = '\n'.join(f"| {c} | {pct(f['recall'][c])} | {pct(q['recall'][c])} |" for c in f['recall'])
+    return f"""## Int8 quantization (what ships)
+`model.onnx` is the float mean of two networks above quantized to 8 bits by `train/quantize.sh` (our own QDQ writer,
+`train/quantize_int8.py`; onnxruntime's quantizer is a PyPI package, not reachable here): Conv weights int8, symmetric,
+one scale per output channel; activations uint8, one scale per tensor, their ranges the minimum and maximum over
+{Q['calibration']['images']:,} **training** images (seeded draw {Q['calibration']['seed']}, `train/int8-ranges.json`) prepared by the
+engine's own preprocessing (`train/calibrate-int8.ts`); biases int32. A ReLU is folded into the quantization of its
+producer's output (zero point 0 clamps exactly as the ReLU did). onnxruntime fuses the pattern into integer
+convolutions (QLinearConv / QLinearAdd) when it loads the model; global pooling and the two 384→7 layers stay float.
+The temperature and abstain threshold are the float model's.
+
+Both measured the same way, through the engine on the validation split ({Q['n']} images), one onnxruntime thread,
+the same machine and load:
+
+| | float (2.0.0, fp16 weights) | **int8 (shipped)** |
+|---|---:|---:|
+| accuracy | {pct(f['accuracy'])} | **{pct(q['accuracy'])}** |
+| macro-F1 | {pct(f['macroF1'])} | **{pct(q['macroF1'])}** |
+| UAR | {pct(f['uar'])} | **{pct(q['uar'])}** |
+| top-label ECE (15 bins, T = {MAN['temperature']}) | {f['ece']:.4f} | **{q['ece']:.4f}** |
+| images per second (JPEG decoding included) | {f['imagesPerSecond']:.0f} | **{q['imagesPerSecond']:.0f}** |
+| file size | {f['bytes'] / 1e6:.1f} MB | **{q['bytes'] / 1e6:.1f} MB** |
+
+The two give the same top label on {pct(Q['topLabelAgreement'])} of validation images. Recall per class:
+
+| class | float | int8 |
+|---|---:|---:|
+{rows}
+
+The speed-up comes from integer convolutions (AVX-512 VNNI on the machine measured; AVX2-only laptops gain less).
+The figures in the sections above this one are the float networks' (PyTorch), which is what was trained and chosen.
+"""
+
+
 ST = json.load(open(os.path.join(HERE, 'stability.json'))) if os.path.exists(os.path.join(HERE, 'stability.json')) else None
 
 
@@ -166,7 +213,7 @@ card = f"""# face-cnn — facial expression classifier (48×48 gray, trained by 
 
 | | |
 |---|---|
-| file | `model.onnx` (ONNX opset 13, {'float16 weights, float32 compute' if M.get('weightsFp16') else 'fp32'}, {os.path.getsize(os.path.join(HERE, '..', 'model.onnx')) / 1e6:.1f} MB), sha256 in manifest.json |
+| file | `model.onnx` (ONNX opset 13, {'int8 weights and activations, see Int8 quantization' if Q else 'float16 weights, float32 compute' if M.get('weightsFp16') else 'fp32'}, {os.path.getsize(os.path.join(HERE, '..', 'model.onnx')) / 1e6:.1f} MB), sha256 in manifest.json |
 | input | `input` [N, 1, 48, 48] float32, NCHW, gray; x' = (x/255 − 0.5) / 0.25 |
 | output | `logits` [N, 7]; the engine applies softmax(logits / T), T = {M['temperature']} |
 | architecture | {MAN['architecture']}; {M['params']:,} parameters |
@@ -243,10 +290,11 @@ validation images get a label, and those are right {pct(M['accuracyWhenNotAbstai
 
 {coverage_table(M)}
 
+{int8_section()}
 ## Figures side by side (read the "data" column before comparing)
 | model | accuracy | macro-F1 | UAR | data |
 |---|---:|---:|---:|---|
-| **face-cnn (this model)**, PyTorch | {pct(V['accuracy'])} | {pct(V['macroF1'])} | {pct(V['uar'])} | our validation split ({V['n']}) |
+| **face-cnn (these networks)**, PyTorch, float | {pct(V['accuracy'])} | {pct(V['macroF1'])} | {pct(V['uar'])} | our validation split ({V['n']}) |
 {ts_line}
 {det_line}
 {r50_line}
@@ -289,16 +337,18 @@ cropped the way the training images were framed.
 
 ## Reproduce
 One command, from the repository root (resumable; every step below): `sh native-models/face-cnn/train/train.sh`.
+The int8 step alone, from a fresh clone (the float model is taken from git history and checked against
+`quantization.floatModelSha256`): `sh native-models/face-cnn/train/quantize.sh` (≈ 2 min; the same `model.onnx`, byte for byte).
 Step by step:
 ```
 cd native-models/face-cnn/train
 /usr/bin/python3 data.py                          # split.json (already committed) + cache/
 {run_cmds}
-/usr/bin/python3 export.py {run_flags} --out .. --version {MAN['version']}{' --fp16' if M.get('weightsFp16') else ''}   # model.onnx, manifest.json (sha256), metrics.json
+/usr/bin/python3 export.py {run_flags} --out .. --version 2.0.0{' --fp16' if M.get('weightsFp16') else ''}   # float model.onnx, manifest.json, metrics.json
+mkdir -p cache && mv ../model.onnx cache/float-model.onnx
+NEW_FLOAT=1 sh quantize.sh cache/float-model.onnx   # int8 ../model.onnx, manifest (version {MAN['version']}), eval_ts*.json, quantization.json
 /usr/bin/python3 measure_faceapi.py /tmp/package/model     # optional, see the script
-# engine check on the validation split (symlinks in a temp dir, nothing copied into the repo):
-/usr/bin/python3 link_split.py /tmp/fer-val && node bin/affect.mjs eval face /tmp/fer-val --cropped --json > native-models/face-cnn/train/eval_ts.json
-node bin/affect.mjs eval face /tmp/fer-val --json > native-models/face-cnn/train/eval_ts_detect.json   # with detection + crop
+node --import tsx scripts/face-stability.ts --json native-models/face-cnn/train/stability.json   # from the repository root
 /usr/bin/python3 make_card.py
 ```
 Round 1 of `train_gpu.sh` let each run set its epoch count from its measured pace (`--budget-min`); the commands above
