@@ -16,8 +16,8 @@ export interface Box {
 /**
  * Resample a region of `src` into an `outW`×`outH` RGB image. Pixels outside the source are `fill`
  * (a grey level), or the nearest edge pixel when fill is 'edge'.
- * Shrinking by 1.5× or more averages each output pixel's whole source footprint (area resampling, via
- * a summed-area table: cost independent of the shrink factor, no aliasing); otherwise bilinear.
+ * Shrinking by 1.5× or more averages each output pixel's whole source footprint (area resampling: exact integer sums,
+ * each source pixel read once, no aliasing); otherwise bilinear.
  */
 export function resampleRegion(src: RgbImage, region: Box, outW: number, outH: number, fill: number | 'edge' = 'edge'): RgbImage {
   const sx = region.width / outW;
@@ -55,51 +55,18 @@ function bilinearResample(src: RgbImage, region: Box, outW: number, outH: number
   return { width: outW, height: outH, rgb: out };
 }
 
-/**
- * Per-channel summed-area table of the rectangle [x0, x1) × [y0, y1) of `src`, with a zero first row and column:
- * (w+1)×(h+1)×3 for w = x1 − x0, h = y1 − y0. Only the part of the image a resample reads is summed, so cutting a
- * small crop out of a large frame costs the crop's area, not the frame's.
- */
-function summedAreaTable(src: RgbImage, x0: number, y0: number, x1: number, y1: number): Uint32Array | Float64Array {
-  const w = x1 - x0;
-  const h = y1 - y0;
-  // Exact integer sums either way; 32-bit ones (half the memory to fill, faster) whenever the largest fits.
-  const sat = w * h * 255 < 2 ** 32 ? new Uint32Array((w + 1) * (h + 1) * 3) : new Float64Array((w + 1) * (h + 1) * 3);
-  const row = (w + 1) * 3;
-  for (let y = 0; y < h; y++) {
-    let r = 0;
-    let g = 0;
-    let b = 0;
-    for (let x = 0; x < w; x++) {
-      const i = ((y + y0) * src.width + x + x0) * 3;
-      r += src.rgb[i];
-      g += src.rgb[i + 1];
-      b += src.rgb[i + 2];
-      const o = (y + 1) * row + (x + 1) * 3;
-      sat[o] = sat[o - row] + r;
-      sat[o + 1] = sat[o + 1 - row] + g;
-      sat[o + 2] = sat[o + 2 - row] + b;
-    }
-  }
-  return sat;
-}
-
 function areaResample(src: RgbImage, region: Box, outW: number, outH: number, fill: number | 'edge'): RgbImage {
   const out = new Uint8Array(outW * outH * 3);
   const clampX = (v: number) => Math.min(src.width, Math.max(0, v));
   const clampY = (v: number) => Math.min(src.height, Math.max(0, v));
-  // The pixels any footprint can read (one pixel of margin for rounding, and the edge pixel when the region lies
-  // wholly outside the image).
+  // Footprints are stored relative to this corner (one pixel of margin for rounding; the edge pixel when the region
+  // lies wholly outside the image).
   const bx0 = Math.min(clampX(Math.floor(region.x) - 1), src.width - 1);
   const by0 = Math.min(clampY(Math.floor(region.y) - 1), src.height - 1);
-  const bx1 = Math.max(clampX(Math.ceil(region.x + region.width) + 1), bx0 + 1);
-  const by1 = Math.max(clampY(Math.ceil(region.y + region.height) + 1), by0 + 1);
-  const sat = summedAreaTable(src, bx0, by0, bx1, by1);
-  const row = (bx1 - bx0 + 1) * 3;
   const edge = fill === 'edge';
   const fillValue = edge ? 0 : fill;
-  // Each output column's and row's footprint in whole source pixels, [a, b): the part inside the image, in table
-  // offsets, and the whole footprint's size. With 'edge' a footprint's value is the average of what is inside (the
+  // Each output column's and row's footprint in whole source pixels, [a, b): the part inside the image, relative to
+  // (bx0, by0), and the whole footprint's size. With 'edge' a footprint's value is the average of what is inside (the
   // nearest pixels when it lies wholly outside); with a fill value the outside counts as that value.
   const footprints = (n: number, start: number, step: number, clamp: (v: number) => number, size: number, base: number) => {
     const lo = new Int32Array(n);
@@ -119,21 +86,49 @@ function areaResample(src: RgbImage, region: Box, outW: number, outH: number, fi
   };
   const cols = footprints(outW, region.x, region.width / outW, clampX, src.width, bx0);
   const rows = footprints(outH, region.y, region.height / outH, clampY, src.height, by0);
-  for (let oy = 0; oy < outH; oy++) {
-    const r0 = rows.lo[oy] * row;
-    const r1 = rows.hi[oy] * row;
-    const insideY = rows.hi[oy] - rows.lo[oy];
-    let o = oy * outW * 3;
+  // Separable exact sums: each source row's prefix sums give its sum over every output column's footprint; each
+  // output pixel is then the sum of those over its footprint's rows. Only rows and columns some footprint covers are read.
+  const y0 = rows.lo[0];
+  const y1 = rows.hi[outH - 1];
+  const x0 = cols.lo[0];
+  const stride = outW * 3;
+  const colSums = new Uint32Array((y1 - y0) * stride);
+  const prefix = new Uint32Array((cols.hi[outW - 1] - x0 + 1) * 3);
+  const lo3 = cols.lo.map((v) => (v - x0) * 3);
+  const hi3 = cols.hi.map((v) => (v - x0) * 3);
+  for (let y = y0; y < y1; y++) {
+    let i = ((y + by0) * src.width + bx0 + x0) * 3;
+    let r = 0;
+    let g = 0;
+    let b = 0;
+    for (let p = 3; p < prefix.length; p += 3, i += 3) {
+      prefix[p] = r += src.rgb[i];
+      prefix[p + 1] = g += src.rgb[i + 1];
+      prefix[p + 2] = b += src.rgb[i + 2];
+    }
+    let o = (y - y0) * stride;
     for (let ox = 0; ox < outW; ox++, o += 3) {
-      const c0 = cols.lo[ox] * 3;
-      const c1 = cols.hi[ox] * 3;
+      const a = lo3[ox];
+      const e = hi3[ox];
+      colSums[o] = prefix[e] - prefix[a];
+      colSums[o + 1] = prefix[e + 1] - prefix[a + 1];
+      colSums[o + 2] = prefix[e + 2] - prefix[a + 2];
+    }
+  }
+  const sum = new Float64Array(stride);
+  for (let oy = 0; oy < outH; oy++) {
+    sum.fill(0);
+    for (let y = rows.lo[oy]; y < rows.hi[oy]; y++) {
+      const base = (y - y0) * stride;
+      for (let k = 0; k < stride; k++) sum[k] += colSums[base + k];
+    }
+    const insideY = rows.hi[oy] - rows.lo[oy];
+    let o = oy * stride;
+    for (let ox = 0; ox < outW; ox++, o += 3) {
       const inside = (cols.hi[ox] - cols.lo[ox]) * insideY;
       const total = edge ? inside : cols.span[ox] * rows.span[oy];
       const outside = edge ? 0 : (total - inside) * fillValue;
-      for (let c = 0; c < 3; c++) {
-        const sum = inside > 0 ? sat[r1 + c1 + c] - sat[r0 + c1 + c] - sat[r1 + c0 + c] + sat[r0 + c0 + c] : 0;
-        out[o + c] = Math.round((sum + outside) / total);
-      }
+      for (let c = 0; c < 3; c++) out[o + c] = Math.round(((inside > 0 ? sum[ox * 3 + c] : 0) + outside) / total);
     }
   }
   return { width: outW, height: outH, rgb: out };
