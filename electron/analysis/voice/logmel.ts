@@ -184,19 +184,23 @@ export class LogMelExtractor {
    * (it must hold nMels * frameCount(samples.length) values).
    */
   compute(samples: Float32Array, out?: Float32Array): { data: Float32Array; frames: number; nMels: number } {
-    const { nMels, hopLength, logFloor } = this.cfg;
+    const { nMels, hopLength } = this.cfg;
     const frames = this.frameCount(samples.length);
     const data = out ?? new Float32Array(nMels * frames);
     if (data.length < nMels * frames) throw new Error(`output buffer holds ${data.length} values, needs ${nMels * frames}`);
-    for (let t = 0; t < frames; t++) {
-      const power = this.powerSpectrum(samples, t * hopLength);
-      for (let m = 0; m < nMels; m++) {
-        const { first, weights } = this.filters[m];
-        let acc = 0;
-        for (let j = 0; j < weights.length; j++) acc += weights[j] * power[first + j];
-        data[m * frames + t] = Math.log(acc + logFloor);
-      }
-    }
+    for (let t = 0; t < frames; t++) this.frameInto(samples, t * hopLength, data, t, frames);
     return { data, frames, nMels };
+  }
+
+  /** The log-mel frame of the samples at `offset`, written to out[at + m * stride] for each mel band m. */
+  frameInto(samples: Float32Array, offset: number, out: Float32Array, at: number, stride: number): void {
+    const { nMels, logFloor } = this.cfg;
+    const power = this.powerSpectrum(samples, offset);
+    for (let m = 0; m < nMels; m++) {
+      const { first, weights } = this.filters[m];
+      let acc = 0;
+      for (let j = 0; j < weights.length; j++) acc += weights[j] * power[first + j];
+      out[at + m * stride] = Math.log(acc + logFloor);
+    }
   }
 }

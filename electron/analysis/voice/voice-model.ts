@@ -5,6 +5,7 @@ import { loadManifest, ModelManifestError, type LoadedManifest } from '../models
 import { openOnnxModel, softmax, type OnnxModel } from '../models/onnx-runtime.js';
 import { frontEndFromManifest, framesPerWindow, type VoiceFrontEnd } from './front-end.js';
 import { LogMelExtractor } from './logmel.js';
+import { LogMelFrameCache } from './logmel-cache.js';
 import { inputScore, lowBandRipple, type InputCheckStats } from './input-check.js';
 import { StreamingWindower, type AudioWindow } from './windows.js';
 import { aggregateTrack, argmax } from '../vote.js';
@@ -97,10 +98,16 @@ export class VoiceEmotionModel {
    * Log-mel input of one window, normalised as the manifest says, written into `out` at `offset`; returns the raw
    * log-mel's low-band ripple when the model has an input check.
    */
-  private features(samples: Float32Array, out: Float32Array, offset: number): number | null {
+  private features(
+    window: Pick<AudioWindow, 'samples'> & Partial<Pick<AudioWindow, 'startSample'>>,
+    out: Float32Array,
+    offset: number,
+    frames?: LogMelFrameCache,
+  ): number | null {
     const size = this.frontEnd.nMels * this.framesPerWindow;
     const view = out.subarray(offset, offset + size);
-    this.logmel.compute(samples, view);
+    if (frames && window.startSample !== undefined) frames.compute(window.samples, window.startSample, view);
+    else this.logmel.compute(window.samples, view);
     const ripple = this.inputCheck ? lowBandRipple(view, this.frontEnd.nMels, this.framesPerWindow, this.frontEnd.logFloor) : null;
     const { scale, mean, std } = this.manifest.input.normalization;
     const m = mean[0] ?? 0;
@@ -114,8 +121,20 @@ export class VoiceEmotionModel {
     return (await this.score(windows)).map((w) => w.probabilities);
   }
 
-  /** Probabilities and input distance for each window's samples. */
-  async score(windows: readonly Pick<AudioWindow, 'samples'>[]): Promise<WindowScore[]> {
+  /** A frame cache for the windows of one continuous stream (see `score`). */
+  frameCache(): LogMelFrameCache {
+    return new LogMelFrameCache(this.logmel, this.framesPerWindow);
+  }
+
+  /**
+   * Probabilities and input distance for each window's samples. With `frames` (a `frameCache()` of the stream the
+   * windows were cut from, given windows in stream order with their `startSample`), log-mel frames shared by
+   * overlapping windows are computed once; the result is the same bit for bit.
+   */
+  async score(
+    windows: readonly (Pick<AudioWindow, 'samples'> & Partial<Pick<AudioWindow, 'startSample'>>)[],
+    frames?: LogMelFrameCache,
+  ): Promise<WindowScore[]> {
     const size = this.frontEnd.nMels * this.framesPerWindow;
     const need = Math.round(this.frontEnd.windowSeconds * this.frontEnd.sampleRate);
     const results: WindowScore[] = [];
@@ -124,7 +143,7 @@ export class VoiceEmotionModel {
       const input = new Float32Array(batch.length * size);
       const ripples = batch.map((w, b) => {
         if (w.samples.length !== need) throw new Error(`window has ${w.samples.length} samples, the model needs ${need}`);
-        return this.features(w.samples, input, b * size);
+        return this.features(w, input, b * size, frames);
       });
       const out = await this.onnx.run({
         [this.manifest.input.name]: { data: input, dims: [batch.length, 1, this.frontEnd.nMels, this.framesPerWindow] },
@@ -168,11 +187,12 @@ export async function classifyAudioChunks(
   opts: { signal?: AbortSignal; onWindow?: (w: WindowPrediction) => void } = {},
 ): Promise<AudioClassification> {
   const windower = new StreamingWindower(model.frontEnd);
+  const frames = model.frameCache();
   const predictions: WindowPrediction[] = [];
   let pending: AudioWindow[] = [];
   const drain = async () => {
     const voiced = pending.filter((w) => w.voiced);
-    const scores = await model.score(voiced);
+    const scores = await model.score(voiced, frames);
     let v = 0;
     for (const w of pending) {
       const sc = w.voiced ? scores[v++] : null;

@@ -29,6 +29,8 @@ export const VAD_DEFAULTS = { vadFrameSeconds: 0.02, vadThresholdDbfs: -70, vadM
 export interface AudioWindow {
   index: number;
   startS: number;
+  /** Index in the stream of `samples[0]` (startS × sampleRate, exact). */
+  startSample: number;
   /** Real end of the audio in this window (for a padded window: the end of the stream). */
   endS: number;
   /** windowSeconds * sampleRate samples (zero-padded when `padded`). Owned by the caller. */
@@ -142,6 +144,7 @@ export class StreamingWindower {
     return {
       index: this.emitted++,
       startS: startAbs / sr,
+      startSample: startAbs,
       endS: (startAbs + realLength) / sr,
       samples,
       voiced: gate.voiced,
