@@ -119,7 +119,10 @@ export class AnalysisEngine {
       FaceDetector.load(resolveShippedModelDir(PEOPLE_MODEL_IDS.faceWindows, root), { threads }),
       FaceIdentityModel.load(resolveShippedModelDir(PEOPLE_MODEL_IDS.faceIdentity, root), { threads }),
       // The largest model per frame: it classifies one batch of faces on its own thread while this one finds the next.
-      FaceExpressionModel.load(resolveModelDir(opts.faceExpression ?? DEFAULT_MODEL_IDS.faceExpression, root), { threads: opts.threads, offThread: true }),
+      FaceExpressionModel.load(resolveModelDir(opts.faceExpression ?? DEFAULT_MODEL_IDS.faceExpression, root), {
+        threads: opts.threads,
+        offThread: true,
+      }),
       VoiceEmotionModel.load(resolveModelDir(opts.voiceEmotion ?? DEFAULT_MODEL_IDS.voiceEmotion, root), { threads }),
       opts.speakers === undefined ? defaultSpeakerFinder(root, threads) : Promise.resolve(opts.speakers),
     ]);
