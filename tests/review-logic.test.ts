@@ -42,7 +42,7 @@ test('coverage: union of overlapping windows; a face in 5 of 13 frames or one fa
   assert.match(issueCase.face.why!, /too little data: a face in 5 of 13 frames \(38 %\); needs at least 10 frames and 20 %/);
   const cartoon = judgeCoverage(summary({ framesAnalysed: 8, framesWithFace: 1, majority: 'sad' }), 0, DEFAULT_COVERAGE_RULE);
   assert.equal(cartoon.face.enough, false);
-  assert.equal(cartoon.voice.why, 'too little data: speech in 0 s of 60 s (0 %); needs at least 5 s and 10 %');
+  assert.equal(cartoon.voice.why, 'too little data: windows with speech cover 0 s of 60 s (0 %); needs at least 5 s and 10 %');
   assert.equal(cartoon.fused.label, null);
   // Enough face, too little speech: the fused estimate comes from the face alone.
   const faceOnly = judgeCoverage(summary({ meanProbs: { happy: 0.6, sad: 0.4 } }), 2);

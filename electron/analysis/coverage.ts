@@ -85,7 +85,7 @@ export function voiceCoverage(s: Pick<AnalysisSummary, 'voice'>, speechS: number
   if (s.voice.windows === 0) why = s.voice.reason ?? 'no audio';
   else if (s.voice.voicedWindows === 0) why = 'no speech';
   else if (speechS < rule.minSpeechS || share! < rule.minSpeechShare)
-    why = `${TOO_LITTLE_DATA}: speech in ${speechS.toFixed(0)} s of ${durationS.toFixed(0)} s (${pct(share!)}); needs at least ${rule.minSpeechS} s and ${pct(rule.minSpeechShare)}`;
+    why = `${TOO_LITTLE_DATA}: windows with speech cover ${speechS.toFixed(0)} s of ${durationS.toFixed(0)} s (${pct(share!)}); needs at least ${rule.minSpeechS} s and ${pct(rule.minSpeechShare)}`;
   else if (s.voice.majority === null) why = s.voice.reason ?? 'every window with speech was uncertain';
   return { speechS, durationS, share, enough: why === null, why };
 }

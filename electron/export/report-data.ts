@@ -141,7 +141,7 @@ export function buildSessionReport(db: Db, sessionId: number, { noText = false }
   const cov = sessionCoverage(db, s);
   // Below the minimum data (Settings) a track names no label: "too little data" says why.
   const faceLine = `a face in ${share(cov.face.share)} of ${cov.face.framesAnalysed} frames`;
-  const voiceLine = `speech in ${share(cov.voice.share)} of the time (${Math.round(cov.voice.speechS)} s)`;
+  const voiceLine = `windows with speech cover ${share(cov.voice.share)} of the time (${Math.round(cov.voice.speechS)} s)`;
   return {
     sessionId,
     clientCode: client?.code ?? null,

@@ -63,7 +63,7 @@ export function CoverageSummary({ session: s }: { session: Session }) {
         />
         <CoverageBar
           share={c.voice.share}
-          label={`speech in ${Math.round(c.voice.speechS)} s of ${Math.round(c.voice.durationS)} s (${pct(c.voice.share)})`}
+          label={`windows with speech cover ${Math.round(c.voice.speechS)} s of ${Math.round(c.voice.durationS)} s (${pct(c.voice.share)})`}
         />
         {!c.voice.enough && c.voice.why && c.voice.why !== shortWhy(c.voice.why) && <span className="small muted why">{c.voice.why}</span>}
       </dd>

@@ -75,7 +75,7 @@ function ParticipantItem({ p, sessionId, run }: { p: Participant; sessionId: num
               <Estimate
                 label={p.voice.majority}
                 why={p.voice.reason ?? 'uncertain'}
-                extra={`(${Math.round(p.voice.speechS)} s of speech${p.voice.link ? `, linked ${pct(p.voice.link.confidence)}` : ''})`}
+                extra={`(${Math.round(p.voice.speechS)} s of detected speech${p.voice.link ? `, linked ${pct(p.voice.link.confidence)}` : ''})`}
               />
             ) : (
               <span className="no-estimate">no voice</span>

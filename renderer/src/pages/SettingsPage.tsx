@@ -143,7 +143,7 @@ function CoverageSettings() {
         <label>and at least {num('minFaceFrames')} frames</label>
       </div>
       <div className="row">
-        <label>Voice: speech in at least {num('minSpeechShare', 100)} % of the recording</label>
+        <label>Voice: windows with speech cover at least {num('minSpeechShare', 100)} % of the recording</label>
         <label>and at least {num('minSpeechS')} seconds</label>
       </div>
       <div className="row">
