@@ -446,6 +446,8 @@ test(
     assert.equal(await page.locator('text=No clients yet').count(), 0);
     await scan('clients');
     await go(`#/client/${ids.empty}`, '[data-testid="dass-history"]');
+    // The history's header shows while it loads; the empty state comes with the (empty) answer.
+    await page.locator('[data-testid="dass-history"]', { hasText: 'No DASS-21 entered yet' }).waitFor();
     assert.match((await page.textContent('[data-testid="dass-history"]')) ?? '', /No DASS-21 entered yet for this client\. Enter one now/);
     await shot('client-empty');
     await scan('client (empty)');
