@@ -22,7 +22,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { readAudioFiles } from '../electron/analysis/media/decode.js';
 import { resolveFfmpeg } from '../electron/analysis/media/ffmpeg-path.js';
-import { seededRandom } from '../electron/analysis/random.js';
+import { seededRandom, shuffled } from '../electron/analysis/random.js';
 import { diarizationError, type LabelledSpan } from '../electron/analysis/diarization/der.js';
 import { Diarizer, type SpeechAnalysis } from '../electron/analysis/diarization/diarize.js';
 import { buildConversation, trimSilence, writeWav } from '../electron/analysis/diarization/mixture.js';
@@ -101,7 +101,7 @@ function buildMixtures(): Mixture[] {
         const name = `${corpus}-${cond.speakers}spk-${String(i).padStart(2, '0')}`;
         // Each mixture's speakers and layout depend only on the seed and its name (reproducible one by one).
         const rand = seededRandom(seed ^ stringHash(name));
-        const pick = shuffle(speakers, rand).slice(0, cond.speakers);
+        const pick = shuffled(speakers, rand).slice(0, cond.speakers);
         const mixSeed = Math.floor(rand() * 2 ** 31);
         const wav = path.join(cacheDir, `${name}.wav`);
         const refFile = path.join(cacheDir, `${name}.json`);
@@ -163,15 +163,6 @@ function stringHash(text: string): number {
   let h = 2166136261;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
   return h >>> 0;
-}
-
-function shuffle<T>(items: readonly T[], rand: () => number): T[] {
-  const a = items.slice();
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [a[i], a[j]] = [a[j], a[i]];
-  }
-  return a;
 }
 
 interface Scored {

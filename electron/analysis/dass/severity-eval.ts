@@ -4,20 +4,11 @@
  * Kept here (type-checked, imported by the training script and the tests) so the figures in the model card
  * can be recomputed by the test suite.
  */
-import { seededRandom } from '../random.js';
+import { seededRandom, shuffled } from '../random.js';
 import { BANDS, SUBSCALE_ITEMS, bandFor, type Answer, type Subscale } from '../../contract/shared/dass-score.js';
 import { otherSubscales } from './severity-features.js';
 
 export { seededRandom };
-
-export function shuffled<T>(values: readonly T[], random: () => number): T[] {
-  const out = values.slice();
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
 
 export interface Respondent {
   id: string;

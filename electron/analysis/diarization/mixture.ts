@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { seededRandom } from '../random.js';
+import { seededRandom, shuffled } from '../random.js';
 import type { LabelledSpan } from './der.js';
 
 /**
@@ -96,13 +96,13 @@ export function buildConversation(utterances: Map<string, Float32Array[]>, opts:
   const speakers = [...utterances.keys()];
   if (speakers.length === 0) throw new Error('no speakers');
   for (const s of speakers) if (!utterances.get(s)!.length) throw new Error(`speaker ${s} has no utterances`);
-  const shuffled = new Map(speakers.map((s) => [s, shuffle(utterances.get(s)!, rand)]));
+  const inOrder = new Map(speakers.map((s) => [s, shuffled(utterances.get(s)!, rand)]));
   const used = new Map(speakers.map((s) => [s, 0]));
   const gain = new Map(speakers.map((s) => [s, dbToGain(-23 + (2 * rand() - 1) * o.levelSpreadDb)]));
   const sr = o.sampleRate;
 
   // Order of turns: every speaker once (shuffled), then random speakers, never the same twice in a row.
-  const order = shuffle(speakers, rand);
+  const order = shuffled(speakers, rand);
   while (order.length < o.turns) {
     const choices = speakers.filter((s) => s !== order[order.length - 1]);
     order.push(choices.length ? choices[Math.floor(rand() * choices.length)] : speakers[0]);
@@ -121,7 +121,7 @@ export function buildConversation(utterances: Map<string, Float32Array[]>, opts:
     }
     previousTurnStart = cursor;
     for (let k = 0; k < n; k++) {
-      const list = shuffled.get(speaker)!;
+      const list = inOrder.get(speaker)!;
       const i = used.get(speaker)!;
       used.set(speaker, i + 1);
       const x = list[i % list.length];
@@ -145,15 +145,6 @@ export function buildConversation(utterances: Map<string, Float32Array[]>, opts:
   for (const t of tracks.values()) for (let i = 0; i < total; i++) samples[i] += t[i];
   reference.sort((a, b) => a.startS - b.startS);
   return { sampleRate: sr, samples, tracks, reference };
-}
-
-function shuffle<T>(items: readonly T[], rand: () => number): T[] {
-  const a = items.slice();
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [a[i], a[j]] = [a[j], a[i]];
-  }
-  return a;
 }
 
 /** Write 16-bit PCM WAV with any number of equally long channels (interleaved), clipping to [-1, 1]. */

@@ -13,7 +13,7 @@ import { readImageFile } from '../../../electron/analysis/face/image-io.js';
 import { preprocessBatch } from '../../../electron/analysis/face/image-preprocess.js';
 import { loadManifest } from '../../../electron/analysis/models/manifest.js';
 import { openOnnxModel } from '../../../electron/analysis/models/onnx-runtime.js';
-import { seededRandom } from '../../../electron/analysis/random.js';
+import { seededRandom, shuffled } from '../../../electron/analysis/random.js';
 
 const [graphPath, imageDir, countArg, outPath] = process.argv.slice(2);
 if (!outPath) throw new Error('usage: calibrate-int8.ts <instrumented.onnx> <image dir> <count> <out ranges.json>');
@@ -21,12 +21,7 @@ const manifest = loadManifest(path.resolve(import.meta.dirname, '..'));
 const files = readdirSync(imageDir)
   .sort()
   .flatMap((c) => readdirSync(path.join(imageDir, c)).sort().map((f) => path.join(imageDir, c, f)));
-const random = seededRandom(20261202);
-for (let i = files.length - 1; i > 0; i--) {
-  const j = Math.floor(random() * (i + 1));
-  [files[i], files[j]] = [files[j], files[i]];
-}
-const chosen = files.slice(0, Number(countArg));
+const chosen = shuffled(files, seededRandom(20261202)).slice(0, Number(countArg));
 const session = await openOnnxModel(graphPath, { threads: 2 });
 const ranges: Record<string, [number, number]> = {};
 const note = (name: string, data: Float32Array) => {
