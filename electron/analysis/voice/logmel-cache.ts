@@ -5,16 +5,16 @@ import type { LogMelExtractor } from './logmel.js';
  * (3 s every 1 s for the voice model) compute each frame once instead of three times. A frame depends only on its
  * own samples, so a window's features assembled here are bit-identical to computing the window alone.
  *
- * Windows must come from the same stream (the samples at a stream position never change) and in increasing order of
- * start; a window that starts off the hop grid, goes back, or is longer than the cache is computed directly.
+ * Windows must come from the same stream (the samples at a stream position never change); a window that starts off the
+ * hop grid, before the frames still held, or is longer than the cache is computed directly.
  * Memory: `capacity` frames (one window's worth).
  */
 export class LogMelFrameCache {
   private readonly ring: Float32Array;
   private readonly nMels: number;
   private readonly hop: number;
-  /** Frames held: stream frame indices [first, end). */
-  private first = 0;
+  /** Frames computed since the last gap: stream frame indices [start, end); the ring holds the last `capacity`. */
+  private start = 0;
   private end = 0;
   /** Frames computed so far (for tests and measurements). */
   computed = 0;
@@ -32,13 +32,13 @@ export class LogMelFrameCache {
   compute(samples: Float32Array, startSample: number, out: Float32Array): void {
     const frames = this.extractor.frameCount(samples.length);
     const f0 = startSample / this.hop;
-    if (!Number.isInteger(f0) || f0 < this.first || frames > this.capacity) {
+    const held = Math.max(this.start, this.end - this.capacity);
+    if (!Number.isInteger(f0) || f0 < held || frames > this.capacity) {
       this.computed += frames;
       this.extractor.compute(samples, out);
       return;
     }
-    if (f0 > this.end) this.first = this.end = f0; // a gap: nothing held is next to this window
-    this.first = Math.max(this.first, f0); // frames before this window are never needed again
+    if (f0 > this.end) this.start = this.end = f0; // a gap: nothing held is next to this window
     const { nMels, capacity, ring } = this;
     for (let t = 0; t < frames; t++) {
       const f = f0 + t;
@@ -50,6 +50,5 @@ export class LogMelFrameCache {
       }
       for (let m = 0; m < nMels; m++) out[m * frames + t] = ring[slot + m];
     }
-    this.first = Math.max(this.first, this.end - capacity);
   }
 }

@@ -59,6 +59,9 @@ export function voteWindows(windowProbabilities: readonly (Float32Array | null)[
   return { label: agg.majority, labelIndex: labels.indexOf(agg.majority), votes, confidence: agg.meanProbs[agg.majority], voicedWindows: agg.votes };
 }
 
+/** A window's samples, and where it starts in its stream when it was cut from one (for `LogMelFrameCache`). */
+type WindowInput = Pick<AudioWindow, 'samples'> & Partial<Pick<AudioWindow, 'startSample'>>;
+
 export class VoiceEmotionModel {
   readonly frontEnd: VoiceFrontEnd;
   readonly framesPerWindow: number;
@@ -98,12 +101,7 @@ export class VoiceEmotionModel {
    * Log-mel input of one window, normalised as the manifest says, written into `out` at `offset`; returns the raw
    * log-mel's low-band ripple when the model has an input check.
    */
-  private features(
-    window: Pick<AudioWindow, 'samples'> & Partial<Pick<AudioWindow, 'startSample'>>,
-    out: Float32Array,
-    offset: number,
-    frames?: LogMelFrameCache,
-  ): number | null {
+  private features(window: WindowInput, out: Float32Array, offset: number, frames?: LogMelFrameCache): number | null {
     const size = this.frontEnd.nMels * this.framesPerWindow;
     const view = out.subarray(offset, offset + size);
     if (frames && window.startSample !== undefined) frames.compute(window.samples, window.startSample, view);
@@ -131,10 +129,7 @@ export class VoiceEmotionModel {
    * windows were cut from, given windows in stream order with their `startSample`), log-mel frames shared by
    * overlapping windows are computed once; the result is the same bit for bit.
    */
-  async score(
-    windows: readonly (Pick<AudioWindow, 'samples'> & Partial<Pick<AudioWindow, 'startSample'>>)[],
-    frames?: LogMelFrameCache,
-  ): Promise<WindowScore[]> {
+  async score(windows: readonly WindowInput[], frames?: LogMelFrameCache): Promise<WindowScore[]> {
     const size = this.frontEnd.nMels * this.framesPerWindow;
     const need = Math.round(this.frontEnd.windowSeconds * this.frontEnd.sampleRate);
     const results: WindowScore[] = [];

@@ -32,20 +32,14 @@ def float_graph(path):
     m = onnx.load(path)
     g = m.graph
     inits = {i.name: i for i in g.initializer}
-    keep, casts = [], {}
+    keep, float_name = [], {}  # float16 initializer -> the float32 tensor its Cast made
     for n in g.node:
         if n.op_type == 'Cast' and n.input[0] in inits and inits[n.input[0]].data_type == TensorProto.FLOAT16:
-            casts[n.output[0]] = n.input[0]
+            float_name[n.input[0]] = n.output[0]
         else:
             keep.append(n)
-    new_inits = []
-    for i in g.initializer:
-        arr = numpy_helper.to_array(i)
-        if i.name in casts.values():
-            out = [k for k, v in casts.items() if v == i.name][0]
-            new_inits.append(numpy_helper.from_array(arr.astype(np.float32), out))
-        else:
-            new_inits.append(i)
+    new_inits = [numpy_helper.from_array(numpy_helper.to_array(i).astype(np.float32), float_name[i.name]) if i.name in float_name else i
+                 for i in g.initializer]
     del g.node[:]
     g.node.extend(keep)
     del g.initializer[:]
