@@ -47,9 +47,10 @@ export interface EngineOptions {
   faceExpression?: string;
   voiceEmotion?: string;
   /**
-   * onnxruntime intra-op threads per model. Default: 1 for the models run on the engine's own thread (small ones: a
-   * second thread there cost 26–57 % more CPU for BlazeFace while ffmpeg and the face-expression thread already use the
-   * other cores), onnxruntime's choice for the face-expression model on its own thread.
+   * onnxruntime intra-op threads per model. Default: 1 for the models run on the engine's own thread (small ones: with
+   * onnxruntime's default, blazeface-back-256 took about 30 % more CPU per frame for the same wall time, `npm run bench
+   * -- --only detector`, while ffmpeg and the face-expression thread already use the other cores), onnxruntime's choice
+   * for the face-expression model on its own thread.
    */
   threads?: number;
   ffmpeg?: ResolvedFfmpeg;
