@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { buildRenderer, launchChromium, screenshotPath, skipWithoutChromium, startServe, type Serve } from './helpers/browser.js';
+import { buildRenderer, launchChromium, skipWithoutChromium, startServe, type Serve, fullPageShot } from './helpers/browser.js';
 import { tempDir } from './helpers/paths.js';
 
 /**
@@ -99,6 +99,6 @@ test('a new tab without the token explains what to open, instead of failing sile
   await tab.goto(new URL(serve.url).origin + '/');
   await tab.waitForSelector('.error');
   assert.match((await tab.textContent('.error')) ?? '', /open the address `npm run serve` printed/);
-  await tab.screenshot({ path: screenshotPath('09-browser-mode-no-token'), fullPage: true });
+  await fullPageShot(tab, '09-browser-mode-no-token');
   await tab.close();
 });

@@ -8,7 +8,7 @@ import { openDatabase } from '../electron/store/db.js';
 import { saveAnalysis } from '../electron/store/sessions-repo.js';
 import { buildCall, TWO_RAVDESS_VOICES } from '../scripts/lib/call-recording.js';
 import { axeSeriousViolations } from './helpers/axe.js';
-import { buildRenderer, launchChromium, screenshotPath, skipWithoutChromium, startServe, type Serve } from './helpers/browser.js';
+import { buildRenderer, launchChromium, screenshotPath, skipWithoutChromium, startServe, type Serve, fullPageShot } from './helpers/browser.js';
 import { sharedPath, skipWithoutShared, tempDir } from './helpers/paths.js';
 import { SHIPPED_MODELS_PRESENT } from './helpers/stored-session.js';
 
@@ -73,7 +73,8 @@ after(async () => {
   await serve?.stop();
 });
 
-const shot = (name: string, full = false) => page.screenshot({ path: screenshotPath(`participants-${name}`), fullPage: full });
+const shot = (name: string, full = false) =>
+  full ? fullPageShot(page, `participants-${name}`) : page.screenshot({ path: screenshotPath(`participants-${name}`) });
 
 test('a lane per participant: face thumbnail, expression estimates, speaking turns', { skip, timeout: 120_000 }, async () => {
   await page.goto(`${origin}/#/session/${ids.first}`);

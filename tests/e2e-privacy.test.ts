@@ -10,9 +10,9 @@ import {
   launchChromium,
   pageApi,
   pageCall,
-  screenshotPath,
   skipWithoutChromium,
   startServe,
+  fullPageShot,
 } from './helpers/browser.js';
 import { tempDir } from './helpers/paths.js';
 import { rawBytes } from './helpers/raw-bytes.js';
@@ -61,7 +61,7 @@ test('first run without a passphrase: the setup screen offers one; the database 
   await page.waitForSelector('text=The two passphrases differ.');
   assert.equal(await page.isDisabled('button:has-text("Encrypt and start")'), true);
   await page.fill('input[aria-label="Repeat passphrase"]', 'first run passphrase');
-  await page.screenshot({ path: screenshotPath('20-first-run-setup'), fullPage: true });
+  await fullPageShot(page, '20-first-run-setup');
   await page.click('button:has-text("Encrypt and start")');
   await page.waitForSelector('h1:has-text("Clients")');
   await page.fill('input[aria-label="Client code"]', 'SETUP-CODE-77');
@@ -95,7 +95,7 @@ test(
     await page.fill('input[aria-label="Passphrase"]', 'not the passphrase');
     await page.click('button:has-text("Unlock")');
     await page.waitForSelector('[role="alert"]:has-text("Wrong passphrase")');
-    await page.screenshot({ path: screenshotPath('21-unlock-wrong-passphrase'), fullPage: true });
+    await fullPageShot(page, '21-unlock-wrong-passphrase');
     await page.fill('input[aria-label="Passphrase"]', E2E_PASSPHRASE);
     await page.press('input[aria-label="Passphrase"]', 'Enter');
     await page.waitForSelector('h1:has-text("Clients")');
@@ -115,7 +115,7 @@ test(
     assert.match(download.suggestedFilename(), /^audit-log-.*\.csv$/);
     assert.match(readFileSync((await download.path())!, 'utf8'), /^id,at,actor,action/);
     await page.waitForSelector('[role="status"]:has-text("audit-log-")');
-    await page.screenshot({ path: screenshotPath('22-settings-privacy-audit'), fullPage: true });
+    await fullPageShot(page, '22-settings-privacy-audit');
 
     // Lock now: back to the unlock screen.
     await page.click('button:has-text("Lock now")');
@@ -143,7 +143,7 @@ test(
     assert.match(text, /Erase client C-7: 3 DASS-21 entries\./);
     assert.equal(await page.isDisabled('button:has-text("Erase permanently")'), true, 'disabled until the code is typed');
     await page.fill('input[aria-label="Type to confirm"]', 'C-7');
-    await page.screenshot({ path: screenshotPath('23-erase-client-confirm'), fullPage: true });
+    await fullPageShot(page, '23-erase-client-confirm');
     await page.click('button:has-text("Erase permanently")');
     await page.waitForSelector('h1:has-text("Clients")');
     assert.deepEqual(

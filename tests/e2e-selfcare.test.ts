@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { buildRenderer, E2E_PASSPHRASE, launchChromium, pageCall, screenshotPath, skipWithoutChromium, startServe } from './helpers/browser.js';
+import { buildRenderer, E2E_PASSPHRASE, launchChromium, pageCall, skipWithoutChromium, startServe, fullPageShot } from './helpers/browser.js';
 import { REPO_ROOT, tempDir } from './helpers/paths.js';
 
 /**
@@ -27,7 +27,7 @@ const pageErrors: string[] = [];
 
 /** A call to the browser-mode API from the page, as the page would make it: the HTTP status and the answer. */
 const call = (method: string, input: unknown) => pageCall(page)(method, input);
-const shot = (name: string) => page.screenshot({ path: screenshotPath(`selfcare-${name}`), fullPage: true });
+const shot = (name: string) => fullPageShot(page, `selfcare-${name}`);
 
 before(async () => {
   if (skip) return;

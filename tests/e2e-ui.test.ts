@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { buildRenderer, launchChromium, pageApi, screenshotPath, skipWithoutChromium, startServe, type Serve } from './helpers/browser.js';
+import { buildRenderer, launchChromium, pageApi, skipWithoutChromium, startServe, type Serve, fullPageShot } from './helpers/browser.js';
 import { SAMPLE } from './helpers/media-fixtures.js';
 import { tempDir } from './helpers/paths.js';
 
@@ -51,7 +51,7 @@ after(async () => {
 test('first run: the clients page explains what to do', { skip }, async () => {
   await page.waitForSelector('h1:has-text("Clients")');
   assert.match((await page.textContent('.estimate-note')) ?? '', /not diagnoses/);
-  await page.screenshot({ path: screenshotPath('01-clients-empty'), fullPage: true });
+  await fullPageShot(page, '01-clients-empty');
 });
 
 test('create a client, import the sample, watch progress, review the session', { skip, timeout: 240_000 }, async () => {
@@ -68,7 +68,7 @@ test('create a client, import the sample, watch progress, review the session', {
   await page.setInputFiles('input[data-testid="file-input"]', SAMPLE);
   // Progress shows while it runs (with a percentage and an ETA), then a link to the review.
   await page.waitForSelector('tr[data-job-status="running"] progress', { timeout: 60_000 });
-  await page.screenshot({ path: screenshotPath('02-import-running'), fullPage: true });
+  await fullPageShot(page, '02-import-running');
   await page.waitForSelector('tr[data-job-status="done"] a:has-text("Review session")', { timeout: 180_000 });
   // The uploaded copy is gone once its job is done (the original stays where the user keeps it).
   assert.deepEqual(readdirSync(path.join(path.dirname(dbPath), 'imports')), []);
@@ -76,7 +76,7 @@ test('create a client, import the sample, watch progress, review the session', {
   assert.doesNotMatch(page.url(), /token=/);
   await page.click('tr[data-job-status="done"] a:has-text("Review session")');
   await page.waitForSelector('[data-testid="lane-face"] svg');
-  await page.screenshot({ path: screenshotPath('03-session-review-loaded'), fullPage: true });
+  await fullPageShot(page, '03-session-review-loaded');
 
   // The timeline is drawn from the stored results.
   const sessionId = Number(new URL(page.url()).hash.split('/')[2]);
@@ -97,7 +97,7 @@ test('create a client, import the sample, watch progress, review the session', {
   await page.locator('body').press('ArrowRight');
   await page.locator('body').press('Shift+ArrowRight');
   await page.waitForFunction(() => /At 0:11/.test(document.querySelector('.now')?.textContent ?? ''));
-  await page.screenshot({ path: screenshotPath('03-session-review'), fullPage: true });
+  await fullPageShot(page, '03-session-review');
 });
 
 test('label the recording from the keyboard, undo, agreement with the model, export to ELAN', { skip, timeout: 60_000 }, async () => {
@@ -122,7 +122,7 @@ test('label the recording from the keyboard, undo, agreement with the model, exp
   await page
     .waitForFunction(() => document.querySelectorAll('[data-testid="lane-annotation"] .segment').length === 2)
     .catch(async (e) => {
-      await page.screenshot({ path: screenshotPath('03b-annotations-failed'), fullPage: true });
+      await fullPageShot(page, '03b-annotations-failed');
       throw e;
     });
   await page.keyboard.press('3'); // happy
@@ -145,7 +145,7 @@ test('label the recording from the keyboard, undo, agreement with the model, exp
   const eaf = readFileSync((await download.path())!, 'utf8');
   assert.match(eaf, /<ANNOTATION_DOCUMENT/);
   assert.match(eaf, /TIER_ID="rater1"/);
-  await page.screenshot({ path: screenshotPath('03b-annotations'), fullPage: true });
+  await fullPageShot(page, '03b-annotations');
 });
 
 test('importing the same recording again: the job ends "already analysed", pointing at the stored session', { skip, timeout: 120_000 }, async () => {
@@ -158,7 +158,7 @@ test('importing the same recording again: the job ends "already analysed", point
   assert.equal(await row.locator('a').textContent(), `Review session ${sessionId}`);
   assert.equal((await api('sessions.list', {})).length, 1, 'no second session');
   assert.deepEqual(readdirSync(path.join(path.dirname(dbPath), 'imports')), [], 'its upload is gone too');
-  await page.screenshot({ path: screenshotPath('02b-import-already-analysed'), fullPage: true });
+  await fullPageShot(page, '02b-import-already-analysed');
   await row.locator('a').click();
   await page.waitForSelector('[data-testid="lane-face"] svg');
 });
@@ -173,7 +173,7 @@ test('enter a DASS-21 from the keyboard and see scores, bands and items of note'
   // Keyboard only: one digit per item; focus advances by itself.
   const answers = [1, 2, 2, 1, 3, 1, 2, 2, 1, 2, 2, 1, 3, 2, 1, 2, 3, 2, 1, 2, 2];
   for (const a of answers) await page.keyboard.press(String(a));
-  await page.screenshot({ path: screenshotPath('04-dass-entry'), fullPage: true });
+  await fullPageShot(page, '04-dass-entry');
   await page.keyboard.press('Enter');
   await page.waitForSelector('[data-testid="dass-result"]');
   const text = (await page.textContent('[data-testid="dass-result"]')) ?? '';
@@ -183,7 +183,7 @@ test('enter a DASS-21 from the keyboard and see scores, bands and items of note'
   assert.match(text, /anxiety\s*20\s*extremely severe/);
   assert.match(text, /stress\s*22\s*moderate/);
   assert.match((await page.textContent('body')) ?? '', /Item 21/);
-  await page.screenshot({ path: screenshotPath('05-dass-result'), fullPage: true });
+  await fullPageShot(page, '05-dass-result');
 });
 
 test('the client trend page shows emotion shares per session and DASS-21 history with band shading', { skip, timeout: 60_000 }, async () => {
@@ -194,7 +194,7 @@ test('the client trend page shows emotion shares per session and DASS-21 history
   const history = (await page.textContent('[data-testid="dass-history"]')) ?? '';
   assert.match(history, /1 Oct 2026/);
   assert.match(history, /D ↑ \+34 worse/);
-  await page.screenshot({ path: screenshotPath('06-client-trends'), fullPage: true });
+  await fullPageShot(page, '06-client-trends');
 });
 
 test('settings show the models, ffmpeg and the database in use', { skip }, async () => {
@@ -206,7 +206,7 @@ test('settings show the models, ffmpeg and the database in use', { skip }, async
   assert.doesNotMatch(body, /face-detector|voice-emotion/, 'roles in words, not ids');
   assert.match(body, /e2e\.sqlite/);
   assert.match(body, /ffmpeg/);
-  await page.screenshot({ path: screenshotPath('07-settings'), fullPage: true });
+  await fullPageShot(page, '07-settings');
 });
 
 test('settings: choosing the ResNet-50 face model changes the models in use, and back', { skip }, async () => {
@@ -222,7 +222,7 @@ test('settings: choosing the ResNet-50 face model changes the models in use, and
   const inUse = (await page.locator('table.list').first().textContent()) ?? '';
   assert.match(inUse, /face-resnet50@/);
   assert.doesNotMatch(inUse, /face-cnn@/);
-  await page.screenshot({ path: screenshotPath('08-settings-model-choice'), fullPage: true });
+  await fullPageShot(page, '08-settings-model-choice');
   await picker.selectOption('face-cnn');
   await page.waitForSelector('table.list td:has-text("face-cnn@")');
 });

@@ -116,6 +116,21 @@ export function screenshotPath(name: string): string {
 }
 
 /**
+ * The whole page as a user scrolling from the top sees it. Chromium paints a sticky element (the top bar) where the
+ * page is scrolled to, so a full-page capture of a scrolled page shows the bar in the middle; scroll to the top for the
+ * capture and back after it, so the test goes on where it was.
+ */
+export async function fullPageShot(page: Page, name: string): Promise<void> {
+  const scrolled = await page.evaluate(() => {
+    const at = { x: window.scrollX, y: window.scrollY };
+    window.scrollTo(0, 0);
+    return at;
+  });
+  await page.screenshot({ path: screenshotPath(name), fullPage: true });
+  await page.evaluate(({ x, y }) => window.scrollTo(x, y), scrolled);
+}
+
+/**
  * Call the browser-mode API from inside the page, as the page's own transport does (the token from this tab's
  * sessionStorage in a header, a JSON body): the HTTP status and the decoded answer.
  */

@@ -27,7 +27,7 @@ export interface Lane {
   hover?(t: number): string | null;
 }
 
-export const GUTTER_PX = 112;
+export const GUTTER_PX = 128;
 
 /** A lane's drawing, redrawn only when the lane, the view or the width changes (not on every playback tick). */
 const LaneContent = memo(function LaneContent({ lane, view, width }: { lane: Lane; view: TimeView; width: number }) {
@@ -124,7 +124,11 @@ export function Lanes({ lanes, durationS, view, onView, currentTime, onSeek }: P
       </div>
       {lanes.map((lane) => (
         <div key={lane.id} className="lane-row" data-testid={`lane-${lane.id}`}>
-          <div className={lane.thumbnail ? 'gutter with-thumbnail' : 'gutter'} style={{ height: lane.height }}>
+          <div
+            className={`gutter${lane.thumbnail ? ' with-thumbnail' : ''}${lane.percentScale ? '' : ' no-scale'}`}
+            style={{ height: lane.height }}
+            title={lane.detail ? `${lane.title}\n${lane.detail}` : lane.title}
+          >
             {lane.thumbnail && <img className="lane-thumbnail" src={lane.thumbnail} alt="" />}
             <div className="lane-title">{lane.title}</div>
             {lane.detail && <div className="lane-detail">{lane.detail}</div>}

@@ -27,9 +27,9 @@ export function participantLane(d: Detail, p: Participant): Lane {
   const what = p.face ? 'face' : 'voice';
   return {
     id: `participant-${p.id}`,
-    // The number on the first line, the name (which wraps) and what they are on the second.
+    // The number on the first line, then the name and what they are, a line each (cut short, whole on hover).
     title: `P${p.id}${p.isClient ? ' · client' : ''}`,
-    detail: `${p.name ? `${p.name} · ` : ''}${p.face ? 'face' : ''}${p.face && p.voice ? ' + ' : ''}${p.voice ? 'voice' : ''}${!p.face && !p.voice ? '—' : ''}`,
+    detail: `${p.name ? `${p.name}\n` : ''}${p.face ? 'face' : ''}${p.face && p.voice ? ' + ' : ''}${p.voice ? 'voice' : ''}${!p.face && !p.voice ? '—' : ''}`,
     thumbnail: p.thumbnail ?? undefined,
     height: 54,
     percentScale: false,
