@@ -86,41 +86,30 @@ function areaResample(src: RgbImage, region: Box, outW: number, outH: number, fi
   };
   const cols = footprints(outW, region.x, region.width / outW, clampX, src.width, bx0);
   const rows = footprints(outH, region.y, region.height / outH, clampY, src.height, by0);
-  // Separable exact sums: each source row's prefix sums give its sum over every output column's footprint; each
-  // output pixel is then the sum of those over its footprint's rows. Only rows and columns some footprint covers are read.
-  const y0 = rows.lo[0];
-  const y1 = rows.hi[outH - 1];
-  const x0 = cols.lo[0];
+  // Exact integer sums in one pass over the covered source pixels: the footprints of neighbouring outputs meet without
+  // overlapping, so each source pixel is added once, into its output column's running sum for the current output row.
   const stride = outW * 3;
-  const colSums = new Uint32Array((y1 - y0) * stride);
-  const prefix = new Uint32Array((cols.hi[outW - 1] - x0 + 1) * 3);
-  const lo3 = cols.lo.map((v) => (v - x0) * 3);
-  const hi3 = cols.hi.map((v) => (v - x0) * 3);
-  for (let y = y0; y < y1; y++) {
-    let i = ((y + by0) * src.width + bx0 + x0) * 3;
-    let r = 0;
-    let g = 0;
-    let b = 0;
-    for (let p = 3; p < prefix.length; p += 3, i += 3) {
-      prefix[p] = r += src.rgb[i];
-      prefix[p + 1] = g += src.rgb[i + 1];
-      prefix[p + 2] = b += src.rgb[i + 2];
-    }
-    let o = (y - y0) * stride;
-    for (let ox = 0; ox < outW; ox++, o += 3) {
-      const a = lo3[ox];
-      const e = hi3[ox];
-      colSums[o] = prefix[e] - prefix[a];
-      colSums[o + 1] = prefix[e + 1] - prefix[a + 1];
-      colSums[o + 2] = prefix[e + 2] - prefix[a + 2];
-    }
-  }
-  const sum = new Float64Array(stride);
+  const sum = new Int32Array(stride);
+  const rgb = src.rgb;
+  const lo3 = cols.lo.map((v) => v * 3);
+  const hi3 = cols.hi.map((v) => v * 3);
   for (let oy = 0; oy < outH; oy++) {
     sum.fill(0);
     for (let y = rows.lo[oy]; y < rows.hi[oy]; y++) {
-      const base = (y - y0) * stride;
-      for (let k = 0; k < stride; k++) sum[k] += colSums[base + k];
+      const row = ((y + by0) * src.width + bx0) * 3;
+      for (let ox = 0, k = 0; ox < outW; ox++, k += 3) {
+        let r = 0;
+        let g = 0;
+        let b = 0;
+        for (let i = row + lo3[ox], e = row + hi3[ox]; i < e; i += 3) {
+          r += rgb[i];
+          g += rgb[i + 1];
+          b += rgb[i + 2];
+        }
+        sum[k] += r;
+        sum[k + 1] += g;
+        sum[k + 2] += b;
+      }
     }
     const insideY = rows.hi[oy] - rows.lo[oy];
     let o = oy * stride;
