@@ -14,7 +14,7 @@ from voicedata import HERE
 
 RUNS = os.path.join(HERE, 'runs')
 DEFAULTS = vars(build_parser().parse_args(['loco', '--run', 'x']))
-COMPARED = ('epochs', 'width', 'time_pool', 'neutral_calm', 'pool', 'short_prob', 'aug_prob', 'aug_families', 'gain_db', 'specaug', 'norm', 'mask', 'corpus_balance', 'smoothing', 'lr', 'corpora')
+COMPARED = ('epochs', 'cycles', 'width', 'time_pool', 'neutral_calm', 'pool', 'short_prob', 'aug_prob', 'aug_families', 'gain_db', 'specaug', 'norm', 'mask', 'corpus_balance', 'smoothing', 'lr', 'adv_weight', 'corpora')
 
 
 # Options added after the first runs: what those runs used.

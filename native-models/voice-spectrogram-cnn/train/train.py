@@ -36,7 +36,11 @@ def build_parser():
     p.add_argument('mode', choices=['loco', 'cv', 'final', 'export', 'epoch-time'])
     p.add_argument('--run', required=True)
     p.add_argument('--seed', type=int, default=7)
-    p.add_argument('--epochs', type=int, default=100)
+    p.add_argument('--epochs', type=int, default=100, help='epochs of one learning-rate cycle')
+    p.add_argument('--cycles', type=int, default=1,
+                   help='one-cycle learning-rate schedules run one after another (warm restarts: each cycle heats the rate up '
+                        'again from the last one\'s weights and optimiser state); the first cycle is the same as a 1-cycle run, '
+                        'so a finished run\'s checkpoints can seed a longer one')
     p.add_argument('--batch', type=int, default=32)
     p.add_argument('--lr', type=float, default=3e-3)
     p.add_argument('--width', type=int, default=16, help='channels of the first conv block (x1, x2, x4, x8, x8 over 5 blocks)')
@@ -45,9 +49,11 @@ def build_parser():
     p.add_argument('--aug-families', default=','.join(FAMILIES), help=f'augmented copies to draw from: any of {",".join(FAMILIES)} ("" = none)')
     p.add_argument('--gain-db', type=float, default=6.0, help='random gain +-dB (feature domain: log-mel + log(g^2))')
     p.add_argument('--specaug', type=int, default=1)
-    p.add_argument('--norm', choices=['global', 'cmn', 'cmvn'], default='global',
+    p.add_argument('--norm', choices=['global', 'cmn', 'cmvn', 'spk'], default='global',
                    help='in-graph input normalisation: global mean/std of the training set; cmn: also remove each mel band\'s '
-                        'mean over the window\'s non-padding frames; cmvn: and divide by its standard deviation')
+                        'mean over the window\'s non-padding frames; cmvn: and divide by its standard deviation; spk '
+                        '(experiment, not in the engine): remove each speaker\'s mean log-mel in that recording condition '
+                        'before the global normalisation (use with --gain-db 0: a speaker mean removes gain)')
     p.add_argument('--mask', type=int, default=1, help='softmax over each corpus\'s own labels (1) or over all labels (0)')
     p.add_argument('--neutral-calm', choices=['either', 'as-labelled'], default='either',
                    help='a corpus with only one of neutral and calm (EMOVO: neutral, TurEV-DB: calm) does not say which of the two '
@@ -63,6 +69,9 @@ def build_parser():
     p.add_argument('--folds', default=None, help='comma-separated fold indices (default: all)')
     p.add_argument('--time-pool', type=int, default=3, help='average-pool the 10 ms frames by this factor inside the network '
                    '(3: 30 ms steps; 2.3x cheaper than 2 on the shared CPU, measured)')
+    p.add_argument('--adv-weight', type=float, default=0.0,
+                   help='experiment: a corpus classifier on the pooled embedding behind a gradient-reversal layer (domain-'
+                        'adversarial training), its reversed gradient ramped up to this weight; 0 = none')
     p.add_argument('--threads', type=int, default=1)
     return p
 
@@ -237,37 +246,74 @@ def masked_loss(logits, y, ids, data, weight, bias, targets, smoothing):
     return (w * per).mean(), right
 
 
+class GradReverse(torch.autograd.Function):
+    """Identity forward; the gradient comes back multiplied by -lam (domain-adversarial training)."""
+
+    @staticmethod
+    def forward(ctx, x, lam):
+        ctx.lam = lam
+        return x.view_as(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return -ctx.lam * grad, None
+
+
 def train_model(data, train_ids, args, ckpt_path, log):
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
     mean, std = norm_stats(data, train_ids)
     n_classes = len(data.labels)
     model = VoiceCnn(n_classes, args.width, args.norm, mean, std, args.time_pool, data.floor_value, args.pool)
-    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-3)
+    adv_corpora = sorted({data.corpus_of[i] for i in train_ids}) if args.adv_weight > 0 else []
+    adversary = nn.Sequential(nn.Linear(16 * args.width, 64), nn.ReLU(), nn.Linear(64, len(adv_corpora))) if adv_corpora else None
+    params = list(model.parameters()) + (list(adversary.parameters()) if adversary else [])
+    opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=1e-3)
     steps_per_epoch = math.ceil(len(train_ids) / args.batch)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=args.epochs * steps_per_epoch, pct_start=0.2)
+
+    def one_cycle():
+        return torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=args.epochs * steps_per_epoch, pct_start=0.2)
+
+    sched = one_cycle()
     weight, bias, targets = loss_setup(data, train_ids, args)
     families = [f for f in args.aug_families.split(',') if f]
     start = 0
+    total = args.epochs * args.cycles
     if os.path.exists(ckpt_path):
         ck = torch.load(ckpt_path)
-        model.load_state_dict(ck['model']); opt.load_state_dict(ck['opt']); sched.load_state_dict(ck['sched'])
+        model.load_state_dict(ck['model']); opt.load_state_dict(ck['opt'])
+        if adversary:
+            adversary.load_state_dict(ck['adversary'])
         rng.bit_generator.state = ck['rng']; torch.set_rng_state(ck['torch_rng'])
         start = ck['epoch']
+        if start % args.epochs:  # mid-cycle: that cycle's schedule goes on; at a cycle's end the loop starts the next
+            sched.load_state_dict(ck['sched'])
         log(f'resumed from {ckpt_path} at epoch {start}')
     fill = mean  # SpecAugment masks are filled with the training mean log-mel (raw domain: the graph normalises after)
-    for epoch in range(start, args.epochs):
+    for epoch in range(start, total):
+        if epoch and epoch % args.epochs == 0:
+            sched = one_cycle()
+            log(f'cycle {epoch // args.epochs + 1}/{args.cycles}: learning rate warms up again')
         model.train()
         t0, tot, correct, n = time.time(), 0.0, 0, 0
-        for x, y, ids in make_batches(data, train_ids, args, rng, families):
+        for step, (x, y, ids) in enumerate(make_batches(data, train_ids, args, rng, families)):
             if args.specaug:
                 x = spec_augment(x, rng, fill)
-            loss, right = masked_loss(model(x), y, ids, data, weight, bias, targets, args.smoothing)
+            if adversary:
+                emb = model.embed(x)
+                loss, right = masked_loss(model.head(model.dropout(emb)), y, ids, data, weight, bias, targets, args.smoothing)
+                progress = (epoch * steps_per_epoch + step) / (total * steps_per_epoch)
+                lam = args.adv_weight * (2 / (1 + math.exp(-10 * progress)) - 1)
+                who = torch.tensor([adv_corpora.index(data.corpus_of[i]) for i in ids])
+                loss = loss + F.cross_entropy(adversary(GradReverse.apply(emb, lam)), who)
+            else:
+                loss, right = masked_loss(model(x), y, ids, data, weight, bias, targets, args.smoothing)
             opt.zero_grad(); loss.backward(); opt.step(); sched.step()
             tot += loss.item() * len(y); correct += right.sum().item(); n += len(y)
-        log(f'epoch {epoch + 1}/{args.epochs} loss {tot / n:.3f} train-acc {correct / n:.3f} ({time.time() - t0:.1f} s)')
+        log(f'epoch {epoch + 1}/{total} loss {tot / n:.3f} train-acc {correct / n:.3f} ({time.time() - t0:.1f} s)')
         torch.save({'model': model.state_dict(), 'opt': opt.state_dict(), 'sched': sched.state_dict(), 'epoch': epoch + 1,
-                    'rng': rng.bit_generator.state, 'torch_rng': torch.get_rng_state()}, ckpt_path)
+                    'rng': rng.bit_generator.state, 'torch_rng': torch.get_rng_state(),
+                    **({'adversary': adversary.state_dict()} if adversary else {})}, ckpt_path)
     return model
 
 
@@ -340,7 +386,7 @@ def main():
     with open(os.path.join(run_dir, f'{args.mode}-args.json'), 'w') as f:
         json.dump(vars(args), f, indent=1)
     corpora = args.corpora.split(',')
-    data = Data(corpora)
+    data = Data(corpora, speaker_norm=args.norm == 'spk')
     all_ids = list(range(len(data)))
     if args.mode == 'epoch-time':
         args.epochs = 1

@@ -38,8 +38,9 @@ class Corpus:
 class Data:
     """All corpora as one list of files; a file is addressed by its global id."""
 
-    def __init__(self, corpora=CORPORA, cache_dir=CACHE):
+    def __init__(self, corpora=CORPORA, cache_dir=CACHE, speaker_norm=False):
         self.corpora = {c: Corpus(c, cache_dir) for c in corpora}
+        self.speaker_norm = False
         first = next(iter(self.corpora.values()))
         self.front_end, self.n_mels, self.fpw, self.labels = first.front_end, first.n_mels, first.fpw, first.labels
         self.floor_value = float(np.log(self.front_end['logFloor']))
@@ -48,6 +49,45 @@ class Data:
         self.ref = [(c, k) for c in self.corpora.values() for k in range(len(c.files))]
         self.files = [c.files[k] for c, k in self.ref]
         self.corpus_of = [c.name for c, _ in self.ref]
+        if speaker_norm:
+            self.speaker_means = self._speaker_means()
+            self.speaker_norm = True
+
+    def _active(self, feat):
+        """Frames of [nMels, frames] that carry sound: not zero padding, and above the file's 20th-percentile level."""
+        level = feat.mean(axis=0)
+        real = level > self.floor_value + 0.5
+        if not real.any():
+            return real
+        return real & (level >= np.percentile(level[real], 20))
+
+    def _speaker_means(self):
+        """Mean log-mel per band of each speaker's active frames, per recording condition: clean, each augmented copy
+        index (the same family for every file; its parameters vary by file), the held-out call channel. What the
+        engine would take from one person's speech in one recording (experiment: --norm spk)."""
+        sums = {}
+        def add(key, feat):
+            a = self._active(feat)
+            if a.any():
+                s = sums.setdefault(key, [np.zeros(self.n_mels), 0])
+                s[0] += feat[:, a].sum(axis=1); s[1] += int(a.sum())
+        for i, f in enumerate(self.files):
+            spk = (self.corpus_of[i], f['speaker'])
+            add((spk, 'full', -1), self.full_features(i, -1, raw=True))
+            for k in range(len(f['aug'])):
+                add((spk, 'full', k), self.full_features(i, k, raw=True))
+            for which in ('clean', 'call'):
+                arr, voiced = self.windows(i, which, raw=True)
+                for w in arr[voiced]:
+                    add((spk, which, 0), w)
+        return {k: (v[0] / max(v[1], 1)).astype('f4') for k, v in sums.items()}
+
+    def _normalise(self, feat, key):
+        """Subtract the speaker's mean from every frame that is not zero padding (padding stays at the floor)."""
+        out = np.array(feat, dtype='f4', copy=True)
+        real = out.mean(axis=0) > self.floor_value + 0.5
+        out[:, real] -= self.speaker_means[key][:, None]
+        return out
 
     def __len__(self):
         return len(self.ref)
@@ -58,22 +98,29 @@ class Data:
     def corpus_label_set(self, name):
         return [self.labels.index(l) for l in self.corpora[name].corpus_labels]
 
-    def full_features(self, i, copy=-1):
+    def full_features(self, i, copy=-1, raw=False):
         """[nMels, frames] of file i: clean (copy=-1) or augmented copy `copy` (index into file['aug'])."""
         c, k = self.ref[i]
         f = c.files[k]
         ref, buf = (f['full'], c.full) if copy < 0 else (f['aug'][copy], c.aug)
         n = self.n_mels * ref['frames']
-        return np.asarray(buf[ref['offset']:ref['offset'] + n]).reshape(self.n_mels, ref['frames'])
+        feat = np.asarray(buf[ref['offset']:ref['offset'] + n]).reshape(self.n_mels, ref['frames'])
+        if self.speaker_norm and not raw:
+            return self._normalise(feat, ((self.corpus_of[i], f['speaker']), 'full', copy))
+        return feat
 
-    def windows(self, i, which='clean'):
+    def windows(self, i, which='clean', raw=False):
         """Engine windows of file i, clean or after the held-out call channel: (array [n, nMels, fpw], voiced [n])."""
         c, k = self.ref[i]
         ws = c.files[k]['windows' if which == 'clean' else 'callWindows']
         buf = c.win if which == 'clean' else c.callwin
         n = self.n_mels * self.fpw
         arr = np.stack([np.asarray(buf[w['offset']:w['offset'] + n]).reshape(self.n_mels, self.fpw) for w in ws]) if ws else np.zeros((0, self.n_mels, self.fpw), 'f4')
-        return arr, np.array([w['voiced'] for w in ws], dtype=bool)
+        voiced = np.array([w['voiced'] for w in ws], dtype=bool)
+        if self.speaker_norm and not raw and len(arr):
+            key = ((self.corpus_of[i], c.files[k]['speaker']), which, 0)
+            arr = np.stack([self._normalise(w, key) for w in arr])
+        return arr, voiced
 
 
 def vote(probs, voiced):
