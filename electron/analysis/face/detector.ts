@@ -90,11 +90,18 @@ function exactWindow(image: RgbImage, region: Box, size: number): RgbImage | nul
  * package (Apache-2.0). The frame is letterboxed to a square, so faces keep their aspect ratio.
  */
 export class FaceDetector {
+  /** The model's input value for each 8-bit level, per channel: the manifest's normalisation, computed once. */
+  private readonly levels: Float32Array[];
+
   private constructor(
     readonly manifest: LoadedManifest,
     private readonly model: OnnxModel,
     private readonly opts: Required<Omit<DetectorOptions, 'threads'>>,
-  ) {}
+  ) {
+    const { scale, mean, std } = manifest.input.normalization;
+    const perChannel = (values: number[], c: number) => (values.length === 3 ? values[c] : values[0]);
+    this.levels = [0, 1, 2].map((c) => Float32Array.from({ length: 256 }, (_, v) => (v / scale - perChannel(mean, c)) / perChannel(std, c)));
+  }
 
   static async load(dir: string, opts: DetectorOptions = {}): Promise<FaceDetector> {
     const manifest = loadManifest(dir);
@@ -131,15 +138,13 @@ export class FaceDetector {
     const padX = -region.x;
     const padY = -region.y;
     const square = exactWindow(image, region, size) ?? resampleRegion(image, region, size, size, 0);
-    const { scale, mean, std } = this.manifest.input.normalization;
     const input = new Float32Array(size * size * 3);
-    const perChannel = (values: number[], c: number) => (values.length === 3 ? values[c] : values[0]);
-    const [m0, m1, m2] = [0, 1, 2].map((c) => perChannel(mean, c));
-    const [s0, s1, s2] = [0, 1, 2].map((c) => perChannel(std, c));
+    const [l0, l1, l2] = this.levels;
+    const rgb = square.rgb;
     for (let i = 0; i < input.length; i += 3) {
-      input[i] = (square.rgb[i] / scale - m0) / s0;
-      input[i + 1] = (square.rgb[i + 1] / scale - m1) / s1;
-      input[i + 2] = (square.rgb[i + 2] / scale - m2) / s2;
+      input[i] = l0[rgb[i]];
+      input[i + 1] = l1[rgb[i + 1]];
+      input[i + 2] = l2[rgb[i + 2]];
     }
     const out = await this.model.run({ [this.manifest.input.name]: { data: input, dims: [1, size, size, 3] } });
 
