@@ -299,15 +299,13 @@ def train_model(data, train_ids, args, ckpt_path, log):
         for step, (x, y, ids) in enumerate(make_batches(data, train_ids, args, rng, families)):
             if args.specaug:
                 x = spec_augment(x, rng, fill)
+            emb = model.embed(x)  # model(x) in two steps, so the adversary can read the embedding
+            loss, right = masked_loss(model.head(model.dropout(emb)), y, ids, data, weight, bias, targets, args.smoothing)
             if adversary:
-                emb = model.embed(x)
-                loss, right = masked_loss(model.head(model.dropout(emb)), y, ids, data, weight, bias, targets, args.smoothing)
                 progress = (epoch * steps_per_epoch + step) / (total * steps_per_epoch)
                 lam = args.adv_weight * (2 / (1 + math.exp(-10 * progress)) - 1)
                 who = torch.tensor([adv_corpora.index(data.corpus_of[i]) for i in ids])
                 loss = loss + F.cross_entropy(adversary(GradReverse.apply(emb, lam)), who)
-            else:
-                loss, right = masked_loss(model(x), y, ids, data, weight, bias, targets, args.smoothing)
             opt.zero_grad(); loss.backward(); opt.step(); sched.step()
             tot += loss.item() * len(y); correct += right.sum().item(); n += len(y)
         log(f'epoch {epoch + 1}/{total} loss {tot / n:.3f} train-acc {correct / n:.3f} ({time.time() - t0:.1f} s)')
