@@ -19,8 +19,8 @@ export const ModelManifestSchema = z.object({
     name: z.string(),
     /** Shape with -1 for the batch dimension (and any variable axis), e.g. [-1, 1, 48, 48]. */
     shape: z.array(z.number().int()),
-    /** 'NT': batch × audio samples. */
-    layout: z.enum(['NCHW', 'NHWC', 'NT']),
+    /** 'NT': batch × audio samples; 'KNT': chunks × batch × samples (a streaming model that runs many chunks per call). */
+    layout: z.enum(['NCHW', 'NHWC', 'NT', 'KNT']),
     /** face: 'gray' | 'rgb'; voice: 'logmel'; voice activity: 'waveform' (float samples in [-1, 1]). */
     channels: z.enum(['gray', 'rgb', 'logmel', 'waveform']),
     /** x' = (x / scale - mean) / std, per channel (or one value for all). */
