@@ -104,27 +104,31 @@ export class VoiceActivityStream {
     if (samples.length !== this.channels) throw new Error(`expected ${this.channels} channels, got ${samples.length}`);
     const n = samples[0].length;
     if (samples.some((s) => s.length !== n)) throw new Error('every channel must get the same number of samples');
-    const out: Float32Array[][] = Array.from({ length: this.channels }, () => []);
+    const out = Array.from({ length: this.channels }, () => new Float32Array(Math.floor((this.pendingLength + n) / this.chunk)));
+    let done = 0;
+    const keep = (probs: Float32Array[]) => {
+      for (let c = 0; c < this.channels; c++) out[c].set(probs[c], done);
+      done += probs[0].length;
+    };
     let offset = 0;
     // Top up the partial chunk left by the previous push.
     if (this.pendingLength > 0) {
-      const take = Math.min(this.chunk - this.pendingLength, n);
-      for (let c = 0; c < this.channels; c++) this.pending[c].set(samples[c].subarray(0, take), this.pendingLength);
-      this.pendingLength += take;
-      offset = take;
-      if (this.pendingLength < this.chunk) return out.map(() => new Float32Array(0));
-      this.collect(out, await this.runChunks(this.pending, 0, 1));
+      offset = Math.min(this.chunk - this.pendingLength, n);
+      for (let c = 0; c < this.channels; c++) this.pending[c].set(samples[c].subarray(0, offset), this.pendingLength);
+      this.pendingLength += offset;
+      if (this.pendingLength < this.chunk) return out;
+      keep(await this.runChunks(this.pending, 0, 1));
       this.pendingLength = 0;
     }
     // Every whole chunk that follows, many per call.
     while (n - offset >= this.chunk) {
       const k = Math.min(MAX_CHUNKS_PER_RUN, Math.floor((n - offset) / this.chunk));
-      this.collect(out, await this.runChunks(samples, offset, k));
+      keep(await this.runChunks(samples, offset, k));
       offset += k * this.chunk;
     }
     for (let c = 0; c < this.channels; c++) this.pending[c].set(samples[c].subarray(offset));
     this.pendingLength = n - offset;
-    return out.map((parts) => concat(parts));
+    return out;
   }
 
   /** Probabilities of the trailing partial chunk (zero-padded), if any samples are left. */
@@ -136,11 +140,7 @@ export class VoiceActivityStream {
     return probs;
   }
 
-  private collect(out: Float32Array[][], probs: Float32Array[]): void {
-    for (let c = 0; c < this.channels; c++) out[c].push(probs[c]);
-  }
-
-  /** Runs chunks `k` chunks of each channel starting at `offset`; returns each channel's k probabilities. */
+  /** Runs `k` chunks of each channel starting at `offset`; returns each channel's k probabilities. */
   private async runChunks(samples: readonly Float32Array[], offset: number, k: number): Promise<Float32Array[]> {
     const { channels, chunk, context, width } = this;
     const input = new Float32Array(k * channels * width);
@@ -177,14 +177,3 @@ export class VoiceActivityStream {
 
 /** Chunks per onnxruntime call at most (8 s of audio), so a long push does not build one huge input. */
 const MAX_CHUNKS_PER_RUN = 256;
-
-function concat(parts: readonly Float32Array[]): Float32Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
