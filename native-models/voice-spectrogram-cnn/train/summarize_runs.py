@@ -14,7 +14,7 @@ from voicedata import HERE
 
 RUNS = os.path.join(HERE, 'runs')
 DEFAULTS = vars(build_parser().parse_args(['loco', '--run', 'x']))
-COMPARED = ('epochs', 'cycles', 'width', 'time_pool', 'neutral_calm', 'pool', 'short_prob', 'aug_prob', 'aug_families', 'gain_db', 'specaug', 'norm', 'mask', 'corpus_balance', 'smoothing', 'lr', 'adv_weight', 'corpora')
+COMPARED = ('epochs', 'cycles', 'width', 'time_pool', 'neutral_calm', 'pool', 'short_prob', 'aug_prob', 'aug_families', 'gain_db', 'specaug', 'norm', 'mask', 'corpus_balance', 'smoothing', 'lr', 'adv_weight', 'spk_ref', 'corpora')
 
 
 # Options added after the first runs: what those runs used.
@@ -68,8 +68,26 @@ def folds(run, mode):
                 confusion(v['pooled']['labels'], np.array(v['pooled']['confusion']), np.array(v['pooled']['support']))
 
 
+def robustness(cv_run, loco_run):
+    """spk_robustness.py's figures: mean over folds per reference scheme, CV (8 labels) and LOCO (shared four)."""
+    cv = json.load(open(os.path.join(RUNS, cv_run, 'cv-robustness.json')))
+    loco = json.load(open(os.path.join(RUNS, loco_run, 'loco-robustness.json')))
+    schemes = [k for k in next(iter(cv.values()))]
+    print('| speaker reference | RAVDESS new actors, 8 labels: mean (folds) | through the call channel | LOCO shared four: mean (RAVDESS, EMOVO, TurEV) | through the call channel |')
+    print('|---|---|---|---|---|')
+    for sc in schemes:
+        cells = []
+        for runs, key in ((cv, 'openUar'), (loco, 'sharedUar')):
+            for w in ('clean', 'call'):
+                vals = [runs[f][sc][w][key] for f in runs if sc in runs[f]]
+                cells.append(f"{np.mean(vals):.3f} ({', '.join(f'{v:.3f}' for v in vals)})" if len(vals) == len(runs) else '—')
+        print(f'| {sc} | ' + ' | '.join(cells) + ' |')
+
+
 if __name__ == '__main__':
     if sys.argv[1] == 'ablations':
         ablations()
+    elif sys.argv[1] == 'robustness':
+        robustness(sys.argv[2], sys.argv[3])
     else:
         folds(sys.argv[2], sys.argv[3])

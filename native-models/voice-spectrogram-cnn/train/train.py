@@ -54,6 +54,12 @@ def build_parser():
                         'mean over the window\'s non-padding frames; cmvn: and divide by its standard deviation; spk '
                         '(experiment, not in the engine): remove each speaker\'s mean log-mel in that recording condition '
                         'before the global normalisation (use with --gain-db 0: a speaker mean removes gain)')
+    p.add_argument('--spk-ref', choices=['all', 'session'], default='all',
+                   help='with --norm spk, the reference a training crop is normalised by: all = its speaker\'s mean over all their '
+                        'files (balanced across emotions); session = drawn as a real recording would give it: 60 %% the mean of '
+                        '1-12 of the speaker\'s files, the crop\'s own always among them, emotions weighted by Dirichlet(0.5) '
+                        '(a lopsided session); 25 %% the speaker\'s mean over all files; 15 %% the training speakers\' average '
+                        '(no usable speech). Evaluation always uses the speaker mean; spk_robustness.py tries the others')
     p.add_argument('--mask', type=int, default=1, help='softmax over each corpus\'s own labels (1) or over all labels (0)')
     p.add_argument('--neutral-calm', choices=['either', 'as-labelled'], default='either',
                    help='a corpus with only one of neutral and calm (EMOVO: neutral, TurEV-DB: calm) does not say which of the two '
@@ -145,12 +151,52 @@ def copies_allowed(data, i, families):
     return [k for k, a in enumerate(data.files[i]['aug']) if a['family'] in families]
 
 
-def crop_features(data, i, copy, rng, short_prob=0.0):
+class SessionReferences:
+    """--spk-ref session: a speaker reference for each training crop, drawn as one recording would give it."""
+
+    def __init__(self, data, train_ids):
+        self.data = data
+        self.by_speaker = {}
+        for i in train_ids:
+            self.by_speaker.setdefault(self.speaker(i), {}).setdefault(data.label(i), []).append(i)
+        speakers = set(self.by_speaker)
+        self.population = {}
+        for (spk, cond, copy), m in data.speaker_means.items():
+            if cond == 'full' and spk in speakers:
+                self.population.setdefault(copy, []).append(m)
+        self.population = {k: np.mean(v, axis=0).astype('f4') for k, v in self.population.items()}
+
+    def speaker(self, i):
+        return (self.data.corpus_of[i], self.data.files[i]['speaker'])
+
+    def draw(self, i, copy, rng):
+        spk = self.speaker(i)
+        u = rng.random()
+        if u < 0.15:
+            return self.population[copy]
+        if u < 0.40:
+            return self.data.speaker_means[(spk, 'full', copy)]
+        emotions = sorted(self.by_speaker[spk])
+        w = rng.dirichlet([0.5] * len(emotions))
+        files = [i] + [self._pick(self.by_speaker[spk][emotions[k]], rng) for k in rng.choice(len(emotions), int(rng.integers(0, 12)), p=w)]
+        total, n = np.zeros(self.data.n_mels, 'f4'), 0
+        for j in files:
+            part = self.data.file_sums.get((j, copy)) or self.data.file_sums.get((j, -1))
+            if part:
+                total += part[0]; n += part[1]
+        return total / n if n else self.data.speaker_means[(spk, 'full', copy)]
+
+    @staticmethod
+    def _pick(ids, rng):
+        return ids[int(rng.integers(len(ids)))]
+
+
+def crop_features(data, i, copy, rng, short_prob=0.0, refs=None):
     """A random window-long crop of file i (clean, or augmented copy `copy`); a file shorter than a window sits at the
     start of a zero-padded window, as the engine pads it. With probability short_prob the crop is first cut to a
-    random 0.4-2.5 s (a short utterance)."""
+    random 0.4-2.5 s (a short utterance). `refs` (SessionReferences): normalise by a drawn speaker reference."""
     fpw = data.fpw
-    feat = data.full_features(i, copy)
+    feat = data.full_features(i, copy) if refs is None else data._normalise(data.full_features(i, copy, raw=True), None, refs.draw(i, copy, rng))
     if short_prob > 0 and rng.random() < short_prob:
         n = int(rng.integers(40, 251))
         if feat.shape[1] > n:
@@ -165,7 +211,7 @@ def crop_features(data, i, copy, rng, short_prob=0.0):
     return crop
 
 
-def make_batches(data, train_ids, args, rng, families):
+def make_batches(data, train_ids, args, rng, families, refs=None):
     """Yield (x, y, ids) batches of one random crop per training file for one epoch."""
     order = rng.permutation(len(train_ids))
     for s in range(0, len(order), args.batch):
@@ -174,7 +220,7 @@ def make_batches(data, train_ids, args, rng, families):
             i = train_ids[k]
             allowed = copies_allowed(data, i, families)
             copy = int(rng.choice(allowed)) if (allowed and rng.random() < args.aug_prob) else -1
-            crop = crop_features(data, i, copy, rng, args.short_prob)
+            crop = crop_features(data, i, copy, rng, args.short_prob, refs)
             if args.gain_db > 0:
                 real = crop > data.floor_value + 0.5
                 crop[real] += 2 * math.log(10 ** (rng.uniform(-args.gain_db, args.gain_db) / 20))
@@ -277,6 +323,7 @@ def train_model(data, train_ids, args, ckpt_path, log):
     sched = one_cycle()
     weight, bias, targets = loss_setup(data, train_ids, args)
     families = [f for f in args.aug_families.split(',') if f]
+    refs = SessionReferences(data, train_ids) if args.norm == 'spk' and args.spk_ref == 'session' else None
     start = 0
     total = args.epochs * args.cycles
     if os.path.exists(ckpt_path):
@@ -296,7 +343,7 @@ def train_model(data, train_ids, args, ckpt_path, log):
             log(f'cycle {epoch // args.epochs + 1}/{args.cycles}: learning rate warms up again')
         model.train()
         t0, tot, correct, n = time.time(), 0.0, 0, 0
-        for step, (x, y, ids) in enumerate(make_batches(data, train_ids, args, rng, families)):
+        for step, (x, y, ids) in enumerate(make_batches(data, train_ids, args, rng, families, refs)):
             if args.specaug:
                 x = spec_augment(x, rng, fill)
             emb = model.embed(x)  # model(x) in two steps, so the adversary can read the embedding

@@ -66,27 +66,31 @@ class Data:
         index (the same family for every file; its parameters vary by file), the held-out call channel. What the
         engine would take from one person's speech in one recording (experiment: --norm spk)."""
         sums = {}
-        def add(key, feat):
+        self.file_sums = {}  # (file, copy) -> (sum over its active frames, their count): session references (--spk-ref)
+        def add(key, feat, file_key=None):
             a = self._active(feat)
             if a.any():
                 s = sums.setdefault(key, [np.zeros(self.n_mels), 0])
-                s[0] += feat[:, a].sum(axis=1); s[1] += int(a.sum())
+                part = feat[:, a].sum(axis=1)
+                s[0] += part; s[1] += int(a.sum())
+                if file_key is not None:
+                    self.file_sums[file_key] = (part.astype('f4'), int(a.sum()))
         for i, f in enumerate(self.files):
             spk = (self.corpus_of[i], f['speaker'])
-            add((spk, 'full', -1), self.full_features(i, -1, raw=True))
+            add((spk, 'full', -1), self.full_features(i, -1, raw=True), (i, -1))
             for k in range(len(f['aug'])):
-                add((spk, 'full', k), self.full_features(i, k, raw=True))
+                add((spk, 'full', k), self.full_features(i, k, raw=True), (i, k))
             for which in ('clean', 'call'):
                 arr, voiced = self.windows(i, which, raw=True)
                 for w in arr[voiced]:
                     add((spk, which, 0), w)
         return {k: (v[0] / max(v[1], 1)).astype('f4') for k, v in sums.items()}
 
-    def _normalise(self, feat, key):
-        """Subtract the speaker's mean from every frame that is not zero padding (padding stays at the floor)."""
+    def _normalise(self, feat, key, reference=None):
+        """Subtract the speaker's mean (or `reference`) from every frame that is not zero padding (padding stays at the floor)."""
         out = np.array(feat, dtype='f4', copy=True)
         real = out.mean(axis=0) > self.floor_value + 0.5
-        out[:, real] -= self.speaker_means[key][:, None]
+        out[:, real] -= (self.speaker_means[key] if reference is None else reference)[:, None]
         return out
 
     def __len__(self):
