@@ -2,7 +2,7 @@
 
 The upstream file takes one chunk per call: input [batch, 576] (64 samples of context + 512 new), state [2, batch, 128],
 sr → output [batch, 1], stateN. Called once per 32 ms, the per-call cost of onnxruntime (feeds, outputs, a promise)
-was about a quarter of the model's time. The wrapped graph takes input [chunks, batch, 576] and carries the state
+was about half of the model's CPU time. The wrapped graph takes input [chunks, batch, 576] and carries the state
 from chunk to chunk inside the model: output [chunks, batch, 1], stateN after the last chunk. The body is the upstream
 graph unchanged, so every probability is the same as calling the upstream file chunk by chunk
 (tests/diarization.test.ts compares whole-signal and chunked runs; MODEL_CARD.md has the comparison figures).
