@@ -26,17 +26,6 @@ from train import RUNS, VoiceCnn, folds_for, score, window_probs
 from voicedata import Data
 
 
-def reference_mean(data, ids, which):
-    """Mean log-mel per band over the active frames of the voiced windows of `ids` (as Data._speaker_means)."""
-    s, n = np.zeros(data.n_mels), 0
-    for i in ids:
-        arr, voiced = data.windows(i, which, raw=True)
-        for w in arr[voiced]:
-            a = data._active(w)
-            s += w[:, a].sum(axis=1); n += int(a.sum())
-    return (s / max(n, 1)).astype('f4') if n else None
-
-
 def schemes_for(data, i, same_speaker, rng):
     label = data.label(i)
     neutral = [data.labels.index(l) for l in ('neutral', 'calm') if l in data.labels]
@@ -100,13 +89,9 @@ def main():
                 for d in range(draws):
                     pv = []
                     for i in ids:
-                        key = ((data.corpus_of[i], data.files[i]['speaker']), which, 0)
                         subset = plans[i][scheme][d % len(plans[i][scheme])]
-                        ref = population[which] if subset is None else reference_mean(data, subset, which)
-                        saved = data.speaker_means[key]
-                        data.speaker_means[key] = saved if ref is None else ref
-                        pv += window_probs(model, data, [i], which)
-                        data.speaker_means[key] = saved
+                        ref = population[which] if subset is None else data.reference(subset, which)
+                        pv += window_probs(model, data, [i], which, ref)  # None: the speaker's own mean
                     s = score(data, ids, pv)
                     figures.append((s['open']['uar'], s['shared']['uar']))
                 f = np.array(figures)

@@ -363,12 +363,12 @@ def train_model(data, train_ids, args, ckpt_path, log):
 
 
 @torch.no_grad()
-def window_probs(model, data, ids, which):
-    """Softmax probabilities of each file's engine windows (voiced or not) and the voiced masks."""
+def window_probs(model, data, ids, which, reference=None):
+    """Softmax probabilities of each file's engine windows (voiced or not) and the voiced masks; `reference`: see Data.windows."""
     model.eval()
     out = []
     for i in ids:
-        arr, voiced = data.windows(i, which)
+        arr, voiced = data.windows(i, which, reference=reference)
         p = F.softmax(model(torch.from_numpy(arr[:, None].copy())), dim=1).numpy() if len(arr) else np.zeros((0, len(data.labels)), 'f4')
         out.append((p, voiced))
     return out

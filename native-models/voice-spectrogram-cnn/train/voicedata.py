@@ -67,6 +67,7 @@ class Data:
         engine would take from one person's speech in one recording (experiment: --norm spk)."""
         sums = {}
         self.file_sums = {}  # (file, copy) -> (sum over its active frames, their count): session references (--spk-ref)
+        self.window_sums = {}  # (file, 'clean' | 'call') -> the same over its voiced windows: reference()
         def add(key, feat, file_key=None):
             a = self._active(feat)
             if a.any():
@@ -82,9 +83,23 @@ class Data:
                 add((spk, 'full', k), self.full_features(i, k, raw=True), (i, k))
             for which in ('clean', 'call'):
                 arr, voiced = self.windows(i, which, raw=True)
+                total, n = np.zeros(self.n_mels), 0
                 for w in arr[voiced]:
+                    a = self._active(w)
                     add((spk, which, 0), w)
+                    total += w[:, a].sum(axis=1); n += int(a.sum())
+                if n:
+                    self.window_sums[(i, which)] = (total, n)
         return {k: (v[0] / max(v[1], 1)).astype('f4') for k, v in sums.items()}
+
+    def reference(self, ids, which):
+        """Mean log-mel per band over the active frames of the voiced `which` windows ('clean' or 'call') of files
+        `ids`: a speaker reference taken from any subset of their speech (spk_robustness.py); None without any."""
+        total, n = np.zeros(self.n_mels), 0
+        for j in ids:
+            if (j, which) in self.window_sums:
+                total += self.window_sums[(j, which)][0]; n += self.window_sums[(j, which)][1]
+        return (total / n).astype('f4') if n else None
 
     def _normalise(self, feat, key, reference=None):
         """Subtract the speaker's mean (or `reference`) from every frame that is not zero padding (padding stays at the floor)."""
@@ -113,8 +128,9 @@ class Data:
             return self._normalise(feat, ((self.corpus_of[i], f['speaker']), 'full', copy))
         return feat
 
-    def windows(self, i, which='clean', raw=False):
-        """Engine windows of file i, clean or after the held-out call channel: (array [n, nMels, fpw], voiced [n])."""
+    def windows(self, i, which='clean', raw=False, reference=None):
+        """Engine windows of file i, clean or after the held-out call channel: (array [n, nMels, fpw], voiced [n]).
+        With speaker normalisation, `reference` replaces the speaker's mean."""
         c, k = self.ref[i]
         ws = c.files[k]['windows' if which == 'clean' else 'callWindows']
         buf = c.win if which == 'clean' else c.callwin
@@ -123,7 +139,7 @@ class Data:
         voiced = np.array([w['voiced'] for w in ws], dtype=bool)
         if self.speaker_norm and not raw and len(arr):
             key = ((self.corpus_of[i], c.files[k]['speaker']), which, 0)
-            arr = np.stack([self._normalise(w, key) for w in arr])
+            arr = np.stack([self._normalise(w, key, reference) for w in arr])
         return arr, voiced
 
 
