@@ -89,6 +89,8 @@ export function kbitPerS(file: string, durationS: number): number {
 /**
  * Wall time (s) of ffmpeg decoding `file` as the engine does (video frames at `fps` scaled to `maxSide`, and the
  * audio at 16 kHz mono), the two decodes running at once with their output drained; and their peak memory.
+ * The video decoder keeps ffmpeg's own choice of threads ('auto'), the fastest alone, even where the engine asks for
+ * one thread to leave the other cores to its models (media/decode.ts `defaultDecoderThreads`).
  */
 export async function decodeFloor(
   ff: ResolvedFfmpeg,
@@ -99,7 +101,10 @@ export async function decodeFloor(
   const memory = new ChildMemory();
   const cpu0 = cpuSeconds();
   const t0 = performance.now();
-  await Promise.all([drain(ff.ffmpeg, videoDecodeArgs(file, video, opts).args), drain(ff.ffmpeg, audioDecodeArgs(file, 1))]);
+  await Promise.all([
+    drain(ff.ffmpeg, videoDecodeArgs(file, video, { ...opts, decoderThreads: 'auto' }).args),
+    drain(ff.ffmpeg, audioDecodeArgs(file, 1)),
+  ]);
   const s = (performance.now() - t0) / 1000;
   const cpu1 = cpuSeconds();
   memory.stop();

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
 import { CancelledError } from './errors.js';
 
 export interface StreamOptions {
@@ -7,55 +8,147 @@ export interface StreamOptions {
   chunkBytes: number;
   /** Drop a trailing partial chunk (e.g. half a video frame). */
   exact?: boolean;
+  /**
+   * Chunks read ahead of the consumer (default 2, at least 1). The process's output is read on a thread of its own, so
+   * the process keeps working while this thread is busy: an OS pipe holds 64 KB, less than one video frame, and
+   * before, ffmpeg stopped on a full pipe whenever the models ran synchronously (README "End to end against the decode
+   * floor", sixth round). Memory: at most `ahead` + 1 chunks.
+   */
+  ahead?: number;
   /** Called with ffmpeg's stderr text when it exits non-zero. */
   describeFailure: (stderr: string, code: number | null) => Error;
 }
 
 /**
- * Run a process and yield its stdout in fixed-size chunks. Memory stays bounded:
- * the child is paused (via stream backpressure) while the consumer works on a chunk.
- * Each chunk is its own memory, never written again, so a consumer may hold several (media/read-ahead.ts does).
+ * The reading thread: spawns the process, cuts its stdout into chunks of `chunkBytes` (each its own memory, sent
+ * transferred, so never copied again), and stops reading while `ahead` chunks wait for the consumer (the process is
+ * then paused by the pipe's backpressure). The consumer returns one credit per chunk it takes.
+ */
+const READER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { spawn } = require('node:child_process');
+const { cmd, args, chunkBytes, exact, ahead } = workerData;
+const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+let stderr = '';
+child.stderr.setEncoding('utf8');
+child.stderr.on('data', (d) => { stderr = (stderr + d).slice(-8000); });
+let credit = ahead;
+let chunk = new Uint8Array(chunkBytes);
+let filled = 0;
+let stopping = false;
+const send = (bytes) => {
+  parentPort.postMessage({ type: 'chunk', bytes }, [bytes.buffer]);
+  if (--credit <= 0) child.stdout.pause();
+};
+child.stdout.on('data', (data) => {
+  if (stopping) return;
+  for (let at = 0; at < data.length; ) {
+    const n = Math.min(chunkBytes - filled, data.length - at);
+    chunk.set(data.subarray(at, at + n), filled);
+    filled += n;
+    at += n;
+    if (filled === chunkBytes) {
+      send(chunk);
+      chunk = new Uint8Array(chunkBytes);
+      filled = 0;
+    }
+  }
+});
+let failed = false;
+child.once('error', (e) => {
+  failed = true;
+  if (!stopping) parentPort.postMessage({ type: 'error', message: String(e && e.message), code: e && e.code });
+});
+child.once('close', (code) => {
+  if (failed || stopping) return;
+  if (filled > 0 && !exact) send(chunk.slice(0, filled));
+  parentPort.postMessage({ type: 'end', code, stderr });
+});
+const exited = () => child.exitCode !== null || child.signalCode !== null || child.pid === undefined;
+parentPort.on('message', (m) => {
+  if (m === 'more') {
+    if (++credit > 0) child.stdout.resume();
+  } else if (m === 'stop' && !stopping) {
+    // Kill, then say so once the process has been reaped (no zombie is left behind when this thread ends).
+    stopping = true;
+    if (exited()) parentPort.postMessage({ type: 'stopped' });
+    else {
+      child.once('exit', () => parentPort.postMessage({ type: 'stopped' }));
+      child.kill('SIGKILL');
+      child.stdout.resume();
+    }
+  }
+});
+`;
+
+type ReaderMessage =
+  | { type: 'chunk'; bytes: Uint8Array }
+  | { type: 'end'; code: number | null; stderr: string }
+  | { type: 'error'; message: string; code?: string }
+  | { type: 'stopped' };
+
+/** How long to wait for a killed process to be reaped before the reading thread is ended anyway. */
+const STOP_WAIT_MS = 5000;
+
+/**
+ * Run a process and yield its stdout in fixed-size chunks, read ahead on a thread of its own (`ahead`). Memory stays
+ * bounded whatever the length of the output: the process is paused (pipe backpressure) while `ahead` chunks wait.
+ * Each chunk is its own memory, never written again, so a consumer may hold several. Stopping early or aborting kills
+ * the process.
  */
 export async function* streamProcess(cmd: string, args: string[], opts: StreamOptions): AsyncGenerator<Buffer> {
-  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (d: string) => {
-    stderr = (stderr + d).slice(-8000);
+  const ahead = opts.ahead ?? 2;
+  if (!(Number.isInteger(ahead) && ahead >= 1)) throw new Error(`ahead must be a whole number ≥ 1, got ${ahead}`);
+  if (opts.signal?.aborted) throw new CancelledError();
+  const worker = new Worker(READER_SOURCE, { eval: true, workerData: { cmd, args, chunkBytes: opts.chunkBytes, exact: !!opts.exact, ahead } });
+  const inbox: ReaderMessage[] = [];
+  let wake: (() => void) | null = null;
+  let lost: Error | null = null;
+  let finished = false; // the process ended (or never started) and was reaped
+  let stopped = false;
+  const arrived = () => (wake?.(), (wake = null));
+  const next = () => new Promise<void>((resolve) => (wake = resolve));
+  worker.on('message', (m: ReaderMessage) => {
+    if (m.type === 'stopped') stopped = true;
+    else inbox.push(m);
+    arrived();
   });
-  const exited = new Promise<number | null>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => resolve(code));
-  });
-  exited.catch(() => undefined);
-  const onAbort = () => child.kill('SIGKILL');
+  worker.on('error', (e) => ((lost = e), arrived()));
+  worker.on('exit', (code) => ((lost ??= new Error(`the thread reading ${cmd} exited (code ${code})`)), arrived()));
+  const onAbort = () => worker.postMessage('stop');
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    let pending: Buffer[] = [];
-    let pendingBytes = 0;
-    for await (const data of child.stdout as AsyncIterable<Buffer>) {
-      if (opts.signal?.aborted) throw new CancelledError();
-      pending.push(data);
-      pendingBytes += data.length;
-      if (pendingBytes < opts.chunkBytes) continue;
-      let all = Buffer.concat(pending, pendingBytes);
-      let offset = 0;
-      while (all.length - offset >= opts.chunkBytes) {
-        yield all.subarray(offset, offset + opts.chunkBytes);
-        offset += opts.chunkBytes;
-        if (opts.signal?.aborted) throw new CancelledError();
+    for (;;) {
+      if (inbox.length === 0) {
+        if (lost) throw lost;
+        if (stopped) throw new CancelledError(); // only an abort stops the process before its end
+        await next();
+        continue;
       }
-      all = all.subarray(offset);
-      pending = all.length ? [Buffer.from(all)] : [];
-      pendingBytes = all.length;
+      const m = inbox.shift()!;
+      if (m.type !== 'chunk') finished = true;
+      if (opts.signal?.aborted) throw new CancelledError();
+      if (m.type === 'chunk') {
+        worker.postMessage('more');
+        yield Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength);
+      } else if (m.type === 'error') {
+        throw Object.assign(new Error(m.message), m.code ? { code: m.code } : {});
+      } else if (m.type === 'end') {
+        if (m.code !== 0) throw opts.describeFailure(m.stderr, m.code);
+        return;
+      }
     }
-    const code = await exited;
-    if (opts.signal?.aborted) throw new CancelledError();
-    if (code !== 0) throw opts.describeFailure(stderr, code);
-    if (pendingBytes > 0 && !opts.exact) yield Buffer.concat(pending, pendingBytes);
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    if (!finished && !lost) {
+      worker.postMessage('stop');
+      const deadline = Date.now() + STOP_WAIT_MS;
+      const timer = setTimeout(arrived, STOP_WAIT_MS);
+      while (!stopped && !lost && Date.now() < deadline) await next();
+      clearTimeout(timer);
+    }
+    worker.removeAllListeners('exit');
+    await worker.terminate();
   }
 }
 
