@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { AnalysisEngine } from '../electron/analysis/engine.js';
+import { AUDIO_SAMPLE_RATE, streamAudio } from '../electron/analysis/media/decode.js';
 import { readFrameTimes } from '../electron/analysis/media/frame-times.js';
 import { resolveFfmpeg } from '../electron/analysis/media/ffmpeg-path.js';
 import { probeMedia } from '../electron/analysis/media/probe.js';
@@ -112,7 +113,7 @@ test(
     // The audio (3.99 s of title music) holds one window from its start and the last one right-aligned to its end. The
     // music is nobody's speech (no participant's windows), so the engine's voice pass over the whole mix is checked.
     const audioEnd = 2.430023 + 3.99;
-    const mix = await runVoiceTrack(file, ff, engine.voiceModel, { startS: r.media.audio!.startS });
+    const mix = await runVoiceTrack(streamAudio(file, ff, { chunkSamples: AUDIO_SAMPLE_RATE }), engine.voiceModel, { startS: r.media.audio!.startS });
     assert.ok(mix.length >= 2, `${mix.length} windows`);
     assert.ok(
       mix.every((w) => onGrid(w.startS, 2.430023) || Math.abs(w.endS - audioEnd) < 0.05),

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AnalysisEngine } from '../electron/analysis/engine.js';
 import { resolveFfmpeg } from '../electron/analysis/media/ffmpeg-path.js';
-import { readAudio } from '../electron/analysis/media/decode.js';
+import { AUDIO_SAMPLE_RATE, readAudio, streamAudio } from '../electron/analysis/media/decode.js';
 import { runVoiceTrack } from '../electron/analysis/voice-track.js';
 import { sessionDetail } from '../electron/api/session-detail.js';
 import { modelSpans } from '../electron/store/annotations-repo.js';
@@ -49,7 +49,7 @@ test(
     try {
       const threshold = 1; // inputDistance is in units of the model's input-check thresholds
       // The whole mix, window by window: typing is far from the training audio and gets no label; speech is near.
-      const mix = await runVoiceTrack(file, ff, engine.voiceModel, {});
+      const mix = await runVoiceTrack(streamAudio(file, ff, { chunkSamples: AUDIO_SAMPLE_RATE }), engine.voiceModel, {});
       const typingWindows = mix.filter((w) => w.voiced && w.startS >= speechEndS);
       const speechWindows = mix.filter((w) => w.voiced && w.endS <= speechEndS);
       assert.ok(typingWindows.length >= 8 && speechWindows.length >= 3, `${typingWindows.length} typing / ${speechWindows.length} speech windows`);
@@ -132,7 +132,7 @@ test(
     const engine = await AnalysisEngine.create({ threads: 1 });
     try {
       // The music and the tones pass the energy gate: the whole mix has windows there.
-      const mix = await runVoiceTrack(file, ff, engine.voiceModel, {});
+      const mix = await runVoiceTrack(streamAudio(file, ff, { chunkSamples: AUDIO_SAMPLE_RATE }), engine.voiceModel, {});
       assert.ok(mix.filter((w) => w.voiced && w.startS >= speechEndS).length >= 15, 'music and tones are loud enough to be windows');
       const r = await engine.analyze(file);
       const windows = r.participants.flatMap((p) => p.windows);

@@ -3,7 +3,9 @@ import { FaceExpressionModel } from './face/expression-model.js';
 import { DEFAULT_FINDER, FaceFinder } from './face/face-finder.js';
 import { FaceIdentityModel } from './face/identity-model.js';
 import { runFaceTrack, type FaceTrackResult } from './face-track.js';
+import { AUDIO_SAMPLE_RATE, monoMix, streamAudioChannels, type AudioSource } from './media/decode.js';
 import { hashFile } from './media/media-hash.js';
+import { tee } from './media/tee.js';
 import { resolveFfmpeg, type ResolvedFfmpeg } from './media/ffmpeg-path.js';
 import { probeMedia } from './media/probe.js';
 import { throwIfAborted } from './media/errors.js';
@@ -39,6 +41,9 @@ export const DEFAULT_SMOOTH_RADIUS = 1;
  * person at most 0.32, between two people at least 0.74, at both sizes) for about 1.1–1.6× the cost at 1280, so 640.
  */
 export const DEFAULT_MAX_SIDE = 640;
+
+/** Seconds of audio (one chunk each) the voice track and the speaker finder may be apart on their shared decode. */
+const AUDIO_TEE_AHEAD_S = 30;
 
 export interface EngineOptions {
   modelsRoot?: string;
@@ -168,6 +173,7 @@ export class AnalysisEngine {
         `${Math.min(...[reached.face, reached.voice, reached.speakers].filter((_, i) => [faceCost, voiceCost, speakerCost][i] > 0)).toFixed(0)}s of ${media.durationS.toFixed(0)}s`,
       );
     const audioStartS = media.audio?.startS ?? 0;
+    const audio = media.audio ? this.decodeAudio(file, media.audio.channels, media.durationS, opts.signal) : null;
 
     const [faceTrack, mix, diarized] = await Promise.all([
       media.video
@@ -188,15 +194,15 @@ export class AnalysisEngine {
             },
           )
         : Promise.resolve(null as FaceTrackResult | null),
-      media.audio
-        ? runVoiceTrack(file, this.ffmpeg, this.voiceModel, {
+      audio
+        ? runVoiceTrack(audio.mono, this.voiceModel, {
             startS: audioStartS,
             signal: opts.signal,
             onTime: (t) => ((reached.voice = t), report()),
           })
         : Promise.resolve([] as WindowResult[]),
-      media.audio && this.speakers
-        ? this.speakers.find(file, this.ffmpeg, {
+      audio?.forSpeakers && this.speakers
+        ? this.speakers.find(audio.forSpeakers, {
             speakers: opts.speakers,
             startS: audioStartS,
             durationS: media.durationS - audioStartS,
@@ -300,6 +306,24 @@ export class AnalysisEngine {
       speech,
       summary,
     };
+  }
+
+  /**
+   * The recording's audio decoded once for both audio tracks: the speaker finder gets the channels (two for a stereo
+   * call, which may hold one party each), the voice track their mono mix (media/decode.ts `monoMix`: what ffmpeg's own
+   * mono decode gives). Neither track runs more than AUDIO_TEE_AHEAD_S seconds of audio ahead of the other.
+   */
+  private decodeAudio(
+    file: string,
+    sourceChannels: number,
+    durationS: number,
+    signal?: AbortSignal,
+  ): { mono: AsyncIterable<Float32Array>; forSpeakers: AudioSource | null } {
+    const channels = this.speakers && sourceChannels >= 2 ? 2 : 1;
+    const decoded = streamAudioChannels(file, this.ffmpeg, { channels, chunkSamples: AUDIO_SAMPLE_RATE, signal });
+    if (!this.speakers) return { mono: monoMix(decoded), forSpeakers: null };
+    const [forVoice, forSpeakers] = tee(decoded, 2, AUDIO_TEE_AHEAD_S);
+    return { mono: monoMix(forVoice), forSpeakers: { channels, sampleRate: AUDIO_SAMPLE_RATE, chunks: forSpeakers, durationS } };
   }
 
   async close(): Promise<void> {

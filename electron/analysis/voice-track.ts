@@ -15,15 +15,14 @@ export interface VoiceTrackOptions {
 }
 
 /**
- * The voice track of the whole mix: stream 16 kHz mono audio, cut fixed windows, skip silent ones (energy gate),
+ * The voice track of the whole mix: 16 kHz mono audio in chunks (`mono`), cut into fixed windows, silent ones skipped (energy gate),
  * classify voiced windows in batches (voice/voice-model.ts). Windows whose top probability is below the model's
  * abstain threshold, or whose input is unlike the training audio (input distance above 1, i.e. beyond one of the
  * manifest's inputCheck thresholds), keep their probabilities but get no label (uncertain).
  */
-export async function runVoiceTrack(file: string, ff: ResolvedFfmpeg, model: VoiceEmotionModel, opts: VoiceTrackOptions): Promise<WindowResult[]> {
-  const chunks = streamAudio(file, ff, { chunkSamples: model.frontEnd.sampleRate, signal: opts.signal });
+export async function runVoiceTrack(mono: AsyncIterable<Float32Array>, model: VoiceEmotionModel, opts: VoiceTrackOptions): Promise<WindowResult[]> {
   const offset = opts.startS ?? 0;
-  const { windows } = await classifyAudioChunks(chunks, model, { signal: opts.signal, onWindow: (w) => opts.onTime?.(offset + w.endS) });
+  const { windows } = await classifyAudioChunks(mono, model, { signal: opts.signal, onWindow: (w) => opts.onTime?.(offset + w.endS) });
   return windows.map((w) =>
     labelled(
       model,

@@ -1,4 +1,4 @@
-import { streamAudioChannels, AUDIO_SAMPLE_RATE } from '../media/decode.js';
+import { streamAudioChannels, AUDIO_SAMPLE_RATE, type AudioSource } from '../media/decode.js';
 import { CancelledError, MediaInputError } from '../media/errors.js';
 import type { ResolvedFfmpeg } from '../media/ffmpeg-path.js';
 import { probeMedia } from '../media/probe.js';
@@ -59,16 +59,6 @@ export interface DiarizationResult {
   durationS: number;
   warnings: string[];
   models: { vad: { id: string; version: string; sha256: string }; speaker: { id: string; version: string; sha256: string } };
-}
-
-export interface AudioSource {
-  /** 1 (mono) or 2 (stereo). */
-  channels: number;
-  sampleRate: number;
-  /** Per chunk: one Float32Array per channel, equal lengths. */
-  chunks: AsyncIterable<Float32Array[]>;
-  /** For progress; null when unknown. */
-  durationS: number | null;
 }
 
 export interface DiarizerSettings {

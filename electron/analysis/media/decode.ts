@@ -38,11 +38,11 @@ export interface FrameStreamOptions {
 export type DecoderThreads = number | 'auto';
 
 /**
- * Logical cores up to which the video decoder gets one thread. On the 2-core development machine a 720p30 call
- * decodes (non-reference frames skipped) in nearly the same time on one thread as on ffmpeg's default several, with
- * about a quarter less CPU (3.7 s against 3.6 s, 3.7 against 4.8 CPU-seconds for 2 minutes), and the CPU it saves goes
- * to the models: the whole analysis of a 10-minute call took 26 s against 30 s (README "End to end against the decode
- * floor", sixth round). Not measured on more cores, where spare ones may make ffmpeg's own threads worth it.
+ * Logical cores up to which the video decoder gets one thread. On the 2-core development machine ffmpeg alone decoded
+ * 2 minutes of a 720p30 call (non-reference frames skipped) in about the same time on one thread as on its default
+ * several (3.7 against 3.6 s) for a quarter less CPU (3.7 against 4.8 CPU-seconds; one-off timings); inside the
+ * analysis that CPU goes to the models (README "End to end against the decode floor", sixth round). Not measured on
+ * more cores, where spare ones may make ffmpeg's own threads worth it.
  */
 export const ONE_DECODER_THREAD_UP_TO_CORES = 4;
 
@@ -158,6 +158,17 @@ export async function* streamVideoFrames(
   }
 }
 
+/** Decoded audio on its way to an analysis: chunks of every channel at `sampleRate`. */
+export interface AudioSource {
+  /** 1 (mono) or 2 (stereo). */
+  channels: number;
+  sampleRate: number;
+  /** Per chunk: one Float32Array per channel, equal lengths. */
+  chunks: AsyncIterable<Float32Array[]>;
+  /** For progress; null when unknown. */
+  durationS: number | null;
+}
+
 /**
  * Stream the first audio stream as 16 kHz mono float32 samples, `chunkSamples` at a time. Sample 0 is the stream's
  * first sample, which plays at the audio stream's `startS` on the file's timeline (callers add it to times).
@@ -200,6 +211,24 @@ export async function* streamAudioChannels(
     const out = Array.from({ length: nc }, () => new Float32Array(n));
     for (let i = 0; i < n; i++) for (let c = 0; c < nc; c++) out[c][i] = interleaved[i * nc + c];
     yield out;
+  }
+}
+
+/**
+ * The mono mix of one- or two-channel chunks, as ffmpeg's `-ac 1` makes it: a mono stream unchanged, and a stereo one
+ * as (left + right)·√½ (libswresample's stereo-to-mono matrix, not normalised for float output; it equals ffmpeg's own
+ * mono decode to float rounding, tests/audio-tee.test.ts). Lets one decode serve a track that wants the channels and
+ * one that wants the mix.
+ */
+export async function* monoMix(chunks: AsyncIterable<Float32Array[]>): AsyncGenerator<Float32Array> {
+  for await (const channels of chunks) {
+    if (channels.length === 1) yield channels[0];
+    else if (channels.length === 2) {
+      const [left, right] = channels;
+      const mono = new Float32Array(left.length);
+      for (let i = 0; i < mono.length; i++) mono[i] = (left[i] + right[i]) * Math.SQRT1_2;
+      yield mono;
+    } else throw new Error(`monoMix takes 1 or 2 channels, got ${channels.length}`);
   }
 }
 

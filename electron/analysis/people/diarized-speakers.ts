@@ -1,7 +1,7 @@
 import { Diarizer } from '../diarization/diarize.js';
 import { DEFAULT_SPEAKER_MODEL_ID } from '../diarization/speaker-embedder.js';
 import { DEFAULT_VAD_MODEL_ID } from '../diarization/voice-activity.js';
-import type { ResolvedFfmpeg } from '../media/ffmpeg-path.js';
+import type { AudioSource } from '../media/decode.js';
 import { resolveShippedModelDir } from '../models/registry.js';
 import type { ModelRef } from '../result.js';
 import type { FoundSpeakers, SpeakerFinder, SpeakerFindOptions } from './speakers.js';
@@ -40,8 +40,8 @@ export class DiarizedSpeakerFinder implements SpeakerFinder {
     return [ref('voice-activity', this.diarizer.vad.manifest), ref('speaker-embedding', this.diarizer.embedder.manifest)];
   }
 
-  async find(file: string, ff: ResolvedFfmpeg, opts: SpeakerFindOptions): Promise<FoundSpeakers> {
-    const r = await this.diarizer.diarizeFile(file, ff, {
+  async find(audio: AudioSource, opts: SpeakerFindOptions): Promise<FoundSpeakers> {
+    const r = await this.diarizer.diarizeStream(audio, {
       speakers: opts.speakers,
       signal: opts.signal,
       onProgress: (p) => opts.onTime?.(p.fraction * (opts.durationS ?? 0)),

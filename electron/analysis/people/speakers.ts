@@ -1,5 +1,5 @@
 import { unionSeconds } from '../coverage.js';
-import type { ResolvedFfmpeg } from '../media/ffmpeg-path.js';
+import type { AudioSource } from '../media/decode.js';
 import type { ModelRef, WindowResult } from '../result.js';
 
 /**
@@ -36,7 +36,8 @@ export interface SpeakerFindOptions {
 
 export interface SpeakerFinder {
   readonly models: ModelRef[];
-  find(file: string, ff: ResolvedFfmpeg, opts: SpeakerFindOptions): Promise<FoundSpeakers>;
+  /** Who speaks when in a recording's audio (the engine decodes it once for this and the voice track). */
+  find(audio: AudioSource, opts: SpeakerFindOptions): Promise<FoundSpeakers>;
   release(): Promise<void>;
 }
 
