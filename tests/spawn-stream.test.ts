@@ -41,22 +41,65 @@ const counting = (total: number) => `
     n += k;
   }`;
 
-test('streamProcess: every byte in order, in fixed chunks; the trailing part kept, or dropped when exact', async () => {
-  const seen: number[] = [];
-  const sizes: number[] = [];
-  for await (const c of node(counting(10_500), { chunkBytes: 1000 })) {
-    sizes.push(c.length);
-    seen.push(...c);
-  }
-  assert.deepEqual(sizes, [...Array(10).fill(1000), 500]);
-  assert.deepEqual(
-    seen,
-    seen.map((_, i) => i % 251),
-  );
-  const exact: number[] = [];
-  for await (const c of node(counting(10_500), { chunkBytes: 1000, exact: true })) exact.push(c.length);
-  assert.deepEqual(exact, Array(10).fill(1000));
-});
+// Both ways of reading: on the caller's thread (no `ahead`), and ahead on a reading thread.
+for (const [mode, ahead] of [
+  ["on the caller's thread", undefined],
+  ['on a reading thread', 2],
+] as const) {
+  test(`streamProcess, ${mode}: every byte in order, in fixed chunks; the trailing part kept, or dropped when exact`, async () => {
+    const seen: number[] = [];
+    const sizes: number[] = [];
+    for await (const c of node(counting(10_500), { chunkBytes: 1000, ahead })) {
+      sizes.push(c.length);
+      seen.push(...c);
+    }
+    assert.deepEqual(sizes, [...Array(10).fill(1000), 500]);
+    assert.deepEqual(
+      seen,
+      seen.map((_, i) => i % 251),
+    );
+    const exact: number[] = [];
+    for await (const c of node(counting(10_500), { chunkBytes: 1000, exact: true, ahead })) exact.push(c.length);
+    assert.deepEqual(exact, Array(10).fill(1000));
+  });
+
+  test(`streamProcess, ${mode}: the chunks before a failure, then the failure with its stderr and exit code`, async () => {
+    const got: number[] = [];
+    await assert.rejects(
+      async () => {
+        for await (const c of node(`${counting(3000)}; process.stderr.write('broken input'); process.exitCode = 3;`, { chunkBytes: 1000, ahead }))
+          got.push(c.length);
+      },
+      { message: 'child failed with 3: broken input' },
+    );
+    assert.deepEqual(got, [1000, 1000, 1000]);
+  });
+
+  test(`streamProcess, ${mode}: a program that cannot start is an error naming why`, async () => {
+    await assert.rejects(async () => {
+      for await (const _ of streamProcess('/nonexistent/ffmpeg', [], { chunkBytes: 10, ahead, describeFailure: () => new Error('unexpected') }))
+        void _;
+    }, /ENOENT/);
+  });
+
+  test(`streamProcess, ${mode}: aborting cancels and kills the process`, async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'affect-stream-'));
+    try {
+      const ac = new AbortController();
+      let pid = 0;
+      await assert.rejects(async () => {
+        for await (const c of node(endless(path.join(dir, 'written')), { chunkBytes: 65536, ahead, signal: ac.signal })) {
+          pid ||= Number(c.subarray(0, 16).toString().replace(/\0.*$/, ''));
+          ac.abort();
+        }
+      }, CancelledError);
+      assert.ok(pid > 0);
+      assert.ok(await gone(pid));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
 
 test('streamProcess: chunks held past the next keep their bytes', async () => {
   const held: Buffer[] = [];
@@ -64,24 +107,6 @@ test('streamProcess: chunks held past the next keep their bytes', async () => {
   const all = Buffer.concat(held);
   assert.equal(all.length, 50_000);
   all.forEach((v, i) => assert.equal(v, i % 251));
-});
-
-test('streamProcess: the chunks before a failure, then the failure with its stderr and exit code', async () => {
-  const got: number[] = [];
-  await assert.rejects(
-    async () => {
-      for await (const c of node(`${counting(3000)}; process.stderr.write('broken input'); process.exitCode = 3;`, { chunkBytes: 1000 }))
-        got.push(c.length);
-    },
-    { message: 'child failed with 3: broken input' },
-  );
-  assert.deepEqual(got, [1000, 1000, 1000]);
-});
-
-test('streamProcess: a program that cannot start is an error naming why', async () => {
-  await assert.rejects(async () => {
-    for await (const _ of streamProcess('/nonexistent/ffmpeg', [], { chunkBytes: 10, describeFailure: () => new Error('unexpected') })) void _;
-  }, /ENOENT/);
 });
 
 // A child that writes forever, 64 KB at a time, first its pid; it records how much it has written in `log`.
@@ -116,24 +141,6 @@ test('streamProcess: reads at most `ahead` chunks ahead of a busy consumer, and 
     }
     assert.ok(pid > 0);
     assert.ok(await gone(pid), 'the process still runs after the consumer stopped');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
-
-test('streamProcess: aborting cancels and kills the process', async () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'affect-stream-'));
-  try {
-    const ac = new AbortController();
-    let pid = 0;
-    await assert.rejects(async () => {
-      for await (const c of node(endless(path.join(dir, 'written')), { chunkBytes: 65536, signal: ac.signal })) {
-        pid ||= Number(c.subarray(0, 16).toString().replace(/\0.*$/, ''));
-        ac.abort();
-      }
-    }, CancelledError);
-    assert.ok(pid > 0);
-    assert.ok(await gone(pid));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

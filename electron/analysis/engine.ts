@@ -45,6 +45,9 @@ export const DEFAULT_MAX_SIDE = 640;
 /** Seconds of audio (one chunk each) the voice track and the speaker finder may be apart on their shared decode. */
 const AUDIO_TEE_AHEAD_S = 30;
 
+/** Seconds of audio (one chunk each) decoded ahead of the audio tracks, on a reading thread (media/spawn-stream.ts). */
+const AUDIO_READ_AHEAD = 2;
+
 export interface EngineOptions {
   modelsRoot?: string;
   /** Model ids or folders per role; defaults in DEFAULT_MODEL_IDS. */
@@ -320,7 +323,7 @@ export class AnalysisEngine {
     signal?: AbortSignal,
   ): { mono: AsyncIterable<Float32Array>; forSpeakers: AudioSource | null } {
     const channels = this.speakers && sourceChannels >= 2 ? 2 : 1;
-    const decoded = streamAudioChannels(file, this.ffmpeg, { channels, chunkSamples: AUDIO_SAMPLE_RATE, signal });
+    const decoded = streamAudioChannels(file, this.ffmpeg, { channels, chunkSamples: AUDIO_SAMPLE_RATE, signal, ahead: AUDIO_READ_AHEAD });
     if (!this.speakers) return { mono: monoMix(decoded), forSpeakers: null };
     const [forVoice, forSpeakers] = tee(decoded, 2, AUDIO_TEE_AHEAD_S);
     return { mono: monoMix(forVoice), forSpeakers: { channels, sampleRate: AUDIO_SAMPLE_RATE, chunks: forSpeakers, durationS } };

@@ -185,17 +185,19 @@ export async function* streamAudio(
  * Stream the first audio stream as 16 kHz float32 with `channels` channels (ffmpeg down- or up-mixes to that
  * many), deinterleaved: one array per channel, `chunkSamples` samples each (the last chunk may be shorter).
  * For a stereo call recording, channels: 2 keeps each party's channel apart.
+ * `ahead`: chunks decoded ahead on a reading thread (media/spawn-stream.ts), for long recordings.
  */
 export async function* streamAudioChannels(
   file: string,
   ff: ResolvedFfmpeg,
-  opts: { channels: number; chunkSamples: number; signal?: AbortSignal },
+  opts: { channels: number; chunkSamples: number; signal?: AbortSignal; ahead?: number },
 ): AsyncGenerator<Float32Array[]> {
   const nc = opts.channels;
   if (!Number.isInteger(nc) || nc < 1) throw new Error(`channels must be a positive integer, got ${nc}`);
   const args = audioDecodeArgs(file, nc);
   for await (const chunk of streamProcess(ff.ffmpeg, args, {
     chunkBytes: opts.chunkSamples * 4 * nc,
+    ahead: opts.ahead,
     signal: opts.signal,
     describeFailure: describeFfmpegFailure(file, 'audio decoding'),
   })) {

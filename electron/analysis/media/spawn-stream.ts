@@ -9,10 +9,11 @@ export interface StreamOptions {
   /** Drop a trailing partial chunk (e.g. half a video frame). */
   exact?: boolean;
   /**
-   * Chunks read ahead of the consumer (default 2, at least 1). The process's output is read on a thread of its own, so
-   * the process keeps working while this thread is busy: an OS pipe holds 64 KB, less than one video frame, and
-   * before, ffmpeg stopped on a full pipe whenever the models ran synchronously (README "End to end against the decode
-   * floor", sixth round). Memory: at most `ahead` + 1 chunks.
+   * Chunks read ahead of the consumer (at least 1), on a thread of its own, so the process keeps working while the
+   * caller's thread is busy: an OS pipe holds 64 KB, less than one video frame, and ffmpeg stopped on a full pipe
+   * whenever the models ran synchronously (README "End to end against the decode floor", sixth round). For long
+   * streams: a thread costs about 70 ms of CPU to start, more than decoding a short clip. Without it the output is read
+   * on the caller's thread, one chunk at a time. Memory: at most `ahead` + 1 chunks.
    */
   ahead?: number;
   /** Called with ffmpeg's stderr text when it exits non-zero. */
@@ -91,16 +92,69 @@ type ReaderMessage =
 const STOP_WAIT_MS = 5000;
 
 /**
- * Run a process and yield its stdout in fixed-size chunks, read ahead on a thread of its own (`ahead`). Memory stays
- * bounded whatever the length of the output: the process is paused (pipe backpressure) while `ahead` chunks wait.
- * Each chunk is its own memory, never written again, so a consumer may hold several. Stopping early or aborting kills
- * the process.
+ * Run a process and yield its stdout in fixed-size chunks, read ahead on a thread of its own when `ahead` is given.
+ * Memory stays bounded whatever the length of the output: the process is paused (pipe backpressure) while the
+ * consumer works, or while `ahead` chunks wait. Each chunk is its own memory, never written again, so a consumer may
+ * hold several. Stopping early or aborting kills the process.
  */
-export async function* streamProcess(cmd: string, args: string[], opts: StreamOptions): AsyncGenerator<Buffer> {
-  const ahead = opts.ahead ?? 2;
+export function streamProcess(cmd: string, args: string[], opts: StreamOptions): AsyncGenerator<Buffer> {
+  return opts.ahead === undefined ? streamHere(cmd, args, opts) : streamOnThread(cmd, args, opts.ahead, opts);
+}
+
+/** The output read on the caller's thread, one chunk at a time (the child paused by backpressure meanwhile). */
+async function* streamHere(cmd: string, args: string[], opts: StreamOptions): AsyncGenerator<Buffer> {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (d: string) => {
+    stderr = (stderr + d).slice(-8000);
+  });
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => resolve(code));
+  });
+  exited.catch(() => undefined);
+  const onAbort = () => child.kill('SIGKILL');
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    for await (const data of child.stdout as AsyncIterable<Buffer>) {
+      if (opts.signal?.aborted) throw new CancelledError();
+      pending.push(data);
+      pendingBytes += data.length;
+      if (pendingBytes < opts.chunkBytes) continue;
+      let all = Buffer.concat(pending, pendingBytes);
+      let offset = 0;
+      while (all.length - offset >= opts.chunkBytes) {
+        yield all.subarray(offset, offset + opts.chunkBytes);
+        offset += opts.chunkBytes;
+        if (opts.signal?.aborted) throw new CancelledError();
+      }
+      all = all.subarray(offset);
+      pending = all.length ? [Buffer.from(all)] : [];
+      pendingBytes = all.length;
+    }
+    const code = await exited;
+    if (opts.signal?.aborted) throw new CancelledError();
+    if (code !== 0) throw opts.describeFailure(stderr, code);
+    if (pendingBytes > 0 && !opts.exact) yield Buffer.concat(pending, pendingBytes);
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+}
+
+/** The output read ahead on a thread of its own (READER_SOURCE), at most `ahead` chunks waiting. */
+async function* streamOnThread(cmd: string, args: string[], ahead: number, opts: StreamOptions): AsyncGenerator<Buffer> {
   if (!(Number.isInteger(ahead) && ahead >= 1)) throw new Error(`ahead must be a whole number ≥ 1, got ${ahead}`);
   if (opts.signal?.aborted) throw new CancelledError();
-  const worker = new Worker(READER_SOURCE, { eval: true, workerData: { cmd, args, chunkBytes: opts.chunkBytes, exact: !!opts.exact, ahead } });
+  // execArgv: [] — the thread needs Node's own modules only, not the parent's --import hooks (tsx in the CLI and tests).
+  const worker = new Worker(READER_SOURCE, {
+    eval: true,
+    execArgv: [],
+    workerData: { cmd, args, chunkBytes: opts.chunkBytes, exact: !!opts.exact, ahead },
+  });
   const inbox: ReaderMessage[] = [];
   let wake: (() => void) | null = null;
   let lost: Error | null = null;
