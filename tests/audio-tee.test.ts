@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { test } from 'node:test';
 import { AUDIO_SAMPLE_RATE, monoMix, readAudio, streamAudioChannels } from '../electron/analysis/media/decode.js';
 import { resolveFfmpeg } from '../electron/analysis/media/ffmpeg-path.js';
 import { tee } from '../electron/analysis/media/tee.js';
-import { SAMPLE } from './helpers/media-fixtures.js';
+import { ffmpeg, SAMPLE } from './helpers/media-fixtures.js';
 import { tempDir } from './helpers/paths.js';
 
 /** A source of 0 … n-1 that records how far it has been pulled, whether it was closed, and can fail at an index. */
@@ -106,11 +105,7 @@ test("monoMix of a stereo decode equals ffmpeg's own mono decode (AAC 48 kHz, a 
   const ff = resolveFfmpeg();
   const stereo = path.join(dir, 'stereo.m4a');
   // Left: the sample's speech; right: the same lowered and delayed by 1.3 s, so the channels differ everywhere.
-  execFileSync(ff.ffmpeg, [
-    '-nostdin',
-    '-v',
-    'error',
-    '-y',
+  ffmpeg(
     '-i',
     SAMPLE,
     '-filter_complex',
@@ -122,7 +117,7 @@ test("monoMix of a stereo decode equals ffmpeg's own mono decode (AAC 48 kHz, a 
     '-b:a',
     '96k',
     stereo,
-  ]);
+  );
   const mono = await readAudio(stereo, ff); // ffmpeg -ac 1
   const parts: Float32Array[] = [];
   for await (const m of monoMix(streamAudioChannels(stereo, ff, { channels: 2, chunkSamples: AUDIO_SAMPLE_RATE }))) parts.push(m);
