@@ -11,7 +11,7 @@ import { streamProcess } from '../electron/analysis/media/spawn-stream.js';
 import { SAMPLE } from './helpers/media-fixtures.js';
 
 /** A Node child process running `script` (CommonJS), its stdout streamed in chunks of `chunkBytes`. */
-function node(script: string, opts: { chunkBytes: number; exact?: boolean; ahead?: number; signal?: AbortSignal }) {
+function node(script: string, opts: { chunkBytes: number; exact?: boolean; ahead?: number; ring?: boolean; signal?: AbortSignal }) {
   return streamProcess(process.execPath, ['-e', script], {
     ...opts,
     describeFailure: (stderr, code) => new Error(`child failed with ${code}: ${stderr.trim()}`),
@@ -41,15 +41,16 @@ const counting = (total: number) => `
     n += k;
   }`;
 
-// Both ways of reading: on the caller's thread (no `ahead`), and ahead on a reading thread.
-for (const [mode, ahead] of [
-  ["on the caller's thread", undefined],
-  ['on a reading thread', 2],
+// Every way of reading: on the caller's thread (no `ahead`), ahead on a reading thread, and ahead into a shared ring.
+for (const [mode, ahead, ring] of [
+  ["on the caller's thread", undefined, false],
+  ['on a reading thread', 2, false],
+  ['into a shared ring', 2, true],
 ] as const) {
   test(`streamProcess, ${mode}: every byte in order, in fixed chunks; the trailing part kept, or dropped when exact`, async () => {
     const seen: number[] = [];
     const sizes: number[] = [];
-    for await (const c of node(counting(10_500), { chunkBytes: 1000, ahead })) {
+    for await (const c of node(counting(10_500), { chunkBytes: 1000, ahead, ring })) {
       sizes.push(c.length);
       seen.push(...c);
     }
@@ -59,7 +60,7 @@ for (const [mode, ahead] of [
       seen.map((_, i) => i % 251),
     );
     const exact: number[] = [];
-    for await (const c of node(counting(10_500), { chunkBytes: 1000, exact: true, ahead })) exact.push(c.length);
+    for await (const c of node(counting(10_500), { chunkBytes: 1000, exact: true, ahead, ring })) exact.push(c.length);
     assert.deepEqual(exact, Array(10).fill(1000));
   });
 
@@ -67,7 +68,11 @@ for (const [mode, ahead] of [
     const got: number[] = [];
     await assert.rejects(
       async () => {
-        for await (const c of node(`${counting(3000)}; process.stderr.write('broken input'); process.exitCode = 3;`, { chunkBytes: 1000, ahead }))
+        for await (const c of node(`${counting(3000)}; process.stderr.write('broken input'); process.exitCode = 3;`, {
+          chunkBytes: 1000,
+          ahead,
+          ring,
+        }))
           got.push(c.length);
       },
       { message: 'child failed with 3: broken input' },
@@ -77,7 +82,7 @@ for (const [mode, ahead] of [
 
   test(`streamProcess, ${mode}: a program that cannot start is an error naming why`, async () => {
     await assert.rejects(async () => {
-      for await (const _ of streamProcess('/nonexistent/ffmpeg', [], { chunkBytes: 10, ahead, describeFailure: () => new Error('unexpected') }))
+      for await (const _ of streamProcess('/nonexistent/ffmpeg', [], { chunkBytes: 10, ahead, ring, describeFailure: () => new Error('unexpected') }))
         void _;
     }, /ENOENT/);
   });
@@ -88,7 +93,7 @@ for (const [mode, ahead] of [
       const ac = new AbortController();
       let pid = 0;
       await assert.rejects(async () => {
-        for await (const c of node(endless(path.join(dir, 'written')), { chunkBytes: 65536, ahead, signal: ac.signal })) {
+        for await (const c of node(endless(path.join(dir, 'written')), { chunkBytes: 65536, ahead, ring, signal: ac.signal })) {
           pid ||= Number(c.subarray(0, 16).toString().replace(/\0.*$/, ''));
           ac.abort();
         }
@@ -107,6 +112,25 @@ test('streamProcess: chunks held past the next keep their bytes', async () => {
   const all = Buffer.concat(held);
   assert.equal(all.length, 50_000);
   all.forEach((v, i) => assert.equal(v, i % 251));
+});
+
+test('streamProcess into a shared ring: a slow consumer sees every byte in order, in at most ahead + 1 slots of one buffer', async () => {
+  const offsets = new Set<number>();
+  let buffer: ArrayBufferLike | null = null;
+  let at = 0;
+  let n = 0;
+  // Chunks of 1000 bytes arrive many to a pipe read, so the reading thread often has bytes and no free slot.
+  for await (const c of node(counting(300_000), { chunkBytes: 1000, ahead: 3, ring: true })) {
+    assert.ok(c.buffer instanceof SharedArrayBuffer);
+    buffer ??= c.buffer;
+    assert.equal(c.buffer, buffer, 'every chunk is a view of the one ring');
+    offsets.add(c.byteOffset);
+    for (let i = 0; i < c.length; i++) assert.equal(c[i], (at + i) % 251, `byte ${at + i}`);
+    at += c.length;
+    if (n++ % 7 === 0) await new Promise((r) => setTimeout(r, 1)); // busy now and then: the ring fills up
+  }
+  assert.equal(at, 300_000);
+  assert.equal(offsets.size, 4);
 });
 
 // A child that writes forever, 64 KB at a time, first its pid; it records how much it has written in `log`.
@@ -165,6 +189,14 @@ test('decoded frames read ahead: the same frames in order, each intact after the
       rgb.reduce((s, v) => s + v, 0),
       kept[i].sum,
     ),
+  );
+  // Frames in a reused ring of memory (as the analysis reads them): the same pixels, while each is current.
+  const reused: number[] = [];
+  for await (const f of streamVideoFrames(SAMPLE, ff, info.video!, { fps: 2, maxSide: 160, reuseMemory: true }))
+    reused.push(f.rgb.reduce((s, v) => s + v, 0));
+  assert.deepEqual(
+    reused,
+    kept.map((k) => k.sum),
   );
   // One decoder thread or ffmpeg's own choice: the same pixels.
   const auto: number[] = [];

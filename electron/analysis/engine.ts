@@ -42,10 +42,13 @@ export const DEFAULT_SMOOTH_RADIUS = 1;
  */
 export const DEFAULT_MAX_SIDE = 640;
 
-/** Seconds of audio (one chunk each) the voice track and the speaker finder may be apart on their shared decode. */
-const AUDIO_TEE_AHEAD_S = 30;
+/** Seconds of audio in each chunk of the engine's audio decode. */
+const AUDIO_CHUNK_S = 4;
 
-/** Seconds of audio (one chunk each) decoded ahead of the audio tracks, on a reading thread (media/spawn-stream.ts). */
+/** Seconds of audio the voice track and the speaker finder may be apart on their shared decode (a whole number of chunks). */
+const AUDIO_TEE_AHEAD_S = 32;
+
+/** Chunks of audio decoded ahead of the audio tracks, on a reading thread (media/spawn-stream.ts). */
 const AUDIO_READ_AHEAD = 2;
 
 export interface EngineOptions {
@@ -323,9 +326,14 @@ export class AnalysisEngine {
     signal?: AbortSignal,
   ): { mono: AsyncIterable<Float32Array>; forSpeakers: AudioSource | null } {
     const channels = this.speakers && sourceChannels >= 2 ? 2 : 1;
-    const decoded = streamAudioChannels(file, this.ffmpeg, { channels, chunkSamples: AUDIO_SAMPLE_RATE, signal, ahead: AUDIO_READ_AHEAD });
+    const decoded = streamAudioChannels(file, this.ffmpeg, {
+      channels,
+      chunkSamples: AUDIO_SAMPLE_RATE * AUDIO_CHUNK_S,
+      signal,
+      ahead: AUDIO_READ_AHEAD,
+    });
     if (!this.speakers) return { mono: monoMix(decoded), forSpeakers: null };
-    const [forVoice, forSpeakers] = tee(decoded, 2, AUDIO_TEE_AHEAD_S);
+    const [forVoice, forSpeakers] = tee(decoded, 2, AUDIO_TEE_AHEAD_S / AUDIO_CHUNK_S);
     return { mono: monoMix(forVoice), forSpeakers: { channels, sampleRate: AUDIO_SAMPLE_RATE, chunks: forSpeakers, durationS } };
   }
 

@@ -85,7 +85,7 @@ export async function runFaceTrack(
     );
   };
 
-  for await (const frame of streamVideoFrames(file, ff, video, { fps: opts.fps, maxSide: opts.maxSide, signal: opts.signal })) {
+  for await (const frame of streamVideoFrames(file, ff, video, { fps: opts.fps, maxSide: opts.maxSide, reuseMemory: true, signal: opts.signal })) {
     // Boxes are reported in source pixels: the tracker scales them by the decoded frame's size.
     tracker ??= new PeopleTracker(people.finder, people.identity, { toSource: displayWidth / frame.width, crop });
     decoded ??= { width: frame.width, height: frame.height };

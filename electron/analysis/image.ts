@@ -17,16 +17,18 @@ export interface Box {
  * Resample a region of `src` into an `outW`×`outH` RGB image. Pixels outside the source are `fill`
  * (a grey level), or the nearest edge pixel when fill is 'edge'.
  * Shrinking by 1.5× or more averages each output pixel's whole source footprint (area resampling: exact integer sums,
- * each source pixel read once, no aliasing); otherwise bilinear.
+ * each source pixel read once, no aliasing); otherwise bilinear. `into`: an outW×outH×3 buffer to write (every byte
+ * of it) instead of a new one, for callers that resample the same size again and again.
  */
-export function resampleRegion(src: RgbImage, region: Box, outW: number, outH: number, fill: number | 'edge' = 'edge'): RgbImage {
+export function resampleRegion(src: RgbImage, region: Box, outW: number, outH: number, fill: number | 'edge' = 'edge', into?: Uint8Array): RgbImage {
   const sx = region.width / outW;
   const sy = region.height / outH;
-  return sx >= 1.5 && sy >= 1.5 ? areaResample(src, region, outW, outH, fill) : bilinearResample(src, region, outW, outH, fill);
+  if (into && into.length !== outW * outH * 3) throw new Error(`resample target holds ${into.length} bytes, not ${outW}×${outH}×3`);
+  const out = into ?? new Uint8Array(outW * outH * 3);
+  return sx >= 1.5 && sy >= 1.5 ? areaResample(src, region, outW, outH, fill, out) : bilinearResample(src, region, outW, outH, fill, out);
 }
 
-function bilinearResample(src: RgbImage, region: Box, outW: number, outH: number, fill: number | 'edge'): RgbImage {
-  const out = new Uint8Array(outW * outH * 3);
+function bilinearResample(src: RgbImage, region: Box, outW: number, outH: number, fill: number | 'edge', out: Uint8Array): RgbImage {
   const sx = region.width / outW;
   const sy = region.height / outH;
   const get = (x: number, y: number, c: number): number => {
@@ -55,8 +57,7 @@ function bilinearResample(src: RgbImage, region: Box, outW: number, outH: number
   return { width: outW, height: outH, rgb: out };
 }
 
-function areaResample(src: RgbImage, region: Box, outW: number, outH: number, fill: number | 'edge'): RgbImage {
-  const out = new Uint8Array(outW * outH * 3);
+function areaResample(src: RgbImage, region: Box, outW: number, outH: number, fill: number | 'edge', out: Uint8Array): RgbImage {
   const clampX = (v: number) => Math.min(src.width, Math.max(0, v));
   const clampY = (v: number) => Math.min(src.height, Math.max(0, v));
   // Footprints are stored relative to this corner (one pixel of margin for rounding; the edge pixel when the region

@@ -17,11 +17,17 @@ export interface FaceIdentityLoadOptions {
  * recognising people across a client's sessions; they are biometric data and are erased with the client.
  */
 export class FaceIdentityModel {
+  /** The model's input value for each 8-bit level, per channel: the manifest's normalisation, computed once. */
+  private readonly levels: Float32Array[];
+
   private constructor(
     readonly manifest: LoadedManifest,
     private readonly session: OnnxModel,
     private readonly maxBatch: number,
-  ) {}
+  ) {
+    const { mean, std, scale } = manifest.input.normalization;
+    this.levels = [0, 1, 2].map((c) => Float32Array.from({ length: 256 }, (_, v) => (v / scale - (mean[c] ?? mean[0])) / (std[c] ?? std[0])));
+  }
 
   static async load(dir: string, opts: FaceIdentityLoadOptions = {}): Promise<FaceIdentityModel> {
     const manifest = loadManifest(dir);
@@ -55,18 +61,21 @@ export class FaceIdentityModel {
   async embed(chips: readonly RgbImage[]): Promise<Float32Array[]> {
     const side = this.chip.size;
     const per = side * side * 3;
-    const { mean, std, scale } = this.manifest.input.normalization;
+    const [l0, l1, l2] = this.levels;
     const out: Float32Array[] = [];
     for (let start = 0; start < chips.length; start += this.maxBatch) {
       const batch = chips.slice(start, start + this.maxBatch);
       const data = new Float32Array(batch.length * per);
-      batch.forEach((chip, n) => {
+      for (let n = 0; n < batch.length; n++) {
+        const chip = batch[n];
         if (chip.width !== side || chip.height !== side) throw new Error(`identity chip must be ${side}×${side}, got ${chip.width}×${chip.height}`);
-        for (let i = 0; i < per; i++) {
-          const c = i % 3;
-          data[n * per + i] = (chip.rgb[i] / scale - (mean[c] ?? mean[0])) / (std[c] ?? std[0]);
+        const rgb = chip.rgb;
+        for (let i = 0, o = n * per; i < per; i += 3, o += 3) {
+          data[o] = l0[rgb[i]];
+          data[o + 1] = l1[rgb[i + 1]];
+          data[o + 2] = l2[rgb[i + 2]];
         }
-      });
+      }
       const result = await this.session.run({ [this.manifest.input.name]: { data, dims: [batch.length, side, side, 3] } });
       const y = result[this.manifest.output.name];
       const k = y.data.length / batch.length;

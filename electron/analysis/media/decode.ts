@@ -32,6 +32,12 @@ export interface FrameStreamOptions {
   maxSide: number;
   /** ffmpeg's video decoder threads: a number, or 'auto' for ffmpeg's own choice. Default: `defaultDecoderThreads()`. */
   decoderThreads?: DecoderThreads;
+  /**
+   * Frames share a ring of read-ahead buffers allocated once (media/spawn-stream.ts `ring`): no new memory per frame,
+   * and a frame's pixels are overwritten soon after the next frame is requested, so they must be copied to be kept
+   * (the `VideoFrame.rgb` contract, held to strictly). For the analysis, which copies what it keeps.
+   */
+  reuseMemory?: boolean;
   signal?: AbortSignal;
 }
 
@@ -148,6 +154,7 @@ export async function* streamVideoFrames(
     chunkBytes: frameBytes,
     exact: true,
     ahead: Math.max(2, Math.floor(READ_AHEAD_BYTES / frameBytes)),
+    ring: opts.reuseMemory,
     signal: opts.signal,
     describeFailure: describeFfmpegFailure(file, 'video decoding'),
   });
