@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { resampleRegion, type RgbImage } from '../electron/analysis/image.js';
+import { cropImage, halveImage } from '../electron/analysis/face/face-finder.js';
 
 /** A smooth gradient image: r = x, g = y, b = constant. */
 function gradient(w: number, h: number): RgbImage {
@@ -104,5 +105,26 @@ test('area resampling equals the footprint rule computed pixel by pixel, on 600 
         JSON.stringify({ w, h, region, outW, outH, fill }),
       );
     checked++;
+  }
+});
+
+test('halving an area in place equals halving a copy of it; a crop or a resample into reused memory equals a fresh one', () => {
+  let seed = 5;
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const scratch = new Uint8Array(40 * 40 * 3);
+  for (let k = 0; k < 200; k++) {
+    const w = 4 + Math.floor(rnd() * 36);
+    const h = 4 + Math.floor(rnd() * 36);
+    const src = { width: w, height: h, rgb: Uint8Array.from({ length: w * h * 3 }, () => Math.floor(rnd() * 256)) };
+    const x = Math.floor(rnd() * (w - 2));
+    const y = Math.floor(rnd() * (h - 2));
+    const area = { x, y, width: 2 + Math.floor(rnd() * (w - x - 1)), height: 2 + Math.floor(rnd() * (h - y - 1)) };
+    const copy = cropImage(src, area.x, area.y, area.width, area.height);
+    assert.deepEqual(halveImage(src, area), halveImage(copy), JSON.stringify({ w, h, area }));
+    const reused = cropImage(src, area.x, area.y, area.width, area.height, scratch);
+    assert.deepEqual({ ...reused, rgb: Uint8Array.from(reused.rgb) }, copy);
+    assert.equal(reused.rgb.buffer, scratch.buffer);
+    const into = new Uint8Array(3 * 3 * 3).fill(9); // resampled into given memory: every byte written, the same bytes
+    assert.deepEqual(resampleRegion(src, area, 3, 3, 0, into).rgb, resampleRegion(src, area, 3, 3, 0).rgb);
   }
 });

@@ -130,10 +130,16 @@ export function alignFace(frame: RgbImage, face: Pick<FaceDetection, 'keypoints'
   const y0 = Math.max(0, Math.floor(Math.min(...corners.map((c) => c.y))) - 2);
   const x1 = Math.min(frame.width, Math.ceil(Math.max(...corners.map((c) => c.x))) + 2);
   const y1 = Math.min(frame.height, Math.ceil(Math.max(...corners.map((c) => c.y))) + 2);
-  let src = x1 - x0 >= 2 && y1 - y0 >= 2 ? cropImage(frame, x0, y0, x1 - x0, y1 - y0) : frame;
-  if (src !== frame) t = { ...t, tx: t.tx + t.a * x0 - t.b * y0, ty: t.ty + t.b * x0 + t.a * y0 };
+  const area = x1 - x0 >= 2 && y1 - y0 >= 2 ? { x: x0, y: y0, width: x1 - x0, height: y1 - y0 } : null;
+  if (area) t = { ...t, tx: t.tx + t.a * x0 - t.b * y0, ty: t.ty + t.b * x0 + t.a * y0 };
   // Source pixels per chip pixel: 1 / scale of the forward transform.
   let shrink = 1 / Math.hypot(t.a, t.b);
+  let src = frame;
+  if (area && shrink >= 2 && area.width >= 4 && area.height >= 4) {
+    src = halveImage(frame, area); // the first halving reads the area in place (no copy of it)
+    t = { a: t.a * 2, b: t.b * 2, tx: t.tx, ty: t.ty };
+    shrink /= 2;
+  } else if (area) src = cropImage(frame, area.x, area.y, area.width, area.height);
   while (shrink >= 2 && src.width >= 4 && src.height >= 4) {
     src = halveImage(src);
     t = { a: t.a * 2, b: t.b * 2, tx: t.tx, ty: t.ty }; // x_half = x / 2  ⇒  chip = T(2·x_half)

@@ -120,6 +120,8 @@ export class PeopleTracker {
   private readonly provisional = new Map<number, { sum: Float64Array; weight: number }>();
   private nextTrackId = 1;
   private embeddings = 0;
+  /** Memory for each frame's face crops while their signatures are taken (reused: no allocation per face and frame). */
+  private readonly scratch: Scratch = { bytes: new Uint8Array(0) };
 
   constructor(
     private readonly finder: FaceFinder,
@@ -154,7 +156,7 @@ export class PeopleTracker {
     }
 
     // Which faces need a descriptor now: new tracks, scheduled re-embeddings, abrupt changes of look.
-    const signatures = faces.map((f) => signature(image, f.box));
+    const signatures = faces.map((f) => signature(image, f.box, this.scratch));
     const want: Array<{ f: number; reason: 'new' | 'schedule' | 'check' }> = [];
     faces.forEach((f, fi) => {
       const t = trackOfFace[fi];
@@ -305,13 +307,20 @@ export function nextEmbedAfter(age: number, at: readonly number[], every: number
 }
 
 /** An 8×8 colour thumbnail of the box, values 0–1: a cheap "did this face change" signature. */
-function signature(image: RgbImage, box: Box): Float32Array {
+/** A buffer reused from call to call, grown when a call needs more. */
+interface Scratch {
+  bytes: Uint8Array;
+}
+
+function signature(image: RgbImage, box: Box, scratch: Scratch): Float32Array {
   const x0 = Math.max(0, Math.floor(box.x));
   const y0 = Math.max(0, Math.floor(box.y));
   const x1 = Math.min(image.width, Math.ceil(box.x + box.width));
   const y1 = Math.min(image.height, Math.ceil(box.y + box.height));
   if (x1 - x0 < 2 || y1 - y0 < 2) return new Float32Array(0);
-  const part = cropImage(image, x0, y0, x1 - x0, y1 - y0);
+  const bytes = (x1 - x0) * (y1 - y0) * 3;
+  if (scratch.bytes.length < bytes) scratch.bytes = new Uint8Array(bytes * 2);
+  const part = cropImage(image, x0, y0, x1 - x0, y1 - y0, scratch.bytes);
   const small = resampleRegion(part, { x: 0, y: 0, width: part.width, height: part.height }, 8, 8, 'edge');
   return Float32Array.from(small.rgb, (v) => v / 255);
 }
