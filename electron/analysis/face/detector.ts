@@ -3,6 +3,7 @@ import type { Box, RgbImage } from '../image.js';
 import { resampleRegion } from '../image.js';
 import { loadManifest, type LoadedManifest } from '../models/manifest.js';
 import { openOnnxModel, type OnnxModel } from '../models/onnx-runtime.js';
+import { levelTables } from './image-preprocess.js';
 
 /** A detected face: box in source-image pixels, detector score, six BlazeFace key points. */
 export interface FaceDetection {
@@ -102,9 +103,7 @@ export class FaceDetector {
     private readonly model: OnnxModel,
     private readonly opts: Required<Omit<DetectorOptions, 'threads'>>,
   ) {
-    const { scale, mean, std } = manifest.input.normalization;
-    const perChannel = (values: number[], c: number) => (values.length === 3 ? values[c] : values[0]);
-    this.levels = [0, 1, 2].map((c) => Float32Array.from({ length: 256 }, (_, v) => (v / scale - perChannel(mean, c)) / perChannel(std, c)));
+    this.levels = levelTables(manifest.input.normalization);
   }
 
   static async load(dir: string, opts: DetectorOptions = {}): Promise<FaceDetector> {

@@ -3,6 +3,7 @@ import { loadManifest, type LoadedManifest } from '../models/manifest.js';
 import { openOnnxModel, type OnnxModel } from '../models/onnx-runtime.js';
 import { alignFace, DLIB_CHIP, type ChipSpec } from './align.js';
 import type { FaceDetection } from './detector.js';
+import { levelTables } from './image-preprocess.js';
 
 export interface FaceIdentityLoadOptions {
   /** onnxruntime intra-op threads. */
@@ -25,8 +26,7 @@ export class FaceIdentityModel {
     private readonly session: OnnxModel,
     private readonly maxBatch: number,
   ) {
-    const { mean, std, scale } = manifest.input.normalization;
-    this.levels = [0, 1, 2].map((c) => Float32Array.from({ length: 256 }, (_, v) => (v / scale - (mean[c] ?? mean[0])) / (std[c] ?? std[0])));
+    this.levels = levelTables(manifest.input.normalization);
   }
 
   static async load(dir: string, opts: FaceIdentityLoadOptions = {}): Promise<FaceIdentityModel> {

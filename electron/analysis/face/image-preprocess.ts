@@ -12,6 +12,15 @@ import type { RgbImage } from '../image.js';
  *   3. x' = (x / scale − mean) / std.
  */
 
+/**
+ * The model input value of each 8-bit level, per RGB channel, for the manifest's normalisation (per channel, or one
+ * value for all): a lookup table computed once per model instead of the formula per pixel.
+ */
+export function levelTables({ scale, mean, std }: ModelManifest['input']['normalization']): Float32Array[] {
+  const perChannel = (values: number[], c: number) => (values.length === 3 ? values[c] : values[0]);
+  return [0, 1, 2].map((c) => Float32Array.from({ length: 256 }, (_, v) => (v / scale - perChannel(mean, c)) / perChannel(std, c)));
+}
+
 const PRECISION_BITS = 22;
 const FIXED_ONE = 2 ** PRECISION_BITS;
 

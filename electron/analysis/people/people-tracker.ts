@@ -306,12 +306,12 @@ export function nextEmbedAfter(age: number, at: readonly number[], every: number
   return next ?? age + every;
 }
 
-/** An 8×8 colour thumbnail of the box, values 0–1: a cheap "did this face change" signature. */
 /** A buffer reused from call to call, grown when a call needs more. */
 interface Scratch {
   bytes: Uint8Array;
 }
 
+/** An 8×8 colour thumbnail of the box, values 0–1: a cheap "did this face change" signature. */
 function signature(image: RgbImage, box: Box, scratch: Scratch): Float32Array {
   const x0 = Math.max(0, Math.floor(box.x));
   const y0 = Math.max(0, Math.floor(box.y));
