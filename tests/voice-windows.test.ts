@@ -127,3 +127,38 @@ test('memory stays bounded over a long stream', () => {
   assert.ok(Math.abs(windows - (w.totalSamples / SR - 3 + 1)) <= 2, `${windows} windows`);
   assert.throws(() => w.push(chunk), /after flush/);
 });
+
+test('recycled window buffers give the same windows, and a long stream reuses a few buffers', () => {
+  const signal = concat(noise(9.3, -30, 3), new Float32Array(2 * SR), noise(6.55, -45, 4));
+  const reference = windowSignal(signal, fe);
+  const w = new StreamingWindower(fe);
+  const seen: AudioWindow[] = [];
+  const buffers = new Set<Float32Array>();
+  const keep = (ws: AudioWindow[]) => {
+    for (const x of ws) {
+      buffers.add(x.samples);
+      seen.push({ ...x, samples: Float32Array.from(x.samples) });
+    }
+    w.recycle(ws); // as the voice track does once a batch's features are computed
+  };
+  for (let o = 0; o < signal.length; o += 5000) keep(w.push(signal.subarray(o, Math.min(signal.length, o + 5000))));
+  keep(w.flush());
+  assert.equal(seen.length, reference.length);
+  for (let i = 0; i < seen.length; i++) {
+    assert.deepEqual(seen[i].samples, reference[i].samples, `window ${i} samples`);
+    assert.deepEqual({ ...seen[i], samples: null }, { ...reference[i], samples: null }, `window ${i} fields`);
+  }
+  assert.ok(reference.length >= 15, `${reference.length} windows`);
+  assert.ok(buffers.size <= 2, `${buffers.size} buffers for ${reference.length} windows`);
+});
+
+test('a recycled buffer is cleared past the real samples of a zero-padded window', () => {
+  const short = noise(1.2, -30, 6);
+  const w = new StreamingWindower(fe);
+  w.recycle([{ ...windowSignal(noise(3, -30, 5), fe)[0], samples: new Float32Array(3 * SR).fill(1) }]); // a buffer that held loud samples
+  w.push(short);
+  const [padded] = w.flush();
+  assert.equal(padded.padded, true);
+  assert.deepEqual(padded.samples, windowSignal(short, fe)[0].samples);
+  assert.equal(padded.samples[3 * SR - 1], 0);
+});

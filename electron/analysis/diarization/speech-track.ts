@@ -47,8 +47,10 @@ export class SpeechTrack {
   private readonly ringFrames: number;
   /** Log-mel frames computed so far (absolute frame count). */
   private frames = 0;
-  /** Samples not yet fully consumed by log-mel frames, starting at absolute sample `pendingStart`. */
+  /** Samples not yet fully consumed by log-mel frames (the first `pendingLength`), starting at absolute sample
+   *  `pendingStart`; the buffer grows to the largest push and is reused. */
   private pending = new Float32Array(0);
+  private pendingLength = 0;
   private pendingStart = 0;
   skippedWindows = 0;
 
@@ -80,20 +82,19 @@ export class SpeechTrack {
   }
 
   private addSamples(samples: Float32Array): void {
-    const all = new Float32Array(this.pending.length + samples.length);
-    all.set(this.pending);
-    all.set(samples, this.pending.length);
-    const n = this.logmel.frameCount(all.length);
-    if (n > 0) {
-      const mel = this.logmel.compute(all.subarray(0, (n - 1) * this.hop + this.nFft));
-      for (let t = 0; t < n; t++) {
-        const slot = ((this.frames + t) % this.ringFrames) * this.nMels;
-        for (let m = 0; m < this.nMels; m++) this.ring[slot + m] = mel.data[m * n + t];
-      }
-      this.frames += n;
+    const total = this.pendingLength + samples.length;
+    if (total > this.pending.length) {
+      const grown = new Float32Array(Math.max(total, 2 * this.pending.length));
+      grown.set(this.pending.subarray(0, this.pendingLength));
+      this.pending = grown;
     }
+    this.pending.set(samples, this.pendingLength);
+    const n = this.logmel.frameCount(total);
+    for (let t = 0; t < n; t++) this.logmel.frameInto(this.pending, t * this.hop, this.ring, ((this.frames + t) % this.ringFrames) * this.nMels, 1);
+    this.frames += n;
     const used = n * this.hop;
-    this.pending = all.slice(used);
+    this.pending.copyWithin(0, used, total);
+    this.pendingLength = total - used;
     this.pendingStart += used;
   }
 

@@ -1,5 +1,6 @@
 import { loadManifest, ModelManifestError, type LoadedManifest } from '../models/manifest.js';
 import { openOnnxModel, type OnnxModel } from '../models/onnx-runtime.js';
+import { ReusableInput } from '../models/input-buffer.js';
 import { resolveModelDir } from '../models/registry.js';
 
 /** The voice-activity model the diarizer uses unless told otherwise. */
@@ -74,6 +75,7 @@ export class VoiceActivityStream {
   private readonly stateDims: number[];
   private readonly pending: Float32Array[];
   private pendingLength = 0;
+  private readonly input = new ReusableInput();
   private readonly sr: BigInt64Array;
   /** Probabilities produced so far, per channel. */
   frames = 0;
@@ -143,27 +145,28 @@ export class VoiceActivityStream {
   /** Runs `k` chunks of each channel starting at `offset`; returns each channel's k probabilities. */
   private async runChunks(samples: readonly Float32Array[], offset: number, k: number): Promise<Float32Array[]> {
     const { channels, chunk, context, width } = this;
-    const input = new Float32Array(k * channels * width);
-    for (let j = 0; j < k; j++) {
-      for (let c = 0; c < channels; c++) {
-        const row = (j * channels + c) * width;
-        const start = offset + j * chunk;
-        // Context: the last `context` samples before this chunk (the previous push's tail for the first one).
-        if (j === 0) input.set(this.tails[c], row);
-        else input.set(samples[c].subarray(start - context, start), row);
-        input.set(samples[c].subarray(start, start + chunk), row + context);
+    const result = await this.input.use(k * channels * width, (input) => {
+      for (let j = 0; j < k; j++) {
+        for (let c = 0; c < channels; c++) {
+          const row = (j * channels + c) * width;
+          const start = offset + j * chunk;
+          // Context: the last `context` samples before this chunk (the previous push's tail for the first one).
+          if (j === 0) input.set(this.tails[c], row);
+          else input.set(samples[c].subarray(start - context, start), row);
+          input.set(samples[c].subarray(start, start + chunk), row + context);
+        }
       }
-    }
-    for (let c = 0; c < channels; c++) {
-      const end = offset + k * chunk;
-      this.tails[c].set(samples[c].subarray(end - context, end));
-    }
-    const feeds: Parameters<OnnxModel['run']>[0] = {
-      [this.inputName]: { data: input, dims: [k, channels, width] },
-      [this.spec.stateInput]: { data: this.state, dims: this.stateDims },
-    };
-    if (this.spec.sampleRateInput) feeds[this.spec.sampleRateInput] = { data: this.sr, dims: [] };
-    const result = await this.onnx.run(feeds);
+      for (let c = 0; c < channels; c++) {
+        const end = offset + k * chunk;
+        this.tails[c].set(samples[c].subarray(end - context, end));
+      }
+      const feeds: Parameters<OnnxModel['run']>[0] = {
+        [this.inputName]: { data: input, dims: [k, channels, width] },
+        [this.spec.stateInput]: { data: this.state, dims: this.stateDims },
+      };
+      if (this.spec.sampleRateInput) feeds[this.spec.sampleRateInput] = { data: this.sr, dims: [] };
+      return this.onnx.run(feeds);
+    });
     const prob = result[this.outputName];
     const state = result[this.spec.stateOutput];
     if (!prob || !state) throw new Error(`voice-activity model did not return ${this.outputName} and ${this.spec.stateOutput}`);

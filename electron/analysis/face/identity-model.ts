@@ -1,6 +1,7 @@
 import type { RgbImage } from '../image.js';
 import { loadManifest, type LoadedManifest } from '../models/manifest.js';
 import { openOnnxModel, type OnnxModel } from '../models/onnx-runtime.js';
+import { ReusableInput } from '../models/input-buffer.js';
 import { alignFace, DLIB_CHIP, type ChipSpec } from './align.js';
 import type { FaceDetection } from './detector.js';
 import { levelTables } from './image-preprocess.js';
@@ -20,6 +21,7 @@ export interface FaceIdentityLoadOptions {
 export class FaceIdentityModel {
   /** The model's input value for each 8-bit level, per channel: the manifest's normalisation, computed once. */
   private readonly levels: Float32Array[];
+  private readonly input = new ReusableInput();
 
   private constructor(
     readonly manifest: LoadedManifest,
@@ -65,18 +67,19 @@ export class FaceIdentityModel {
     const out: Float32Array[] = [];
     for (let start = 0; start < chips.length; start += this.maxBatch) {
       const batch = chips.slice(start, start + this.maxBatch);
-      const data = new Float32Array(batch.length * per);
-      for (let n = 0; n < batch.length; n++) {
-        const chip = batch[n];
-        if (chip.width !== side || chip.height !== side) throw new Error(`identity chip must be ${side}×${side}, got ${chip.width}×${chip.height}`);
-        const rgb = chip.rgb;
-        for (let i = 0, o = n * per; i < per; i += 3, o += 3) {
-          data[o] = l0[rgb[i]];
-          data[o + 1] = l1[rgb[i + 1]];
-          data[o + 2] = l2[rgb[i + 2]];
+      const result = await this.input.use(batch.length * per, (data) => {
+        for (let n = 0; n < batch.length; n++) {
+          const chip = batch[n];
+          if (chip.width !== side || chip.height !== side) throw new Error(`identity chip must be ${side}×${side}, got ${chip.width}×${chip.height}`);
+          const rgb = chip.rgb;
+          for (let i = 0, o = n * per; i < per; i += 3, o += 3) {
+            data[o] = l0[rgb[i]];
+            data[o + 1] = l1[rgb[i + 1]];
+            data[o + 2] = l2[rgb[i + 2]];
+          }
         }
-      }
-      const result = await this.session.run({ [this.manifest.input.name]: { data, dims: [batch.length, side, side, 3] } });
+        return this.session.run({ [this.manifest.input.name]: { data, dims: [batch.length, side, side, 3] } });
+      });
       const y = result[this.manifest.output.name];
       const k = y.data.length / batch.length;
       for (let n = 0; n < batch.length; n++) out.push(y.data.slice(n * k, (n + 1) * k));

@@ -3,6 +3,7 @@ import { throwIfAborted } from '../media/errors.js';
 import type { ResolvedFfmpeg } from '../media/ffmpeg-path.js';
 import { loadManifest, ModelManifestError, type LoadedManifest } from '../models/manifest.js';
 import { openOnnxModel, softmax, type OnnxModel } from '../models/onnx-runtime.js';
+import { ReusableInput } from '../models/input-buffer.js';
 import { frontEndFromManifest, framesPerWindow, type VoiceFrontEnd } from './front-end.js';
 import { LogMelExtractor } from './logmel.js';
 import { LogMelFrameCache } from './logmel-cache.js';
@@ -66,6 +67,7 @@ export class VoiceEmotionModel {
   readonly frontEnd: VoiceFrontEnd;
   readonly framesPerWindow: number;
   private readonly logmel: LogMelExtractor;
+  private readonly input = new ReusableInput();
 
   private constructor(
     readonly manifest: LoadedManifest,
@@ -135,13 +137,13 @@ export class VoiceEmotionModel {
     const results: WindowScore[] = [];
     for (let s = 0; s < windows.length; s += BATCH) {
       const batch = windows.slice(s, s + BATCH);
-      const input = new Float32Array(batch.length * size);
-      const ripples = batch.map((w, b) => {
-        if (w.samples.length !== need) throw new Error(`window has ${w.samples.length} samples, the model needs ${need}`);
-        return this.features(w, input, b * size, frames);
-      });
-      const out = await this.onnx.run({
-        [this.manifest.input.name]: { data: input, dims: [batch.length, 1, this.frontEnd.nMels, this.framesPerWindow] },
+      const { out, ripples } = await this.input.use(batch.length * size, async (input) => {
+        const ripples = batch.map((w, b) => {
+          if (w.samples.length !== need) throw new Error(`window has ${w.samples.length} samples, the model needs ${need}`);
+          return this.features(w, input, b * size, frames);
+        });
+        const dims = [batch.length, 1, this.frontEnd.nMels, this.framesPerWindow];
+        return { out: await this.onnx.run({ [this.manifest.input.name]: { data: input, dims } }), ripples };
       });
       const t = out[this.manifest.output.name] ?? Object.values(out)[0];
       const k = this.labels.length;
@@ -202,6 +204,7 @@ export async function classifyAudioChunks(
       predictions.push(p);
       opts.onWindow?.(p);
     }
+    windower.recycle(pending); // their features are computed: the windower may refill their buffers
     pending = [];
   };
   for await (const chunk of chunks) {

@@ -33,7 +33,8 @@ export interface AudioWindow {
   startSample: number;
   /** Real end of the audio in this window (for a padded window: the end of the stream). */
   endS: number;
-  /** windowSeconds * sampleRate samples (zero-padded when `padded`). Owned by the caller. */
+  /** windowSeconds * sampleRate samples (zero-padded when `padded`). Owned by the caller until handed back with
+   *  `StreamingWindower.recycle`. */
   samples: Float32Array;
   voiced: boolean;
   /** Seconds of frames above the energy threshold. */
@@ -72,6 +73,9 @@ export function withWindowingDefaults(cfg: WindowingConfig): Required<WindowingC
   };
 }
 
+/** Window buffers a windower keeps for reuse (a batch of windows and the next chunk's). */
+const MAX_SPARE = 32;
+
 export class StreamingWindower {
   readonly cfg: Required<WindowingConfig>;
   readonly windowSamples: number;
@@ -83,6 +87,8 @@ export class StreamingWindower {
   private nextStart = 0;
   private emitted = 0;
   private flushed = false;
+  /** Sample buffers of windows handed back (`recycle`), reused for the next windows instead of allocating. */
+  private readonly spare: Float32Array[] = [];
 
   constructor(cfg: WindowingConfig) {
     this.cfg = withWindowingDefaults(cfg);
@@ -125,6 +131,14 @@ export class StreamingWindower {
     return [];
   }
 
+  /**
+   * Hand a window's samples back for reuse once nothing reads them any more (the caller has computed its features):
+   * a long stream then cuts its windows from a few buffers instead of allocating one per window.
+   */
+  recycle(windows: readonly AudioWindow[]): void {
+    for (const w of windows) if (w.samples.length === this.windowSamples && this.spare.length < MAX_SPARE) this.spare.push(w.samples);
+  }
+
   /** Drop samples no future window (including a right-aligned tail) can need. */
   private compact(): void {
     const keepFrom = Math.max(this.bufStart, Math.min(this.nextStart, this.totalSamples - this.windowSamples));
@@ -136,9 +150,10 @@ export class StreamingWindower {
   }
 
   private makeWindow(startAbs: number, realLength: number, padded: boolean): AudioWindow {
-    const samples = new Float32Array(this.windowSamples);
+    const samples = this.spare.pop() ?? new Float32Array(this.windowSamples);
     const from = startAbs - this.bufStart;
     samples.set(this.buf.subarray(from, from + realLength));
+    samples.fill(0, realLength);
     const gate = energyGate(samples, realLength, this.cfg);
     const sr = this.cfg.sampleRate;
     return {
