@@ -71,6 +71,9 @@ def build_parser():
     p.add_argument('--short-prob', type=float, default=0.3,
                    help='probability a training crop is cut to a random 0.4-2.5 s and zero-padded to a window, as the engine pads short files')
     p.add_argument('--corpus-balance', type=int, default=1, help='weight the loss so each corpus counts equally (classes are balanced within each corpus)')
+    p.add_argument('--corpus-weight', default='',
+                   help='comma-separated corpus=factor multiplying a corpus\'s share of the loss after --corpus-balance '
+                        '(e.g. ravdess=2: RAVDESS counts twice as much as each other corpus); default: every corpus 1')
     p.add_argument('--smoothing', type=float, default=0.05)
     p.add_argument('--folds', default=None, help='comma-separated fold indices (default: all)')
     p.add_argument('--time-pool', type=int, default=3, help='average-pool the 10 ms frames by this factor inside the network '
@@ -254,12 +257,14 @@ def loss_setup(data, train_ids, args):
     n_classes = len(data.labels)
     nc = [data.labels.index('neutral'), data.labels.index('calm')]
     corpora = sorted({data.corpus_of[i] for i in train_ids})
+    corpus_factors = {k: float(v) for k, v in (kv.split('=') for kv in args.corpus_weight.split(',') if kv)}
     weight = np.zeros(len(data))
     for c in corpora:
         ids = [i for i in train_ids if data.corpus_of[i] == c]
         counts = np.bincount([data.label(i) for i in ids], minlength=n_classes)
         k = (counts > 0).sum()
         cw = (len(train_ids) / (len(corpora) * len(ids))) if args.corpus_balance else 1.0
+        cw *= corpus_factors.get(c, 1.0)
         for i in ids:
             weight[i] = cw * len(ids) / (k * counts[data.label(i)])
     weight /= weight[train_ids].mean()
