@@ -85,8 +85,20 @@ def build_parser():
     return p
 
 
+def corpus_factors(spec):
+    """--corpus-weight 'ravdess=2,emovo=0.5' -> {'ravdess': 2.0, 'emovo': 0.5}."""
+    return {k: float(v) for k, v in (kv.split('=') for kv in spec.split(',') if kv)}
+
+
 def parse():
-    args = build_parser().parse_args()
+    parser = build_parser()
+    args = parser.parse_args()
+    try:
+        unknown = set(corpus_factors(args.corpus_weight)) - set(args.corpora.split(','))
+    except ValueError:
+        parser.error(f'--corpus-weight {args.corpus_weight!r}: expected corpus=factor[,corpus=factor...]')
+    if unknown:
+        parser.error(f'--corpus-weight names {",".join(sorted(unknown))}, not among --corpora {args.corpora}')
     torch.set_num_threads(args.threads)
     return args
 
@@ -257,14 +269,14 @@ def loss_setup(data, train_ids, args):
     n_classes = len(data.labels)
     nc = [data.labels.index('neutral'), data.labels.index('calm')]
     corpora = sorted({data.corpus_of[i] for i in train_ids})
-    corpus_factors = {k: float(v) for k, v in (kv.split('=') for kv in args.corpus_weight.split(',') if kv)}
+    factors = corpus_factors(args.corpus_weight)
     weight = np.zeros(len(data))
     for c in corpora:
         ids = [i for i in train_ids if data.corpus_of[i] == c]
         counts = np.bincount([data.label(i) for i in ids], minlength=n_classes)
         k = (counts > 0).sum()
         cw = (len(train_ids) / (len(corpora) * len(ids))) if args.corpus_balance else 1.0
-        cw *= corpus_factors.get(c, 1.0)
+        cw *= factors.get(c, 1.0)
         for i in ids:
             weight[i] = cw * len(ids) / (k * counts[data.label(i)])
     weight /= weight[train_ids].mean()
