@@ -10,17 +10,10 @@ import json
 import os
 
 import numpy as np
-import torch
 
-from train import RUNS, VoiceCnn, folds_for, score, window_probs
+from input_check import load_model
+from train import RUNS, folds_for, score, window_probs
 from voicedata import Data
-
-
-def load_member(run, mode, k, data):
-    args = json.load(open(os.path.join(RUNS, run, f'{mode}-args.json')))
-    model = VoiceCnn(len(data.labels), args['width'], args['norm'], 0.0, 1.0, args['time_pool'], data.floor_value, args['pool'])
-    model.load_state_dict(torch.load(os.path.join(RUNS, run, f'{mode}{k}.pt'))['model'])
-    return model.eval(), args
 
 
 def main():
@@ -42,7 +35,7 @@ def main():
     table = {name: {v: [] for v in views} for name in [*a.runs, 'ensemble']}
     for k in chosen:
         name, _, test_ids = folds[k]
-        members = [load_member(run, a.mode, k, data)[0] for run in a.runs]
+        members = [load_model(data, run, f'{a.mode}{k}') for run in a.runs]
         for which in ('clean', 'call'):
             each = [window_probs(m, data, test_ids, which) for m in members]
             mean_pv = [(np.mean([pv[f][0] for pv in each], axis=0), each[0][f][1]) for f in range(len(test_ids))]
