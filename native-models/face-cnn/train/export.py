@@ -13,13 +13,16 @@ import datetime
 import itertools
 import json
 import os
+import sys
 
 import numpy as np
 import torch
 import torch.nn as nn
 
-from data import CLASSES, load_arrays
-from models import build
+sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..'))  # native-models/: onnx_fp16
+from data import CLASSES, load_arrays  # noqa: E402
+from models import build  # noqa: E402
+from onnx_fp16 import store_weights_fp16  # noqa: E402
 from train import MEAN, STD, predict_logits, to_tensor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -106,35 +109,6 @@ class FlipAverage(nn.Module):
 
     def forward(self, x):
         return (self.net(x) + self.net(torch.index_select(x, 3, self.rev))) / 2
-
-
-def store_weights_fp16(onnx_path: str, min_elements: int = 1024) -> dict:
-    """Store large float32 initializers as float16 with a Cast back to float32 in front of their use.
-    Arithmetic stays float32 (onnxruntime folds the casts when the session is created); the file halves.
-    Returns {'tensors': n, 'bytesBefore': b0, 'bytesAfter': b1}."""
-    import onnx
-    from onnx import TensorProto, helper, numpy_helper
-
-    model = onnx.load(onnx_path)
-    g = model.graph
-    b0 = os.path.getsize(onnx_path)
-    casts, kept, n = [], [], 0
-    for init in g.initializer:
-        if init.data_type == TensorProto.FLOAT and int(np.prod(init.dims)) >= min_elements:
-            arr = numpy_helper.to_array(init).astype(np.float16)
-            kept.append(numpy_helper.from_array(arr, init.name + '__fp16'))
-            casts.append(helper.make_node('Cast', [init.name + '__fp16'], [init.name], to=TensorProto.FLOAT, name=init.name + '__cast'))
-            n += 1
-        else:
-            kept.append(init)
-    del g.initializer[:]
-    g.initializer.extend(kept)
-    nodes = casts + list(g.node)
-    del g.node[:]
-    g.node.extend(nodes)
-    onnx.checker.check_model(model)
-    onnx.save(model, onnx_path)
-    return {'tensors': n, 'bytesBefore': b0, 'bytesAfter': os.path.getsize(onnx_path)}
 
 
 class MeanOf(nn.Module):

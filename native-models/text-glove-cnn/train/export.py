@@ -17,12 +17,15 @@ import datetime
 import hashlib
 import json
 import os
+import sys
 
 import numpy as np
 import torch
 
-from data import HERE, LABELS, REPO, label_ids, read_csv, split_train
-from model import TextCnn
+sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..'))  # native-models/: onnx_fp16
+from data import HERE, LABELS, REPO, label_ids, read_csv, split_train  # noqa: E402
+from model import TextCnn  # noqa: E402
+from onnx_fp16 import store_weights_fp16  # noqa: E402
 from tokenizer import EOS, MAX_TOKENS, encode, tokenize
 
 OUT = os.path.abspath(os.path.join(HERE, ".."))
@@ -87,30 +90,6 @@ def unpadded_logits(model, ids):
                 b = members[s : s + 256]
                 out[b] = model(torch.tensor([ids[i] for i in b], dtype=torch.long)).numpy()
     return out
-
-
-def store_weights_fp16(onnx_path, min_elements=1024):
-    """Large float32 initializers stored as float16 with a Cast back to float32 before their use (the same
-    scheme as face-cnn/train/export.py)."""
-    import onnx
-    from onnx import TensorProto, helper, numpy_helper
-
-    model = onnx.load(onnx_path)
-    g = model.graph
-    casts, kept = [], []
-    for init in g.initializer:
-        if init.data_type == TensorProto.FLOAT and int(np.prod(init.dims)) >= min_elements:
-            kept.append(numpy_helper.from_array(numpy_helper.to_array(init).astype(np.float16), init.name + "__fp16"))
-            casts.append(helper.make_node("Cast", [init.name + "__fp16"], [init.name], to=TensorProto.FLOAT, name=init.name + "__cast"))
-        else:
-            kept.append(init)
-    del g.initializer[:]
-    g.initializer.extend(kept)
-    nodes = casts + list(g.node)
-    del g.node[:]
-    g.node.extend(nodes)
-    onnx.checker.check_model(model)
-    onnx.save(model, onnx_path)
 
 
 def export_onnx(model, path):

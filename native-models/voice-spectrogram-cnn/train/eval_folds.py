@@ -17,9 +17,9 @@ import os
 import subprocess
 
 import numpy as np
-import torch
 
-from train import RUNS, VoiceCnn, export_onnx
+from ensemble import load_model
+from train import RUNS, export_onnx
 from voicedata import HERE, SHARED_GROUPS, Data, group_name
 
 ROOT = os.path.abspath(os.path.join(HERE, '..', '..', '..'))
@@ -54,8 +54,7 @@ def main():
         res = json.load(open(os.path.join(run_dir, f'{a.mode}{k}.json')))
         fold_dir = os.path.join(run_dir, f'{a.mode}{k}')
         os.makedirs(fold_dir, exist_ok=True)
-        model = VoiceCnn(len(data.labels), args['width'], args['norm'], 0.0, 1.0, args['time_pool'], data.floor_value, args.get('pool', 'plain'))
-        model.load_state_dict(torch.load(os.path.join(run_dir, f'{a.mode}{k}.pt'))['model'])  # normalisation buffers come with it
+        model = load_model(data, a.run, f'{a.mode}{k}')  # one network, or an ensemble run's average (ensemble.py)
         export_onnx(model, data.n_mels, data.fpw, os.path.join(fold_dir, 'model.onnx'))
         sha = hashlib.sha256(open(os.path.join(fold_dir, 'model.onnx'), 'rb').read()).hexdigest()
         manifest = {kk: v for kk, v in shipped.items() if kk not in ('metrics', 'inputCheck')}

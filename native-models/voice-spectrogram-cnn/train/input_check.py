@@ -27,7 +27,8 @@ import os
 import numpy as np
 import torch
 
-from train import RUNS, VoiceCnn, crop_features, folds_for
+from ensemble import load_model
+from train import RUNS, crop_features, folds_for
 from voicedata import CACHE, CORPORA, HERE, Data
 
 FEATURE = 'embedding-ripple-v1'
@@ -36,13 +37,6 @@ QUANTILE = 0.99
 RIPPLE_QUANTILE = 0.005
 RIPPLE_BANDS = 24
 CROPS_PER_FILE = 3  # one clean, two from random augmented copies
-
-
-def load_model(data, run, ckpt):
-    args = json.load(open(os.path.join(RUNS, run, f'{ckpt.rstrip("0123456789")}-args.json')))  # cv3 -> cv-args.json, final -> final-args.json
-    model = VoiceCnn(len(data.labels), args['width'], args['norm'], 0.0, 1.0, args['time_pool'], data.floor_value, args.get('pool', 'plain'))
-    model.load_state_dict(torch.load(os.path.join(RUNS, run, f'{ckpt}.pt'))['model'])
-    return model.eval()
 
 
 @torch.no_grad()

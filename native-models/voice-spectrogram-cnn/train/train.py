@@ -18,6 +18,7 @@ import argparse
 import json
 import math
 import os
+import sys
 import time
 
 import numpy as np
@@ -26,6 +27,9 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from voicedata import CORPORA, HERE, SHARED_GROUPS, Data, group_name, group_of, group_probs, metrics, vote
+
+sys.path.append(os.path.join(HERE, '..', '..'))  # native-models/: onnx_fp16
+from onnx_fp16 import store_weights_fp16  # noqa: E402
 
 RUNS = os.path.join(HERE, 'runs')
 FAMILIES = ('noise', 'reverb', 'phone', 'codec', 'mix')
@@ -529,6 +533,7 @@ def export_onnx(model, n_mels, frames, path):
     dummy = torch.zeros(2, 1, n_mels, frames)
     torch.onnx.export(WithEmbedding(model).eval(), dummy, path, input_names=['logmel'], output_names=['logits', 'embedding'], opset_version=13,
                       dynamic_axes={'logmel': {0: 'batch'}, 'logits': {0: 'batch'}, 'embedding': {0: 'batch'}}, do_constant_folding=True)
+    store_weights_fp16(path)  # arithmetic stays float32; the engine's figures (eval_folds.py) are this file's
 
 
 if __name__ == '__main__':

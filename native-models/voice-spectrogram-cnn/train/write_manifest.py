@@ -19,6 +19,15 @@ def fold_figures(summary, which, view):
     return {k: s[k] for k in ('uar', 'accuracy', 'macroF1')} | {'chanceUar': s['chanceUar']}
 
 
+def architecture(args, fe, frames):
+    """One line on the graph: a single CNN, or (ensemble.py) the probability average of several."""
+    widths = args['width'] if isinstance(args['width'], list) else [args['width']]
+    cnn = (f"time avg-pool x{args['time_pool']}, 5 conv+BN+ReLU layers (5x5/2, 3x3/2, 3x3+pool, 3x3+pool, 3x3; "
+           f"widths {' and '.join(f'{w}-{w * 8}' for w in widths)}), mean+max pooling, linear")
+    head = f"average of {len(widths)} CNNs' softmax probabilities (output: log of the average); each CNN: {cnn}" if len(widths) > 1 else f'CNN: {cnn}'
+    return f"{head}; input {fe['nMels']}x{frames} log-mel ({fe['windowSeconds']} s windows), normalised in the graph ({args['norm']})"
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument('--run', required=True)
@@ -42,9 +51,7 @@ def main():
         'id': 'voice-spectrogram-cnn',
         'version': a.version,
         'task': 'voice-emotion',
-        'architecture': f"CNN: time avg-pool x{args['time_pool']}, 5 conv+BN+ReLU layers (5x5/2, 3x3/2, 3x3+pool, 3x3+pool, 3x3; "
-                        f"widths {args['width']}-{args['width'] * 8}), mean+max pooling, linear; input {fe['nMels']}x{final['framesPerWindow']} "
-                        f"log-mel ({fe['windowSeconds']} s windows), normalised in the graph ({args['norm']})",
+        'architecture': architecture(args, fe, final['framesPerWindow']),
         'file': 'model.onnx',
         'sha256': sha,
         'input': {
