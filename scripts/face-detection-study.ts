@@ -13,6 +13,7 @@
  *  4. Prints and writes recall and false detections per method, layout and score threshold, and detector ms/frame.
  * Usage: node --import tsx scripts/face-detection-study.ts [--quick] [--out file.json]
  */
+import '../electron/privacy/no-telemetry.js'; // before anything loads onnxruntime: its telemetry off, network guard on
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';

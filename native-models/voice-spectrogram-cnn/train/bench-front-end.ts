@@ -3,6 +3,7 @@
  * every window is voiced). Usage from the repo root:
  *   node --import tsx native-models/voice-spectrogram-cnn/train/bench-front-end.ts [minutes=60]
  */
+import '../../../electron/privacy/no-telemetry.js'; // before anything loads onnxruntime: its telemetry off, network guard on
 import { VoiceEmotionModel, classifyAudioChunks } from '../../../electron/analysis/voice/voice-model.js';
 import { LogMelExtractor } from '../../../electron/analysis/voice/logmel.js';
 import { StreamingWindower } from '../../../electron/analysis/voice/windows.js';

@@ -4,6 +4,7 @@
  * distances for comparison with PyTorch's on the same windows.
  *   node --import tsx native-models/voice-spectrogram-cnn/train/check-parity.ts   (from the repo root)
  */
+import '../../../electron/privacy/no-telemetry.js'; // before anything loads onnxruntime: its telemetry off, network guard on
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { readAudio } from '../../../electron/analysis/media/decode.js';
