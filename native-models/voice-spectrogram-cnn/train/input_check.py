@@ -5,7 +5,7 @@ and validate that the score flags what it should.
   (write_manifest.py calls fit_for_manifest() for the shipped model)
 
 Two checks, both fitted on training crops as the model trains on them (clean and augmented copies):
-  - the model's embedding (train.py VoiceCnn.embed, the ONNX output `embedding`): a Gaussian with COMPONENTS principal
+  - the model's embedding (train.py VoiceCnn.embed, or ensemble.py VoiceEnsemble.embed for an averaged run: the ONNX output `embedding`): a Gaussian with COMPONENTS principal
     directions plus an isotropic residual (probabilistic PCA); distance() mirrors inputDistance() in input-check.ts;
     threshold = the QUANTILE of the training crops' distances
   - low-band ripple (harmonic structure; low_band_ripple() mirrors lowBandRipple()): minRipple = the RIPPLE_QUANTILE
